@@ -1,0 +1,3 @@
+from wijkctl.cli import main
+
+main()

@@ -1,0 +1,165 @@
+"""The Typer app: global options, one place that turns errors into exit codes.
+
+Commands live in `wijkctl.commands`, one module per command (or close group); each
+parses its options, calls the pure domain code and hands a Report to `output.render`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import traceback
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from wijkctl import __version__, errors
+
+_CLICK_DUTCH = (
+    (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
+    (re.compile(r"^Missing argument '?(.*?)'?\.?$"), lambda m: f"Argument {m[1]} ontbreekt."),
+    (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
+    (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
+    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3].replace(', ', ', ')}."),
+    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'geheel ' if m[3] == 'integer' else ''}getal."),
+    (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
+    (re.compile(r"^No such command '?(.*?)'?\.?$"), lambda m: f"Onbekend commando '{m[1]}'. 'wijkctl --help' toont de commando's."),
+    (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
+    (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
+    (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
+)
+
+
+def dutch_usage_message(message: str) -> str:
+    """Click's English usage errors in Dutch (Typer's bundled click has no translations)."""
+    for pattern, replace in _CLICK_DUTCH:
+        m = pattern.match(message)
+        if m:
+            return replace(m)
+    return message
+
+
+def _dutch_help() -> None:
+    """Dutch panel titles for Typer's Rich help; imported only when help is shown."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Argumenten"
+    rich_utils.OPTIONS_PANEL_TITLE = "Opties"
+    rich_utils.COMMANDS_PANEL_TITLE = "Commando's"
+    rich_utils.DEFAULT_STRING = "[standaard: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[verplicht]"
+    rich_utils.ENVVAR_STRING = "[omgevingsvariabele: {}]"
+
+
+class WijkctlCommand(TyperCommand):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _dutch_help()
+        super().format_help(ctx, formatter)
+
+
+class WijkctlGroup(TyperGroup):
+    """Runs a command and maps every error to the contract's exit code (CONTRACT §4)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _dutch_help()
+        super().format_help(ctx, formatter)
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from typer._click import exceptions as click_exc
+
+        try:
+            code = super().main(args=args, prog_name=prog_name or "wijkctl", complete_var=complete_var,
+                                standalone_mode=False, **extra)
+        except errors.WijkctlError as exc:
+            _report(exc.message, exc.details)
+            code = exc.exit_code
+        except click_exc.UsageError as exc:
+            code = exc.exit_code
+            if exc.__class__.__name__ != "NoArgsIsHelpError":
+                _report("Fout: " + dutch_usage_message(exc.format_message()))
+                if exc.ctx is not None:
+                    print(f"Zie '{exc.ctx.command_path} --help' voor hulp.", file=sys.stderr)
+            elif exc.ctx is not None:
+                print(exc.ctx.get_help(), file=sys.stderr)
+        except click_exc.ClickException as exc:
+            _report("Fout: " + exc.format_message())
+            code = exc.exit_code
+        except click_exc.Abort:
+            _report("Afgebroken.")
+            code = errors.INTERNAL
+        except KeyboardInterrupt:
+            _report("Afgebroken.")
+            code = 130
+        except Exception as exc:  # a bug: say so briefly, trace only on request
+            if os.environ.get("WIJKCTL_DEBUG") == "1":
+                traceback.print_exc()
+            _report(
+                f"Interne fout in wijkctl: {type(exc).__name__}: {exc}. "
+                "Zet WIJKCTL_DEBUG=1 voor de volledige traceback en meld dit."
+            )
+            code = errors.INTERNAL
+        sys.stdout.flush()
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _report(message: str, details: list[str] | None = None) -> None:
+    print(message, file=sys.stderr)
+    for line in details or []:
+        print(f"  {line}", file=sys.stderr)
+
+
+app = typer.Typer(
+    name="wijkctl",
+    cls=WijkctlGroup,
+    help="Beheer wijkplatforms, wijkraden, gebiedsverbinders en subsidies.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wijkctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Optional[str],
+        typer.Option("--data-dir", metavar="MAP", help="De gegevensmap (anders $WIJKCTL_DATA, anders de dichtstbijzijnde data/)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Toon de versie en stop.")
+    ] = False,
+) -> None:
+    """Beheer wijkplatforms, wijkraden, gebiedsverbinders en subsidies."""
+    ctx.obj = {"data_dir": data_dir}
+
+
+def _register_commands() -> None:
+    from wijkctl.commands import check, init, lifecycle, lookup, subsidy
+
+    for module in (lookup, lifecycle, subsidy, check, init):
+        module.register(app, WijkctlCommand)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """The console script: default SIGPIPE so `wijkctl list | head` ends quietly."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app()

@@ -1,0 +1,1 @@
+"""One module per command or close group; each exposes `register(app, cls)`."""

@@ -1,0 +1,96 @@
+"""`check` and `fmt`: is the data valid, and is it in canonical form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wijkctl import store
+from wijkctl.commands.common import OutputOpt, data_dir, message
+from wijkctl.errors import InvalidData
+from wijkctl.output import Format, to_json, to_yaml
+from wijkctl.yamlio import Problem, dump_records
+
+
+def _as_dict(p: Problem) -> dict[str, object]:
+    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding}
+
+
+def check(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict", help="Behandel waarschuwingen als fouten.")] = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
+    root = data_dir(ctx)
+    snap = store.snapshot(root)
+    comments = [
+        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing")
+        for name, loaded in snap.loaded.items()
+        for line in loaded.comments
+    ]
+    fouten = snap.errors
+    waarschuwingen = sorted(snap.warnings + comments, key=lambda p: (p.bestand, p.regel))
+    if strict:
+        fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
+    payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen]}
+    if output == Format.json:
+        print(to_json(payload), end="")
+    elif output == Format.yaml:
+        print(to_yaml(payload), end="")
+    else:
+        for p in fouten:
+            print(f"{p.bestand}:{p.regel}: {p.melding}")
+        for p in waarschuwingen:
+            print(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
+    if fouten:
+        raise InvalidData(
+            f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
+            f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
+        )
+    d = snap.data
+    message(
+        f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "
+        f"{'regeling' if len(d.regelingen) == 1 else 'regelingen'}"
+        + (f"; {len(waarschuwingen)} {'waarschuwing' if len(waarschuwingen) == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
+    )
+
+
+def fmt(
+    ctx: typer.Context,
+    check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de vaste vorm staan.")] = False,
+) -> None:
+    """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
+    root = data_dir(ctx)
+    with store.locked(root):
+        snap = store.snapshot(root, check_rules=False)
+        if snap.errors:
+            raise InvalidData(
+                "De bestanden zijn niet te lezen als wijkctl-gegevens; herstel eerst deze fouten:",
+                [str(p) for p in snap.errors[: store.MAX_SHOWN]],
+            )
+        commented = {name: loaded.comments for name, loaded in snap.loaded.items() if loaded.comments}
+        canonical = {name: dump_records(name, snap.loaded[name].records) for name in store.DATA_FILES}
+        different = [name for name in store.DATA_FILES if canonical[name] != snap.texts[name]]
+        if commented:
+            where = "; ".join(f"{name} regel {', '.join(map(str, lines))}" for name, lines in commented.items())
+            raise InvalidData(
+                f"Commentaar zou verloren gaan ({where}). Zet notities in een 'opmerking'-veld "
+                "en verwijder de #-regels; er is niets veranderd."
+            )
+        if check_only:
+            if different:
+                raise InvalidData(
+                    f"Niet in de vaste vorm: {', '.join(different)}. 'wijkctl fmt' herschrijft ze."
+                )
+            message("Alle bestanden staan in de vaste vorm.")
+            return
+        for name in different:
+            store.write_atomic(root / name, canonical[name])
+    message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
+
+
+def register(app: typer.Typer, cls: type) -> None:
+    app.command("check", cls=cls)(check)
+    app.command("fmt", cls=cls)(fmt)

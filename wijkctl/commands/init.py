@@ -1,0 +1,46 @@
+"""`init`: write the bundled Haarlem data set into a directory."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wijkctl import store
+from wijkctl.commands.common import message
+from wijkctl.errors import Refused, WriteFailed
+
+
+def bundled(name: str) -> str:
+    """The text of one bundled data file (package data)."""
+    return resources.files("wijkctl").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
+    force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
+) -> None:
+    """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
+    existing = [name for name in store.DATA_FILES if (directory / name).exists()]
+    if existing and not force:
+        raise Refused(
+            f"{directory} bevat al gegevens ({', '.join(existing)}); er is niets veranderd. "
+            "Gebruik --force om ze te overschrijven."
+        )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteFailed(f"Kan de map {directory} niet maken: {exc.strerror}.") from None
+    with store.locked(directory):
+        for name in store.DATA_FILES:
+            store.write_atomic(directory / name, bundled(name))
+    message(
+        f"Gegevensset Haarlem geschreven naar {directory}. "
+        f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
+    )
+
+
+def register(app: typer.Typer, cls: type) -> None:
+    app.command("init", cls=cls)(init)

@@ -1,0 +1,137 @@
+"""`register`, `convert`, `update`, `end`: the life of a wijkplatform."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from wijkctl import model, rules, store
+from wijkctl.errors import UsageError
+from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, data_dir, message, parse_date
+
+Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVORMEN}, type=str)  # type: ignore[misc]
+
+MemberOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--member", "-m", metavar='"NAAM <E-MAIL> [TELEFOON]"',
+                 help="Een kernlid; herhaal de optie, minstens 3 keer."),
+]
+LegalFormOpt = Annotated[
+    Optional[Rechtsvorm],
+    typer.Option("--legal-form", help="Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk."),
+]
+KvkOpt = Annotated[Optional[str], typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers.")]
+EmailOpt = Annotated[Optional[str], typer.Option("--email", metavar="E-MAIL", help="E-mailadres van het platform.")]
+WebsiteOpt = Annotated[Optional[str], typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
+
+
+def _details(legal_form: Optional[Rechtsvorm], kvk: Optional[str], email: Optional[str], website: Optional[str]) -> rules.Details:
+    details = rules.Details(legal_form.value if legal_form else None, kvk, email, website)
+    details.check()  # a bad value is a usage error before the data is even read
+    return details
+
+
+def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], store.Change],
+         dry_run: bool, commit: bool) -> None:
+    """Apply `change` to the wijk meant by `wijk`, on the data as read under the lock."""
+
+    def mutate(data: model.Dataset) -> store.Change:
+        return change(rules.match_wijk(data, wijk))
+
+    outcome = store.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
+    if dry_run:
+        sys.stdout.write(outcome.diff)
+        message(f"Proefdraai, er is niets veranderd: {outcome.change.samenvatting}")
+    elif not outcome.changed:
+        message(outcome.change.samenvatting)
+    else:
+        message(outcome.change.samenvatting + (" (gecommit)" if commit else ""))
+
+
+def register_(
+    ctx: typer.Context,
+    wijk: WijkArg,
+    name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform.")],
+    from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD); mag in de toekomst liggen.")],
+    member: MemberOpt = None,
+    legal_form: LegalFormOpt = None,
+    kvk: KvkOpt = None,
+    email: EmailOpt = None,
+    website: WebsiteOpt = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Registreer een nieuw wijkplatform voor een wijk."""
+    van = parse_date(from_, "--from")
+    members = [rules.parse_member(m) for m in member or []]
+    details = _details(legal_form, kvk, email, website)
+    _run(ctx, wijk, lambda w: rules.register(w, naam=name, van=van, members=members, details=details), dry_run, commit)
+
+
+def convert(
+    ctx: typer.Context,
+    wijk: WijkArg,
+    from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Dag waarop de wijkraad eindigt en het wijkplatform begint.")],
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard "Wijkplatform <wijk>".')] = None,
+    member: MemberOpt = None,
+    legal_form: LegalFormOpt = None,
+    kvk: KvkOpt = None,
+    email: EmailOpt = None,
+    website: WebsiteOpt = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Zet de actieve wijkraad van een wijk om in een wijkplatform."""
+    van = parse_date(from_, "--from")
+    members = [rules.parse_member(m) for m in member or []]
+    details = _details(legal_form, kvk, email, website)
+    _run(ctx, wijk, lambda w: rules.convert(w, van=van, naam=name, members=members, details=details), dry_run, commit)
+
+
+def update(
+    ctx: typer.Context,
+    wijk: WijkArg,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het wijkplatform.")] = None,
+    legal_form: LegalFormOpt = None,
+    kvk: KvkOpt = None,
+    email: EmailOpt = None,
+    website: WebsiteOpt = None,
+    add_member: Annotated[Optional[list[str]], typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
+    remove_member: Annotated[Optional[list[str]], typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg (herhaalbaar).")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is; standaard vandaag.")] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Wijzig de gegevens of de kern van het actieve wijkplatform."""
+    dag = parse_date(on, "--on") if on else dt.date.today()
+    if not any((name, legal_form, kvk, email, website, add_member, remove_member)):
+        raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
+    add = [rules.parse_member(m) for m in add_member or []]
+    details = _details(legal_form, kvk, email, website)
+    _run(ctx, wijk, lambda w: rules.update(w, on=dag, naam=name, details=details, add=add, remove=remove_member or []),
+         dry_run, commit)
+
+
+def end(
+    ctx: typer.Context,
+    wijk: WijkArg,
+    on: Annotated[str, typer.Option("--on", metavar="DATUM", help="Eerste dag dat de organisatie niet meer actief is.")],
+    reason: Annotated[Optional[str], typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Beëindig de actieve organisatie (wijkraad of wijkplatform) van een wijk."""
+    dag = parse_date(on, "--on")
+    _run(ctx, wijk, lambda w: rules.end(w, on=dag, reden=reason), dry_run, commit)
+
+
+def register(app: typer.Typer, cls: type) -> None:
+    app.command("register", cls=cls)(register_)
+    app.command("convert", cls=cls)(convert)
+    app.command("update", cls=cls)(update)
+    app.command("end", cls=cls)(end)

@@ -1,0 +1,124 @@
+"""`subsidy`: what each wijkplatform gets, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Optional
+
+import typer
+
+from wijkctl import rules, store
+from wijkctl import subsidy as engine
+from wijkctl.commands.common import OutputOpt, complete_wijk, data_dir
+from wijkctl.commands.lookup import BEWONERSINITIATIEVEN
+from wijkctl.errors import UsageError
+from wijkctl.output import Block, Column, Format, Report, render
+from wijkctl.text import euro
+
+
+def _entry(u: engine.Uitkomst, explain: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "wijk": u.wijk.code,
+        "naam": u.wijk.naam,
+        "gebied": u.wijk.gebied,
+        "platform": u.platform.naam if u.platform else None,
+        "maanden": u.maanden,
+        "basisbedrag": u.regeling.basisbedrag,
+        "toeslagen": [
+            {"naam": t.naam, "maatstaf": t.maatstaf, "waarde": t.waarde, "bedrag": t.bedrag,
+             "vergeleken_met": t.vergeleken, "drempel": t.drempel}
+            for t in u.toeslagen
+        ],
+        "maximum": u.regeling.maximum,
+        "bedrag": u.bedrag,
+        "onvolledig": u.onvolledig,
+        "indicatief": u.indicatief,
+        "aanvraagtermijn_verstreken": u.termijn_verstreken,
+    }
+    if explain:
+        entry["uitleg"] = engine.uitleg(u)
+    return entry
+
+
+def subsidy(
+    ctx: typer.Context,
+    wijken: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="[WIJK]...", help="Een of meer wijken; zonder WIJK alle wijken met een wijkplatform in het jaar.",
+                       autocompletion=complete_wijk, show_default=False),
+    ] = None,
+    year: Annotated[Optional[int], typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Leg de berekening stap voor stap uit.")] = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
+    jaar = year if year is not None else dt.date.today().year
+    if not 1900 <= jaar <= 2200:
+        raise UsageError(f"Ongeldig jaar {jaar}; geef een jaar als 2025.")
+    data = store.load(data_dir(ctx))
+    gekozen = None
+    if wijken:
+        gekozen = []
+        for query in wijken:
+            w = rules.match_wijk(data, query)
+            if w not in gekozen:
+                gekozen.append(w)
+    ov = engine.overzicht(data, jaar, gekozen)
+    r = ov.regeling
+    payload = {
+        "jaar": jaar,
+        "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron},
+        "subsidies": [_entry(u, explain) for u in ov.uitkomsten],
+        "totaal": ov.totaal,
+        "plafond": r.plafond,
+        "plafond_saldo": ov.plafond_saldo,
+    }
+    gebieden = {g.code: g.naam for g in data.gebieden}
+    rows = []
+    for u in ov.uitkomsten:
+        row: dict[str, Any] = {
+            "wijk": u.wijk.code,
+            "naam": u.wijk.naam,
+            "gebied": gebieden.get(u.wijk.gebied, u.wijk.gebied),
+            "platform": u.platform.naam if u.platform else None,
+            "maanden": u.maanden,
+            "basisbedrag": r.basisbedrag,
+            "bedrag": u.bedrag,
+            "opmerking": "; ".join(s for s, on in (
+                ("indicatief: geen platform", u.indicatief),
+                ("onvolledig: cijfers onbekend", u.onvolledig),
+                ("aanvraagtermijn verstreken", u.termijn_verstreken),
+            ) if on),
+        }
+        for t in u.toeslagen:
+            row[f"toeslag_{t.naam}"] = t.bedrag
+        rows.append(row)
+    columns = [
+        Column("naam", "Wijk"), Column("gebied", "Gebied"), Column("platform", "Platform", unknown="geen"),
+        Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
+        *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
+        Column("bedrag", "Bedrag", "money"), Column("opmerking", "Opmerking"),
+    ]
+    footer = {"naam": "Totaal", "bedrag": ov.totaal}
+    notes = [f"Subsidiejaar {jaar}, {r.naam} ({r.jaar}{', ' + r.bron if r.bron else ''})."]
+    if r.status == "concept":
+        notes.append("Let op: deze regeling is een CONCEPT; de bedragen zijn nog niet vastgesteld.")
+    if not ov.uitkomsten:
+        notes.append(f"Geen wijkplatforms actief in {jaar}.")
+    if any(u.indicatief for u in ov.uitkomsten):
+        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. " + BEWONERSINITIATIEVEN)
+    notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
+    if ov.plafond_saldo is not None:
+        if ov.plafond_saldo < 0:
+            notes.append(f"Het totaal ligt {euro(-ov.plafond_saldo)} BOVEN het plafond van {euro(r.plafond)}.")
+        else:
+            notes.append(f"Het totaal ligt {euro(ov.plafond_saldo)} onder het plafond van {euro(r.plafond)}.")
+    if explain and output == Format.table:
+        for u in ov.uitkomsten:
+            notes.append("")
+            notes.extend(engine.uitleg(u))
+    render(Report(payload, [Block(columns, rows, footer=footer)], notes), output)
+
+
+def register(app: typer.Typer, cls: type) -> None:
+    app.command("subsidy", cls=cls)(subsidy)

@@ -1,0 +1,48 @@
+"""One exception family; each subclass carries the contract's exit code (CONTRACT §4)."""
+
+from __future__ import annotations
+
+OK = 0
+INTERNAL = 1
+USAGE = 2
+NOT_FOUND = 3
+REFUSED = 4
+INVALID_DATA = 5
+BUSY = 6
+
+
+class WijkctlError(Exception):
+    """Base of every error wijkctl reports to the user; `message` is Dutch."""
+
+    exit_code = INTERNAL
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class WriteFailed(WijkctlError):
+    """The system refused a write (disk full, permissions, file too large)."""
+
+    exit_code = INTERNAL
+
+
+class UsageError(WijkctlError):
+    exit_code = USAGE
+
+
+class NotFound(WijkctlError):
+    exit_code = NOT_FOUND
+
+
+class Refused(WijkctlError):
+    exit_code = REFUSED
+
+
+class InvalidData(WijkctlError):
+    exit_code = INVALID_DATA
+
+
+class Busy(WijkctlError):
+    exit_code = BUSY

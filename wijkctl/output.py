@@ -1,0 +1,180 @@
+"""One renderer for every command that prints data: table | json | yaml | csv.
+
+Commands build a `Report` (the data for scripts, plus blocks of rows for people) and
+`render` prints it. A Rich table only on a terminal; piped, the table is plain aligned
+text with no colour, no box drawing and no truncation, and Rich is never imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TextIO
+
+from wijkctl.text import datum, euro, getal
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    csv = "csv"
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | int | money | date | pct
+    unknown: str = ""  # what a person reads for None
+    table: bool = True  # False: only in csv, not in the table people read
+
+
+@dataclass
+class Block:
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    title: str | None = None
+    footer: dict[str, Any] | None = None  # a totals row, on a terminal only
+
+
+@dataclass
+class Report:
+    data: Any  # what json and yaml print
+    blocks: list[Block]  # what people read; the first block is what csv prints
+    notes: list[str] = field(default_factory=list)  # lines after the tables, for people
+
+
+def human(value: Any, kind: str = "text", unknown: str = "") -> str:
+    """A cell as a person reads it: Dutch numbers, euros and dates."""
+    if value is None:
+        return unknown
+    if kind == "money":
+        return euro(value)
+    if kind == "int":
+        return getal(value)
+    if kind == "pct":
+        return f"{getal(value, 1)}%"
+    if kind == "date" and isinstance(value, dt.date):
+        return datum(value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return str(value)
+
+
+def _plain_json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(round(value, 4))
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
+
+
+def to_yaml(data: Any) -> str:
+    import yaml
+
+    plain = json.loads(json.dumps(data, default=_plain_json))  # dates as ISO strings, like JSON
+    return yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, width=1_000_000)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _plain_json(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(block: Block) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.key for c in block.columns])
+    for row in block.rows:
+        writer.writerow([csv_cell(row.get(c.key)) for c in block.columns])
+    return buffer.getvalue()
+
+
+def _plain_table(block: Block) -> str:
+    """Aligned columns separated by two spaces; nothing cut, no escape codes."""
+    columns = [c for c in block.columns if c.table]
+    header = [c.header for c in columns]
+    rows = [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
+    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
+    right = [c.kind in ("int", "money", "pct") for c in columns]
+    lines = []
+    if block.title:
+        lines.append(block.title)
+    for cells in [header, *rows]:
+        parts = [cell.rjust(w) if r else cell.ljust(w) for cell, w, r in zip(cells, widths, right)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _rich_tables(report: Report, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False)
+    for block in report.blocks:
+        table = Table(title=Text(block.title, style="bold") if block.title else None, title_justify="left",
+                      show_footer=bool(block.footer), header_style="bold")
+        columns = [c for c in block.columns if c.table]
+        for c in columns:
+            footer = human(block.footer.get(c.key), c.kind) if block.footer else ""
+            table.add_column(
+                Text(c.header),
+                footer=Text(footer),
+                justify="right" if c.kind in ("int", "money", "pct") else "left",
+                overflow="fold",
+            )
+        for row in block.rows:
+            table.add_row(*(Text(human(row.get(c.key), c.kind, c.unknown)) for c in columns))
+        console.print(table)
+    for note in report.notes:
+        console.print(Text(note))
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
+    """Print `report` to stdout in the chosen format."""
+    out = stream or sys.stdout
+    if fmt == Format.json:
+        out.write(to_json(report.data))
+    elif fmt == Format.yaml:
+        out.write(to_yaml(report.data))
+    elif fmt == Format.csv:
+        out.write(to_csv(report.blocks[0]))
+    elif is_terminal(out) and os.environ.get("TERM") != "dumb":
+        _rich_tables(report, out)
+    else:
+        out.write("\n".join(_plain_table(b) for b in report.blocks))
+        if report.notes:
+            out.write(("\n" if report.blocks else "") + "\n".join(report.notes) + "\n")

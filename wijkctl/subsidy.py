@@ -1,0 +1,266 @@
+"""The subsidy computation of CONTRACT §2, pure: records and Decimals in, Decimals out.
+
+`bereken` gives one wijk's amount with every part it was made of, so `uitleg` can tell
+the whole computation in Dutch and a reader can recompute it by hand. Averages are
+computed once per regeling and data set (`gemiddelden`), not once per wijk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from wijkctl import model
+from wijkctl.errors import NotFound
+from wijkctl.text import datum, euro, getal
+
+COUNT_MAATSTAVEN = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
+RATIO_MAATSTAVEN = ("aandeel_sociale_huur", "uitkeringen_per_1000")
+MAATSTAF_NAMEN = {
+    "inwoners": "inwoners",
+    "woningen": "woningen",
+    "sociale_huurwoningen": "sociale huurwoningen",
+    "uitkeringen": "mensen met een bijstandsuitkering",
+    "aandeel_sociale_huur": "aandeel sociale huurwoningen (%)",
+    "uitkeringen_per_1000": "bijstandsuitkeringen per 1000 inwoners",
+}
+ONE = Decimal(1)
+
+
+def round_half_up(value: Decimal) -> int:
+    """Whole euros, halves rounded away from zero (never banker's rounding)."""
+    return int(value.quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+def regeling_voor(regelingen: list[model.Regeling], jaar: int) -> model.Regeling:
+    """The regeling in force in `jaar`: the largest `jaar` <= the year asked."""
+    kandidaten = [r for r in regelingen if r.jaar <= jaar]
+    if not kandidaten:
+        eerste = min((r.jaar for r in regelingen), default=None)
+        extra = f" De eerste regeling geldt vanaf {eerste}." if eerste else " Er is geen enkele regeling."
+        raise NotFound(f"Geen subsidieregeling voor {jaar}.{extra}")
+    return max(kandidaten, key=lambda r: r.jaar)
+
+
+def gemiddelden(wijken: list[model.Wijk], regeling: model.Regeling) -> dict[str, Decimal | None]:
+    """The average of every maatstaf the regeling compares with (None: nothing known).
+
+    A count's average is the mean over the wijken whose value is known; a ratio's is the
+    city-wide ratio: sum of numerators / sum of denominators over the wijken knowing both.
+    """
+    out: dict[str, Decimal | None] = {}
+    for toeslag in regeling.toeslagen:
+        m = toeslag.maatstaf
+        if m in out or toeslag.boven_gemiddelde is None:
+            continue
+        if m in COUNT_MAATSTAVEN:
+            known = [getattr(w.cijfers, m) for w in wijken if w.cijfers and getattr(w.cijfers, m) is not None]
+            out[m] = Decimal(sum(known)) / len(known) if known else None
+        else:
+            tellers = noemers = 0
+            for w in wijken:
+                if w.cijfers is None:
+                    continue
+                teller, noemer = w.cijfers.breuk(m)
+                if teller is not None and noemer is not None:
+                    tellers += teller
+                    noemers += noemer
+            schaal = 100 if m == "aandeel_sociale_huur" else 1000
+            out[m] = Decimal(tellers) * schaal / noemers if noemers else None
+    return out
+
+
+def platform_in(wijk: model.Wijk, jaar: int) -> model.Organisatie | None:
+    """The wijkplatform active on at least one day of `jaar` (the latest, if two are)."""
+    begin, einde = dt.date(jaar, 1, 1), dt.date(jaar + 1, 1, 1)
+    found = None
+    for org in wijk.organisaties:
+        if org.soort == model.WIJKPLATFORM and org.overlapt(begin, einde):
+            found = org
+    return found
+
+
+def maanden(org: model.Organisatie, jaar: int) -> int:
+    """The calendar months of `jaar` in which `org` is active on at least one day."""
+    count = 0
+    for maand in range(1, 13):
+        begin = dt.date(jaar, maand, 1)
+        einde = dt.date(jaar + (maand == 12), maand % 12 + 1, 1)
+        count += org.overlapt(begin, einde)
+    return count
+
+
+@dataclass
+class ToeslagUitkomst:
+    naam: str
+    maatstaf: str
+    waarde: Decimal | None
+    bedrag: int
+    vergeleken: str  # "staffel" | "gemiddelde"
+    drempel: Decimal | None = None  # the staffel's vanaf, or the average
+    toeslag: model.Toeslag | None = field(default=None, repr=False)
+
+
+@dataclass
+class Uitkomst:
+    wijk: model.Wijk
+    jaar: int
+    regeling: model.Regeling
+    platform: model.Organisatie | None
+    maanden: int
+    toeslagen: list[ToeslagUitkomst]
+    som: int  # basisbedrag + toeslagen
+    begrensd: int  # min(som, maximum)
+    onafgerond: Decimal  # begrensd x maanden / 12
+    bedrag: int
+    onvolledig: bool
+    indicatief: bool
+    termijn_verstreken: bool
+
+
+def _toeslag(toeslag: model.Toeslag, cijfers: model.Cijfers | None, gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
+    waarde = cijfers.waarde(toeslag.maatstaf) if cijfers else None
+    if toeslag.staffels is not None:
+        staffel = None
+        if waarde is not None:
+            for s in toeslag.staffels:
+                if Decimal(str(s.vanaf)) <= waarde:
+                    staffel = s
+        return ToeslagUitkomst(
+            toeslag.naam,
+            toeslag.maatstaf,
+            waarde,
+            staffel.bedrag if staffel else 0,
+            "staffel",
+            Decimal(str(staffel.vanaf)) if staffel else None,
+            toeslag,
+        )
+    gemiddelde = gem.get(toeslag.maatstaf)
+    boven = waarde is not None and gemiddelde is not None and waarde > gemiddelde
+    return ToeslagUitkomst(
+        toeslag.naam,
+        toeslag.maatstaf,
+        waarde,
+        (toeslag.boven_gemiddelde or 0) if boven else 0,
+        "gemiddelde",
+        gemiddelde,
+        toeslag,
+    )
+
+
+def bereken(
+    wijk: model.Wijk, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None]
+) -> Uitkomst:
+    """One wijk's subsidy for `jaar` under `regeling` (CONTRACT §2, steps 2-5)."""
+    platform = platform_in(wijk, jaar)
+    indicatief = platform is None
+    n = 12 if platform is None else maanden(platform, jaar)
+    deadline = regeling.deadline(jaar)
+    verstreken = bool(
+        platform is not None and deadline is not None and platform.van.year == jaar and platform.van >= deadline
+    )
+    uitkomsten = [_toeslag(t, wijk.cijfers, gem) for t in regeling.toeslagen]
+    onvolledig = any(t.waarde is None for t in uitkomsten)
+    som = regeling.basisbedrag + sum(t.bedrag for t in uitkomsten)
+    begrensd = min(som, regeling.maximum)
+    onafgerond = Decimal(begrensd) * n / 12
+    bedrag = 0 if verstreken else round_half_up(onafgerond)
+    return Uitkomst(
+        wijk, jaar, regeling, platform, n, uitkomsten, som, begrensd, onafgerond, bedrag,
+        onvolledig, indicatief, verstreken,
+    )
+
+
+@dataclass
+class Overzicht:
+    jaar: int
+    regeling: model.Regeling
+    uitkomsten: list[Uitkomst]
+
+    @property
+    def totaal(self) -> int:
+        """What would be paid: indicative amounts (no platform) do not count."""
+        return sum(u.bedrag for u in self.uitkomsten if not u.indicatief)
+
+    @property
+    def plafond_saldo(self) -> int | None:
+        """Plafond minus total: negative when the total exceeds the plafond."""
+        if self.regeling.plafond is None:
+            return None
+        return self.regeling.plafond - self.totaal
+
+
+def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = None) -> Overzicht:
+    """The subsidies of `jaar` for the given wijken, or for every wijk with a platform in it."""
+    regeling = regeling_voor(data.regelingen, jaar)
+    gem = gemiddelden(data.wijken, regeling)
+    if wijken is None:
+        gebied_volgorde = {g.code: i for i, g in enumerate(data.gebieden)}
+        wijken = sorted(
+            (w for w in data.wijken if platform_in(w, jaar) is not None),
+            key=lambda w: (gebied_volgorde.get(w.gebied, len(gebied_volgorde)), w.naam.casefold()),
+        )
+    return Overzicht(jaar, regeling, [bereken(w, jaar, regeling, gem) for w in wijken])
+
+
+def _getal(value: Decimal | None) -> str:
+    if value is None:
+        return "onbekend"
+    return getal(value, 0 if value == value.to_integral_value() else 2)
+
+
+def uitleg(u: Uitkomst) -> list[str]:
+    """The computation of `u`, step by step, in Dutch, so it can be recomputed by hand."""
+    r = u.regeling
+    regels = [
+        f"Subsidie {u.jaar} voor {u.wijk.naam} ({u.wijk.code})",
+        f"1. Regeling: {r.naam} ({r.jaar}{', bron ' + r.bron if r.bron else ''}), status {r.status}"
+        + (": een concept, de bedragen zijn nog niet vastgesteld." if r.status == "concept" else "."),
+    ]
+    if u.platform is None:
+        regels.append(
+            f"2. {u.wijk.naam} heeft in {u.jaar} geen wijkplatform. Dit bedrag is indicatief, "
+            "berekend alsof er het hele jaar een platform is. Bewoners kunnen voor initiatieven "
+            "altijd geld aanvragen uit het budget voor bewonersinitiatieven."
+        )
+    else:
+        p = u.platform
+        periode = f"vanaf {datum(p.van)}" + (f" tot {datum(p.tot)}" if p.tot else "")
+        regels.append(f"2. Platform: {p.naam}, actief {periode}: {u.maanden} van de 12 maanden in {u.jaar}.")
+    stap = 3
+    regels.append(f"{stap}. Basisbedrag: {euro(r.basisbedrag)}.")
+    for t in u.toeslagen:
+        stap += 1
+        naam = MAATSTAF_NAMEN.get(t.maatstaf, t.maatstaf)
+        if t.waarde is None:
+            regels.append(f"{stap}. Toeslag {t.naam}: {naam} onbekend, dus € 0 (de uitkomst is onvolledig).")
+        elif t.vergeleken == "staffel":
+            staffels = ", ".join(f"vanaf {getal(s.vanaf)}: {euro(s.bedrag)}" for s in (t.toeslag.staffels or []))
+            if t.drempel is None:
+                regels.append(f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)} ligt onder de laagste staffel ({staffels}), dus € 0.")
+            else:
+                regels.append(f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)}, hoogste passende staffel vanaf {_getal(t.drempel)} ({staffels}): {euro(t.bedrag)}.")
+        else:
+            soort = "stadsbreed" if t.maatstaf in RATIO_MAATSTAVEN else "gemiddeld over de wijken waarvan het bekend is"
+            oordeel = "boven" if t.bedrag else "niet boven"
+            regels.append(
+                f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)} ligt {oordeel} het gemiddelde "
+                f"({soort}: {_getal(t.drempel)}), dus {euro(t.bedrag)}."
+            )
+    stap += 1
+    delen = " + ".join([euro(r.basisbedrag)] + [euro(t.bedrag) for t in u.toeslagen])
+    regels.append(f"{stap}. Samen: {delen} = {euro(u.som)}; maximum {euro(r.maximum)}, dus {euro(u.begrensd)}.")
+    stap += 1
+    regels.append(
+        f"{stap}. Naar rato: {euro(u.begrensd)} × {u.maanden}/12 = € {getal(u.onafgerond, 2)}, "
+        f"afgerond (halve euro's naar boven): {euro(round_half_up(u.onafgerond))}."
+    )
+    if u.termijn_verstreken:
+        stap += 1
+        regels.append(
+            f"{stap}. Het platform begint op {datum(u.platform.van)}, op of na de aanvraagtermijn "  # type: ignore[union-attr]
+            f"({datum(r.deadline(u.jaar))}): aanvraagtermijn verstreken, dus € 0 voor {u.jaar}."
+        )
+    regels.append(f"Bedrag: {euro(u.bedrag)}" + (" (indicatief)" if u.indicatief else "") + (" (onvolledig)" if u.onvolledig else ""))
+    return regels

@@ -1,0 +1,203 @@
+"""The cross-record rules of CONTRACT §1 and §2, as plain functions returning problems.
+
+Each validator takes the whole data set and yields `Problem`s with file and line, so
+`check` can report every problem at once. They are registered in `VALIDATORS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from wijkctl import model
+from wijkctl.text import fold
+from wijkctl.yamlio import REGELINGEN, VERBINDERS, WIJKEN, Problem
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CBS_WIJK = re.compile(r"WK\d{6}")
+CBS_BUURT = re.compile(r"BU\d{8}")
+EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}")
+KVK = re.compile(r"\d{8}")
+TELEFOON = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
+
+
+def _err(bestand: str, regel: int, melding: str) -> Problem:
+    return Problem(bestand, regel, melding)
+
+
+def _warn(bestand: str, regel: int, melding: str) -> Problem:
+    return Problem(bestand, regel, melding, "waarschuwing")
+
+
+def valid_email(value: str) -> bool:
+    return EMAIL.fullmatch(value) is not None
+
+
+def _line(record: object, key: str) -> int:
+    return record.regels.get(key, record.regel)  # type: ignore[attr-defined]
+
+
+def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
+    """Codes, names, CBS codes and buurten are unique; every gebied exists."""
+    codes: dict[str, int] = {}
+    namen: dict[str, model.Wijk] = {}
+    cbs: dict[str, model.Wijk] = {}
+    buurten: dict[str, model.Wijk] = {}
+    cbs_buurten: dict[str, model.Wijk] = {}
+    gebieden = {g.code for g in data.gebieden}
+    for w in data.wijken:
+        if not SLUG.fullmatch(w.code):
+            yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' moet kleine letters, cijfers en koppeltekens zijn (zoals 'oude-stad')")
+        if w.code in codes:
+            yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' komt al voor op regel {codes[w.code]}")
+        codes.setdefault(w.code, _line(w, "code"))
+        key = fold(w.naam)
+        if not key:
+            yield _err(WIJKEN, _line(w, "naam"), "naam is leeg")
+        elif key in namen:
+            yield _err(WIJKEN, _line(w, "naam"), f"naam '{w.naam}' komt al voor bij wijk '{namen[key].code}'")
+        namen.setdefault(key, w)
+        if w.cbs_code is not None:
+            if not CBS_WIJK.fullmatch(w.cbs_code):
+                yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code '{w.cbs_code}' moet WK met 6 cijfers zijn")
+            elif w.cbs_code in cbs:
+                yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code {w.cbs_code} komt al voor bij wijk '{cbs[w.cbs_code].code}'")
+            cbs.setdefault(w.cbs_code, w)
+            if w.cbs_buurten:
+                yield _err(WIJKEN, _line(w, "cbs_buurten"), "een wijk heeft cbs_code of cbs_buurten, niet allebei")
+        for code in w.cbs_buurten:
+            if not CBS_BUURT.fullmatch(code):
+                yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode '{code}' moet BU met 8 cijfers zijn")
+            elif code in cbs_buurten:
+                yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode {code} hoort al bij wijk '{cbs_buurten[code].code}'")
+            cbs_buurten.setdefault(code, w)
+        for naam in w.buurten:
+            key = fold(naam)
+            if key in buurten:
+                yield _err(WIJKEN, _line(w, "buurten"), f"buurt '{naam}' hoort al bij wijk '{buurten[key].code}'")
+            buurten.setdefault(key, w)
+        if w.gebied not in gebieden:
+            yield _err(WIJKEN, _line(w, "gebied"), f"gebied '{w.gebied}' bestaat niet in {VERBINDERS}")
+
+
+def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
+    """Figures are consistent: social rental homes never exceed homes."""
+    for w in data.wijken:
+        c = w.cijfers
+        if c is None:
+            continue
+        if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
+            yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"sociale_huurwoningen ({c.sociale_huurwoningen}) is groter dan woningen ({c.woningen})")
+        if c.peiljaar is not None and not 1900 <= c.peiljaar <= 2200:
+            yield _err(WIJKEN, _line(c, "peiljaar"), f"peiljaar {c.peiljaar} is geen plausibel jaar")
+
+
+def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
+    """One organisation at a time per wijk, valid dates, successors, legal forms, contacts."""
+    today = today or dt.date.today()
+    for w in data.wijken:
+        vorige: model.Organisatie | None = None
+        for org in w.organisaties:
+            yield from _check_organisatie(w, org, today)
+            if vorige is not None:
+                if org.van < vorige.van:
+                    yield _err(WIJKEN, _line(org, "van"), f"organisaties van wijk '{w.code}' staan niet op volgorde van 'van' (oudste eerst)")
+            vorige = org
+        orgs = w.organisaties
+        for i, a in enumerate(orgs):
+            for b in orgs[i + 1 :]:
+                if a.overlapt(b.van, b.tot):
+                    yield _err(WIJKEN, _line(b, "van"), f"'{b.naam}' overlapt in tijd met '{a.naam}' (regel {a.regel}); per wijk is er één organisatie tegelijk")
+        for org in orgs:
+            if org.opvolger_van is None:
+                continue
+            voorganger = next((o for o in orgs if o.naam == org.opvolger_van and o is not org), None)
+            if voorganger is None:
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{org.opvolger_van}' is geen organisatie van wijk '{w.code}'")
+            elif voorganger.tot != org.van:
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{voorganger.naam}' eindigt niet op {org.van.isoformat()}, de startdatum van '{org.naam}'")
+
+
+def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) -> Iterator[Problem]:
+    if org.soort not in model.SOORTEN:
+        yield _err(WIJKEN, _line(org, "soort"), f"soort '{org.soort}' moet wijkraad of wijkplatform zijn")
+    if not org.naam.strip():
+        yield _err(WIJKEN, _line(org, "naam"), "naam van de organisatie is leeg")
+    if org.tot is not None and org.tot <= org.van:
+        yield _err(WIJKEN, _line(org, "tot"), f"tot ({org.tot.isoformat()}) moet na van ({org.van.isoformat()}) liggen")
+    if org.reden_einde is not None and org.tot is None:
+        yield _err(WIJKEN, _line(org, "reden_einde"), "reden_einde zonder einddatum (tot)")
+    if org.rechtsvorm is not None and org.rechtsvorm not in model.RECHTSVORMEN:
+        yield _err(WIJKEN, _line(org, "rechtsvorm"), f"rechtsvorm '{org.rechtsvorm}' moet een van {', '.join(model.RECHTSVORMEN)} zijn")
+    if org.kvk is not None and not KVK.fullmatch(org.kvk):
+        yield _err(WIJKEN, _line(org, "kvk"), f"kvk '{org.kvk}' moet 8 cijfers zijn")
+    if org.rechtsvorm in model.KVK_VERPLICHT and org.kvk is None:
+        yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig")
+    if org.email is not None and not valid_email(org.email):
+        yield _err(WIJKEN, _line(org, "email"), f"ongeldig e-mailadres '{org.email}'")
+    if org.website is not None and not re.match(r"https?://\S+$", org.website):
+        yield _err(WIJKEN, _line(org, "website"), f"website '{org.website}' moet met http:// of https:// beginnen")
+    for lid in org.kern:
+        if not lid.naam.strip():
+            yield _err(WIJKEN, lid.regel, "kernlid zonder naam")
+        if lid.email is not None and not valid_email(lid.email):
+            yield _err(WIJKEN, _line(lid, "email"), f"ongeldig e-mailadres '{lid.email}'")
+        if lid.telefoon is not None and not TELEFOON.fullmatch(lid.telefoon):
+            yield _err(WIJKEN, _line(lid, "telefoon"), f"ongeldig telefoonnummer '{lid.telefoon}'")
+    if org.soort == model.WIJKPLATFORM and org.actief_op(today) and len(org.kern) < model.MIN_KERN:
+        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}")
+
+
+def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
+    """Gebied codes and names are unique; verbinders have a valid e-mail."""
+    codes: dict[str, int] = {}
+    namen: dict[str, int] = {}
+    for g in data.gebieden:
+        if not SLUG.fullmatch(g.code):
+            yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' moet kleine letters, cijfers en koppeltekens zijn")
+        if g.code in codes:
+            yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' komt al voor op regel {codes[g.code]}")
+        codes.setdefault(g.code, _line(g, "code"))
+        if fold(g.naam) in namen:
+            yield _err(VERBINDERS, _line(g, "naam"), f"naam '{g.naam}' komt al voor op regel {namen[fold(g.naam)]}")
+        namen.setdefault(fold(g.naam), _line(g, "naam"))
+        if g.verbinder is None:
+            yield _warn(VERBINDERS, g.regel, f"gebied '{g.code}' heeft geen gebiedsverbinder")
+        elif g.verbinder.email is not None and not valid_email(g.verbinder.email):
+            yield _err(VERBINDERS, _line(g.verbinder, "email"), f"ongeldig e-mailadres '{g.verbinder.email}'")
+
+
+def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
+    """One regeling a year; toeslagen well formed (CONTRACT §1, subsidieregeling.yaml)."""
+    jaren: dict[int, int] = {}
+    for r in data.regelingen:
+        if r.jaar in jaren:
+            yield _err(REGELINGEN, _line(r, "jaar"), f"er is al een regeling voor {r.jaar} (regel {jaren[r.jaar]})")
+        jaren.setdefault(r.jaar, _line(r, "jaar"))
+        if not 1900 <= r.jaar <= 2200:
+            yield _err(REGELINGEN, _line(r, "jaar"), f"jaar {r.jaar} is geen plausibel jaar")
+        if r.status not in model.REGELING_STATUS:
+            yield _err(REGELINGEN, _line(r, "status"), f"status '{r.status}' moet concept of vastgesteld zijn")
+        if r.maximum < r.basisbedrag:
+            yield _err(REGELINGEN, _line(r, "maximum"), f"maximum ({r.maximum}) is lager dan basisbedrag ({r.basisbedrag})")
+        for t in r.toeslagen:
+            if t.maatstaf not in model.MAATSTAVEN:
+                yield _err(REGELINGEN, _line(t, "maatstaf"), f"onbekende maatstaf '{t.maatstaf}'; kies uit {', '.join(model.MAATSTAVEN)}")
+            if (t.staffels is None) == (t.boven_gemiddelde is None):
+                yield _err(REGELINGEN, t.regel, f"toeslag '{t.naam}' heeft staffels of boven_gemiddelde nodig, precies één van beide")
+            if t.staffels is not None:
+                if not t.staffels:
+                    yield _err(REGELINGEN, _line(t, "staffels"), f"toeslag '{t.naam}' heeft een lege lijst staffels")
+                for a, b in zip(t.staffels, t.staffels[1:]):
+                    if b.vanaf <= a.vanaf:
+                        yield _err(REGELINGEN, b.regel, f"staffels van '{t.naam}' moeten oplopen: {b.vanaf} volgt op {a.vanaf}")
+
+
+VALIDATORS = (check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
+
+
+def validate(data: model.Dataset) -> list[Problem]:
+    """Every problem of every registered validator, sorted by file and line."""
+    problems = [p for validator in VALIDATORS for p in validator(data)]
+    return sorted(problems, key=lambda p: (p.bestand, p.regel, p.melding))
