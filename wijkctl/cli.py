@@ -88,7 +88,7 @@ class WijkctlGroup(TyperGroup):
         except click_exc.ClickException as exc:
             _report("Fout: " + exc.format_message())
             code = exc.exit_code
-        except click_exc.Abort:
+        except typer.Abort:
             _report("Afgebroken.")
             code = errors.INTERNAL
         except KeyboardInterrupt:

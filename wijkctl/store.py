@@ -250,8 +250,11 @@ class Outcome:
     diff: str
 
 
-def writable_problems(snap: Snapshot, name: str) -> InvalidData | None:
-    """Why `name` may not be rewritten by wijkctl (comments, not canonical), if so."""
+def writable_problems(snap: Snapshot, name: str, canonical: str) -> InvalidData | None:
+    """Why `name` may not be rewritten by wijkctl (comments, not canonical), if so.
+
+    `canonical` is the canonical text of the file's records as read, before any change.
+    """
     loaded = snap.loaded[name]
     if loaded.comments:
         regels = ", ".join(str(n) for n in loaded.comments[:MAX_SHOWN])
@@ -259,7 +262,7 @@ def writable_problems(snap: Snapshot, name: str) -> InvalidData | None:
             f"{name} bevat commentaar (regel {regels}) dat wijkctl bij schrijven zou verliezen. "
             "Zet notities in een 'opmerking'-veld en verwijder de #-regels; er is niets veranderd."
         )
-    if snap.texts[name] != dump_records(name, loaded.records):
+    if snap.texts[name] != canonical:
         return InvalidData(
             f"{name} staat niet in de vaste vorm, dus de wijziging zou meer regels raken dan nodig. "
             "Draai eerst 'wijkctl fmt' en commit dat apart; er is niets veranderd."
@@ -289,7 +292,7 @@ def apply(
         after = {name: dump_records(name, getattr(data, FILES[name][2])) for name in DATA_FILES}
         changed = [name for name in DATA_FILES if after[name] != before[name]]
         for name in changed:
-            problem = writable_problems(snap, name)
+            problem = writable_problems(snap, name, before[name])
             if problem:
                 raise problem
         errors = [p for p in validate(data) if p.ernst == "fout"]

@@ -397,7 +397,10 @@ def load_text(bestand: str, text: str) -> Loaded:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problems.append(Problem(bestand, line, f"geen geldige YAML: {exc.problem or exc.context}"))
+        waar = ""
+        if exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            waar = f" (bij wat op regel {exc.context_mark.line + 1} begint)"
+        problems.append(Problem(bestand, line, f"geen geldige YAML: {exc.problem or exc.context}{waar}"))
         return Loaded([], CURRENT_VERSIE, _dedupe(problems), [])
     except yaml.YAMLError as exc:
         problems.append(Problem(bestand, 1, f"geen geldige YAML: {exc}"))
@@ -478,8 +481,18 @@ class _CanonicalDumper(_Dumper):
         return True
 
 
+# Digit strings that PyYAML (YAML 1.1) would leave plain but a YAML 1.2 reader takes for a
+# number, like the phone number 0612345678: quoted, so every reader sees a string.
+_NUMBER_LIKE = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?")
+
+
 def _repr_str(dumper: Any, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
+    if "\n" in data:
+        style: str | None = "|"
+    elif data and any(c.isdigit() for c in data) and _NUMBER_LIKE.fullmatch(data):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar(_STR, data, style=style)
 
 

@@ -1,0 +1,64 @@
+"""Shared fixtures: a fresh copy of the bundled data in tmp_path, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wijkctl.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "wijkctl" / "data"
+FILES = ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml")
+
+
+@pytest.fixture
+def datadir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled Haarlem data set."""
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in FILES:
+        shutil.copy(BUNDLED / name, target / name)
+    return target
+
+
+def snapshot_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file in `folder`, byte for byte (also catches leftover temp files)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+class Run:
+    """Invoke wijkctl in-process against one data directory."""
+
+    def __init__(self, datadir: Path):
+        self.datadir = datadir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None):
+        return self.runner.invoke(app, ["--data-dir", str(self.datadir), *args], env=env)
+
+
+@pytest.fixture
+def run(datadir: Path) -> Run:
+    return Run(datadir)
+
+
+@pytest.fixture
+def unchanged(datadir: Path):
+    """Assert, after the test body, that no data file changed: use as `with unchanged():`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def guard():
+        before = snapshot_bytes(datadir)
+        yield
+        assert snapshot_bytes(datadir) == before
+
+    return guard
+
+
+MEMBERS = ("-m", "Anna de Vries <anna@example.org>", "-m", "Bram Jansen <bram@example.org> 0612345678",
+           "-m", "Cor Bakker <cor@example.org>")
