@@ -172,9 +172,18 @@ def locked(root: Path) -> Iterator[None]:
                     ) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.1)
+        _remove_stale_temp_files(root)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _remove_stale_temp_files(root: Path) -> None:
+    """Temp files of a writer killed mid-write; safe to remove while we hold the lock."""
+    for name in DATA_FILES:
+        for stale in root.glob(f".{name}.*.tmp"):
+            with suppress(OSError):
+                stale.unlink()
 
 
 _REASONS = {

@@ -1,0 +1,136 @@
+"""The lifecycle rules as pure functions on records, without the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from wijkctl import model, rules
+from wijkctl.errors import NotFound, Refused, UsageError
+
+D = dt.date
+KERN = [model.KernLid(naam=n, email=f"{n.lower()}@example.org") for n in ("Anna", "Bram", "Cor")]
+
+
+def wijk(*orgs: model.Organisatie) -> model.Wijk:
+    return model.Wijk(code="molenwijk", naam="Molenwijk", gebied="schalkwijk", organisaties=list(orgs))
+
+
+def raad(van=D(1990, 1, 1), tot=None):
+    return model.Organisatie(soort="wijkraad", naam="Wijkraad Molenwijk", van=van, tot=tot)
+
+
+def platform(van=D(2024, 1, 1), tot=None, kern=None):
+    return model.Organisatie(soort="wijkplatform", naam="Wijkplatform Molenwijk", van=van, tot=tot,
+                             kern=list(KERN if kern is None else kern))
+
+
+def test_register_adds_platform_in_date_order():
+    w = wijk(raad(tot=D(2020, 1, 1)))
+    change = rules.register(w, naam="P", van=D(2025, 3, 1), members=list(KERN), details=rules.Details())
+    assert [o.naam for o in w.organisaties] == ["Wijkraad Molenwijk", "P"]
+    assert change.commit_bericht == "register: P (molenwijk) per 2025-03-01"
+    assert "per 1 maart 2025" in change.samenvatting
+
+
+def test_register_refuses_overlap_and_points_to_convert_for_active_wijkraad():
+    w = wijk(raad())
+    with pytest.raises(Refused, match="wijkctl convert molenwijk"):
+        rules.register(w, naam="P", van=D(2025, 3, 1), members=list(KERN), details=rules.Details())
+    w = wijk(raad(van=D(2026, 1, 1)))  # a future wijkraad would overlap an open-ended platform
+    with pytest.raises(Refused, match="één organisatie tegelijk"):
+        rules.register(w, naam="P", van=D(2025, 3, 1), members=list(KERN), details=rules.Details())
+
+
+def test_register_before_an_ended_organisation_is_refused_too():
+    w = wijk(raad(van=D(2010, 1, 1), tot=D(2020, 1, 1)))
+    with pytest.raises(Refused):
+        rules.register(w, naam="P", van=D(2005, 1, 1), members=list(KERN), details=rules.Details())
+
+
+def test_register_needs_three_members_and_kvk_for_stichting():
+    with pytest.raises(Refused, match="minstens 3"):
+        rules.register(wijk(), naam="P", van=D(2025, 1, 1), members=KERN[:2], details=rules.Details())
+    with pytest.raises(UsageError, match="KvK"):
+        rules.register(wijk(), naam="P", van=D(2025, 1, 1), members=list(KERN), details=rules.Details("stichting"))
+    with pytest.raises(UsageError, match="8 cijfers"):
+        rules.register(wijk(), naam="P", van=D(2025, 1, 1), members=list(KERN), details=rules.Details("stichting", "123"))
+    with pytest.raises(UsageError, match="twee keer"):
+        rules.register(wijk(), naam="P", van=D(2025, 1, 1), members=[*KERN, KERN[0]], details=rules.Details())
+
+
+@pytest.mark.parametrize("text,ok", [
+    ("Anna de Vries <anna@example.org>", True),
+    ("Anna de Vries <anna@example.org> 0612345678", True),
+    ("Anna de Vries <anna@example.org> +31 6 1234 5678", True),
+    ("Anna de Vries", False),
+    ("<anna@example.org>", False),
+    ("Anna <anna-at-example.org>", False),
+    ("Anna <anna@example.org> bel me", False),
+])
+def test_parse_member(text, ok):
+    if ok:
+        lid = rules.parse_member(text)
+        assert lid.naam == "Anna de Vries" and lid.email == "anna@example.org"
+    else:
+        with pytest.raises(UsageError):
+            rules.parse_member(text)
+
+
+def test_convert_ends_wijkraad_and_links_successor():
+    w = wijk(raad())
+    rules.convert(w, van=D(2024, 7, 1), naam=None, members=list(KERN), details=rules.Details())
+    r, p = w.organisaties
+    assert r.tot == D(2024, 7, 1) == p.van
+    assert p.naam == "Wijkplatform Molenwijk" and p.opvolger_van == "Wijkraad Molenwijk"
+
+
+@pytest.mark.parametrize("orgs", [(), (raad(tot=D(2024, 1, 1)),), (platform(),)])
+def test_convert_without_active_wijkraad_is_refused(orgs):
+    with pytest.raises(Refused, match="geen actieve wijkraad"):
+        rules.convert(wijk(*orgs), van=D(2024, 7, 1), naam=None, members=list(KERN), details=rules.Details())
+
+
+def test_convert_on_the_wijkraads_first_day_is_refused():
+    with pytest.raises(Refused):
+        rules.convert(wijk(raad(van=D(2024, 7, 1))), van=D(2024, 7, 1), naam=None, members=list(KERN), details=rules.Details())
+
+
+def test_update_members_and_minimum():
+    w = wijk(platform())
+    rules.update(w, on=D(2025, 1, 1), add=[model.KernLid("Dirk", "d@example.org")], remove=["anna"])
+    assert [lid.naam for lid in w.organisaties[0].kern] == ["Bram", "Cor", "Dirk"]
+    with pytest.raises(Refused, match="minstens 3"):
+        rules.update(w, on=D(2025, 1, 1), remove=["Bram"])
+    with pytest.raises(NotFound, match="geen kernlid"):
+        rules.update(w, on=D(2025, 1, 1), remove=["Nobody"])
+    with pytest.raises(Refused, match="zit al"):
+        rules.update(w, on=D(2025, 1, 1), add=[model.KernLid("bram")])
+
+
+def test_update_rename_follows_successor_link_and_reports_nothing_to_change():
+    w = wijk(platform(tot=D(2025, 1, 1)))
+    w.organisaties.append(model.Organisatie(soort="wijkplatform", naam="Nieuw", van=D(2025, 1, 1),
+                                            opvolger_van="Wijkplatform Molenwijk", kern=list(KERN)))
+    rules.update(w, on=D(2024, 6, 1), naam="Platform Molenwijk")
+    assert w.organisaties[1].opvolger_van == "Platform Molenwijk"
+    change = rules.update(w, on=D(2024, 6, 1), naam="Platform Molenwijk")
+    assert change.commit_bericht == "" and "Niets te wijzigen" in change.samenvatting
+
+
+def test_update_needs_an_active_platform():
+    with pytest.raises(Refused, match="geen actieve organisatie"):
+        rules.update(wijk(), on=D(2025, 1, 1), naam="x")
+    with pytest.raises(Refused, match="wijkraad"):
+        rules.update(wijk(raad()), on=D(2025, 1, 1), naam="x")
+
+
+def test_end_sets_tot_and_reason():
+    w = wijk(platform())
+    rules.end(w, on=D(2026, 1, 1), reden="opgeheven")
+    assert w.organisaties[0].tot == D(2026, 1, 1) and w.organisaties[0].reden_einde == "opgeheven"
+    with pytest.raises(Refused, match="geen actieve organisatie"):
+        rules.end(w, on=D(2026, 1, 1))
+    with pytest.raises(Refused, match="daarna"):
+        rules.end(wijk(platform()), on=D(2024, 1, 1))
