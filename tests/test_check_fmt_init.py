@@ -63,6 +63,9 @@ INVALID = [
     ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    boven_gemiddelde: 1500\n    staffels:\n    - {vanaf: 1, bedrag: 1}\n", "precies één"),
     ("subsidieregeling.yaml", "maatstaf: inwoners", "maatstaf: honden", "onbekende maatstaf"),
     ("subsidieregeling.yaml", "aanvragen_voor: 10-01", "aanvragen_voor: 13-01", "MM-DD"),
+    ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    staffels:\n    - {vanaf: 10, bedrag: 1}\n    - {vanaf: 5, bedrag: 2}\n", "moeten oplopen"),
+    ("subsidieregeling.yaml", "basisbedrag: 5000", "basisbedrag: -5000", "0 of groter"),
+    ("subsidieregeling.yaml", "maximum: 10000", "maximum: 4000", "lager dan basisbedrag"),
 ]
 
 

@@ -192,6 +192,8 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                 for a, b in zip(t.staffels, t.staffels[1:]):
                     if b.vanaf <= a.vanaf:
                         yield _err(REGELINGEN, b.regel, f"staffels van '{t.naam}' moeten oplopen: {b.vanaf} volgt op {a.vanaf}")
+                    elif b.bedrag < a.bedrag:
+                        yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie")
 
 
 VALIDATORS = (check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
