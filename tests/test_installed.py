@@ -1,0 +1,72 @@
+"""The installed `wijkctl` command as a person and a script meet it."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+
+from .test_concurrency import WIJKCTL
+
+
+def wijkctl(*args, **kwargs):
+    assert WIJKCTL
+    return subprocess.run([WIJKCTL, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, **kwargs)
+
+
+def test_readme_main_job(datadir):
+    result = wijkctl("--data-dir", str(datadir), "verbinder", "Molenwijk")
+    assert result.returncode == 0
+    assert "Ingrid Hamer" in result.stdout and "iphamer@haarlem.nl" in result.stdout
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run([sys.executable, "-m", "wijkctl", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("wijkctl ")
+
+
+def test_data_found_from_a_subdirectory_and_env(datadir, tmp_path):
+    sub = tmp_path / "ergens" / "diep"
+    sub.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k != "WIJKCTL_DATA"}
+    assert json.loads(wijkctl("verbinder", "molenwijk", "-o", "json", cwd=sub, env=env).stdout)["naam"] == "Ingrid Hamer"
+    env["WIJKCTL_DATA"] = str(datadir)
+    assert wijkctl("verbinder", "molenwijk", cwd="/", env=env).returncode == 0
+
+
+def test_broken_pipe_is_quiet(datadir):
+    proc = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list | head -n 1", shell=True, capture_output=True, text=True)
+    assert proc.stdout.startswith("Wijk")
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
+
+
+def _on_terminal(args, env):
+    """Run with stdout on a pseudo-terminal; return what the terminal shows."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([WIJKCTL, *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait()
+    os.close(master)
+    return b"".join(chunks).decode()
+
+
+def test_terminal_gets_a_rich_table_and_no_color_is_honoured(datadir):
+    env = {**os.environ, "COLUMNS": "160", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    shown = _on_terminal(["--data-dir", str(datadir), "list"], env)
+    assert "┃" in shown or "│" in shown
+    assert "Totaal: 21 wijken" in shown  # the totals line is for the terminal
+    plain = _on_terminal(["--data-dir", str(datadir), "list"], {**env, "NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9](;[0-9]+)*m", plain)  # no foreground colour codes
