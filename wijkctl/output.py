@@ -43,6 +43,7 @@ class Block:
     rows: list[dict[str, Any]]
     title: str | None = None
     footer: dict[str, Any] | None = None  # a totals row, on a terminal only
+    header: bool = True  # False for a block of "field: value" rows
 
 
 @dataclass
@@ -118,17 +119,14 @@ def to_csv(block: Block) -> str:
 def _plain_table(block: Block) -> str:
     """Aligned columns separated by two spaces; nothing cut, no escape codes."""
     columns = [c for c in block.columns if c.table]
-    header = [c.header for c in columns]
-    rows = [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
-    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
+    lines = [[c.header for c in columns]] if block.header else []
+    lines += [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
+    widths = [max(len(cell) for cell in col) for col in zip(*lines)]
     right = [c.kind in ("int", "money", "pct") for c in columns]
-    lines = []
-    if block.title:
-        lines.append(block.title)
-    for cells in [header, *rows]:
-        parts = [cell.rjust(w) if r else cell.ljust(w) for cell, w, r in zip(cells, widths, right)]
-        lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines) + "\n"
+    out = [block.title] if block.title else []
+    for cells in lines:
+        out.append("  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip())
+    return "\n".join(out) + "\n"
 
 
 def _rich_tables(report: Report, stream: TextIO) -> None:
@@ -139,7 +137,7 @@ def _rich_tables(report: Report, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False)
     for block in report.blocks:
         table = Table(title=Text(block.title, style="bold") if block.title else None, title_justify="left",
-                      show_footer=bool(block.footer), header_style="bold")
+                      show_footer=bool(block.footer), show_header=block.header, header_style="bold")
         columns = [c for c in block.columns if c.table]
         for c in columns:
             footer = human(block.footer.get(c.key), c.kind) if block.footer else ""

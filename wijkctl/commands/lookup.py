@@ -205,7 +205,7 @@ def show(
         {"veld": k, "waarde": _fact(v_)} for k, v_ in facts
         if v_ is not None or k in ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")
     ]
-    blocks = [Block([Column("veld", w.naam), Column("waarde", "")], fact_rows)]
+    blocks = [Block([Column("veld", "Veld"), Column("waarde", "Waarde")], fact_rows, title=f"{w.naam} ({w.code})", header=False)]
     if w.organisaties:
         org_rows = [{
             "soort": o.soort, "naam": o.naam, "van": o.van, "tot": o.tot,

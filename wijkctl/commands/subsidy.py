@@ -85,9 +85,9 @@ def subsidy(
             "basisbedrag": r.basisbedrag,
             "bedrag": u.bedrag,
             "opmerking": "; ".join(s for s, on in (
-                ("indicatief: geen platform", u.indicatief),
-                ("onvolledig: cijfers onbekend", u.onvolledig),
-                ("aanvraagtermijn verstreken", u.termijn_verstreken),
+                ("indicatief", u.indicatief),
+                ("onvolledig", u.onvolledig),
+                ("termijn verstreken", u.termijn_verstreken),
             ) if on),
         }
         for t in u.toeslagen:
@@ -105,6 +105,8 @@ def subsidy(
         notes.append("Let op: deze regeling is een CONCEPT; de bedragen zijn nog niet vastgesteld.")
     if not ov.uitkomsten:
         notes.append(f"Geen wijkplatforms actief in {jaar}.")
+    if any(u.onvolledig for u in ov.uitkomsten):
+        notes.append("Onvolledig: niet alle cijfers zijn bekend; een onbekende toeslag telt als € 0.")
     if any(u.indicatief for u in ov.uitkomsten):
         notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. " + BEWONERSINITIATIEVEN)
     notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
