@@ -147,9 +147,9 @@ def _global(
 
 
 def _register_commands() -> None:
-    from wijkctl.commands import check, init, lifecycle, lookup, subsidy
+    from wijkctl.commands import check, importcbs, init, lifecycle, lookup, subsidy
 
-    for module in (lookup, lifecycle, subsidy, check, init):
+    for module in (lookup, lifecycle, subsidy, check, importcbs, init):
         module.register(app, WijkctlCommand)
 
 

@@ -116,7 +116,7 @@ def to_csv(block: Block) -> str:
     return buffer.getvalue()
 
 
-def _plain_table(block: Block) -> str:
+def render_plain(block: Block) -> str:
     """Aligned columns separated by two spaces; nothing cut, no escape codes."""
     columns = [c for c in block.columns if c.table]
     lines = [[c.header for c in columns]] if block.header else []
@@ -173,6 +173,6 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
     elif is_terminal(out) and os.environ.get("TERM") != "dumb":
         _rich_tables(report, out)
     else:
-        out.write("\n".join(_plain_table(b) for b in report.blocks))
+        out.write("\n".join(render_plain(b) for b in report.blocks))
         if report.notes:
             out.write(("\n" if report.blocks else "") + "\n".join(report.notes) + "\n")

@@ -1,0 +1,186 @@
+"""Reading CBS "Kerncijfers wijken en buurten" CSV files and applying them (CONTRACT §6).
+
+Pure: text in, figures out. Columns are found by their stem, because CBS renumbers the
+`_N` suffix every year (`Woningvoorraad_34` in 2022, `_35` in 2023 and 2024).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from wijkctl import model
+from wijkctl.errors import UsageError
+
+STEMS = {
+    "Codering": "code",
+    "SoortRegio": "soort",
+    "AantalInwoners": "inwoners",
+    "Woningvoorraad": "woningen",
+    "InBezitWoningcorporatie": "corporatie_pct",
+    "PersonenPerSoortUitkeringBijstand": "uitkeringen",
+}
+MISSING = {"", ".", "x", "-", "?"}
+FIGURES = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
+_SUFFIX = re.compile(r"_\d+$")
+
+
+@dataclass
+class Regio:
+    """One Wijk or Buurt row: its figures, None where CBS has no value."""
+
+    code: str
+    soort: str
+    inwoners: int | None = None
+    woningen: int | None = None
+    sociale_huurwoningen: int | None = None
+    uitkeringen: int | None = None
+
+
+@dataclass
+class Table:
+    wijken: dict[str, Regio] = field(default_factory=dict)
+    buurten: dict[str, Regio] = field(default_factory=dict)
+    overgeslagen: int = 0  # rows of other kinds (Land, Gemeente)
+
+
+def _number(raw: str) -> Decimal | None:
+    value = raw.strip().strip('"').strip()
+    if value in MISSING:
+        return None
+    try:
+        return Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _whole(value: Decimal | None) -> int | None:
+    return None if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
+    """Parse a Kerncijfers CSV (`;`-separated, optional BOM, quoted, space-padded).
+
+    Raises UsageError (exit 2) when the text is not such a table.
+    """
+    reader = csv.reader(lines, delimiter=";", quotechar='"')
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UsageError(f"{naam} is leeg; verwacht een CBS-tabel Kerncijfers wijken en buurten.") from None
+    except csv.Error as exc:
+        raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc}.") from None
+    columns: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        stem = _SUFFIX.sub("", raw.strip().lstrip("\ufeff").strip('"').strip())
+        if stem in STEMS and STEMS[stem] not in columns:
+            columns[STEMS[stem]] = i
+    if "code" not in columns or "soort" not in columns:
+        raise UsageError(
+            f"{naam} is geen CBS-tabel Kerncijfers wijken en buurten: de kolommen Codering en "
+            "SoortRegio ontbreken. Download de tabel als CSV met de OData-sleutels als kolomnamen."
+        )
+    table = Table()
+    try:
+        for row in reader:
+            if not row or len(row) <= max(columns["code"], columns["soort"]):
+                continue
+            soort = row[columns["soort"]].strip()
+            code = row[columns["code"]].strip()
+            if soort not in ("Wijk", "Buurt"):
+                table.overgeslagen += 1
+                continue
+
+            def get(key: str) -> Decimal | None:
+                i = columns.get(key)
+                return _number(row[i]) if i is not None and i < len(row) else None
+
+            woningen, pct = get("woningen"), get("corporatie_pct")
+            regio = Regio(
+                code=code,
+                soort=soort,
+                inwoners=_whole(get("inwoners")),
+                woningen=_whole(woningen),
+                sociale_huurwoningen=_whole(woningen * pct / 100) if woningen is not None and pct is not None else None,
+                uitkeringen=_whole(get("uitkeringen")),
+            )
+            (table.wijken if soort == "Wijk" else table.buurten)[code] = regio
+    except csv.Error as exc:
+        raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc} (regel {reader.line_num}).") from None
+    if not table.wijken:
+        raise UsageError(f"{naam} bevat geen rijen met SoortRegio 'Wijk'; is dit wel een tabel Kerncijfers wijken en buurten?")
+    return table
+
+
+def parse_text(text: str, naam: str = "het bestand") -> Table:
+    return parse(io.StringIO(text.lstrip("\ufeff"), newline=""), naam)
+
+
+@dataclass
+class Wijziging:
+    wijk: model.Wijk
+    cijfer: str
+    oud: int | str | None
+    nieuw: int | str | None
+
+
+@dataclass
+class Resultaat:
+    wijzigingen: list[Wijziging]
+    bijgewerkt: list[model.Wijk]
+    niet_gevonden: list[model.Wijk]  # wijken whose codes are not in the file
+    onbekende_codes: list[str]  # Wijk rows of the same gemeenten that no wijk claims
+    onbekende_buurten: dict[str, list[str]]  # wijk code -> its cbs_buurten missing in the file
+
+
+def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] | None, list[str]]:
+    if wijk.cbs_code is not None:
+        regio = table.wijken.get(wijk.cbs_code)
+        return (None, []) if regio is None else ({f: getattr(regio, f) for f in FIGURES}, [])
+    if not wijk.cbs_buurten:
+        return None, []
+    missing = [code for code in wijk.cbs_buurten if code not in table.buurten]
+    if len(missing) == len(wijk.cbs_buurten):
+        return None, missing
+    figures: dict[str, int | None] = {}
+    for f in FIGURES:
+        values = [getattr(table.buurten[c], f) for c in wijk.cbs_buurten if c in table.buurten]
+        # a sum is only known when every buurt is in the file and knows its figure
+        figures[f] = None if missing or any(v is None for v in values) else sum(values)  # type: ignore[misc]
+    return figures, missing
+
+
+def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
+    """Set the figures of every wijk found in `table`; returns what changed and what not."""
+    bron = f"CBS Kerncijfers wijken en buurten {jaar}"
+    result = Resultaat([], [], [], [], {})
+    for wijk in data.wijken:
+        figures, missing = _figures_for(wijk, table)
+        if missing:
+            result.onbekende_buurten[wijk.code] = missing
+        if figures is None:
+            if wijk.cbs_code is not None or wijk.cbs_buurten:
+                result.niet_gevonden.append(wijk)
+            continue
+        oud = wijk.cijfers or model.Cijfers()
+        nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **figures)
+        for f in ("peiljaar", "bron", *FIGURES):
+            if getattr(oud, f) != getattr(nieuw, f):
+                result.wijzigingen.append(Wijziging(wijk, f, getattr(oud, f), getattr(nieuw, f)))
+        if wijk.cijfers is not None:
+            nieuw.regel, nieuw.regels = wijk.cijfers.regel, wijk.cijfers.regels
+        wijk.cijfers = nieuw
+        result.bijgewerkt.append(wijk)
+    gemeenten = {w.cbs_code[2:6] for w in data.wijken if w.cbs_code} | {
+        c[2:6] for w in data.wijken for c in w.cbs_buurten
+    }
+    bekend = {w.cbs_code for w in data.wijken if w.cbs_code}
+    result.onbekende_codes = sorted(
+        code for code in table.wijken if code[2:6] in gemeenten and code not in bekend
+        and not any(c.startswith("BU" + code[2:]) for w in data.wijken for c in w.cbs_buurten)
+    )
+    return result

@@ -1,0 +1,107 @@
+"""`import-cbs`: update the figures from a CBS Kerncijfers wijken en buurten CSV."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+
+from wijkctl import cbs, model, store
+from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
+from wijkctl.errors import UsageError
+from wijkctl.output import Block, Column, is_terminal, render_plain
+from wijkctl.text import getal
+
+PROGRESS_FROM = 1_000_000  # bytes; smaller files read in a blink
+
+
+def _lines(handle: IO[str], size: int) -> Iterator[str]:
+    """The file's lines, with a progress bar on a terminal for large files."""
+    if size < PROGRESS_FROM or not is_terminal(sys.stderr):
+        yield from handle
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    with Progress(TextColumn("CBS-bestand lezen"), BarColumn(), DownloadColumn(), transient=True,
+                  console=None) as progress:
+        task = progress.add_task("lezen", total=size)
+        for line in handle:
+            progress.advance(task, len(line.encode("utf-8")))
+            yield line
+
+
+def read_table(path: Path) -> cbs.Table:
+    """Parse the CSV at `path`; exit 2 when it is missing or not a Kerncijfers table."""
+    try:
+        size = path.stat().st_size
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return cbs.parse(_lines(handle, size), path.name)
+    except FileNotFoundError:
+        raise UsageError(f"Het bestand {path} bestaat niet.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is een map, geen CSV-bestand.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is geen UTF-8-tekst; is dit wel een CSV van CBS?") from None
+    except OSError as exc:
+        raise UsageError(f"{path} is niet leesbaar: {exc.strerror}.") from None
+
+
+def import_cbs(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="BESTAND", help="CSV van CBS Kerncijfers wijken en buurten (OData-sleutels als kolomnamen).")],
+    year: Annotated[int, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, bijvoorbeeld 2024.")],
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Werk de cijfers van de wijken bij uit een CBS-tabel Kerncijfers wijken en buurten."""
+    if not 1900 <= year <= 2200:
+        raise UsageError(f"Ongeldig jaar {year}; geef een jaar als 2024.")
+    table = read_table(file)
+    found: list[cbs.Resultaat] = []
+
+    def mutate(data: model.Dataset) -> store.Change:
+        result = cbs.apply(data, table, year)
+        found.append(result)
+        n = len(result.bijgewerkt)
+        return store.Change(
+            f"Cijfers van {n} {'wijk' if n == 1 else 'wijken'} bijgewerkt uit CBS {year} "
+            f"({len(result.wijzigingen)} {'wijziging' if len(result.wijzigingen) == 1 else 'wijzigingen'}).",
+            f"import-cbs: CBS Kerncijfers wijken en buurten {year}, {n} wijken",
+        )
+
+    outcome = store.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
+    result = found[-1]
+    if dry_run:
+        sys.stdout.write(outcome.diff)
+    if result.wijzigingen:
+        rows = [{"wijk": w.wijk.naam, "cijfer": w.cijfer, "oud": _cell(w.oud, w.cijfer), "nieuw": _cell(w.nieuw, w.cijfer)}
+                for w in result.wijzigingen if w.cijfer != "bron"]
+        block = Block([Column("wijk", "Wijk"), Column("cijfer", "Cijfer"), Column("oud", "Oud", "text"),
+                       Column("nieuw", "Nieuw", "text")], rows)
+        sys.stderr.write(render_plain(block))
+    for wijk in result.niet_gevonden:
+        codes = wijk.cbs_code or ", ".join(wijk.cbs_buurten)
+        message(f"Niet in het bestand: {wijk.naam} ({codes}); cijfers ongewijzigd.")
+    for code, missing in result.onbekende_buurten.items():
+        message(f"Buurten van {code} ontbreken in het bestand: {', '.join(missing)}; die sommen zijn onbekend.")
+    if result.onbekende_codes:
+        message(f"Wijkcodes in het bestand die geen wijk in de gegevens hebben: {', '.join(result.onbekende_codes)}.")
+    if dry_run:
+        message(f"Proefdraai, er is niets veranderd: {outcome.change.samenvatting}")
+    elif outcome.changed:
+        message(outcome.change.samenvatting + (" (gecommit)" if commit else ""))
+    else:
+        message("De cijfers waren al bijgewerkt; er is niets veranderd.")
+
+
+def _cell(value: int | str | None, cijfer: str) -> str:
+    if value is None:
+        return "onbekend"
+    return getal(value) if isinstance(value, int) and cijfer != "peiljaar" else str(value)
+
+
+def register(app: typer.Typer, cls: type) -> None:
+    app.command("import-cbs", cls=cls)(import_cbs)
