@@ -23,7 +23,7 @@ _CLICK_DUTCH = (
     (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
     (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
     (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3].replace(', ', ', ')}."),
-    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'geheel ' if m[3] == 'integer' else ''}getal."),
+    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
     (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
     (re.compile(r"^No such command '?(.*?)'?\.?$"), lambda m: f"Onbekend commando '{m[1]}'. 'wijkctl --help' toont de commando's."),
@@ -54,18 +54,43 @@ def _dutch_help() -> None:
     rich_utils.ENVVAR_STRING = "[omgevingsvariabele: {}]"
 
 
-class WijkctlCommand(TyperCommand):
+_COMPLETION_HELP = {
+    "install_completion": "Installeer tab-aanvulling voor je shell.",
+    "show_completion": "Toon het aanvulscript voor je shell, om te kopiëren of aan te passen.",
+}
+
+
+class _Dutch:
+    """Help, usage line and the built-in options in Dutch."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if param.name in _COMPLETION_HELP:
+                param.help = _COMPLETION_HELP[param.name]
+        return params
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Gebruik: ")
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _dutch_help()
-        super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class WijkctlGroup(TyperGroup):
+class WijkctlCommand(_Dutch, TyperCommand):
+    pass
+
+
+class WijkctlGroup(_Dutch, TyperGroup):
     """Runs a command and maps every error to the contract's exit code (CONTRACT §4)."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _dutch_help()
-        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:

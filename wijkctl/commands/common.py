@@ -24,7 +24,7 @@ CommitOpt = Annotated[
 ]
 
 
-def complete_wijk(ctx: typer.Context, incomplete: str) -> list[str]:
+def complete_wijk(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion for WIJK: codes and names of the data in use (never an error)."""
     from wijkctl import completion
 
