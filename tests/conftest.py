@@ -15,6 +15,12 @@ BUNDLED = REPO / "wijkctl" / "data"
 FILES = ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml")
 
 
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory, monkeypatch):
+    """Each test its own parse cache, never the user's."""
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def datadir(tmp_path: Path) -> Path:
     """A writable copy of the bundled Haarlem data set."""

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkctl import model
-from wijkctl.yamlio import REGELINGEN, WIJKEN, dump_records, load_text
+from wijkctl.schema import REGELINGEN, WIJKEN
+from wijkctl.yamlio import dump_records, load_text
 
 from .conftest import BUNDLED, FILES
 

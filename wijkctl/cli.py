@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import traceback
 from typing import Annotated, Any, Optional
 
 import typer
@@ -17,25 +16,27 @@ from typer.core import TyperCommand, TyperGroup
 
 from wijkctl import __version__, errors
 
-_CLICK_DUTCH = (
-    (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
-    (re.compile(r"^Missing argument '?(.*?)'?\.?$"), lambda m: f"Argument {m[1]} ontbreekt."),
-    (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
-    (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
-    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3].replace(', ', ', ')}."),
-    (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
-    (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
-    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
-    (re.compile(r"^No such command '?(.*?)'?\.?$"), lambda m: f"Onbekend commando '{m[1]}'. 'wijkctl --help' toont de commando's."),
-    (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
-    (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
-    (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
-)
+def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
+    """(English pattern, Dutch message) pairs; compiled only when an error is shown."""
+    return (
+        (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
+        (re.compile(r"^Missing argument '?(.*?)'?\.?$"), lambda m: f"Argument {m[1]} ontbreekt."),
+        (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
+        (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
+        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3]}."),
+        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
+        (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
+        (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
+        (re.compile(r"^No such command '?(.*?)'?\.?$"), lambda m: f"Onbekend commando '{m[1]}'. 'wijkctl --help' toont de commando's."),
+        (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
+        (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
+        (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
+    )
 
 
 def dutch_usage_message(message: str) -> str:
     """Click's English usage errors in Dutch (Typer's bundled click has no translations)."""
-    for pattern, replace in _CLICK_DUTCH:
+    for pattern, replace in _click_dutch():
         m = pattern.match(message)
         if m:
             return replace(m)
@@ -121,6 +122,8 @@ class WijkctlGroup(_Dutch, TyperGroup):
             code = 130
         except Exception as exc:  # a bug: say so briefly, trace only on request
             if os.environ.get("WIJKCTL_DEBUG") == "1":
+                import traceback
+
                 traceback.print_exc()
             _report(
                 f"Interne fout in wijkctl: {type(exc).__name__}: {exc}. "
@@ -137,26 +140,12 @@ def _report(message: str, details: list[str] | None = None) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
-app = typer.Typer(
-    name="wijkctl",
-    cls=WijkctlGroup,
-    help="Beheer wijkplatforms, wijkraden, gebiedsverbinders en subsidies.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"wijkctl {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def _global(
     ctx: typer.Context,
     data_dir: Annotated[
@@ -171,14 +160,60 @@ def _global(
     ctx.obj = {"data_dir": data_dir}
 
 
-def _register_commands() -> None:
-    from wijkctl.commands import check, importcbs, init, lifecycle, lookup, subsidy
+# command name -> the module in wijkctl.commands that defines it
+COMMANDS = {
+    "verbinder": "lookup", "list": "lookup", "show": "lookup",
+    "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
+    "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
+}
 
-    for module in (lookup, lifecycle, subsidy, check, importcbs, init):
-        module.register(app, WijkctlCommand)
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or only the module defining command `only`.
+
+    Building a command costs an import and Typer's reading of its signature, so a run
+    builds just the command it runs; help, completion and tests get them all.
+    """
+    import importlib
+
+    app = typer.Typer(
+        name="wijkctl",
+        cls=WijkctlGroup,
+        help="Beheer wijkplatforms, wijkraden, gebiedsverbinders en subsidies.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_global)
+    modules = [COMMANDS[only]] if only in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(f"wijkctl.commands.{module}").register(app, WijkctlCommand)
+    return app
 
 
-_register_commands()
+def _command_in(argv: list[str]) -> str | None:
+    """The command named in `argv` after the global options, if any."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--data-dir":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif arg in ("-h", "--help", "--version") or arg.endswith("-completion"):
+            return None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`wijkctl.cli.app`: the full app, for tests, docs and embedding."""
+    if name == "app":
+        global app
+        app = build_app()
+        return app
+    raise AttributeError(name)
 
 
 def main() -> None:
@@ -187,4 +222,5 @@ def main() -> None:
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    app()
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    build_app(None if completing else _command_in(sys.argv[1:]))()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 OK = 0
 INTERNAL = 1
 USAGE = 2
@@ -46,3 +48,16 @@ class InvalidData(WijkctlError):
 
 class Busy(WijkctlError):
     exit_code = BUSY
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the loader or the validator, at a place in a file."""
+
+    bestand: str
+    regel: int
+    melding: str
+    ernst: str = "fout"  # fout | waarschuwing
+
+    def __str__(self) -> str:
+        return f"{self.bestand}:{self.regel}: {self.melding}"

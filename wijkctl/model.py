@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 WIJKRAAD = "wijkraad"
 WIJKPLATFORM = "wijkplatform"
@@ -82,6 +85,8 @@ class Cijfers:
 
     def waarde(self, maatstaf: str) -> Decimal | None:
         """The value of a maatstaf (CONTRACT §1), or None when it is unknown."""
+        from decimal import Decimal
+
         if maatstaf in ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen"):
             value = getattr(self, maatstaf)
             return None if value is None else Decimal(value)

@@ -7,14 +7,11 @@ text with no colour, no box drawing and no truncation, and Rich is never importe
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import Enum
 from typing import Any, TextIO
 
@@ -70,10 +67,16 @@ def human(value: Any, kind: str = "text", unknown: str = "") -> str:
     return str(value)
 
 
+def _is_decimal(value: Any) -> bool:
+    """Without importing decimal: a Decimal exists only when its module was loaded."""
+    module = sys.modules.get("decimal")
+    return module is not None and isinstance(value, module.Decimal)
+
+
 def _plain_json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if _is_decimal(value):
         return int(value) if value == value.to_integral_value() else float(round(value, 4))
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
@@ -100,7 +103,7 @@ def csv_cell(value: Any) -> Any:
         return "ja" if value else "nee"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if _is_decimal(value):
         return _plain_json(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -108,6 +111,9 @@ def csv_cell(value: Any) -> Any:
 
 
 def to_csv(block: Block) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in block.columns])

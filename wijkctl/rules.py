@@ -7,7 +7,6 @@ a WijkctlError carrying the contract's exit code. `store.apply` runs them under 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -15,12 +14,13 @@ from wijkctl import model
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.store import Change
 from wijkctl.text import datum, fold
-from wijkctl.validate import KVK, TELEFOON, valid_email
 
 # --- finding ------------------------------------------------------------------
 
 
 def _suggest(query: str, names: list[str]) -> str:
+    import difflib
+
     folded: dict[str, str] = {}
     for name in names:
         folded.setdefault(fold(name), name)
@@ -83,6 +83,8 @@ _MEMBER = re.compile(r"\s*(?P<naam>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<telefoon
 
 def parse_member(text: str) -> model.KernLid:
     """`"Naam <email> [telefoon]"` as a kern member; UsageError (exit 2) when malformed."""
+    from wijkctl.validate import TELEFOON, valid_email
+
     m = _MEMBER.fullmatch(text)
     if not m or not m.group("naam"):
         raise UsageError(f"Kernlid '{text}' heeft niet de vorm \"Naam <e-mail> [telefoon]\".")
@@ -105,6 +107,8 @@ class Details:
     website: str | None = None
 
     def check(self) -> None:
+        from wijkctl.validate import KVK, valid_email
+
         if self.rechtsvorm is not None and self.rechtsvorm not in model.RECHTSVORMEN:
             raise UsageError(f"Rechtsvorm '{self.rechtsvorm}' bestaat niet; kies uit {', '.join(model.RECHTSVORMEN)}.")
         if self.kvk is not None and not KVK.fullmatch(self.kvk):

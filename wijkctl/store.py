@@ -8,23 +8,24 @@ Any refusal leaves every file byte-for-byte as it was.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import fcntl
 import os
-import signal
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkctl import model
-from wijkctl.errors import Busy, InvalidData, Refused, UsageError, WriteFailed
-from wijkctl.validate import validate
-from wijkctl.yamlio import FILES, Loaded, Problem, dump_records, load_text
+from wijkctl.errors import Busy, InvalidData, Problem, Refused, UsageError, WriteFailed
+from wijkctl.schema import FILES, from_plain, to_plain
+
+if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
+    import subprocess
+
+    from wijkctl.yamlio import Loaded
 
 DATA_FILES = tuple(FILES)
 ENV_DATA = "WIJKCTL_DATA"
@@ -92,24 +93,41 @@ class Snapshot:
         return self.data
 
 
-def read_texts(root: Path) -> dict[str, str]:
-    """The three files' text; exit 5 when one is missing, unreadable or not UTF-8."""
-    texts = {}
+def read_bytes(root: Path) -> dict[str, bytes]:
+    """The three files' bytes; exit 5 when one is missing or unreadable."""
+    contents = {}
     for name in DATA_FILES:
         path = root / name
         try:
-            texts[name] = path.read_bytes().decode("utf-8")
+            with open(path, "rb") as handle:
+                contents[name] = handle.read()
         except FileNotFoundError:
             raise InvalidData(f"{path} ontbreekt; 'wijkctl init' schrijft een volledige gegevensmap.") from None
-        except UnicodeDecodeError as exc:
-            raise InvalidData(f"{path} is geen UTF-8 (byte {exc.start}).") from None
         except OSError as exc:
             raise InvalidData(f"{path} is niet leesbaar: {_reason(exc)}.") from None
+    return contents
+
+
+def decode(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
+    """The files' text; exit 5 when one is not UTF-8."""
+    texts = {}
+    for name, raw in contents.items():
+        try:
+            texts[name] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidData(f"{root / name} is geen UTF-8 (byte {exc.start}).") from None
     return texts
+
+
+def read_texts(root: Path) -> dict[str, str]:
+    return decode(root, read_bytes(root))
 
 
 def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Snapshot:
     """Records and problems from the files' texts (pure apart from `root` in messages)."""
+    from wijkctl.validate import validate
+    from wijkctl.yamlio import load_text
+
     loaded = {name: load_text(name, texts[name]) for name in DATA_FILES}
     data = model.Dataset(
         **{FILES[name][2]: loaded[name].records for name in DATA_FILES}
@@ -125,8 +143,31 @@ def snapshot(root: Path, *, check_rules: bool = True) -> Snapshot:
 
 
 def load(root: Path) -> model.Dataset:
-    """The valid data set in `root`, or exit 5."""
-    return snapshot(root).require_valid()
+    """The valid data set in `root`, or exit 5; for reading only (no line numbers).
+
+    Served from the validated parse cache when it holds exactly these files' bytes.
+    """
+    from wijkctl import cache
+
+    contents = read_bytes(root)
+    sleutel = cache.key(contents)
+    plain = cache.get(root, sleutel)
+    if plain is not None:
+        try:
+            return _from_plain(plain)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # not what this version writes: parse instead
+    data = parse(root, decode(root, contents)).require_valid()
+    cache.put(root, sleutel, _to_plain(data))
+    return data
+
+
+def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:
+    return {attr: [to_plain(r, schema) for r in getattr(data, attr)] for _key, schema, attr in FILES.values()}
+
+
+def _from_plain(plain: dict[str, list[dict[str, object]]]) -> model.Dataset:
+    return model.Dataset(**{attr: [from_plain(r, schema) for r in plain[attr]] for _key, schema, attr in FILES.values()})
 
 
 # --- locking and writing --------------------------------------------------------
@@ -207,6 +248,9 @@ def write_atomic(path: Path, text: str) -> None:
     A failure removes the temporary file, leaves the original untouched and raises
     WriteFailed (exit 1) naming the file and the reason.
     """
+    import signal
+    import tempfile
+
     data = text.encode("utf-8")
     # Without this, exceeding `ulimit -f` kills the process before the cleanup runs.
     if hasattr(signal, "SIGXFSZ"):
@@ -291,6 +335,11 @@ def apply(
     `mutate` changes the Dataset in place and raises a WijkctlError to refuse; it runs
     on the data as read inside the lock, so concurrent writers never lose an update.
     """
+    import difflib
+
+    from wijkctl.validate import validate
+    from wijkctl.yamlio import dump_records
+
     if commit and not dry_run:
         git_precheck(root)
     with (_nolock() if dry_run else locked(root)):
@@ -338,6 +387,8 @@ def _nolock() -> Iterator[None]:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
     try:
         return subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL

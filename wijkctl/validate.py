@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from wijkctl import model
 from wijkctl.text import fold
-from wijkctl.yamlio import REGELINGEN, VERBINDERS, WIJKEN, Problem
+from wijkctl.errors import Problem
+from wijkctl.schema import REGELINGEN, VERBINDERS, WIJKEN
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CBS_WIJK = re.compile(r"WK\d{6}")

@@ -8,9 +8,8 @@ import typer
 
 from wijkctl import store
 from wijkctl.commands.common import OutputOpt, data_dir, message
-from wijkctl.errors import InvalidData
+from wijkctl.errors import InvalidData, Problem
 from wijkctl.output import Format, to_json, to_yaml
-from wijkctl.yamlio import Problem, dump_records
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
@@ -62,6 +61,8 @@ def fmt(
     check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de vaste vorm staan.")] = False,
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
+    from wijkctl.yamlio import dump_records
+
     root = data_dir(ctx)
     with store.locked(root):
         snap = store.snapshot(root, check_rules=False)

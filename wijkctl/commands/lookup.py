@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -13,6 +12,9 @@ from wijkctl import model, rules, store
 from wijkctl.commands.common import OptionalWijksArg, OutputOpt, WijksArg, data_dir, message, parse_date
 from wijkctl.output import Block, Column, Report, render
 from wijkctl.text import fold
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 BEWONERSINITIATIEVEN = (
     "Zonder wijkplatform kunnen bewoners voor initiatieven altijd geld aanvragen bij de "
@@ -158,7 +160,7 @@ def show(
     """Alles over één wijk: cijfers, gebiedsverbinder, organisaties door de tijd, subsidie."""
     from wijkctl import subsidy
     from wijkctl.errors import NotFound
-    from wijkctl.yamlio import WIJK, to_plain
+    from wijkctl.schema import WIJK, to_plain
 
     data = store.load(data_dir(ctx))
     wijk = " ".join(words)

@@ -1,0 +1,93 @@
+"""Whole-process timings of wijkctl against the interpreter floor.
+
+    python benchmarks/bench.py [--runs 21] [--nationwide DIR]
+
+The floor is `python -c "import yaml"` with the same interpreter: starting Python and
+loading the YAML library, what any Python tool reading YAML pays. Every case is run as a
+separate process with stdout piped, the cases interleaved round by round so that machine
+noise spreads evenly, and reported as the median and as a ratio to the floor's median.
+Look-ups are measured warm (the parse cache filled by a first, uncounted run); `check`
+and the "koud" cases never use the cache. Run it with the project's own virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WIJKCTL = shutil.which("wijkctl", path=str(Path(sys.executable).parent)) or "wijkctl"
+
+
+def cases(haarlem: Path, nl: Path, year: int) -> list[tuple[str, list[str], float | None, dict[str, str]]]:
+    """(label, argv, target ratio or None, extra environment)."""
+    w = [WIJKCTL, "--data-dir"]
+    cold = {"WIJKCTL_CACHE_DIR": "off"}
+    return [
+        ("vloer: python -c 'import yaml'", [sys.executable, "-c", "import yaml"], None, {}),
+        ("verbinder molenwijk -o json", [*w, str(haarlem), "verbinder", "molenwijk", "-o", "json"], 2.6, {}),
+        ("verbinder molenwijk (pipe)", [*w, str(haarlem), "verbinder", "molenwijk"], 3.0, {}),
+        ("list (pipe)", [*w, str(haarlem), "list"], 3.0, {}),
+        ("verbinder molenwijk -o json, koud", [*w, str(haarlem), "verbinder", "molenwijk", "-o", "json"], None, cold),
+        ("subsidy -o json", [*w, str(haarlem), "subsidy", "--year", str(year), "-o", "json"], None, {}),
+        ("check", [*w, str(haarlem), "check"], None, {}),
+        ("NL verbinder WIJK -o json", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], 5.0, {}),
+        ("NL verbinder WIJK -o json, koud", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], None, cold),
+        ("NL check", [*w, str(nl), "check"], 40.0, {}),
+        ("NL subsidy -o json (alle)", [*w, str(nl), "subsidy", "--year", str(year), "-o", "json"], 40.0, {}),
+    ]
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} gaf exit {done.returncode}:\n{done.stderr.decode()}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Meet wijkctl tegen de vloer van de interpreter.")
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--nationwide", type=Path, help="map met de landelijke set (anders gemaakt in /tmp)")
+    parser.add_argument("--year", type=int, default=2025)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="wijkctl-bench-"))
+    haarlem = work / "haarlem"
+    subprocess.run([WIJKCTL, "init", str(haarlem)], check=True, capture_output=True)
+    nl = args.nationwide or work / "nl"
+    if not (nl / "wijken.yaml").exists():
+        subprocess.run([sys.executable, str(HERE / "nationwide.py"), str(nl)], check=True)
+    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")}
+    todo = cases(haarlem, nl, args.year)
+    for _label, argv, _target, extra in todo:  # warm the cache and the OS file cache
+        run_once(argv, {**env, **extra})
+    times: dict[str, list[float]] = {label: [] for label, *_ in todo}
+    for _ in range(args.runs):
+        for label, argv, _target, extra in todo:
+            times[label].append(run_once(argv, {**env, **extra}))
+    floor = statistics.median(times[todo[0][0]])
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per case, medians")
+    print(f"{'case':40} {'ms':>8} {'x vloer':>8} {'doel':>6}  ")
+    failed = 0
+    for label, _argv, target, _extra in todo:
+        med = statistics.median(times[label])
+        ratio = med / floor
+        verdict = "" if target is None else ("ok" if ratio <= target else "TE TRAAG")
+        failed += verdict == "TE TRAAG"
+        print(f"{label:40} {med * 1000:8.1f} {ratio:8.2f} {'' if target is None else f'{target:.1f}':>6}  {verdict}")
+    shutil.rmtree(work, ignore_errors=True)
+    raise SystemExit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The validated parse cache: used only for exactly the bytes on disk, never required."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+
+from wijkctl import cache, store
+from wijkctl.schema import WIJK, from_plain, to_plain
+
+from .conftest import BUNDLED
+from .test_yamlio import wijken
+
+
+def test_load_from_cache_equals_parse(datadir):
+    parsed = store.snapshot(datadir).require_valid()
+    first = store.load(datadir)  # parses and fills the cache
+    second = store.load(datadir)  # served from the cache
+    assert first == parsed == second
+
+
+def test_a_changed_file_is_never_served_from_the_cache(run, datadir):
+    assert json.loads(run("verbinder", "molenwijk", "-o", "json").stdout)["naam"] == "Ingrid Hamer"
+    path = datadir / "verbinders.yaml"
+    path.write_text(path.read_text().replace("Ingrid Hamer", "Ingrid Hamer-Smit"))
+    assert json.loads(run("verbinder", "molenwijk", "-o", "json").stdout)["naam"] == "Ingrid Hamer-Smit"
+
+
+def test_an_invalid_file_is_refused_even_after_a_valid_one_was_cached(run, datadir):
+    assert run("list").exit_code == 0
+    path = datadir / "wijken.yaml"
+    path.write_text(path.read_text().replace("gebied: schalkwijk", "gebied: nergens", 1))
+    assert run("list").exit_code == 5
+
+
+def test_a_corrupt_or_foreign_cache_file_is_ignored(datadir, tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    expected = store.load(datadir)
+    [cached] = list((tmp_path / "c").glob("*.json"))
+    sleutel = json.loads(cached.read_text())["sleutel"]
+    for junk in ("{not json", "[]", json.dumps({"sleutel": sleutel, "gegevens": {"wijken": [{"x": 1}]}})):
+        cached.write_text(junk)
+        assert store.load(datadir) == expected
+
+
+def test_an_unwritable_or_disabled_cache_is_no_error(datadir, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(blocker / "sub"))
+    assert store.load(datadir).wijken
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", "off")
+    assert store.load(datadir).wijken
+    assert cache.get(datadir, "x") is None
+
+
+def test_the_key_covers_every_byte():
+    base = {"wijken.yaml": b"a", "verbinders.yaml": b"b", "subsidieregeling.yaml": b"c"}
+    keys = {cache.key(base), cache.key({**base, "wijken.yaml": b"a "}), cache.key({**base, "verbinders.yaml": b"a"})}
+    assert len(keys) == 3
+
+
+def test_cache_files_stay_out_of_the_data_directory(datadir):
+    before = sorted(p.name for p in datadir.iterdir())
+    store.load(datadir)
+    assert sorted(p.name for p in datadir.iterdir()) == before
+
+
+@settings(max_examples=100, deadline=None)
+@given(wijken)
+def test_plain_records_round_trip_through_json(wijk):
+    plain = json.loads(json.dumps(to_plain(wijk, WIJK), default=str))
+    assert from_plain(plain, WIJK) == wijk
+
+
+def test_bundled_set_round_trips():
+    data = store.snapshot(BUNDLED).require_valid()
+    assert store._from_plain(json.loads(json.dumps(store._to_plain(data), default=str))) == data

@@ -1,0 +1,159 @@
+"""The shape of the data files: which keys, of which kind, in which canonical order.
+
+Shared by the strict YAML loader, the canonical writer and the parse cache; imports no
+YAML library, so a look-up served from the cache never loads one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from wijkctl import model
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: str  # str | int | num | date | mmdd | strlist | record | records
+    required: bool = False
+    schema: Schema | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    cls: type
+    fields: tuple[Field, ...]
+    flow: bool = False  # dumped as a one-line {key: value} mapping
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+
+def _s(cls: type, *fields: Field, flow: bool = False) -> Schema:
+    return Schema(cls, fields, flow)
+
+
+KERN = _s(model.KernLid, Field("naam", "str", True), Field("email", "str"), Field("telefoon", "str"))
+ORGANISATIE = _s(
+    model.Organisatie,
+    Field("soort", "str", True),
+    Field("naam", "str", True),
+    Field("van", "date", True),
+    Field("tot", "date"),
+    Field("reden_einde", "str"),
+    Field("opvolger_van", "str"),
+    Field("rechtsvorm", "str"),
+    Field("kvk", "str"),
+    Field("email", "str"),
+    Field("website", "str"),
+    Field("kern", "records", schema=KERN),
+    Field("opmerking", "str"),
+)
+CIJFERS = _s(
+    model.Cijfers,
+    Field("peiljaar", "int"),
+    Field("bron", "str"),
+    Field("inwoners", "int"),
+    Field("woningen", "int"),
+    Field("sociale_huurwoningen", "int"),
+    Field("uitkeringen", "int"),
+)
+WIJK = _s(
+    model.Wijk,
+    Field("code", "str", True),
+    Field("naam", "str", True),
+    Field("cbs_code", "str"),
+    Field("cbs_buurten", "strlist"),
+    Field("gebied", "str", True),
+    Field("buurten", "strlist"),
+    Field("opmerking", "str"),
+    Field("cijfers", "record", schema=CIJFERS),
+    Field("organisaties", "records", schema=ORGANISATIE),
+)
+VERBINDER = _s(model.Verbinder, Field("naam", "str", True), Field("email", "str"))
+GEBIED = _s(
+    model.Gebied,
+    Field("code", "str", True),
+    Field("naam", "str", True),
+    Field("verbinder", "record", schema=VERBINDER),
+    Field("opmerking", "str"),
+)
+STAFFEL = _s(model.Staffel, Field("vanaf", "num", True), Field("bedrag", "int", True), flow=True)
+TOESLAG = _s(
+    model.Toeslag,
+    Field("naam", "str", True),
+    Field("maatstaf", "str", True),
+    Field("staffels", "records", schema=STAFFEL),
+    Field("boven_gemiddelde", "int"),
+    Field("opmerking", "str"),
+)
+REGELING = _s(
+    model.Regeling,
+    Field("jaar", "int", True),
+    Field("naam", "str", True),
+    Field("bron", "str"),
+    Field("status", "str", True),
+    Field("basisbedrag", "int", True),
+    Field("maximum", "int", True),
+    Field("aanvragen_voor", "mmdd"),
+    Field("plafond", "int"),
+    Field("toeslagen", "records", schema=TOESLAG),
+    Field("opmerking", "str"),
+)
+
+WIJKEN = "wijken.yaml"
+VERBINDERS = "verbinders.yaml"
+REGELINGEN = "subsidieregeling.yaml"
+# file name -> (the list key, the schema of its items, the Dataset attribute)
+FILES: dict[str, tuple[str, Schema, str]] = {
+    WIJKEN: ("wijken", WIJK, "wijken"),
+    VERBINDERS: ("gebieden", GEBIED, "gebieden"),
+    REGELINGEN: ("regelingen", REGELING, "regelingen"),
+}
+
+
+
+class _Flow(dict):
+    """A mapping the canonical form writes on one line."""
+
+
+def to_plain(record: Any, schema: Schema) -> dict[str, Any]:
+    """A record as a plain dict in canonical key order; absent and empty values left out."""
+    out: dict[str, Any] = _Flow() if schema.flow else {}
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if f.kind == "record":
+            value = to_plain(value, f.schema)  # type: ignore[arg-type]
+        elif f.kind == "records":
+            value = [to_plain(v, f.schema) for v in value]  # type: ignore[arg-type]
+        elif f.kind == "strlist":
+            value = list(value)
+        out[f.key] = value
+    return out
+
+
+def from_plain(plain: dict[str, Any], schema: Schema) -> Any:
+    """The record that `to_plain` made `plain` from (dates as ISO text are accepted too).
+
+    Used for the parse cache, whose data was validated when it was written; the result
+    has no line numbers.
+    """
+    kwargs: dict[str, Any] = {}
+    for f in schema.fields:
+        value = plain.get(f.key)
+        if value is None:
+            continue
+        if f.kind == "record":
+            value = from_plain(value, f.schema)  # type: ignore[arg-type]
+        elif f.kind == "records":
+            value = [from_plain(v, f.schema) for v in value]  # type: ignore[arg-type]
+        elif f.kind == "date" and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        kwargs[f.key] = value
+    return schema.cls(**kwargs)
