@@ -123,3 +123,42 @@ def test_subsidy_follows_the_imported_figures(run, tmp_path):
     waarden = {t["naam"]: t["waarde"] for t in entry["toeslagen"]}
     assert waarden["Inwoners"] == 8060 and waarden["Bijstand"] == 310
     assert round(waarden["Sociale huur"], 2) == round(2099 / 3968 * 100, 2)
+
+
+def _large_csv(tmp_path):
+    from .cbsfixture import HAARLEM_CODES
+
+    rows = [("Wijk", code, 5000, 2000, "30,0", 100) for code in HAARLEM_CODES]
+    rows += [("Buurt", f"BU9{n:07d}", 100, 50, "10,0", 1) for n in range(12000)]  # other gemeenten
+    path = tmp_path / "groot.csv"
+    path.write_text(kerncijfers(2024, rows))
+    assert path.stat().st_size > 1_000_000
+    return path
+
+
+def test_progress_bar_only_on_a_terminal(datadir, tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    from .test_concurrency import WIJKCTL
+
+    big = _large_csv(tmp_path)
+    argv = [WIJKCTL, "--data-dir", str(datadir), "import-cbs", str(big), "--year", "2024", "--dry-run"]
+    piped = subprocess.run(argv, capture_output=True, text=True)
+    assert piped.returncode == 0 and "CBS-bestand lezen" not in piped.stderr
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait() == 0
+    os.close(master)
+    assert b"CBS-bestand lezen" in seen

@@ -145,3 +145,19 @@ def test_records_survive_dump_and_load(records):
     assert loaded.comments == []
     assert loaded.records == records
     assert dump_records(WIJKEN, loaded.records) == text  # canonical text is a fixed point
+
+
+def test_pure_python_loader_gives_the_same_records_and_problems(monkeypatch):
+    """Where PyYAML has no C extension the pure parser takes over, with the same results."""
+    import yaml
+
+    from wijkctl import yamlio
+
+    pure = type("PureStrictLoader", (yamlio._FastResolve, yaml.SafeLoader), {})
+    texts = [(BUNDLED / name).read_text() for name in FILES] + [b[1] for b in BAD]
+    expected = [load_text(WIJKEN if i >= len(FILES) else FILES[i], t) for i, t in enumerate(texts)]
+    monkeypatch.setattr(yamlio, "_StrictLoader", pure)
+    for i, text in enumerate(texts):
+        got = load_text(WIJKEN if i >= len(FILES) else FILES[i], text)
+        assert got.records == expected[i].records
+        assert [p.regel for p in got.problems] == [p.regel for p in expected[i].problems]

@@ -42,14 +42,14 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _STR = "tag:yaml.org,2002:str"
 
 
-class _StrictLoader(_Loader):
-    """The parser with a fast path in tag resolution, which otherwise takes half the time.
+class _FastResolve:
+    """A fast path in tag resolution, which otherwise takes half the parse time.
 
     A plain scalar whose first character starts no implicit type (most names) is text;
     short scalars (keys, numbers, dates) are resolved once and remembered.
     """
 
-    _special = frozenset(k for k in _Loader.yaml_implicit_resolvers if k)
+    _special = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
     _memo: dict[tuple[str, tuple[bool, bool]], str] = {}
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -66,9 +66,13 @@ class _StrictLoader(_Loader):
                 key = (value, implicit)
                 tag = self._memo.get(key)
                 if tag is None:
-                    tag = self._memo[key] = super().resolve(kind, value, implicit)
+                    tag = self._memo[key] = super().resolve(kind, value, implicit)  # type: ignore[misc]
                 return tag
-        return super().resolve(kind, value, implicit)
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _StrictLoader(_FastResolve, _Loader):
+    """The parser wijkctl reads with: C when PyYAML has it, with the fast resolver."""
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"

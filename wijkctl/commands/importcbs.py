@@ -23,10 +23,11 @@ def _lines(handle: IO[str], size: int) -> Iterator[str]:
     if size < PROGRESS_FROM or not is_terminal(sys.stderr):
         yield from handle
         return
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     with Progress(TextColumn("CBS-bestand lezen"), BarColumn(), DownloadColumn(), transient=True,
-                  console=None) as progress:
+                  console=Console(stderr=True)) as progress:
         task = progress.add_task("lezen", total=size)
         for line in handle:
             progress.advance(task, len(line.encode("utf-8")))
