@@ -80,6 +80,7 @@ def test_invalid_data_gives_exit_5_with_file_and_line_and_blocks_writes(run, dat
     assert line_no > 0
     data = json.loads(run("check", "-o", "json").stdout)
     assert any(f["bestand"] == name and f["regel"] == line_no for f in data["fouten"])
+    assert f"fout,{name},{line_no}," in run("check", "-o", "csv").stdout
     before = snapshot_bytes(datadir)
     result = run("register", "spaarndam", "--name", "P", "--from", "2025-01-01", *MEMBERS)
     assert result.exit_code == 5

@@ -9,7 +9,7 @@ import typer
 from wijkctl import store
 from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import InvalidData, Problem
-from wijkctl.output import Format, to_json, to_yaml
+from wijkctl.output import Block, Column, Format, to_csv, to_json, to_yaml
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
@@ -38,6 +38,9 @@ def check(
         print(to_json(payload), end="")
     elif output == Format.yaml:
         print(to_yaml(payload), end="")
+    elif output == Format.csv:
+        rows = [{"ernst": ernst, **_as_dict(p)} for ernst, ps in (("fout", fouten), ("waarschuwing", waarschuwingen)) for p in ps]
+        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "melding")], rows)), end="")
     else:
         for p in fouten:
             print(f"{p.bestand}:{p.regel}: {p.melding}")
