@@ -164,6 +164,27 @@ def _refuse_overlap(wijk: model.Wijk, van: dt.date, ignore: model.Organisatie | 
         )
 
 
+def _platform(naam: str, van: dt.date, members: list[model.KernLid], details: Details,
+              opvolger_van: str | None = None) -> model.Organisatie:
+    """A new wijkplatform from command-line input, after the checks every one needs."""
+    details.check()
+    _check_kvk_needed(details.rechtsvorm, details.kvk)
+    if not naam.strip():
+        raise UsageError("De naam (--name) mag niet leeg zijn.")
+    _check_kern(members)
+    return model.Organisatie(
+        soort=model.WIJKPLATFORM,
+        naam=naam.strip(),
+        van=van,
+        opvolger_van=opvolger_van,
+        rechtsvorm=details.rechtsvorm,
+        kvk=details.kvk,
+        email=details.email,
+        website=details.website,
+        kern=members,
+    )
+
+
 def register(
     wijk: model.Wijk,
     *,
@@ -173,22 +194,8 @@ def register(
     details: Details,
 ) -> Change:
     """Register a new wijkplatform for `wijk` from `van` on."""
-    details.check()
-    _check_kvk_needed(details.rechtsvorm, details.kvk)
-    if not naam.strip():
-        raise UsageError("De naam (--name) mag niet leeg zijn.")
-    _check_kern(members)
+    org = _platform(naam, van, members, details)
     _refuse_overlap(wijk, van)
-    org = model.Organisatie(
-        soort=model.WIJKPLATFORM,
-        naam=naam.strip(),
-        van=van,
-        rechtsvorm=details.rechtsvorm,
-        kvk=details.kvk,
-        email=details.email,
-        website=details.website,
-        kern=members,
-    )
     _insert(wijk, org)
     return Change(
         f"{org.naam} geregistreerd voor {wijk.naam} per {datum(van)}.",
@@ -205,31 +212,15 @@ def convert(
     details: Details,
 ) -> Change:
     """End the wijkraad active on `van` and start its successor wijkplatform on `van`."""
-    details.check()
-    _check_kvk_needed(details.rechtsvorm, details.kvk)
     raad = wijk.organisatie_op(van)
     if raad is None or raad.soort != model.WIJKRAAD:
         wat = f"de actieve organisatie is {raad.naam} ({raad.soort})" if raad else "er is dan geen organisatie actief"
         raise Refused(f"{wijk.naam} heeft op {datum(van)} geen actieve wijkraad om om te zetten: {wat}.")
     if raad.van >= van:
         raise Refused(f"{raad.naam} begint op {datum(raad.van)}; de omzetting moet daarna liggen.")
-    naam = (naam or f"Wijkplatform {wijk.naam}").strip()
-    if not naam:
-        raise UsageError("De naam (--name) mag niet leeg zijn.")
-    _check_kern(members)
+    org = _platform(naam or f"Wijkplatform {wijk.naam}", van, members, details, opvolger_van=raad.naam)
     _refuse_overlap(wijk, van, ignore=raad)
     raad.tot = van
-    org = model.Organisatie(
-        soort=model.WIJKPLATFORM,
-        naam=naam,
-        van=van,
-        opvolger_van=raad.naam,
-        rechtsvorm=details.rechtsvorm,
-        kvk=details.kvk,
-        email=details.email,
-        website=details.website,
-        kern=members,
-    )
     _insert(wijk, org)
     return Change(
         f"{raad.naam} omgezet in {org.naam} per {datum(van)}.",

@@ -36,6 +36,12 @@ def _details(legal_form: Optional[Rechtsvorm], kvk: Optional[str], email: Option
     return details
 
 
+def _platform_input(from_: str, member: Optional[list[str]], legal_form: Optional[Rechtsvorm], kvk: Optional[str],
+                    email: Optional[str], website: Optional[str]) -> tuple[dt.date, list[model.KernLid], rules.Details]:
+    """The start date, kern and details of a new platform, or exit 2."""
+    return parse_date(from_, "--from"), [rules.parse_member(m) for m in member or []], _details(legal_form, kvk, email, website)
+
+
 def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], store.Change],
          dry_run: bool, commit: bool) -> None:
     """Apply `change` to the wijk meant by `wijk`, on the data as read under the lock."""
@@ -67,9 +73,7 @@ def register_(
     commit: CommitOpt = False,
 ) -> None:
     """Registreer een nieuw wijkplatform voor een wijk."""
-    van = parse_date(from_, "--from")
-    members = [rules.parse_member(m) for m in member or []]
-    details = _details(legal_form, kvk, email, website)
+    van, members, details = _platform_input(from_, member, legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w: rules.register(w, naam=name, van=van, members=members, details=details), dry_run, commit)
 
 
@@ -87,9 +91,7 @@ def convert(
     commit: CommitOpt = False,
 ) -> None:
     """Zet de actieve wijkraad van een wijk om in een wijkplatform."""
-    van = parse_date(from_, "--from")
-    members = [rules.parse_member(m) for m in member or []]
-    details = _details(legal_form, kvk, email, website)
+    van, members, details = _platform_input(from_, member, legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w: rules.convert(w, van=van, naam=name, members=members, details=details), dry_run, commit)
 
 
