@@ -169,7 +169,7 @@ COMMANDS = {
 
 
 def build_app(only: str | None = None) -> typer.Typer:
-    """The Typer app with every command, or only the module defining command `only`.
+    """The Typer app with every command, or only the command `only`.
 
     Building a command costs an import and Typer's reading of its signature, so a run
     builds just the command it runs; help, completion and tests get them all.
@@ -188,9 +188,9 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_global)
-    modules = [COMMANDS[only]] if only in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
-    for module in modules:
-        importlib.import_module(f"wijkctl.commands.{module}").register(app, WijkctlCommand)
+    for name in [only] if only in COMMANDS else COMMANDS:
+        function = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}").COMMANDS[name]
+        app.command(name, cls=WijkctlCommand)(function)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 OK = 0
 INTERNAL = 1
@@ -50,8 +50,7 @@ class Busy(WijkctlError):
     exit_code = BUSY
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding of the loader or the validator, at a place in a file."""
 
     bestand: str

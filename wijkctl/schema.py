@@ -7,30 +7,32 @@ YAML library, so a look-up served from the cache never loads one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from wijkctl import model
 
-@dataclass(frozen=True)
 class Field:
-    key: str
-    kind: str  # str | int | num | date | mmdd | strlist | record | records
-    required: bool = False
-    schema: Schema | None = None
+    """One key of a record: its kind (str | int | num | date | mmdd | strlist | record |
+    records), whether it is required, and the schema of a nested record."""
+
+    __slots__ = ("key", "kind", "required", "schema")
+
+    def __init__(self, key: str, kind: str, required: bool = False, schema: Schema | None = None):
+        self.key, self.kind, self.required, self.schema = key, kind, required, schema
 
 
-@dataclass(frozen=True)
 class Schema:
-    cls: type
-    fields: tuple[Field, ...]
-    flow: bool = False  # dumped as a one-line {key: value} mapping
+    """A record type: its class and its fields in canonical order.
 
-    def field(self, key: str) -> Field | None:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        return None
+    Plain classes rather than dataclasses: these are built once at import, on the path
+    of every look-up, where a dataclass's generated methods cost start-up time.
+    """
+
+    __slots__ = ("cls", "fields", "flow")
+
+    def __init__(self, cls: type, fields: tuple[Field, ...], flow: bool = False):
+        self.cls, self.fields = cls, fields
+        self.flow = flow  # dumped as a one-line {key: value} mapping
 
 
 def _s(cls: type, *fields: Field, flow: bool = False) -> Schema:

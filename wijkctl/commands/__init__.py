@@ -1,1 +1,1 @@
-"""One module per command or close group; each exposes `register(app, cls)`."""
+"""One module per command or close group; each lists its commands in `COMMANDS`."""

@@ -95,6 +95,4 @@ def fmt(
     message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("check", cls=cls)(check)
-    app.command("fmt", cls=cls)(fmt)
+COMMANDS = {"check": check, "fmt": fmt}

@@ -104,5 +104,4 @@ def _cell(value: int | str | None, cijfer: str) -> str:
     return getal(value) if isinstance(value, int) and cijfer != "peiljaar" else str(value)
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("import-cbs", cls=cls)(import_cbs)
+COMMANDS = {"import-cbs": import_cbs}

@@ -42,5 +42,4 @@ def init(
     )
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("init", cls=cls)(init)
+COMMANDS = {"init": init}

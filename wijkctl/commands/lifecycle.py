@@ -132,8 +132,4 @@ def end(
     _run(ctx, wijk, lambda w: rules.end(w, on=dag, reden=reason), dry_run, commit)
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("register", cls=cls)(register_)
-    app.command("convert", cls=cls)(convert)
-    app.command("update", cls=cls)(update)
-    app.command("end", cls=cls)(end)
+COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end}

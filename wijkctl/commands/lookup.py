@@ -254,7 +254,4 @@ def _fact(value: Any) -> Any:
     return value
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("verbinder", cls=cls)(verbinder)
-    app.command("list", cls=cls)(list_)
-    app.command("show", cls=cls)(show)
+COMMANDS = {"verbinder": verbinder, "list": list_, "show": show}

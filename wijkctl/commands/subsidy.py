@@ -122,5 +122,4 @@ def subsidy(
     render(Report(payload, [Block(columns, rows, footer=footer)], notes), output)
 
 
-def register(app: typer.Typer, cls: type) -> None:
-    app.command("subsidy", cls=cls)(subsidy)
+COMMANDS = {"subsidy": subsidy}
