@@ -13,7 +13,7 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -342,7 +342,7 @@ def apply(
 
     if commit and not dry_run:
         git_precheck(root)
-    with (_nolock() if dry_run else locked(root)):
+    with nullcontext() if dry_run else locked(root):
         snap = snapshot(root)
         data = snap.require_valid()
         before = {name: dump_records(name, snap.loaded[name].records) for name in DATA_FILES}
@@ -376,11 +376,6 @@ def apply(
     if commit and not dry_run and changed:
         git_commit(root, changed, change.commit_bericht)
     return Outcome(change, changed, diff)
-
-
-@contextmanager
-def _nolock() -> Iterator[None]:
-    yield
 
 
 # --- git --------------------------------------------------------------------------
@@ -418,10 +413,8 @@ def git_precheck(root: Path) -> None:
 
 def git_commit(root: Path, files: list[str], message: str) -> None:
     """Commit exactly `files` (names inside `root`)."""
-    added = _git(root, "add", "--", *files)
-    done = added.returncode == 0 and _git(root, "commit", "-q", "-m", message, "--", *files).returncode == 0
-    if not done:
-        raise WriteFailed(
-            f"De wijziging is geschreven, maar 'git commit' mislukte: "
-            f"{(added.stderr or '').strip() or 'zie git status'}."
-        )
+    for args in (("add", "--", *files), ("commit", "-q", "-m", message, "--", *files)):
+        done = _git(root, *args)
+        if done.returncode != 0:
+            reason = (done.stderr or done.stdout).strip() or f"git {args[0]} gaf exit {done.returncode}"
+            raise WriteFailed(f"De wijziging is geschreven, maar 'git {args[0]}' mislukte: {reason}")

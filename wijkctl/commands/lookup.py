@@ -11,7 +11,7 @@ import typer
 from wijkctl import model, rules, store
 from wijkctl.commands.common import OptionalWijksArg, OutputOpt, WijksArg, data_dir, message, parse_date
 from wijkctl.output import Block, Column, Report, render
-from wijkctl.text import fold
+from wijkctl.text import euro, fold, getal
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -169,14 +169,14 @@ def show(
     today = dt.date.today()
     g = data.gebied(w.gebied)
     actief = w.organisatie_op(today)
-    record = to_plain(w, WIJK)
-    for org in record.get("organisaties", []):
-        if not contact:
-            org["kern"] = [{"naam": lid["naam"]} for lid in org.get("kern", [])]
     try:
         uitkomst = subsidy.overzicht(data, today.year, [w]).uitkomsten[0]
     except NotFound:
         uitkomst = None
+    record = to_plain(w, WIJK)
+    if not contact:  # kern members are personal data: names only unless asked
+        for org in record.get("organisaties", []):
+            org["kern"] = [{"naam": lid["naam"]} for lid in org.get("kern", [])]
     record.update({
         "status": actief.soort if actief else "geen",
         "verbinder": _verbinder_fields(g),
@@ -188,7 +188,18 @@ def show(
             "indicatief": uitkomst.indicatief,
         },
     })
+    blocks = [_facts_block(w, g, actief), *_organisation_blocks(w, actief, contact)]
+    notes = [_subsidy_note(w, uitkomst, today.year)]
+    if actief is None or actief.soort != model.WIJKPLATFORM:
+        notes.append(BEWONERSINITIATIEVEN)
+    render(Report(record, blocks, notes), output)
 
+
+_FIGURES = ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")
+
+
+def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: model.Organisatie | None) -> Block:
+    """The wijk as "field  value" lines; figures always shown, "onbekend" when unknown."""
     c = w.cijfers or model.Cijfers()
     bron = ", ".join(x for x in (c.bron, f"peiljaar {c.peiljaar}" if c.peiljaar else None) if x)
     v = g.verbinder if g else None
@@ -199,17 +210,21 @@ def show(
         ("Gebiedsverbinder", f"{v.naam} <{v.email}>" if v and v.email else (v.naam if v else "onbekend")),
         ("Buurten", ", ".join(w.buurten) or None),
         ("Status vandaag", f"{actief.soort}: {actief.naam}" if actief else "geen wijkraad of wijkplatform"),
-        ("Inwoners", c.inwoners), ("Woningen", c.woningen),
-        ("Sociale huurwoningen", c.sociale_huurwoningen), ("Bijstandsuitkeringen", c.uitkeringen),
+        *zip(_FIGURES, (c.inwoners, c.woningen, c.sociale_huurwoningen, c.uitkeringen)),
         ("Bron cijfers", bron or None), ("Opmerking", w.opmerking),
     ]
-    fact_rows = [
-        {"veld": k, "waarde": _fact(v_)} for k, v_ in facts
-        if v_ is not None or k in ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")
+    rows = [
+        {"veld": k, "waarde": "onbekend" if v_ is None else getal(v_) if isinstance(v_, int) else v_}
+        for k, v_ in facts if v_ is not None or k in _FIGURES
     ]
-    blocks = [Block([Column("veld", "Veld"), Column("waarde", "Waarde")], fact_rows, title=f"{w.naam} ({w.code})", header=False)]
+    return Block([Column("veld", "Veld"), Column("waarde", "Waarde")], rows, title=f"{w.naam} ({w.code})", header=False)
+
+
+def _organisation_blocks(w: model.Wijk, actief: model.Organisatie | None, contact: bool) -> list[Block]:
+    """The organisations as a timeline, and the kern of the active one."""
+    blocks = []
     if w.organisaties:
-        org_rows = [{
+        rows = [{
             "soort": o.soort, "naam": o.naam, "van": o.van, "tot": o.tot,
             "opvolger_van": o.opvolger_van, "rechtsvorm": o.rechtsvorm, "kvk": o.kvk,
             "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None,
@@ -219,39 +234,28 @@ def show(
             Column("soort", "Soort"), Column("naam", "Naam"), Column("van", "Van", "date"),
             Column("tot", "Tot", "date", unknown="–"), Column("opvolger_van", "Opvolger van", unknown="–"),
             Column("rechtsvorm", "Rechtsvorm", unknown="–"), Column("kvk", "KvK", unknown="–"),
-            Column("kern", "Kern", "int", unknown="–"), Column("reden", "Reden einde", unknown=""),
-        ], org_rows, title="Organisaties"))
+            Column("kern", "Kern", "int", unknown="–"), Column("reden", "Reden einde"),
+        ], rows, title="Organisaties"))
     if actief is not None and actief.kern:
-        kern_cols = [Column("naam", "Naam")]
+        columns = [Column("naam", "Naam")]
         if contact:
-            kern_cols += [Column("email", "E-mail"), Column("telefoon", "Telefoon")]
-        blocks.append(Block(kern_cols, [
+            columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon")]
+        blocks.append(Block(columns, [
             {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in actief.kern
         ], title=f"Kern van {actief.naam}"))
-    notes = []
-    if uitkomst is not None:
-        from wijkctl.text import euro
-
-        extra = [s for s, on in (("indicatief, want er is geen wijkplatform", uitkomst.indicatief),
-                                 ("onvolledig, want niet alle cijfers zijn bekend", uitkomst.onvolledig),
-                                 ("volgens een concept-regeling", uitkomst.regeling.status == "concept")) if on]
-        notes.append(f"Subsidie {uitkomst.jaar}: {euro(uitkomst.bedrag)}" + (f" ({'; '.join(extra)})" if extra else "")
-                     + f". Uitleg: wijkctl subsidy {w.code} --explain")
-    else:
-        notes.append(f"Subsidie {today.year}: geen subsidieregeling voor dit jaar.")
-    if actief is None or actief.soort != model.WIJKPLATFORM:
-        notes.append(BEWONERSINITIATIEVEN)
-    render(Report(record, blocks, notes), output)
+    return blocks
 
 
-def _fact(value: Any) -> Any:
-    from wijkctl.text import getal
-
-    if value is None:
-        return "onbekend"
-    if isinstance(value, int):
-        return getal(value)
-    return value
+def _subsidy_note(w: model.Wijk, uitkomst: Any, jaar: int) -> str:
+    if uitkomst is None:
+        return f"Subsidie {jaar}: geen subsidieregeling voor dit jaar."
+    extra = [text for text, on in (
+        ("indicatief, want er is geen wijkplatform", uitkomst.indicatief),
+        ("onvolledig, want niet alle cijfers zijn bekend", uitkomst.onvolledig),
+        ("volgens een concept-regeling", uitkomst.regeling.status == "concept"),
+    ) if on]
+    return (f"Subsidie {uitkomst.jaar}: {euro(uitkomst.bedrag)}" + (f" ({'; '.join(extra)})" if extra else "")
+            + f". Uitleg: wijkctl subsidy {w.code} --explain")
 
 
 COMMANDS = {"verbinder": verbinder, "list": list_, "show": show}
