@@ -45,7 +45,6 @@ class Regio:
 class Table:
     wijken: dict[str, Regio] = field(default_factory=dict)
     buurten: dict[str, Regio] = field(default_factory=dict)
-    overgeslagen: int = 0  # rows of other kinds (Land, Gemeente)
 
 
 def _number(raw: str) -> Decimal | None:
@@ -92,21 +91,17 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             soort = row[columns["soort"]].strip()
             code = row[columns["code"]].strip()
             if soort not in ("Wijk", "Buurt"):
-                table.overgeslagen += 1
-                continue
-
-            def get(key: str) -> Decimal | None:
-                i = columns.get(key)
-                return _number(row[i]) if i is not None and i < len(row) else None
-
-            woningen, pct = get("woningen"), get("corporatie_pct")
+                continue  # Land, Gemeente
+            values = {key: _number(row[i]) if i < len(row) else None for key, i in columns.items()
+                      if key not in ("code", "soort")}
+            woningen, pct = values.get("woningen"), values.get("corporatie_pct")
             regio = Regio(
                 code=code,
                 soort=soort,
-                inwoners=_whole(get("inwoners")),
+                inwoners=_whole(values.get("inwoners")),
                 woningen=_whole(woningen),
                 sociale_huurwoningen=_whole(woningen * pct / 100) if woningen is not None and pct is not None else None,
-                uitkeringen=_whole(get("uitkeringen")),
+                uitkeringen=_whole(values.get("uitkeringen")),
             )
             (table.wijken if soort == "Wijk" else table.buurten)[code] = regio
     except csv.Error as exc:

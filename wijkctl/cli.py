@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from wijkctl import __version__, errors
+
 
 def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
     """(English pattern, Dutch message) pairs; compiled only when an error is shown."""
@@ -149,7 +150,7 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     data_dir: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--data-dir", metavar="MAP", help="De gegevensmap (anders $WIJKCTL_DATA, anders de dichtstbijzijnde data/)."),
     ] = None,
     version: Annotated[

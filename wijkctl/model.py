@@ -126,10 +126,6 @@ class Wijk:
                 return org
         return None
 
-    def status_op(self, dag: dt.date) -> str:
-        org = self.organisatie_op(dag)
-        return org.soort if org else "geen"
-
 
 @dataclass
 class Verbinder:
@@ -203,10 +199,4 @@ class Dataset:
         for g in self.gebieden:
             if g.code == code:
                 return g
-        return None
-
-    def wijk(self, code: str) -> Wijk | None:
-        for w in self.wijken:
-            if w.code == code:
-                return w
         return None

@@ -11,6 +11,7 @@ from typing import Any
 
 from wijkctl import model
 
+
 class Field:
     """One key of a record: its kind (str | int | num | date | mmdd | strlist | record |
     records), whether it is required, and the schema of a nested record."""

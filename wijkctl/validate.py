@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 
 from wijkctl import model
-from wijkctl.text import fold
 from wijkctl.errors import Problem
 from wijkctl.schema import REGELINGEN, VERBINDERS, WIJKEN
+from wijkctl.text import fold
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CBS_WIJK = re.compile(r"WK\d{6}")

@@ -18,13 +18,9 @@ from typing import Any
 
 import yaml
 
-from wijkctl import model
 from wijkctl.errors import Problem
 from wijkctl.schema import (
     FILES,
-    REGELINGEN,
-    VERBINDERS,
-    WIJKEN,
     Schema,
     _Flow,
     to_plain,

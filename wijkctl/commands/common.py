@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,11 +36,11 @@ WijkArg = Annotated[str, typer.Argument(metavar="WIJK", help=_WIJK_HELP, autocom
 # A WIJK typed as several words ("waarder en veerpolder") is one name: the words are joined.
 WijksArg = Annotated[list[str], typer.Argument(metavar="WIJK", help=_WIJK_HELP, autocompletion=complete_wijk)]
 OptionalWijksArg = Annotated[
-    Optional[list[str]], typer.Argument(metavar="[WIJK]", help=_WIJK_HELP, autocompletion=complete_wijk, show_default=False)
+    list[str] | None, typer.Argument(metavar="[WIJK]", help=_WIJK_HELP, autocompletion=complete_wijk, show_default=False)
 ]
 
 
-def _data_dir_option(ctx: typer.Context) -> Optional[str]:
+def _data_dir_option(ctx: typer.Context) -> str | None:
     root_ctx = ctx.find_root()
     obj = root_ctx.obj or {}
     return obj.get("data_dir") or root_ctx.params.get("data_dir")

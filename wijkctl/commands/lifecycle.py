@@ -6,38 +6,45 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from wijkctl import model, rules, store
+from wijkctl.commands.common import (
+    CommitOpt,
+    DryRunOpt,
+    WijkArg,
+    data_dir,
+    message,
+    parse_date,
+)
 from wijkctl.errors import UsageError
-from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, data_dir, message, parse_date
 
 Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVORMEN}, type=str)  # type: ignore[misc]
 
 MemberOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--member", "-m", metavar='"NAAM <E-MAIL> [TELEFOON]"',
                  help="Een kernlid; herhaal de optie, minstens 3 keer."),
 ]
 LegalFormOpt = Annotated[
-    Optional[Rechtsvorm],
+    Rechtsvorm | None,
     typer.Option("--legal-form", help="Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk."),
 ]
-KvkOpt = Annotated[Optional[str], typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers.")]
-EmailOpt = Annotated[Optional[str], typer.Option("--email", metavar="E-MAIL", help="E-mailadres van het platform.")]
-WebsiteOpt = Annotated[Optional[str], typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
+KvkOpt = Annotated[str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers.")]
+EmailOpt = Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help="E-mailadres van het platform.")]
+WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
 
 
-def _details(legal_form: Optional[Rechtsvorm], kvk: Optional[str], email: Optional[str], website: Optional[str]) -> rules.Details:
+def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, website: str | None) -> rules.Details:
     details = rules.Details(legal_form.value if legal_form else None, kvk, email, website)
     details.check()  # a bad value is a usage error before the data is even read
     return details
 
 
-def _platform_input(from_: str, member: Optional[list[str]], legal_form: Optional[Rechtsvorm], kvk: Optional[str],
-                    email: Optional[str], website: Optional[str]) -> tuple[dt.date, list[model.KernLid], rules.Details]:
+def _platform_input(from_: str, member: list[str] | None, legal_form: Rechtsvorm | None, kvk: str | None,
+                    email: str | None, website: str | None) -> tuple[dt.date, list[model.KernLid], rules.Details]:
     """The start date, kern and details of a new platform, or exit 2."""
     return parse_date(from_, "--from"), [rules.parse_member(m) for m in member or []], _details(legal_form, kvk, email, website)
 
@@ -81,7 +88,7 @@ def convert(
     ctx: typer.Context,
     wijk: WijkArg,
     from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Dag waarop de wijkraad eindigt en het wijkplatform begint.")],
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard "Wijkplatform <wijk>".')] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard "Wijkplatform <wijk>".')] = None,
     member: MemberOpt = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
@@ -98,14 +105,14 @@ def convert(
 def update(
     ctx: typer.Context,
     wijk: WijkArg,
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het wijkplatform.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het wijkplatform.")] = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
     email: EmailOpt = None,
     website: WebsiteOpt = None,
-    add_member: Annotated[Optional[list[str]], typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
-    remove_member: Annotated[Optional[list[str]], typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg (herhaalbaar).")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is; standaard vandaag.")] = None,
+    add_member: Annotated[list[str] | None, typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
+    remove_member: Annotated[list[str] | None, typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg (herhaalbaar).")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is; standaard vandaag.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
@@ -123,7 +130,7 @@ def end(
     ctx: typer.Context,
     wijk: WijkArg,
     on: Annotated[str, typer.Option("--on", metavar="DATUM", help="Eerste dag dat de organisatie niet meer actief is.")],
-    reason: Annotated[Optional[str], typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from wijkctl import model, rules, store
-from wijkctl.commands.common import OptionalWijksArg, OutputOpt, WijksArg, data_dir, message, parse_date
+from wijkctl.commands.common import (
+    OptionalWijksArg,
+    OutputOpt,
+    WijksArg,
+    data_dir,
+    message,
+    parse_date,
+)
 from wijkctl.output import Block, Column, Report, render
 from wijkctl.text import euro, fold, getal
 
@@ -95,9 +102,9 @@ def _aandeel(c: model.Cijfers | None) -> Decimal | None:
 
 def list_(
     ctx: typer.Context,
-    gebied: Annotated[Optional[str], typer.Option("--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")] = None,
-    status: Annotated[Optional[Status], typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD); standaard vandaag.")] = None,
+    gebied: Annotated[str | None, typer.Option("--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD); standaard vandaag.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -43,11 +43,11 @@ def _entry(u: engine.Uitkomst, explain: bool) -> dict[str, Any]:
 def subsidy(
     ctx: typer.Context,
     wijken: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Argument(metavar="[WIJK]...", help="Een of meer wijken; zonder WIJK alle wijken met een wijkplatform in het jaar.",
                        autocompletion=complete_wijk, show_default=False),
     ] = None,
-    year: Annotated[Optional[int], typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Leg de berekening stap voor stap uit.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
