@@ -68,3 +68,26 @@ def unchanged(datadir: Path):
 
 MEMBERS = ("-m", "Anna de Vries <anna@example.org>", "-m", "Bram Jansen <bram@example.org> 0612345678",
            "-m", "Cor Bakker <cor@example.org>")
+
+
+def on_terminal(argv: list[str], env: dict[str, str], stream: str = "stdout") -> tuple[int, str]:
+    """Run `argv` with stdout (or stderr) on a pseudo-terminal; its exit code and what showed."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, **streams)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return proc.wait(), shown.decode()

@@ -138,27 +138,14 @@ def _large_csv(tmp_path):
 
 def test_progress_bar_only_on_a_terminal(datadir, tmp_path):
     import os
-    import pty
     import subprocess
 
+    from .conftest import on_terminal
     from .test_concurrency import WIJKCTL
 
     big = _large_csv(tmp_path)
     argv = [WIJKCTL, "--data-dir", str(datadir), "import-cbs", str(big), "--year", "2024", "--dry-run"]
     piped = subprocess.run(argv, capture_output=True, text=True)
     assert piped.returncode == 0 and "CBS-bestand lezen" not in piped.stderr
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "TERM": "xterm"})
-    os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    assert proc.wait() == 0
-    os.close(master)
-    assert b"CBS-bestand lezen" in seen
+    code, shown = on_terminal(argv, {**os.environ, "TERM": "xterm"}, stream="stderr")
+    assert code == 0 and "CBS-bestand lezen" in shown

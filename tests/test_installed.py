@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
 
+from .conftest import on_terminal
 from .test_concurrency import WIJKCTL
 
 
@@ -43,30 +43,12 @@ def test_broken_pipe_is_quiet(datadir):
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
 
 
-def _on_terminal(args, env):
-    """Run with stdout on a pseudo-terminal; return what the terminal shows."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([WIJKCTL, *args], stdout=slave, stderr=subprocess.PIPE, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait()
-    os.close(master)
-    return b"".join(chunks).decode()
-
-
 def test_terminal_gets_a_rich_table_and_no_color_is_honoured(datadir):
     env = {**os.environ, "COLUMNS": "160", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    shown = _on_terminal(["--data-dir", str(datadir), "list"], env)
+    code, shown = on_terminal([WIJKCTL, "--data-dir", str(datadir), "list"], env)
+    assert code == 0
     assert "┃" in shown or "│" in shown
     assert "Totaal: 21 wijken" in shown  # the totals line is for the terminal
-    plain = _on_terminal(["--data-dir", str(datadir), "list"], {**env, "NO_COLOR": "1"})
+    _code, plain = on_terminal([WIJKCTL, "--data-dir", str(datadir), "list"], {**env, "NO_COLOR": "1"})
     assert not re.search(r"\x1b\[[0-9;]*3[0-9](;[0-9]+)*m", plain)  # no foreground colour codes
