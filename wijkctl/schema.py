@@ -120,13 +120,13 @@ FILES: dict[str, tuple[str, Schema, str]] = {
 
 
 
-class _Flow(dict):
+class FlowMapping(dict):
     """A mapping the canonical form writes on one line."""
 
 
 def to_plain(record: Any, schema: Schema) -> dict[str, Any]:
     """A record as a plain dict in canonical key order; absent and empty values left out."""
-    out: dict[str, Any] = _Flow() if schema.flow else {}
+    out: dict[str, Any] = FlowMapping() if schema.flow else {}
     for f in schema.fields:
         value = getattr(record, f.key)
         if value is None or (isinstance(value, list) and not value):

@@ -19,12 +19,7 @@ from typing import Any
 import yaml
 
 from wijkctl.errors import Problem
-from wijkctl.schema import (
-    FILES,
-    Schema,
-    _Flow,
-    to_plain,
-)
+from wijkctl.schema import FILES, FlowMapping, Schema, to_plain
 
 CURRENT_VERSIE = 1
 
@@ -70,6 +65,7 @@ class _FastResolve:
 class _StrictLoader(_FastResolve, _Loader):
     """The parser wijkctl reads with: C when PyYAML has it, with the fast resolver."""
 
+
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
@@ -94,7 +90,6 @@ class Loaded:
     """One file's records plus what a writer needs to know about its text."""
 
     records: list[Any]
-    versie: int
     problems: list[Problem]
     comments: list[int]  # 1-based lines holding a comment
 
@@ -109,37 +104,34 @@ class _Reader:
     def error(self, node: yaml.Node, melding: str) -> None:
         self.problems.append(Problem(self.bestand, node.start_mark.line + 1, melding))
 
-    def document(self, node: yaml.Node | None, list_key: str, schema: Schema) -> tuple[int, list[Any]]:
+    def document(self, node: yaml.Node | None, list_key: str, schema: Schema) -> list[Any]:
+        """The records of a file: `versie: 1` and the list under `list_key`."""
         if node is None:
             self.problems.append(Problem(self.bestand, 1, "het bestand is leeg; verwacht 'versie: 1'"))
-            return CURRENT_VERSIE, []
+            return []
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"verwacht een mapping met 'versie' en '{list_key}'")
-            return CURRENT_VERSIE, []
+            return []
         pairs = self.pairs(node, ("versie", list_key))
         versie_node = pairs.get("versie")
         if versie_node is None:
             self.error(node, "'versie' ontbreekt; verwacht 'versie: 1' bovenaan")
-            versie = CURRENT_VERSIE
         else:
             versie = self.scalar(versie_node, "int", "versie")
-            if versie is _BAD:
-                versie = CURRENT_VERSIE
-            elif versie > CURRENT_VERSIE:
+            if versie is not _BAD and versie > CURRENT_VERSIE:
                 self.error(
                     versie_node,
                     f"versie {versie} is nieuwer dan deze wijkctl kent (versie {CURRENT_VERSIE}); "
                     "installeer een nieuwere wijkctl",
                 )
-                return versie, []
-            elif versie < 1:
+                return []  # a newer format: nothing else in it can be judged
+            if versie is not _BAD and versie < 1:
                 self.error(versie_node, f"onbekende versie {versie}; de eerste versie is 1")
-                versie = CURRENT_VERSIE
         items_node = pairs.get(list_key)
         if items_node is None:
             self.error(node, f"'{list_key}' ontbreekt")
-            return versie, []
-        return versie, self.records(items_node, schema, list_key)
+            return []
+        return self.records(items_node, schema, list_key)
 
     def pairs(self, node: yaml.MappingNode, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
         """The key -> value nodes of a mapping; reports duplicate and unknown keys."""
@@ -298,21 +290,21 @@ def load_text(bestand: str, text: str) -> Loaded:
         if exc.context_mark is not None and exc.context_mark.line + 1 != line:
             waar = f" (bij wat op regel {exc.context_mark.line + 1} begint)"
         problems.append(Problem(bestand, line, f"geen geldige YAML: {exc.problem or exc.context}{waar}"))
-        return Loaded([], CURRENT_VERSIE, _dedupe(problems), [])
+        return Loaded([], _dedupe(problems), [])
     except yaml.YAMLError as exc:
         problems.append(Problem(bestand, 1, f"geen geldige YAML: {exc}"))
-        return Loaded([], CURRENT_VERSIE, _dedupe(problems), [])
+        return Loaded([], _dedupe(problems), [])
     finally:
         loader.dispose()
     if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
         anchors = _anchor_problems(bestand, text)
         if anchors:  # aliases may even make the tree recursive: stop here
-            return Loaded([], CURRENT_VERSIE, _dedupe(problems + anchors), [])
+            return Loaded([], _dedupe(problems + anchors), [])
     reader = _Reader(bestand, loader)
-    versie, records = reader.document(root, list_key, schema)
+    records = reader.document(root, list_key, schema)
     problems.extend(reader.problems)
     comments = _comment_lines(text, reader.spans)
-    return Loaded(records, versie, _dedupe(problems), comments)
+    return Loaded(records, _dedupe(problems), comments)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -396,12 +388,12 @@ def _repr_str(dumper: Any, data: str) -> yaml.Node:
     return dumper.represent_scalar(_STR, data, style=style)
 
 
-def _repr_flow(dumper: Any, data: _Flow) -> yaml.Node:
+def _repr_flow(dumper: Any, data: FlowMapping) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
 
 
 _CanonicalDumper.add_representer(str, _repr_str)
-_CanonicalDumper.add_representer(_Flow, _repr_flow)
+_CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 
 
 def dump_records(bestand: str, records: list[Any]) -> str:
