@@ -137,3 +137,19 @@ def test_bad_lock_timeout_is_a_usage_error(datadir, monkeypatch):
     with pytest.raises(UsageError):
         with store.locked(datadir):
             pass
+
+
+def test_a_busy_data_directory_is_exit_6_and_changes_nothing(run, datadir):
+    from .conftest import MEMBERS
+
+    holder = _holder(datadir)
+    try:
+        before = snapshot_bytes(datadir)
+        result = run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS,
+                     env={"WIJKCTL_LOCK_TIMEOUT": "0.2"})
+        assert result.exit_code == 6 and "bezet" in result.stderr
+        assert snapshot_bytes(datadir) == before
+        assert run("verbinder", "molenwijk").exit_code == 0  # readers never wait for the lock
+    finally:
+        holder.kill()
+        holder.wait()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkctl import __version__
+from wijkctl.schema import paused_gc
 
 try:  # the builtin module loads without OpenSSL, which hashlib's import pulls in
     from _blake2 import blake2b
@@ -67,7 +68,7 @@ def get(root: Path, sleutel: str) -> dict[str, Any] | None:
     if path is None:
         return None
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, paused_gc():
             stored = json.loads(handle.read())
     except (OSError, ValueError):
         return None

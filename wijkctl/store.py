@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from wijkctl import model
 from wijkctl.errors import Busy, InvalidData, Problem, Refused, UsageError, WriteFailed
-from wijkctl.schema import FILES, from_plain, to_plain
+from wijkctl.schema import FILES, from_plain, paused_gc, to_plain
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
     import subprocess
@@ -154,7 +154,8 @@ def load(root: Path) -> model.Dataset:
     plain = cache.get(root, sleutel)
     if plain is not None:
         try:
-            return _from_plain(plain)
+            with paused_gc():
+                return _from_plain(plain)
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # not what this version writes: parse instead
     data = parse(root, decode(root, contents)).require_valid()

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from wijkctl.errors import Problem
-from wijkctl.schema import FILES, FlowMapping, Schema, to_plain
+from wijkctl.schema import FILES, FlowMapping, Schema, paused_gc, to_plain
 
 CURRENT_VERSIE = 1
 
@@ -277,6 +277,11 @@ def _valid_mmdd(value: str) -> bool:
 
 def load_text(bestand: str, text: str) -> Loaded:
     """Parse one data file strictly into records, collecting every problem."""
+    with paused_gc():
+        return _load_text(bestand, text)
+
+
+def _load_text(bestand: str, text: str) -> Loaded:
     name = bestand.rsplit("/", 1)[-1]
     list_key, schema, _attr = FILES[name]
     problems = [Problem(bestand, n, "tab in de inspringing; gebruik spaties") for n in _tab_lines(text)]
@@ -399,15 +404,16 @@ _CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 def dump_records(bestand: str, records: list[Any]) -> str:
     """The canonical text of one data file."""
     list_key, schema, _attr = FILES[bestand.rsplit("/", 1)[-1]]
-    doc = {"versie": CURRENT_VERSIE, list_key: [to_plain(r, schema) for r in records]}
-    return yaml.dump(
-        doc,
-        Dumper=_CanonicalDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        indent=2,
-        width=1_000_000,
-    )
+    with paused_gc():
+        doc = {"versie": CURRENT_VERSIE, list_key: [to_plain(r, schema) for r in records]}
+        return yaml.dump(
+            doc,
+            Dumper=_CanonicalDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            indent=2,
+            width=1_000_000,
+        )
 
 
