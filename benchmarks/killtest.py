@@ -35,6 +35,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--wijken", type=int, default=0, help="0: the bundled Haarlem set")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--window", type=float, nargs=2, default=(0.0, 1.1), metavar=("VAN", "TOT"),
+                        help="kill between these fractions of a full write's duration (0.8 1.05: mostly while writing)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="wijkctl-kill-"))
@@ -60,7 +62,7 @@ def main() -> None:
             argv = ["register", code, "--name", f"Platform {n}", "--from", "2025-01-01", *MEMBERS]
         proc = subprocess.Popen([WIJKCTL, "--data-dir", str(data), *argv], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, full * 1.1))
+        time.sleep(rng.uniform(full * args.window[0], full * args.window[1]))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         after = (data / "wijken.yaml").read_text()
