@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
