@@ -164,3 +164,12 @@ def test_commit_outside_git_is_a_usage_error(run, datadir):
     result = run(*REGISTER, *MEMBERS, "--commit")
     assert result.exit_code == 2 and "git" in result.stderr
     assert snapshot_bytes(datadir) == before
+
+
+def test_end_refuses_to_break_a_succession(run, datadir):
+    add_wijkraad(datadir)
+    assert run("convert", "meerwijk", "--from", "2024-07-01", *MEMBERS).exit_code == 0
+    before = snapshot_bytes(datadir)
+    result = run("end", "meerwijk", "--on", "2020-01-01")  # the wijkraad was active then
+    assert result.exit_code == 4 and "opvolging" in result.stderr
+    assert snapshot_bytes(datadir) == before

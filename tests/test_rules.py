@@ -134,3 +134,50 @@ def test_end_sets_tot_and_reason():
         rules.end(w, on=D(2026, 1, 1))
     with pytest.raises(Refused, match="daarna"):
         rules.end(wijk(platform()), on=D(2024, 1, 1))
+
+
+# --- the rules keep the data valid, whatever sequence of commands is given ------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from wijkctl.errors import WijkctlError  # noqa: E402
+from wijkctl.validate import validate  # noqa: E402
+
+days = st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31))
+names = st.sampled_from(["Anna", "Bram", "Cor", "Dirk", "Eva", "Fien"])
+operations = st.lists(st.one_of(
+    st.tuples(st.just("register"), days, st.lists(names, min_size=2, max_size=5, unique=True)),
+    st.tuples(st.just("convert"), days, st.lists(names, min_size=2, max_size=5, unique=True)),
+    st.tuples(st.just("end"), days, st.none()),
+    st.tuples(st.just("add"), days, names),
+    st.tuples(st.just("remove"), days, names),
+    st.tuples(st.just("raad"), days, st.none()),
+), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_any_sequence_of_accepted_commands_leaves_valid_data(ops):
+    w = wijk()
+    data = model.Dataset(wijken=[w], gebieden=[model.Gebied("schalkwijk", "Schalkwijk")])
+    for op, day, arg in ops:
+        kern = [model.KernLid(n, f"{n.lower()}@example.org") for n in arg] if isinstance(arg, list) else []
+        try:
+            if op == "register":
+                rules.register(w, naam=f"P{day}", van=day, members=kern, details=rules.Details())
+            elif op == "convert":
+                rules.convert(w, van=day, naam=None, members=kern, details=rules.Details())
+            elif op == "end":
+                rules.end(w, on=day)
+            elif op == "add":
+                rules.update(w, on=day, add=[model.KernLid(arg, "x@example.org")])
+            elif op == "remove":
+                rules.update(w, on=day, remove=[arg])
+            elif not any(o.overlapt(day, None) for o in w.organisaties):  # a wijkraad, as data may hold
+                w.organisaties.append(model.Organisatie(soort="wijkraad", naam=f"Wijkraad {day}", van=day))
+                w.organisaties.sort(key=lambda o: o.van)
+        except WijkctlError:
+            continue  # refused: the rules say no, and the data must still be valid
+        errors = [p for p in validate(data) if p.ernst == "fout"]
+        assert errors == [], (op, day, arg, errors)

@@ -294,6 +294,12 @@ def end(wijk: model.Wijk, *, on: dt.date, reden: str | None = None) -> Change:
         raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om te beëindigen.")
     if on <= org.van:
         raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen.")
+    opvolger = next((o for o in wijk.organisaties if o.opvolger_van == org.naam and o is not org), None)
+    if opvolger is not None:
+        raise Refused(
+            f"{org.naam} eindigt al op {datum(org.tot)}, waar {opvolger.naam} het overneemt; "
+            "een eerder einde zou die opvolging breken."
+        )
     org.tot = on
     if reden is not None and reden.strip():
         org.reden_einde = reden.strip()
