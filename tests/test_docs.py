@@ -84,3 +84,16 @@ def test_wijk_completion_from_the_data(datadir):
     env.update(COMP_WORDS="wijkctl show waarder", WIJKCTL_DATA=str(datadir / "nergens"))
     done = subprocess.run([WIJKCTL], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "" and done.stderr == ""  # no data: no candidates, no noise
+
+
+def test_install_completion_reports_in_dutch(tmp_path):
+    import os
+    import subprocess
+
+    from .test_concurrency import WIJKCTL
+
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    done = subprocess.run([WIJKCTL, "--install-completion", "bash"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Tab-aanvulling voor bash geïnstalleerd" in done.stdout
+    assert "_WIJKCTL_COMPLETE" in "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())

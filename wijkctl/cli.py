@@ -62,6 +62,18 @@ _COMPLETION_HELP = {
 }
 
 
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """Typer's installer, reporting in Dutch."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    print(f"Tab-aanvulling voor {shell} geïnstalleerd in {path}.")
+    print("Ze werkt zodra je een nieuwe terminal opent.")
+    sys.exit(0)
+
+
 class _Dutch:
     """Help, usage line and the built-in options in Dutch."""
 
@@ -76,6 +88,8 @@ class _Dutch:
         for param in params:
             if param.name in _COMPLETION_HELP:
                 param.help = _COMPLETION_HELP[param.name]
+            if param.name == "install_completion":
+                param.callback = _install_completion
         return params
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
