@@ -92,6 +92,10 @@ class _Dutch:
                 param.callback = _install_completion
         return params
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        # Typer writes a required argument as {WIJK}; the usual notation is WIJK.
+        return [p.replace("{", "").replace("}", "") for p in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Gebruik: ")
