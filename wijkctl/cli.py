@@ -74,6 +74,9 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
     sys.exit(0)
 
 
+_USAGE_DUTCH = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "COMMANDO [ARGUMENTEN]..."}
+
+
 class _Dutch:
     """Help, usage line and the built-in options in Dutch."""
 
@@ -93,8 +96,9 @@ class _Dutch:
         return params
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        # Typer writes a required argument as {WIJK}; the usual notation is WIJK.
-        return [p.replace("{", "").replace("}", "") for p in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+        # In Dutch; and Typer writes a required argument as {WIJK}, the usual notation is WIJK.
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [_USAGE_DUTCH.get(p, p.replace("{", "").replace("}", "")) for p in pieces]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
