@@ -222,3 +222,39 @@ def test_show_without_platform_points_to_bewonersinitiatieven(run):
 def test_dutch_number_formatting(run):
     result = run("show", "molenwijk")
     assert "8.060" in result.stdout and "3.968" in result.stdout
+
+
+@pytest.mark.parametrize("widths,minimum,room,expected", [
+    ([10, 20, 5], [4, 8, 5], 40, [10, 20, 5]),   # fits as is
+    ([10, 20, 5], [4, 8, 5], 30, [10, 15, 5]),   # the column with most to spare gives way
+    ([10, 20, 5], [4, 8, 5], 17, [4, 8, 5]),     # down to the longest words
+    ([10, 20, 5], [4, 8, 5], 16, None),          # a word would break: not this layout
+])
+def test_fit_widths(widths, minimum, room, expected):
+    from wijkctl.output import fit_widths
+
+    assert fit_widths(widths, minimum, room) == expected
+
+
+@pytest.mark.parametrize("columns", ["160", "100", "80", "50", "20"])
+def test_terminal_tables_are_never_cropped(datadir, columns):
+    """Whatever the width, every character of the piped output is on the screen too."""
+    import os
+    import re
+    import subprocess
+    from collections import Counter
+
+    from .conftest import on_terminal
+    from .test_concurrency import WIJKCTL
+
+    def chars(text):
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+        return Counter(c for c in text if not c.isspace() and not 0x2500 <= ord(c) <= 0x257F)
+
+    env = {**os.environ, "COLUMNS": columns, "NO_COLOR": "1", "TERM": "xterm"}
+    for args in (["list"], ["verbinder"], ["show", "meerwijk"], ["subsidy", "meerwijk", "--year", "2025"]):
+        argv = [WIJKCTL, "--data-dir", str(datadir), *args]
+        piped = subprocess.run(argv, capture_output=True, text=True, env=env).stdout
+        code, shown = on_terminal(argv, env)
+        assert code == 0
+        assert chars(piped) - chars(shown) == Counter(), (args, columns)

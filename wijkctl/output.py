@@ -135,26 +135,68 @@ def render_plain(block: Block) -> str:
     return "\n".join(out) + "\n"
 
 
+def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[int] | None:
+    """Column widths within `available`: the widest-to-spare columns give way first,
+    never below `minimum` (the longest word). None when even the minimums do not fit."""
+    widths = list(natural)
+    excess = sum(widths) - available
+    while excess > 0:
+        slack, i = max((w - m, i) for i, (w, m) in enumerate(zip(widths, minimum)))
+        if slack <= 0:
+            return None
+        cut = min(slack, excess)
+        widths[i] -= cut
+        excess -= cut
+    return widths
+
+
 def _rich_tables(report: Report, stream: TextIO) -> None:
+    """Rich tables for a terminal, never cropped.
+
+    Column widths are computed here. Numbers never wrap and words stay whole: boxed
+    when that fits, else without the box's borders; then long words may fold; on a
+    terminal too narrow for even that, the block is printed as plain text.
+    """
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(file=stream, highlight=False)
     for block in report.blocks:
-        table = Table(title=Text(block.title, style="bold") if block.title else None, title_justify="left",
-                      show_footer=bool(block.footer), show_header=block.header, header_style="bold")
         columns = [c for c in block.columns if c.table]
-        for c in columns:
-            footer = human(block.footer.get(c.key), c.kind) if block.footer else ""
-            table.add_column(
-                Text(c.header),
-                footer=Text(footer),
-                justify="right" if c.kind in ("int", "money", "pct") else "left",
-                overflow="fold",
-            )
-        for row in block.rows:
-            table.add_row(*(Text(human(row.get(c.key), c.kind, c.unknown)) for c in columns))
+        numeric = [c.kind in ("int", "money", "pct") for c in columns]
+        footers = [human(block.footer.get(c.key), c.kind) if block.footer else "" for c in columns]
+        cells = [[human(row.get(c.key), c.kind, c.unknown) for c in columns] for row in block.rows]
+        texts = [[c.header if block.header else "", footers[i], *(r[i] for r in cells)] for i, c in enumerate(columns)]
+        natural = [max(len(t) for t in col) or 1 for col in texts]
+        words = [max((len(w) for t in col for w in t.split()), default=1) for col in texts]
+        # a number never wraps, though its header may
+        values = [max((len(t) for t in col[1:]), default=1) for col in texts]
+        unbroken = [max(v, max((len(w) for w in c.header.split()), default=1)) for v, c in zip(values, columns)]
+        whole = [u if num else word for u, word, num in zip(unbroken, words, numeric)]
+        folded = [u if num else min(nat, 8) for u, nat, num in zip(unbroken, natural, numeric)]
+        n, width = len(columns), console.width
+        layouts = (
+            (whole, width - 3 * n - 1, box.HEAVY_HEAD if block.header else box.SQUARE),
+            (whole, width - 2 * (n - 1), None),
+            (folded, width - 2 * (n - 1), None),
+        )
+        fitted = next(((widths, style) for minimum, room, style in layouts
+                       if (widths := fit_widths(natural, minimum, room)) is not None), None)
+        if block.title:
+            console.print(Text(block.title, style="bold"))
+        if fitted is None:
+            stream.write(render_plain(Block(block.columns, block.rows, header=block.header)))
+            continue
+        widths, style = fitted
+        table = Table(box=style, pad_edge=style is not None, show_header=block.header,
+                      show_footer=bool(block.footer), header_style="bold")
+        for i, c in enumerate(columns):
+            table.add_column(Text(c.header), footer=Text(footers[i]), width=widths[i], overflow="fold",
+                             justify="right" if numeric[i] else "left")
+        for row in cells:
+            table.add_row(*(Text(cell) for cell in row))
         console.print(table)
     for note in report.notes:
         console.print(Text(note))

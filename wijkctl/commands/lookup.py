@@ -241,7 +241,8 @@ def _organisation_blocks(w: model.Wijk, actief: model.Organisatie | None, contac
             Column("soort", "Soort"), Column("naam", "Naam"), Column("van", "Van", "date"),
             Column("tot", "Tot", "date", unknown="–"), Column("opvolger_van", "Opvolger van", unknown="–"),
             Column("rechtsvorm", "Rechtsvorm", unknown="–"), Column("kvk", "KvK", unknown="–"),
-            Column("kern", "Kern", "int", unknown="–"), Column("reden", "Reden einde"),
+            Column("kern", "Kern", "int", unknown="–"),
+            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties)),
         ], rows, title="Organisaties"))
     if actief is not None and actief.kern:
         columns = [Column("naam", "Naam")]

@@ -97,7 +97,8 @@ def subsidy(
         Column("naam", "Wijk"), Column("gebied", "Gebied"), Column("platform", "Platform", unknown="geen"),
         Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
         *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
-        Column("bedrag", "Bedrag", "money"), Column("opmerking", "Opmerking"),
+        Column("bedrag", "Bedrag", "money"),
+        Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows)),
     ]
     footer = {"naam": "Totaal", "bedrag": ov.totaal}
     notes = [f"Subsidiejaar {jaar}, {r.naam} ({r.jaar}{', ' + r.bron if r.bron else ''})."]
