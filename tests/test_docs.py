@@ -81,6 +81,10 @@ def test_wijk_completion_from_the_data(datadir):
            "WIJKCTL_DATA": str(datadir)}
     done = subprocess.run([WIJKCTL], env=env, capture_output=True, text=True)
     assert done.stdout.split() == ["molenwijk"]
+    env.update(COMP_WORDS="wijkctl su", COMP_CWORD="1")  # the command name itself
+    assert subprocess.run([WIJKCTL], env=env, capture_output=True, text=True).stdout.split() == ["subsidy"]
+    env.update(COMP_WORDS=f"wijkctl --data-dir {datadir} show meer", COMP_CWORD="4", WIJKCTL_DATA="")
+    assert subprocess.run([WIJKCTL], env=env, capture_output=True, text=True).stdout.split() == ["meerwijk"]
     env.update(COMP_WORDS="wijkctl show waarder", WIJKCTL_DATA=str(datadir / "nergens"))
     done = subprocess.run([WIJKCTL], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "" and done.stderr == ""  # no data: no candidates, no noise

@@ -245,5 +245,10 @@ def main() -> None:
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
-    build_app(None if completing else _command_in(sys.argv[1:]))()
+    if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
+        # completion runs on every Tab: the words typed so far name the command
+        typed = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+        argv = typed.split()[1:]
+    else:
+        argv = sys.argv[1:]
+    build_app(_command_in(argv))()
