@@ -38,6 +38,9 @@ def cases(haarlem: Path, nl: Path, year: int) -> list[tuple[str, list[str], floa
         ("verbinder molenwijk -o json, koud", [*w, str(haarlem), "verbinder", "molenwijk", "-o", "json"], None, cold),
         ("subsidy -o json", [*w, str(haarlem), "subsidy", "--year", str(year), "-o", "json"], None, {}),
         ("check", [*w, str(haarlem), "check"], None, {}),
+        ("Tab: aanvullen van WIJK", [WIJKCTL], None, {
+            "_WIJKCTL_COMPLETE": "complete_bash", "COMP_CWORD": "4",
+            "COMP_WORDS": f"wijkctl --data-dir {haarlem} show mee"}),
         ("NL verbinder WIJK -o json", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], 5.0, {}),
         ("NL verbinder WIJK -o json, koud", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], None, cold),
         ("NL check", [*w, str(nl), "check"], 40.0, {}),

@@ -149,3 +149,15 @@ def test_progress_bar_only_on_a_terminal(datadir, tmp_path):
     assert piped.returncode == 0 and "CBS-bestand lezen" not in piped.stderr
     code, shown = on_terminal(argv, {**os.environ, "TERM": "xterm"}, stream="stderr")
     assert code == 0 and "CBS-bestand lezen" in shown
+
+
+def test_wijken_missing_from_the_file_are_reported_and_keep_their_figures(run, tmp_path):
+    from .cbsfixture import HAARLEM_CODES
+
+    rows = [("Wijk", code, 5000, 2000, "30,0", 100) for code in HAARLEM_CODES if code != "WK039220"]
+    csv_file = tmp_path / "zonder-molenwijk.csv"
+    csv_file.write_text(kerncijfers(2024, rows))
+    result = run("import-cbs", str(csv_file), "--year", "2024")
+    assert result.exit_code == 0
+    assert "Niet in het bestand: Molenwijk (WK039220); cijfers ongewijzigd." in result.stderr
+    assert molenwijk(run)["peiljaar"] == 2023 and molenwijk(run)["inwoners"] == 8060
