@@ -214,6 +214,8 @@ def test_show_hides_contact_details_unless_asked(run):
 
 
 def test_show_without_platform_points_to_bewonersinitiatieven(run):
+    assert "budget voor bewonersinitiatieven" in run("list").stdout
+    assert "bewonersinitiatieven" not in run("list", "-o", "json").stdout
     result = run("show", "spaarndam")
     assert "budget voor bewonersinitiatieven" in result.stdout
     assert "onbekend" in result.stdout  # figures not known are said to be unknown

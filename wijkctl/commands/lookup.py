@@ -155,7 +155,8 @@ def list_(
         "status": f"{platforms} platforms",
         "inwoners": sum(known) if known else None,
     }
-    render(Report(rows, [Block(columns, rows, footer=footer)]), output)
+    notes = [BEWONERSINITIATIEVEN] if any(r["status"] != "wijkplatform" for r in rows) else []
+    render(Report(rows, [Block(columns, rows, footer=footer)], notes), output)
 
 
 def show(
