@@ -260,3 +260,11 @@ def test_terminal_tables_are_never_cropped(datadir, columns):
         code, shown = on_terminal(argv, env)
         assert code == 0
         assert chars(piped) - chars(shown) == Counter(), (args, columns)
+
+
+def test_csv_has_raw_numbers_and_codes_for_spreadsheets(run):
+    assert "Inwoners,8060\n" in run("show", "molenwijk", "-o", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(run("subsidy", "molenwijk", "--year", "2025", "-o", "csv").stdout)))
+    assert rows[0]["wijk"] == "molenwijk" and rows[0]["bedrag"] == "5000"
+    listed = {r["code"]: r for r in csv.DictReader(io.StringIO(run("list", "-o", "csv").stdout))}
+    assert listed["molenwijk"]["inwoners"] == "8060" and listed["spaarndam"]["inwoners"] == ""

@@ -64,6 +64,8 @@ def human(value: Any, kind: str = "text", unknown: str = "") -> str:
         return datum(value)
     if isinstance(value, bool):
         return "ja" if value else "nee"
+    if isinstance(value, int):  # a count in a text column, e.g. a field/value block
+        return getal(value)
     return str(value)
 
 

@@ -18,7 +18,7 @@ from wijkctl.commands.common import (
     parse_date,
 )
 from wijkctl.output import Block, Column, Report, render
-from wijkctl.text import euro, fold, getal
+from wijkctl.text import euro, fold
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -221,11 +221,9 @@ def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: model.Organisati
         *zip(_FIGURES, (c.inwoners, c.woningen, c.sociale_huurwoningen, c.uitkeringen)),
         ("Bron cijfers", bron or None), ("Opmerking", w.opmerking),
     ]
-    rows = [
-        {"veld": k, "waarde": "onbekend" if v_ is None else getal(v_) if isinstance(v_, int) else v_}
-        for k, v_ in facts if v_ is not None or k in _FIGURES
-    ]
-    return Block([Column("veld", "Veld"), Column("waarde", "Waarde")], rows, title=f"{w.naam} ({w.code})", header=False)
+    rows = [{"veld": k, "waarde": v_} for k, v_ in facts if v_ is not None or k in _FIGURES]
+    return Block([Column("veld", "Veld"), Column("waarde", "Waarde", unknown="onbekend")], rows,
+                 title=f"{w.naam} ({w.code})", header=False)
 
 
 def _organisation_blocks(w: model.Wijk, actief: model.Organisatie | None, contact: bool) -> list[Block]:

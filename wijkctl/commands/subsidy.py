@@ -94,7 +94,8 @@ def subsidy(
             row[f"toeslag_{t.naam}"] = t.bedrag
         rows.append(row)
     columns = [
-        Column("naam", "Wijk"), Column("gebied", "Gebied"), Column("platform", "Platform", unknown="geen"),
+        Column("wijk", "Code", table=False), Column("naam", "Wijk"), Column("gebied", "Gebied"),
+        Column("platform", "Platform", unknown="geen"),
         Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
         *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
