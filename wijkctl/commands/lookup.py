@@ -18,15 +18,11 @@ from wijkctl.commands.common import (
     parse_date,
 )
 from wijkctl.output import Block, Column, Report, render
-from wijkctl.text import euro, fold
+from wijkctl.text import BEWONERSINITIATIEVEN, euro, fold
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-BEWONERSINITIATIEVEN = (
-    "Zonder wijkplatform kunnen bewoners voor initiatieven altijd geld aanvragen bij de "
-    "gemeente via het budget voor bewonersinitiatieven."
-)
 
 
 class Status(str, Enum):

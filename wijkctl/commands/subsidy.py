@@ -10,10 +10,9 @@ import typer
 from wijkctl import rules, store
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import OutputOpt, complete_wijk, data_dir
-from wijkctl.commands.lookup import BEWONERSINITIATIEVEN
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, Format, Report, render
-from wijkctl.text import euro
+from wijkctl.text import BEWONERSINITIATIEVEN, euro
 
 
 def _entry(u: engine.Uitkomst, explain: bool) -> dict[str, Any]:
