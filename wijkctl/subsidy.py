@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from wijkctl import model
 from wijkctl.errors import NotFound
-from wijkctl.text import datum, euro, getal
+from wijkctl.text import BEWONERSINITIATIEVEN, datum, euro, getal
 
 COUNT_MAATSTAVEN = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
 RATIO_MAATSTAVEN = ("aandeel_sociale_huur", "uitkeringen_per_1000")
@@ -221,8 +221,7 @@ def uitleg(u: Uitkomst) -> list[str]:
     if u.platform is None:
         regels.append(
             f"2. {u.wijk.naam} heeft in {u.jaar} geen wijkplatform. Dit bedrag is indicatief, "
-            "berekend alsof er het hele jaar een platform is. Bewoners kunnen voor initiatieven "
-            "altijd geld aanvragen uit het budget voor bewonersinitiatieven."
+            f"berekend alsof er het hele jaar een platform is. {BEWONERSINITIATIEVEN}"
         )
     else:
         p = u.platform
