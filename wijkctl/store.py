@@ -374,8 +374,8 @@ def apply(
         if not dry_run:
             for name in changed:
                 write_atomic(root / name, after[name])
-    if commit and not dry_run and changed:
-        git_commit(root, changed, change.commit_bericht)
+            if commit and changed:  # still under the lock: no other writer's change slips in
+                git_commit(root, changed, change.commit_bericht)
     return Outcome(change, changed, diff)
 
 

@@ -360,11 +360,8 @@ def _comment_lines(text: str, spans: list[tuple[int, int, int, int]]) -> list[in
     for m in _COMMENT.finditer(text):
         line = bisect.bisect_right(line_starts, m.start()) - 1
         pos = (line, m.start() - line_starts[line])
-        i = bisect.bisect_right(keys, pos) - 1
-        # spans do not nest, but a long one may start before a shorter one: look back a little
-        inside = any(
-            (s[0], s[1]) <= pos < (s[2], s[3]) for s in starts[max(0, i - 8) : i + 1]
-        )
+        i = bisect.bisect_right(keys, pos) - 1  # scalars never overlap: only this one can hold it
+        inside = i >= 0 and pos < (starts[i][2], starts[i][3])
         if not inside and (line + 1) not in out:
             out.append(line + 1)
     return out
