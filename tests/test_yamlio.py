@@ -56,7 +56,8 @@ BAD = [
     ("newer version", GOOD.replace("versie: 1", "versie: 2"), 1, "installeer een nieuwere wijkctl"),
     ("no version", GOOD.replace("versie: 1\n", ""), 1, "'versie' ontbreekt"),
     ("tab indent", GOOD.replace("  gebied", "\tgebied"), 6, "tab in de inspringing"),
-    ("syntax", GOOD + "  naam: [unclosed\n", 8, "op regel 7 begint"),
+    ("syntax", GOOD + "  naam: [unclosed\n", 8, "een lijst tussen [ ] is niet gesloten (bij wat op regel 7 begint)"),
+    ("indent", GOOD + " gebied: x\n", 7, "de inspringing klopt niet"),
     ("not a list", "versie: 1\nwijken: molenwijk\n", 2, "moet een lijst zijn"),
 ]
 

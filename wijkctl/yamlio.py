@@ -294,7 +294,7 @@ def _load_text(bestand: str, text: str) -> Loaded:
         waar = ""
         if exc.context_mark is not None and exc.context_mark.line + 1 != line:
             waar = f" (bij wat op regel {exc.context_mark.line + 1} begint)"
-        problems.append(Problem(bestand, line, f"geen geldige YAML: {exc.problem or exc.context}{waar}"))
+        problems.append(Problem(bestand, line, f"geen geldige YAML: {_dutch_problem(exc.problem or exc.context)}{waar}"))
         return Loaded([], _dedupe(problems), [])
     except yaml.YAMLError as exc:
         problems.append(Problem(bestand, 1, f"geen geldige YAML: {exc}"))
@@ -310,6 +310,28 @@ def _load_text(bestand: str, text: str) -> Loaded:
     problems.extend(reader.problems)
     comments = _comment_lines(text, reader.spans)
     return Loaded(records, _dedupe(problems), comments)
+
+
+_YAML_PROBLEMS = (  # libyaml's words -> what a person editing the file needs to hear
+    ("did not find expected key", "de inspringing klopt niet, of er staat tekst waar een sleutel hoort"),
+    ("mapping values are not allowed", "hier mag geen 'sleutel: waarde' staan; klopt de inspringing, of mist er een aanhalingsteken?"),
+    ("did not find expected ',' or ']'", "een lijst tussen [ ] is niet gesloten"),
+    ("did not find expected ',' or '}'", "een mapping tussen { } is niet gesloten"),
+    ("found unexpected end of stream", "het bestand houdt onverwacht op; is een aanhalingsteken niet gesloten?"),
+    ("could not find expected ':'", "na een sleutel ontbreekt ':'"),
+    ("found character that cannot start any token", "een teken dat hier niet mag staan (een tab?)"),
+    ("found undefined alias", "een alias (*naam) zonder anker"),
+    ("block sequence entries are not allowed", "hier mag geen lijstitem ('- ') staan; klopt de inspringing?"),
+    ("did not find expected node content", "hier ontbreekt een waarde"),
+    ("did not find expected '-' indicator", "een lijstitem mist zijn '- '"),
+)
+
+
+def _dutch_problem(problem: str | None) -> str:
+    for english, dutch in _YAML_PROBLEMS:
+        if problem and problem.startswith(english):
+            return dutch
+    return f"onbekende fout van de YAML-lezer ({problem})"
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
