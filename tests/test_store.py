@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wijkctl import store
+from wijkctl import store, transaction
 from wijkctl.errors import Busy, InvalidData, WriteFailed
 
 from .conftest import snapshot_bytes
@@ -47,14 +47,14 @@ def test_crash_during_replace_leaves_original_and_no_temp_file(datadir, monkeypa
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(WriteFailed, match="de schijf is vol"):
-        store.write_atomic(datadir / "wijken.yaml", "versie: 1\nwijken: []\n")
+        transaction.write(datadir, {"wijken.yaml": "versie: 1\nwijken: []\n"})
     assert snapshot_bytes(datadir) == before
 
 
 def test_write_keeps_file_mode(datadir):
     path = datadir / "wijken.yaml"
     os.chmod(path, 0o640)
-    store.write_atomic(path, path.read_text())
+    transaction.write(datadir, {"wijken.yaml": path.read_text()})
     assert os.stat(path).st_mode & 0o777 == 0o640
 
 
@@ -78,16 +78,14 @@ def test_write_refused_by_file_size_limit_leaves_originals(datadir):
 
 def test_write_without_permission(datadir, monkeypatch):
     """Simulated: CI runs as root, whom chmod does not stop."""
-    import tempfile
-
     before = snapshot_bytes(datadir)
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(os, "link", denied)
     with pytest.raises(WriteFailed, match="geen toestemming"):
-        store.write_atomic(datadir / "wijken.yaml", "x")
+        transaction.write(datadir, {"wijken.yaml": "x"})
     assert snapshot_bytes(datadir) == before
 
 

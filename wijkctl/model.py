@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -33,6 +33,16 @@ MIN_KERN = 3
 
 def _lines() -> dict[str, int]:
     return {}
+
+
+@dataclass
+class Change:
+    """What a change to the data did: a Dutch summary, a git commit message, and
+    whatever the change wants to hand back to its command (`resultaat`)."""
+
+    samenvatting: str
+    commit_bericht: str
+    resultaat: Any = None
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The domain rules: finding a WIJK, and the life of an organisation.
 
 Pure functions on a `Dataset`: they change it in place and return a `Change`, or raise
-a WijkctlError carrying the contract's exit code. `store.apply` runs them under the lock.
+a WijkctlError carrying the contract's exit code. `transaction.apply` runs them under the lock.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from wijkctl import model
+from wijkctl.model import Change
 from wijkctl.errors import NotFound, Refused, UsageError
-from wijkctl.store import Change
 from wijkctl.text import datum, fold
 
 # --- finding ------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated
 
 import typer
 
-from wijkctl import store
+from wijkctl import fileio, store, transaction
 from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import InvalidData, Problem
 from wijkctl.output import Block, Column, Format, to_csv, to_json, to_yaml
@@ -67,7 +68,7 @@ def fmt(
     from wijkctl.yamlio import dump_records
 
     root = data_dir(ctx)
-    with store.locked(root):
+    with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)
         if snap.errors:
             raise InvalidData(
@@ -75,14 +76,15 @@ def fmt(
                 [str(p) for p in snap.errors[: store.MAX_SHOWN]],
             )
         commented = {name: loaded.comments for name, loaded in snap.loaded.items() if loaded.comments}
-        canonical = {name: dump_records(name, snap.loaded[name].records) for name in store.DATA_FILES}
-        different = [name for name in store.DATA_FILES if canonical[name] != snap.texts[name]]
         if commented:
             where = "; ".join(f"{name} regel {', '.join(map(str, lines))}" for name, lines in commented.items())
             raise InvalidData(
                 f"Commentaar zou verloren gaan ({where}). Zet notities in een 'opmerking'-veld "
                 "en verwijder de #-regels; er is niets veranderd."
             )
+        records = {name: snap.loaded[name].records for name in store.DATA_FILES}
+        canonical = {name: dump_records(name, records[name]) for name in store.DATA_FILES}
+        different = {name: text for name, text in canonical.items() if text != snap.texts[name]}
         if check_only:
             if different:
                 raise InvalidData(
@@ -90,9 +92,11 @@ def fmt(
                 )
             message("Alle bestanden staan in de vaste vorm.")
             return
-        for name in different:
-            store.write_atomic(root / name, canonical[name])
+        link = fileio.refuse_symlinks(root, list(different))
+        if link:
+            raise InvalidData(f"{link}; er is niets veranderd.")
+        transaction.verify(snap, different, records, rules=False)
+        transaction.write(root, different)
     message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
-
 
 COMMANDS = {"check": check, "fmt": fmt}

@@ -9,7 +9,7 @@ from typing import IO, Annotated
 
 import typer
 
-from wijkctl import cbs, model, store
+from wijkctl import cbs, model, transaction
 from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
@@ -61,20 +61,19 @@ def import_cbs(
     if not 1900 <= year <= 2200:
         raise UsageError(f"Ongeldig jaar {year}; geef een jaar als 2024.")
     table = read_table(file)
-    found: list[cbs.Resultaat] = []
 
-    def mutate(data: model.Dataset) -> store.Change:
+    def mutate(data: model.Dataset) -> model.Change:
         result = cbs.apply(data, table, year)
-        found.append(result)
         n = len(result.bijgewerkt)
-        return store.Change(
+        return model.Change(
             f"Cijfers van {n} {'wijk' if n == 1 else 'wijken'} bijgewerkt uit CBS {year} "
             f"({len(result.wijzigingen)} {'wijziging' if len(result.wijzigingen) == 1 else 'wijzigingen'}).",
             f"import-cbs: CBS Kerncijfers wijken en buurten {year}, {n} wijken",
+            result,
         )
 
-    outcome = store.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
-    result = found[-1]
+    outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
+    result: cbs.Resultaat = outcome.resultaat
     if dry_run:
         sys.stdout.write(outcome.diff)
     if result.wijzigingen:
@@ -90,10 +89,8 @@ def import_cbs(
         message(f"Buurten van {code} ontbreken in het bestand: {', '.join(missing)}; die sommen zijn onbekend.")
     if result.onbekende_codes:
         message(f"Wijkcodes in het bestand die geen wijk in de gegevens hebben: {', '.join(result.onbekende_codes)}.")
-    if dry_run:
-        message(f"Proefdraai, er is niets veranderd: {outcome.change.samenvatting}")
-    elif outcome.changed:
-        message(outcome.change.samenvatting + (" (gecommit)" if commit else ""))
+    if outcome.changed or dry_run:
+        message(outcome.report())
     else:
         message("De cijfers waren al bijgewerkt; er is niets veranderd.")
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wijkctl import store
+from wijkctl import fileio, store, transaction
 from wijkctl.commands.common import message
-from wijkctl.errors import Refused, WriteFailed
+from wijkctl.errors import InvalidData, Refused, WriteFailed
 
 
 def bundled(name: str) -> str:
@@ -23,19 +24,21 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
-    existing = [name for name in store.DATA_FILES if (directory / name).exists()]
-    if existing and not force:
-        raise Refused(
-            f"{directory} bevat al gegevens ({', '.join(existing)}); er is niets veranderd. "
-            "Gebruik --force om ze te overschrijven."
-        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteFailed(f"Kan de map {directory} niet maken: {exc.strerror}.") from None
+        raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
     with store.locked(directory):
-        for name in store.DATA_FILES:
-            store.write_atomic(directory / name, bundled(name))
+        existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
+        if existing and not force:
+            raise Refused(
+                f"{directory} bevat al gegevens ({', '.join(existing)}); er is niets veranderd. "
+                "Gebruik --force om ze te overschrijven."
+            )
+        link = fileio.refuse_symlinks(directory, existing)
+        if link:
+            raise InvalidData(f"{link}; er is niets veranderd.")
+        transaction.write(directory, {name: bundled(name) for name in store.DATA_FILES})
     message(
         f"Gegevensset Haarlem geschreven naar {directory}. "
         f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"

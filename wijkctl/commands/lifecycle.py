@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import model, rules, store
+from wijkctl import model, rules, transaction
 from wijkctl.commands.common import (
     CommitOpt,
     DryRunOpt,
@@ -49,22 +49,17 @@ def _platform_input(from_: str, member: list[str] | None, legal_form: Rechtsvorm
     return parse_date(from_, "--from"), [rules.parse_member(m) for m in member or []], _details(legal_form, kvk, email, website)
 
 
-def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], store.Change],
+def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], model.Change],
          dry_run: bool, commit: bool) -> None:
     """Apply `change` to the wijk meant by `wijk`, on the data as read under the lock."""
 
-    def mutate(data: model.Dataset) -> store.Change:
+    def mutate(data: model.Dataset) -> model.Change:
         return change(rules.match_wijk(data, wijk))
 
-    outcome = store.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
+    outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     if dry_run:
         sys.stdout.write(outcome.diff)
-        message(f"Proefdraai, er is niets veranderd: {outcome.change.samenvatting}")
-    elif not outcome.changed:
-        message(outcome.change.samenvatting)
-    else:
-        message(outcome.change.samenvatting + (" (gecommit)" if commit else ""))
-
+    message(outcome.report())
 
 def register_(
     ctx: typer.Context,

@@ -1,0 +1,58 @@
+"""git for `--commit`: check that the commit can be exactly ours, commit, or undo.
+
+The transaction calls these while it holds the data directory's lock, so no other
+writer's change can slip in between the check, the write and the commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from wijkctl.errors import UsageError, WriteFailed
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+            errors="replace",
+        )
+    except FileNotFoundError:
+        raise UsageError("--commit heeft git nodig, maar git is niet gevonden.") from None
+    except OSError as exc:
+        raise UsageError(f"--commit: git kan niet starten: {exc.strerror}.") from None
+
+
+def precheck(root: Path, files: tuple[str, ...]) -> None:
+    """Refuse --commit (exit 2) unless the commit can hold exactly this change."""
+    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise UsageError(f"--commit: de gegevensmap {root} staat niet in een git-werkmap.")
+    if _git(root, "diff", "--cached", "--quiet").returncode != 0:
+        raise UsageError(
+            "--commit: er staan al andere wijzigingen klaar voor een commit (git add). "
+            "Commit of herstel die eerst; er is niets veranderd."
+        )
+    status = _git(root, "status", "--porcelain", "--", *files).stdout.strip()
+    if status:
+        raise UsageError(
+            "--commit: de gegevensbestanden hebben wijzigingen die nog niet gecommit zijn:\n"
+            f"{status}\nCommit die eerst, zodat deze commit alleen deze wijziging bevat; er is niets veranderd."
+        )
+    if _git(root, "var", "GIT_COMMITTER_IDENT").returncode != 0:
+        raise UsageError("--commit: git kent je naam en e-mailadres niet (git config user.name / user.email).")
+
+
+def commit(root: Path, files: list[str], message: str) -> None:
+    """Commit exactly `files` (names inside `root`); WriteFailed when git refuses."""
+    for args in (("add", "--", *files), ("commit", "-q", "-m", message, "--", *files)):
+        done = _git(root, *args)
+        if done.returncode != 0:
+            reason = (done.stderr or done.stdout).strip() or f"git {args[0]} gaf exit {done.returncode}"
+            raise WriteFailed(f"'git {args[0]}' mislukte: {reason}")
+
+
+def unstage(root: Path, files: list[str]) -> None:
+    """Take `files` out of the index again (after a failed commit); best effort."""
+    if _git(root, "reset", "-q", "--", *files).returncode != 0:
+        _git(root, "rm", "-q", "--cached", "--", *files)  # no HEAD yet

@@ -1,0 +1,179 @@
+"""Changing the data: read, validate, modify, validate, write, under one lock (CONTRACT §5).
+
+`apply` runs a mutation on the data as read inside the lock, so concurrent writers never
+lose an update, and writes only what is proven good: the exact text about to be written
+is loaded back by the strict loader, must give the records in memory, and the whole data
+set it makes must pass validation. Several files land together or not at all
+(`fileio.replace_files`). With `--commit`, the clean-tree check, the write and the
+commit happen under the same lock, and a failed commit puts the files back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from wijkctl import fileio, gitops, model
+from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
+from wijkctl.schema import FILES
+from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked, snapshot
+
+
+@dataclass
+class Outcome:
+    """What `apply` did: the mutation's Change, the files changed (or that would be,
+    with a dry run), the unified diff, and whether the change was committed."""
+
+    change: model.Change
+    changed: list[str]
+    diff: str
+    dry_run: bool = False
+    committed: bool = False
+
+    @property
+    def resultaat(self):  # noqa: ANN201 - whatever the mutation handed back
+        return self.change.resultaat
+
+    def report(self) -> str:
+        """The one line a person reads after a change (stderr)."""
+        if self.dry_run:
+            return f"Proefdraai, er is niets veranderd: {self.change.samenvatting}"
+        if not self.changed:
+            return self.change.samenvatting
+        return self.change.samenvatting + (" (gecommit)" if self.committed else "")
+
+
+def writable_problem(snap: Snapshot, name: str, canonical: str) -> WijkctlError | None:
+    """Why `name` may not be rewritten by wijkctl (comments, not canonical, a link), if so.
+
+    `canonical` is the canonical text of the file's records as read, before any change.
+    """
+    loaded = snap.loaded[name]
+    if loaded.comments:
+        regels = ", ".join(str(n) for n in loaded.comments[:MAX_SHOWN])
+        return InvalidData(
+            f"{name} bevat commentaar (regel {regels}) dat wijkctl bij schrijven zou verliezen. "
+            "Zet notities in een 'opmerking'-veld en verwijder de #-regels; er is niets veranderd."
+        )
+    if snap.texts[name] != canonical:
+        return InvalidData(
+            f"{name} staat niet in de vaste vorm, dus de wijziging zou meer regels raken dan nodig. "
+            "Draai eerst 'wijkctl fmt' en commit dat apart; er is niets veranderd."
+        )
+    link = fileio.refuse_symlinks(snap.root, [name])
+    if link:
+        return InvalidData(f"{link}; er is niets veranderd.")
+    return None
+
+
+def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, rules: bool = True) -> None:
+    """Load back exactly the texts about to be written and validate the data they make
+    (with `rules` False, as `fmt` does: only that they load back).
+
+    Refused (exit 4) when the result breaks a rule or the loader refuses it, with the
+    lines of the new text; WijkctlError (exit 1, a bug) when it does not load back to
+    the records in memory.
+    """
+    from wijkctl.validate import validate
+    from wijkctl.yamlio import load_text
+
+    loaded = {name: load_text(name, text) for name, text in texts.items()}
+    problems = [p for result in loaded.values() for p in result.problems]
+    if not problems:
+        for name, result in loaded.items():
+            if result.records != records[name]:
+                raise WijkctlError(
+                    f"Interne fout: de nieuwe tekst van {name} leest niet terug als de bedoelde "
+                    "gegevens; er is niets veranderd. Meld dit."
+                )
+    if not problems and rules:
+        data = model.Dataset(**{
+            attr: (loaded[name].records if name in loaded else snap.loaded[name].records)
+            for name, (_key, _schema, attr) in FILES.items()
+        })
+        problems = [p for p in validate(data) if p.ernst == "fout"]
+    if problems:
+        raise Refused(
+            "De wijziging zou de gegevens ongeldig maken; er is niets veranderd "
+            "(regelnummers in de nieuwe tekst):",
+            [str(p) for p in problems[:MAX_SHOWN]],
+        )
+
+
+def _diff(snap: Snapshot, texts: dict[str, str]) -> str:
+    import difflib
+
+    return "".join(
+        "".join(difflib.unified_diff(
+            snap.texts[name].splitlines(keepends=True), text.splitlines(keepends=True),
+            fromfile=f"a/{name}", tofile=f"b/{name}",
+        ))
+        for name, text in texts.items()
+    )
+
+
+def write(root: Path, texts: dict[str, str]) -> None:
+    """Replace the files all or nothing; WriteFailed (exit 1) naming the reason."""
+    try:
+        fileio.replace_files(root, {name: text.encode("utf-8") for name, text in texts.items()})
+    except OSError as exc:
+        wat = ", ".join(texts)
+        raise WriteFailed(f"Kan {wat} in {root} niet schrijven: {fileio.reason(exc)}. Er is niets veranderd.") from None
+
+
+def apply(
+    root: Path,
+    mutate: Callable[[model.Dataset], model.Change],
+    *,
+    dry_run: bool = False,
+    commit: bool = False,
+) -> Outcome:
+    """Run `mutate` on the data under the lock and write what changed.
+
+    `mutate` changes the Dataset in place and returns a Change, or raises a
+    WijkctlError to refuse; any refusal leaves every file byte-for-byte as it was.
+    """
+    from wijkctl.yamlio import dump_records
+
+    with nullcontext() if dry_run else locked(root):
+        if commit and not dry_run:
+            gitops.precheck(root, DATA_FILES)
+        snap = snapshot(root)
+        data = snap.require_valid()
+        before = {name: dump_records(name, snap.loaded[name].records) for name in DATA_FILES}
+        change = mutate(data)
+        records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
+        texts = {name: dump_records(name, records[name]) for name in DATA_FILES}
+        texts = {name: text for name, text in texts.items() if text != before[name]}
+        for name in texts:
+            problem = writable_problem(snap, name, before[name])
+            if problem:
+                raise problem
+        verify(snap, texts, records)
+        outcome = Outcome(change, list(texts), _diff(snap, texts), dry_run=dry_run)
+        if dry_run or not texts:
+            return outcome
+        write(root, texts)
+        if commit:
+            _commit_or_undo(snap, outcome)
+    return outcome
+
+
+def _commit_or_undo(snap: Snapshot, outcome: Outcome) -> None:
+    """Commit the written files; when git refuses, put the files and the index back."""
+    try:
+        gitops.commit(snap.root, outcome.changed, outcome.change.commit_bericht)
+    except WijkctlError as exc:
+        gitops.unstage(snap.root, outcome.changed)
+        try:
+            fileio.replace_files(snap.root, {name: snap.raw[name] for name in outcome.changed})
+        except OSError as undo:
+            raise WriteFailed(
+                f"{exc.message} De wijziging is geschreven maar niet gecommit, en terugzetten "
+                f"mislukte ook ({fileio.reason(undo)}): controleer 'git status'."
+            ) from None
+        raise WriteFailed(f"{exc.message} De wijziging is teruggedraaid; er is niets veranderd.") from None
+    outcome.committed = True
+
