@@ -26,7 +26,7 @@ STEMS = {
 }
 MISSING = {"", ".", "x", "-", "?"}
 FIGURES = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
-_SUFFIX = re.compile(r"_\d+$")
+_SUFFIX = re.compile(r"_[0-9]+$")
 
 
 @dataclass

@@ -43,7 +43,7 @@ def match_wijk(data: model.Dataset, query: str) -> model.Wijk:
         if wijk.code == q:
             return wijk
     cbs = q.upper()
-    if re.fullmatch(r"\d{6}", cbs):
+    if re.fullmatch(r"[0-9]{6}", cbs):
         cbs = "WK" + cbs
     for wijk in data.wijken:
         if wijk.cbs_code is not None and wijk.cbs_code == cbs:

@@ -16,10 +16,10 @@ from wijkctl.schema import REGELINGEN, VERBINDERS, WIJKEN
 from wijkctl.text import fold
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-CBS_WIJK = re.compile(r"WK\d{6}")
-CBS_BUURT = re.compile(r"BU\d{8}")
+CBS_WIJK = re.compile(r"WK[0-9]{6}")  # ASCII digits only: \d admits any script
+CBS_BUURT = re.compile(r"BU[0-9]{8}")
 EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}")
-KVK = re.compile(r"\d{8}")
+KVK = re.compile(r"[0-9]{8}")
 TELEFOON = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
 
 

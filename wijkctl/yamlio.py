@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,8 @@ class _StrictLoader(_FastResolve, _Loader):
     """The parser wijkctl reads with: C when PyYAML has it, with the fast resolver."""
 
 
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
@@ -100,6 +102,19 @@ class _Reader:
         self.problems: list[Problem] = []
         self.loader = loader  # a SafeConstructor, for YAML's scalar conversions
         self.spans: list[tuple[int, int, int, int]] = []  # scalar spans, for comments
+        # Collections already read: one met again is an alias (the C composer shares the
+        # node), which is reported and never walked twice, so aliases cannot multiply
+        # the work or recurse.
+        self.seen: set[int] = set()
+        self.aliased = False
+
+    def first_visit(self, node: yaml.Node) -> bool:
+        if id(node) in self.seen:
+            self.aliased = True
+            self.error(node, "een alias (*naam) is niet toegestaan; schrijf de waarde uit")
+            return False
+        self.seen.add(id(node))
+        return True
 
     def error(self, node: yaml.Node, melding: str) -> None:
         self.problems.append(Problem(self.bestand, node.start_mark.line + 1, melding))
@@ -140,6 +155,7 @@ class _Reader:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 self.error(key_node, "een sleutel moet tekst zijn")
                 continue
+            self._span(key_node)
             key = key_node.value
             if key in out:
                 self.error(key_node, f"dubbele sleutel '{key}'")
@@ -152,9 +168,12 @@ class _Reader:
 
     def records(self, node: yaml.Node, schema: Schema, key: str) -> list[Any]:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            self._span(node)
             return []
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
             self.error(node, f"'{key}' moet een lijst zijn")
+            return []
+        if not self.first_visit(node):
             return []
         out = []
         for item in node.value:
@@ -164,8 +183,10 @@ class _Reader:
         return out
 
     def record(self, node: yaml.Node, schema: Schema) -> Any:
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             self.error(node, f"verwacht een mapping met {', '.join(f.key for f in schema.fields if f.required)}")
+            return None
+        if not self.first_visit(node):
             return None
         pairs = self.pairs(node, tuple(f.key for f in schema.fields))
         kwargs: dict[str, Any] = {}
@@ -198,8 +219,10 @@ class _Reader:
         return schema.cls(**kwargs, regel=node.start_mark.line + 1, regels=lines)
 
     def strlist(self, node: yaml.Node, key: str) -> list[str] | None:
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
             self.error(node, f"'{key}' moet een lijst van teksten zijn")
+            return None
+        if not self.first_visit(node):
             return None
         out = []
         for item in node.value:
@@ -212,9 +235,7 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, f"'{key}' moet {_KIND_NAMES[kind]} zijn, niet {_TYPE_NAMES.get(node.tag, node.tag)}")
             return _BAD
-        self.spans.append(
-            (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-        )
+        self._span(node)
         tag = node.tag
         if kind in ("str", "mmdd"):
             if tag != _STR:
@@ -223,8 +244,14 @@ class _Reader:
                     hint = f"; zet de waarde tussen aanhalingstekens: '{node.value}'"
                 self.error(node, f"'{key}' moet tekst zijn, niet {_TYPE_NAMES.get(tag, tag)}{hint}")
                 return _BAD
+            teken = control_character(node.value, multiline=key in _MULTILINE_KEYS)
+            if teken is not None:
+                self.error(node, f"'{key}' bevat een stuurteken ({teken}); dat mag niet in tekst")
+                return _BAD
             if kind == "mmdd" and not _valid_mmdd(node.value):
-                self.error(node, f"'{key}' moet een dag als MM-DD zijn, zoals 10-01; niet '{node.value}'")
+                self.error(
+                    node, f"'{key}' moet een dag als MM-DD zijn die elk jaar bestaat, zoals 10-01; niet '{node.value}'"
+                )
                 return _BAD
             return node.value
         if kind == "date":
@@ -240,19 +267,51 @@ class _Reader:
                 self.error(node, f"'{key}' moet een datum zijn zonder tijd, niet '{node.value}'")
                 return _BAD
             return value
-        # int and num
+        # int and num: plain ASCII decimals, so that every YAML reader reads the same number
         allowed = (_INT,) if kind == "int" else (_INT, _FLOAT)
-        if tag not in allowed:
-            self.error(node, f"'{key}' moet {_KIND_NAMES[kind]} zijn, niet '{node.value}'")
+        pattern = _PLAIN_INT if kind == "int" else _PLAIN_NUM
+        if tag not in allowed or not pattern.fullmatch(node.value):
+            if tag in allowed and node.value.startswith("-"):
+                self.error(node, f"'{key}' moet 0 of groter zijn, niet {node.value}")
+            elif tag in allowed and len(node.value) > _MAX_DIGITS:
+                self.error(node, f"'{key}' is te groot: hoogstens {_MAX_DIGITS} cijfers")
+            else:
+                self.error(
+                    node, f"'{key}' moet {_KIND_NAMES[kind]} zijn in gewone cijfers "
+                    f"(zonder voorloopnul, teken of _), niet '{node.value}'"
+                )
             return _BAD
-        value = int(node.value) if node.value.isdigit() else self.loader.construct_object(node)
-        if value < 0 or (isinstance(value, float) and not math.isfinite(value)):
-            self.error(node, f"'{key}' moet 0 of groter zijn, niet {node.value}")
-            return _BAD
-        return value
+        return int(node.value) if "." not in node.value else float(node.value)
+
+    def _span(self, node: yaml.Node) -> None:
+        self.spans.append(
+            (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+        )
 
 
 _BAD = object()
+_MAX_DIGITS = 15
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
+_PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
+# Free text that may hold line breaks and tabs; every other text is one line.
+_MULTILINE_KEYS = frozenset({"opmerking", "bron"})
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first control character in `value` as `U+001B`, or None.
+
+    Control and format-breaking characters (C0, C1, DEL, line and paragraph separators,
+    lone surrogates) would reach a terminal or a spreadsheet as commands; in data they
+    are refused. `multiline` text may hold line breaks and tabs.
+    """
+    if value.isprintable():
+        return None
+    for ch in value:
+        if ch.isprintable() or ch == " " or (multiline and ch in "\n\t"):
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            return f"U+{ord(ch):04X}"
+    return None
 _KIND_NAMES = {
     "str": "tekst",
     "mmdd": "tekst (MM-DD)",
@@ -266,10 +325,11 @@ _KIND_NAMES = {
 
 
 def _valid_mmdd(value: str) -> bool:
-    if not re.fullmatch(r"\d\d-\d\d", value):
+    """MM-DD with ASCII digits, a day that every year has (so not 02-29)."""
+    if not re.fullmatch(r"[0-9][0-9]-[0-9][0-9]", value):
         return False
     try:
-        dt.date(2024, int(value[:2]), int(value[3:]))  # a leap year admits 02-29
+        dt.date(2023, int(value[:2]), int(value[3:]))  # not a leap year
     except ValueError:
         return False
     return True
@@ -284,6 +344,9 @@ def load_text(bestand: str, text: str) -> Loaded:
 def _load_text(bestand: str, text: str) -> Loaded:
     name = bestand.rsplit("/", 1)[-1]
     list_key, schema, _attr = FILES[name]
+    text, problems = normalize(bestand, text)
+    if problems:
+        return Loaded([], problems, [])
     problems = [Problem(bestand, n, "tab in de inspringing; gebruik spaties") for n in _tab_lines(text)]
     loader = _StrictLoader(text)
     try:
@@ -301,15 +364,45 @@ def _load_text(bestand: str, text: str) -> Loaded:
         return Loaded([], _dedupe(problems), [])
     finally:
         loader.dispose()
-    if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
-        anchors = _anchor_problems(bestand, text)
-        if anchors:  # aliases may even make the tree recursive: stop here
-            return Loaded([], _dedupe(problems + anchors), [])
     reader = _Reader(bestand, loader)
     records = reader.document(root, list_key, schema)
     problems.extend(reader.problems)
-    comments = _comment_lines(text, reader.spans)
+    comments, indicators = _outside_scalars(text, reader.spans)
+    if indicators or reader.aliased:
+        # an anchor, alias or tag: the event stream says exactly which, and where
+        problems.extend(_indicator_problems(bestand, text))
+        return Loaded([], _dedupe(problems), comments)
     return Loaded(records, _dedupe(problems), comments)
+
+
+# Line breaks YAML knows besides LF: CRLF is read as LF; the others would put lines where
+# git and editors see none, so they are refused (see docs/data-format.md).
+_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_ANY_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "CR zonder LF", "\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
+
+
+def normalize(bestand: str, text: str) -> tuple[str, list[Problem]]:
+    """The text as the parser reads it: without a leading BOM, CRLF read as LF.
+
+    A file that needs this is not canonical, so a write refuses it and `fmt` rewrites
+    it; comments are found all the same. Any other line break is a problem at its line.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if text.isascii() and "\r" not in text:
+        return text, []
+    problems = []
+    for m in _ODD_BREAKS.finditer(text):  # the first only: the line an editor shows it on
+        line = len(_ANY_BREAK.findall(text, 0, m.start())) + 1
+        problems.append(Problem(bestand, line, f"regeleinde {_BREAK_NAMES[m.group()]} is niet toegestaan; gebruik LF of CRLF"))
+        break
+    if "\ufeff" in text:
+        line = text.count("\n", 0, text.index("\ufeff")) + 1
+        problems.append(Problem(bestand, line, "een BOM (U+FEFF) midden in het bestand is niet toegestaan"))
+    return text, problems
 
 
 _YAML_PROBLEMS = (  # libyaml's words -> what a person editing the file needs to hear
@@ -344,49 +437,68 @@ def _tab_lines(text: str) -> list[int]:
     return [n for n, line in enumerate(text.split("\n"), 1) if "\t" in line[: len(line) - len(line.lstrip(" \t"))]]
 
 
-# An anchor (&naam) or alias (*naam) starts a node: after a space, a line start, a flow
-# indicator or a sequence dash. Only text that matches is scanned event by event.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
-
-
-def _anchor_problems(bestand: str, text: str) -> list[Problem]:
+def _indicator_problems(bestand: str, text: str) -> list[Problem]:
+    """Every anchor, alias and explicit tag, at its line (libyaml's event stream is
+    linear in the text: aliases are not followed)."""
     out = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            anchor = getattr(event, "anchor", None)
-            if anchor is None:
-                continue
             line = event.start_mark.line + 1
+            anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
                 out.append(Problem(bestand, line, f"alias *{anchor} is niet toegestaan; schrijf de waarde uit"))
-            else:
+                continue
+            if anchor is not None:
                 out.append(Problem(bestand, line, f"anker &{anchor} is niet toegestaan"))
+            tag = getattr(event, "tag", None)
+            if tag is not None:  # the parser leaves it None unless the text names one
+                out.append(Problem(bestand, line, f"tag {_short_tag(tag)} is niet toegestaan; schrijf de waarde zonder tag"))
     except yaml.YAMLError:
         pass  # the syntax error is reported by the composer
     return out
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+_INDICATOR = re.compile(r"[&*!]")
 
 
-def _comment_lines(text: str, spans: list[tuple[int, int, int, int]]) -> list[int]:
-    """Lines with a `#` that starts a comment, i.e. not inside any scalar."""
-    if "#" not in text:
-        return []
+def _outside_scalars(text: str, spans: list[tuple[int, int, int, int]]) -> tuple[list[int], bool]:
+    """The lines with a comment, and whether an anchor, alias or tag indicator
+    (`&`, `*`, `!`) stands anywhere outside the scalars read and outside comments."""
+    has_hash = "#" in text
+    has_indicator = "&" in text or "*" in text or "!" in text
+    if not has_hash and not has_indicator:
+        return [], False
     starts = sorted(spans)
     keys = [(s[0], s[1]) for s in starts]
     line_starts = [0]
     for m in re.finditer("\n", text):
         line_starts.append(m.end())
-    out = []
-    for m in _COMMENT.finditer(text):
-        line = bisect.bisect_right(line_starts, m.start()) - 1
-        pos = (line, m.start() - line_starts[line])
+
+    def place(offset: int) -> tuple[int, int, bool]:
+        line = bisect.bisect_right(line_starts, offset) - 1
+        pos = (line, offset - line_starts[line])
         i = bisect.bisect_right(keys, pos) - 1  # scalars never overlap: only this one can hold it
-        inside = i >= 0 and pos < (starts[i][2], starts[i][3])
-        if not inside and (line + 1) not in out:
-            out.append(line + 1)
-    return out
+        return line, pos[1], i >= 0 and pos < (starts[i][2], starts[i][3])
+
+    comments: dict[int, int] = {}  # line -> column where its comment starts
+    if has_hash:
+        for m in _COMMENT.finditer(text):
+            line, column, inside = place(m.start())
+            if not inside and line not in comments:
+                comments[line] = column
+    indicator = False
+    if has_indicator:
+        for m in _INDICATOR.finditer(text):
+            line, column, inside = place(m.start())
+            if not inside and not (line in comments and column > comments[line]):
+                indicator = True
+                break
+    return sorted(line + 1 for line in comments), indicator
 
 
 # --- dumping ------------------------------------------------------------------
