@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
 ENV_DIR = "WIJKCTL_CACHE_DIR"  # where; "off" disables the cache
-_CODE = ("model.py", "yamlio.py", "validate.py", "cache.py")
+MAX_BYTES = 256 * 1024 * 1024  # a larger cache file is not read
+KEEP = 16  # cache files kept: one per data directory recently read
 
 
 def _cache_dir() -> Path | None:
@@ -43,11 +44,13 @@ def _cache_dir() -> Path | None:
 def key(contents: dict[str, bytes]) -> str:
     """The hash of the files' bytes and of the code that parses and validates them."""
     digest = blake2b(f"{__version__}|{sys.version_info[:2]}".encode(), digest_size=32)
-    here = Path(__file__).parent
-    for name in _CODE:  # so an edited (editable) install never reads stale results
-        with suppress(OSError):
-            st = os.stat(here / name)
-            digest.update(f"{name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    # Every module of the package, so that no edit to the code that reads, checks or
+    # represents the data (an editable install) can be served stale results.
+    with suppress(OSError), os.scandir(Path(__file__).parent) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                digest.update(f"{entry.name}:{st.st_mtime_ns}:{st.st_size}".encode())
     for name in sorted(contents):
         digest.update(f"{name}:{len(contents[name])}:".encode())
         digest.update(contents[name])
@@ -58,19 +61,39 @@ def _path(root: Path) -> Path | None:
     folder = _cache_dir()
     if folder is None:
         return None
-    ident = blake2b(str(root.resolve()).encode(), digest_size=16).hexdigest()
+    try:
+        ident = blake2b(os.fsencode(root.resolve()), digest_size=16).hexdigest()
+    except OSError:  # e.g. a relative path in a working directory that is gone
+        return None
     return folder / f"{ident}.json"
 
 
+def _trusted(folder: Path) -> bool:
+    """Only a cache directory of our own that nobody else may write into is used."""
+    import stat
+
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def get(root: Path, sleutel: str) -> dict[str, Any] | None:
-    """The cached plain records for `root`, only when stored under `sleutel`."""
+    """The cached plain records for `root`, only when stored under `sleutel`.
+
+    Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
+    """
+    from wijkctl import fileio
+
     path = _path(root)
-    if path is None:
+    if path is None or not _trusted(path.parent):
         return None
     try:
-        with open(path, "rb") as handle, paused_gc():
-            stored = json.loads(handle.read())
-    except (OSError, ValueError):
+        raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False)
+        with paused_gc():
+            stored = json.loads(raw)
+    except (OSError, ValueError, fileio.Unreadable, RecursionError):
         return None
     if not isinstance(stored, dict) or stored.get("sleutel") != sleutel:
         return None
@@ -89,15 +112,31 @@ def put(root: Path, sleutel: str, data: dict[str, Any]) -> None:
                       separators=(",", ":"))
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(path.parent):
+            return
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
         tmp = None
+        _prune(path.parent)
     except OSError:
         pass
     finally:
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written cache files; older ones go."""
+    with os.scandir(folder) as entries:
+        files = [e for e in entries if e.name.endswith(".json") and e.is_file(follow_symlinks=False)]
+    if len(files) <= KEEP:
+        return
+    files.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    for old in files[KEEP:]:
+        with suppress(OSError):
+            os.unlink(old.path)
+

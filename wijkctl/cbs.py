@@ -24,9 +24,20 @@ STEMS = {
     "InBezitWoningcorporatie": "corporatie_pct",
     "PersonenPerSoortUitkeringBijstand": "uitkeringen",
 }
+# CBS's own marks: `.` missing, `x` secret, `-` nil (read as unknown: the contract lists it
+# as missing), `?` uncertain; and an empty cell.
 MISSING = {"", ".", "x", "-", "?"}
 FIGURES = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
+# the columns each figure is made from
+SOURCES = {
+    "inwoners": ("inwoners",),
+    "woningen": ("woningen",),
+    "sociale_huurwoningen": ("woningen", "corporatie_pct"),
+    "uitkeringen": ("uitkeringen",),
+}
 _SUFFIX = re.compile(r"_[0-9]+$")
+# A CBS number: ASCII digits, a decimal comma or point; no sign, exponent, NaN or infinity.
+_NUMBER = re.compile(r"[0-9]{1,15}(?:[.,][0-9]{1,6})?")
 
 
 @dataclass
@@ -45,26 +56,33 @@ class Regio:
 class Table:
     wijken: dict[str, Regio] = field(default_factory=dict)
     buurten: dict[str, Regio] = field(default_factory=dict)
+    figures: tuple[str, ...] = FIGURES  # the figures whose columns the file has
 
 
-def _number(raw: str) -> Decimal | None:
+def _number(raw: str, where: str) -> Decimal | None:
+    """A CBS cell: None for CBS's marks, else a number >= 0; UsageError for anything else."""
     value = raw.strip().strip('"').strip()
     if value in MISSING:
         return None
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:
+    if not _NUMBER.fullmatch(value):
+        raise UsageError(f"{where}: '{value}' is geen getal van 0 of meer; het bestand is niet ingelezen.")
+    return Decimal(value.replace(",", "."))
+
+
+def _whole(value: Decimal | None, where: str) -> int | None:
+    if value is None:
         return None
-
-
-def _whole(value: Decimal | None) -> int | None:
-    return None if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if value != value.to_integral_value():
+        raise UsageError(f"{where}: '{value}' is geen geheel aantal; het bestand is niet ingelezen.")
+    return int(value)
 
 
 def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
     """Parse a Kerncijfers CSV (`;`-separated, optional BOM, quoted, space-padded).
 
-    Raises UsageError (exit 2) when the text is not such a table.
+    Raises UsageError (exit 2) when the text is not such a table, or when a figure is
+    neither one of CBS's marks nor a whole number >= 0 (a percentage: 0 to 100): such a
+    file is refused whole rather than half read.
     """
     reader = csv.reader(lines, delimiter=";", quotechar='"')
     try:
@@ -74,16 +92,19 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
     except csv.Error as exc:
         raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc}.") from None
     columns: dict[str, int] = {}
+    names: dict[str, str] = {}
     for i, raw in enumerate(header):
-        stem = _SUFFIX.sub("", raw.strip().lstrip("\ufeff").strip('"').strip())
+        stripped = raw.strip().lstrip("\ufeff").strip('"').strip()
+        stem = _SUFFIX.sub("", stripped)
         if stem in STEMS and STEMS[stem] not in columns:
             columns[STEMS[stem]] = i
+            names[STEMS[stem]] = stripped
     if "code" not in columns or "soort" not in columns:
         raise UsageError(
             f"{naam} is geen CBS-tabel Kerncijfers wijken en buurten: de kolommen Codering en "
             "SoortRegio ontbreken. Download de tabel als CSV met de OData-sleutels als kolomnamen."
         )
-    table = Table()
+    table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])))
     try:
         for row in reader:
             if not row or len(row) <= max(columns["code"], columns["soort"]):
@@ -92,16 +113,27 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             code = row[columns["code"]].strip()
             if soort not in ("Wijk", "Buurt"):
                 continue  # Land, Gemeente
-            values = {key: _number(row[i]) if i < len(row) else None for key, i in columns.items()
-                      if key not in ("code", "soort")}
+            values = {
+                key: _number(row[i], f"{naam} regel {reader.line_num}, kolom {names[key]}") if i < len(row) else None
+                for key, i in columns.items() if key not in ("code", "soort")
+            }
+
+            def whole(key: str) -> int | None:
+                return _whole(values.get(key), f"{naam} regel {reader.line_num}, kolom {names.get(key, key)}")
+
             woningen, pct = values.get("woningen"), values.get("corporatie_pct")
+            if pct is not None and pct > 100:
+                raise UsageError(
+                    f"{naam} regel {reader.line_num}, kolom {names['corporatie_pct']}: {pct} is meer dan 100 procent; "
+                    "het bestand is niet ingelezen."
+                )
             regio = Regio(
                 code=code,
                 soort=soort,
-                inwoners=_whole(values.get("inwoners")),
-                woningen=_whole(woningen),
-                sociale_huurwoningen=_whole(woningen * pct / 100) if woningen is not None and pct is not None else None,
-                uitkeringen=_whole(values.get("uitkeringen")),
+                inwoners=whole("inwoners"),
+                woningen=whole("woningen"),
+                sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
+                uitkeringen=whole("uitkeringen"),
             )
             (table.wijken if soort == "Wijk" else table.buurten)[code] = regio
     except csv.Error as exc:
@@ -109,6 +141,10 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
     if not table.wijken:
         raise UsageError(f"{naam} bevat geen rijen met SoortRegio 'Wijk'; is dit wel een tabel Kerncijfers wijken en buurten?")
     return table
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def parse_text(text: str, naam: str = "het bestand") -> Table:
@@ -130,6 +166,7 @@ class Resultaat:
     niet_gevonden: list[model.Wijk]  # wijken whose codes are not in the file
     onbekende_codes: list[str]  # Wijk rows of the same gemeenten that no wijk claims
     onbekende_buurten: dict[str, list[str]]  # wijk code -> its cbs_buurten missing in the file
+    ontbrekend: list[str] = field(default_factory=list)  # figures whose columns the file lacks
 
 
 def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] | None, list[str]]:
@@ -152,7 +189,7 @@ def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] 
 def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
     """Set the figures of every wijk found in `table`; returns what changed and what not."""
     bron = f"CBS Kerncijfers wijken en buurten {jaar}"
-    result = Resultaat([], [], [], [], {})
+    result = Resultaat([], [], [], [], {}, [f for f in FIGURES if f not in table.figures])
     for wijk in data.wijken:
         figures, missing = _figures_for(wijk, table)
         if missing:
@@ -162,7 +199,9 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
                 result.niet_gevonden.append(wijk)
             continue
         oud = wijk.cijfers or model.Cijfers()
-        nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **figures)
+        # a figure whose column the file lacks stays as it was
+        kept = {f: figures[f] if f in table.figures else getattr(oud, f) for f in FIGURES}
+        nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **kept)
         for f in ("peiljaar", "bron", *FIGURES):
             if getattr(oud, f) != getattr(nieuw, f):
                 result.wijzigingen.append(Wijziging(wijk, f, getattr(oud, f), getattr(nieuw, f)))

@@ -113,16 +113,127 @@ class WijkctlCommand(_Dutch, TyperCommand):
     pass
 
 
+class OutputFailed(Exception):
+    """stdout refused a write (closed, full, a reader that stopped reading)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Guarded:
+    """stdout or stderr as wijkctl writes to them.
+
+    A character the stream's encoding lacks is written as an escape instead of failing.
+    A stream that fails is set aside (its descriptor pointed at /dev/null, so that
+    Python's own flush at exit stays quiet); on stdout the failure is raised once as
+    OutputFailed, on stderr it is swallowed, as there is nowhere left to report it.
+    """
+
+    def __init__(self, stream: Any, *, fatal: bool):
+        self._stream, self._fatal, self._dead = stream, fatal, False
+        if stream is not None and getattr(stream, "encoding", "utf-8").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                try:
+                    reconfigure(errors="backslashreplace")
+                except (ValueError, OSError):  # pragma: no cover - an odd stream
+                    pass
+
+    def write(self, text: str) -> int:
+        return self._do(lambda: self._stream.write(text), text)
+
+    def flush(self) -> None:
+        self._do(lambda: self._stream.flush(), "")
+
+    def _do(self, action: Any, text: str) -> Any:
+        import errno
+
+        if self._dead:
+            return len(text)
+        if self._stream is None:  # closed before wijkctl started
+            self._dead = True
+            if self._fatal:
+                raise OutputFailed(OSError(errno.EBADF, "gesloten"))
+            return len(text)
+        try:
+            return action()
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self._do(lambda: self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding)), text)
+        except (OSError, ValueError) as exc:
+            self._set_aside()
+            if self._fatal:
+                raise OutputFailed(exc if isinstance(exc, OSError) else OSError(errno.EBADF, "gesloten")) from None
+            return len(text)
+
+    def _set_aside(self) -> None:
+        self._dead = True
+        try:
+            fd = self._stream.fileno()
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def isatty(self) -> bool:
+        try:
+            return not self._dead and self._stream is not None and self._stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _bad_argument(argv: list[str]) -> str | None:
+    """A Dutch message for the first argument wijkctl refuses to take, if any."""
+    from wijkctl.text import control_character, printable
+
+    for arg in argv:
+        teken = control_character(arg)
+        if teken is None:
+            continue
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            return f"Fout: argument '{printable(arg)}' is geen geldige UTF-8-tekst."
+        return f"Fout: argument '{printable(arg)}' bevat een stuurteken ({teken}); dat neemt wijkctl niet aan."
+    return None
+
+
 class WijkctlGroup(_Dutch, TyperGroup):
     """Runs a command and maps every error to the contract's exit code (CONTRACT §4)."""
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        saved = sys.stdout, sys.stderr
+        sys.stdout = _Guarded(sys.stdout, fatal=True)  # type: ignore[assignment]
+        sys.stderr = _Guarded(sys.stderr, fatal=False)  # type: ignore[assignment]
+        try:
+            code = self._run(args, prog_name, complete_var, **extra)
+            try:
+                sys.stdout.flush()
+            except OutputFailed as exc:
+                code = _output_failed(exc, code)
+        finally:
+            sys.stdout, sys.stderr = saved
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def _run(self, args: Any, prog_name: Any, complete_var: Any, **extra: Any) -> Any:
         from typer._click import exceptions as click_exc
 
+        fileio = sys.modules.get("wijkctl.fileio")
+        if fileio is not None:  # one process may run several commands (tests)
+            fileio.landed = False
+        bad = _bad_argument(sys.argv[1:] if args is None else list(args))
+        if bad:
+            _report(bad)
+            return errors.USAGE
         try:
             code = super().main(args=args, prog_name=prog_name or "wijkctl", complete_var=complete_var,
                                 standalone_mode=False, **extra)
+        except OutputFailed as exc:
+            code = _output_failed(exc, errors.OK)
         except errors.WijkctlError as exc:
             _report(exc.message, exc.details)
             code = exc.exit_code
@@ -153,14 +264,31 @@ class WijkctlGroup(_Dutch, TyperGroup):
                 "Zet WIJKCTL_DEBUG=1 voor de volledige traceback en meld dit."
             )
             code = errors.INTERNAL
-        sys.stdout.flush()
-        sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
+def _output_failed(exc: OutputFailed, code: Any) -> int:
+    """The exit code when stdout failed: a write that landed stays a success."""
+    import errno
+
+    landed = getattr(sys.modules.get("wijkctl.fileio"), "landed", False)
+    if exc.error.errno == errno.EPIPE:  # the reader stopped reading (`| head`): quiet
+        return errors.OK if landed else 141  # 141: as the shell reports death by SIGPIPE
+    from wijkctl.fileio import reason
+
+    _report(f"Kan de uitvoer niet schrijven: {reason(exc.error)}."
+            + (" De wijziging is wel opgeslagen." if landed else ""))
+    if landed:
+        return code if isinstance(code, int) else errors.OK
+    return errors.INTERNAL
 
 
 def _report(message: str, details: list[str] | None = None) -> None:
-    print(message, file=sys.stderr)
+    from wijkctl.text import printable
+
+    print(printable(message, keep_newlines=True), file=sys.stderr)
     for line in details or []:
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {printable(line, keep_newlines=True)}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -240,11 +368,9 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """The console script: default SIGPIPE so `wijkctl list | head` ends quietly."""
-    import signal
-
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    """The console script. A reader that stops reading (`wijkctl list | head`) is met as
+    an ordinary condition by `_Guarded`, never by a SIGPIPE that could kill a writer
+    after its write."""
     if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
         # completion runs on every Tab: the words typed so far name the command
         typed = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""

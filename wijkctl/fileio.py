@@ -59,6 +59,8 @@ _REASONS = {
     errno.EISDIR: "is een map",
     errno.ENAMETOOLONG: "de naam is te lang",
     errno.EIO: "invoer-/uitvoerfout van het apparaat",
+    errno.EBADF: "de uitvoer is gesloten",
+    errno.EPIPE: "de lezer is gestopt",
 }
 
 

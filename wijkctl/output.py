@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TextIO
 
-from wijkctl.text import datum, euro, getal
+from wijkctl.text import datum, euro, getal, printable
 
 
 class Format(str, Enum):
@@ -66,7 +66,7 @@ def human(value: Any, kind: str = "text", unknown: str = "") -> str:
         return "ja" if value else "nee"
     if isinstance(value, int):  # a count in a text column, e.g. a field/value block
         return getal(value)
-    return str(value)
+    return printable(str(value))
 
 
 def _is_decimal(value: Any) -> bool:
@@ -83,8 +83,15 @@ def _plain_json(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+# JSON escapes C0 controls itself; C1 controls and line separators it leaves raw.
+_JSON_RAW = ("\x7f", "\x85", "\u2028", "\u2029", *(chr(c) for c in range(0x80, 0xA0)))
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
+    if not text.isascii() and any(ch in text for ch in _JSON_RAW):
+        text = "".join(f"\\u{ord(ch):04x}" if ch in _JSON_RAW else ch for ch in text)
+    return text
 
 
 def to_yaml(data: Any) -> str:
@@ -107,8 +114,10 @@ def csv_cell(value: Any) -> Any:
         return value.isoformat()
     if _is_decimal(value):
         return _plain_json(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)  # a CR or LF would split the record
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -131,7 +140,7 @@ def render_plain(block: Block) -> str:
     lines += [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
     widths = [max(len(cell) for cell in col) for col in zip(*lines)]
     right = [c.kind in ("int", "money", "pct") for c in columns]
-    out = [block.title] if block.title else []
+    out = [printable(block.title)] if block.title else []
     for cells in lines:
         out.append("  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip())
     return "\n".join(out) + "\n"
@@ -187,7 +196,7 @@ def _rich_tables(report: Report, stream: TextIO) -> None:
         fitted = next(((widths, style) for minimum, room, style in layouts
                        if (widths := fit_widths(natural, minimum, room)) is not None), None)
         if block.title:
-            console.print(Text(block.title, style="bold"))
+            console.print(Text(printable(block.title), style="bold"))
         if fitted is None:
             stream.write(render_plain(Block(block.columns, block.rows, header=block.header)))
             continue
@@ -201,7 +210,7 @@ def _rich_tables(report: Report, stream: TextIO) -> None:
             table.add_row(*(Text(cell) for cell in row))
         console.print(table)
     for note in report.notes:
-        console.print(Text(note))
+        console.print(Text(printable(note)))
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -225,4 +234,4 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
     else:
         out.write("\n".join(render_plain(b) for b in report.blocks))
         if report.notes:
-            out.write(("\n" if report.blocks else "") + "\n".join(report.notes) + "\n")
+            out.write(("\n" if report.blocks else "") + "\n".join(printable(n) for n in report.notes) + "\n")

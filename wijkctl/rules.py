@@ -33,10 +33,12 @@ def _suggest(query: str, names: list[str]) -> str:
     return f" Bedoelde je {', '.join(shown[:-1])} of {shown[-1]}?"
 
 
-def match_wijk(data: model.Dataset, query: str) -> model.Wijk:
+def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model.Wijk:
     """The wijk meant by `query` (CONTRACT §3): code, CBS code, name, buurt, then prefix.
 
-    Raises NotFound (exit 3) with suggestions, or listing the candidates when several fit.
+    Commands that change data pass `prefix=False`: they act only on a wijk named exactly,
+    and a unique prefix becomes a suggestion. Raises NotFound (exit 3) with suggestions,
+    or listing the candidates when several fit.
     """
     q = query.strip()
     for wijk in data.wijken:
@@ -59,7 +61,12 @@ def match_wijk(data: model.Dataset, query: str) -> model.Wijk:
             return wijk
     prefixed = [w for w in data.wijken if fold(w.naam).startswith(key)]
     if len(prefixed) == 1:
-        return prefixed[0]
+        if prefix:
+            return prefixed[0]
+        raise NotFound(
+            f"Wijk '{query}' niet gevonden. Bedoelde je {prefixed[0].naam}? "
+            "Een wijziging vraagt de volledige naam, de code of de CBS-code."
+        )
     if prefixed:
         opties = ", ".join(f"{w.naam} ({w.code})" for w in prefixed)
         raise NotFound(f"'{query}' past bij meerdere wijken: {opties}. Wees specifieker.")
@@ -138,6 +145,14 @@ def _check_kern(members: list[model.KernLid]) -> None:
 
 
 # --- the life of an organisation -------------------------------------------------
+
+
+def is_successor(org: model.Organisatie, of: model.Organisatie) -> bool:
+    """True when `org` took over from `of`: it names `of` and starts the day `of` ends.
+
+    A name alone is not enough: a wijkraad may be re-founded under an earlier name.
+    """
+    return org is not of and org.opvolger_van == of.naam and of.tot is not None and org.van == of.tot
 
 
 def _insert(wijk: model.Wijk, org: model.Organisatie) -> None:
@@ -250,7 +265,7 @@ def update(
         if not naam.strip():
             raise UsageError("De naam (--name) mag niet leeg zijn.")
         for other in wijk.organisaties:
-            if other.opvolger_van == org.naam:
+            if is_successor(other, org):
                 other.opvolger_van = naam.strip()
         wat.append(f"naam {org.naam} → {naam.strip()}")
         org.naam = naam.strip()
@@ -294,7 +309,7 @@ def end(wijk: model.Wijk, *, on: dt.date, reden: str | None = None) -> Change:
         raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om te beëindigen.")
     if on <= org.van:
         raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen.")
-    opvolger = next((o for o in wijk.organisaties if o.opvolger_van == org.naam and o is not org), None)
+    opvolger = next((o for o in wijk.organisaties if is_successor(o, org)), None)
     if opvolger is not None:
         raise Refused(
             f"{org.naam} eindigt al op {datum(org.tot)}, waar {opvolger.naam} het overneemt; "

@@ -51,3 +51,42 @@ def euro(value: int | Decimal | None) -> str:
     if value is None:
         return "onbekend"
     return f"€ {getal(value)}"
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first control character in `value` as `U+001B`, or None.
+
+    Control characters (C0, C1, DEL), line and paragraph separators and lone surrogates
+    (undecodable bytes) would reach a terminal or a spreadsheet as commands or break a
+    record; wijkctl refuses them in data and arguments. `multiline` text may hold line
+    breaks and tabs.
+    """
+    if value.isprintable():
+        return None
+    import unicodedata
+
+    for ch in value:
+        if ch.isprintable() or ch == " " or (multiline and ch in "\n\t"):
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def printable(value: str, *, keep_newlines: bool = False) -> str:
+    """`value` with every control character shown as an escape (`\\x1b`), so that it
+    cannot act on a terminal or split a CSV record."""
+    if value.isprintable() or control_character(value, multiline=keep_newlines) is None:
+        return value
+    import unicodedata
+
+    out = []
+    for ch in value:
+        if (ch.isprintable() or ch == " " or (keep_newlines and ch == "\n")
+                or unicodedata.category(ch) not in ("Cc", "Cs", "Zl", "Zp")):
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                       if ord(ch) < 0xD800 or ord(ch) > 0xDFFF else f"\\x{ord(ch) - 0xDC00:02x}")
+    return "".join(out)
+

@@ -113,11 +113,11 @@ def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Ite
         for org in orgs:
             if org.opvolger_van is None:
                 continue
-            voorganger = next((o for o in orgs if o.naam == org.opvolger_van and o is not org), None)
-            if voorganger is None:
+            namesakes = [o for o in orgs if o.naam == org.opvolger_van and o is not org]
+            if not namesakes:
                 yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{org.opvolger_van}' is geen organisatie van wijk '{w.code}'")
-            elif voorganger.tot != org.van:
-                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{voorganger.naam}' eindigt niet op {org.van.isoformat()}, de startdatum van '{org.naam}'")
+            elif not any(o.tot == org.van for o in namesakes):
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{org.opvolger_van}' eindigt niet op {org.van.isoformat()}, de startdatum van '{org.naam}'")
 
 
 def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) -> Iterator[Problem]:
@@ -182,7 +182,11 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
             yield _err(REGELINGEN, _line(r, "status"), f"status '{r.status}' moet concept of vastgesteld zijn")
         if r.maximum < r.basisbedrag:
             yield _err(REGELINGEN, _line(r, "maximum"), f"maximum ({r.maximum}) is lager dan basisbedrag ({r.basisbedrag})")
+        toeslag_namen: dict[str, int] = {}
         for t in r.toeslagen:
+            if fold(t.naam) in toeslag_namen:
+                yield _err(REGELINGEN, _line(t, "naam"), f"toeslag '{t.naam}' komt al voor in de regeling van {r.jaar} (regel {toeslag_namen[fold(t.naam)]})")
+            toeslag_namen.setdefault(fold(t.naam), _line(t, "naam"))
             if t.maatstaf not in model.MAATSTAVEN:
                 yield _err(REGELINGEN, _line(t, "maatstaf"), f"onbekende maatstaf '{t.maatstaf}'; kies uit {', '.join(model.MAATSTAVEN)}")
             if (t.staffels is None) == (t.boven_gemiddelde is None):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ import yaml
 
 from wijkctl.errors import Problem
 from wijkctl.schema import FILES, FlowMapping, Schema, paused_gc, to_plain
+from wijkctl.text import control_character
 
 CURRENT_VERSIE = 1
 
@@ -295,33 +295,6 @@ _PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
 _PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
 # Free text that may hold line breaks and tabs; every other text is one line.
 _MULTILINE_KEYS = frozenset({"opmerking", "bron"})
-
-
-def control_character(value: str, *, multiline: bool = False) -> str | None:
-    """The first control character in `value` as `U+001B`, or None.
-
-    Control and format-breaking characters (C0, C1, DEL, line and paragraph separators,
-    lone surrogates) would reach a terminal or a spreadsheet as commands; in data they
-    are refused. `multiline` text may hold line breaks and tabs.
-    """
-    if value.isprintable():
-        return None
-    for ch in value:
-        if ch.isprintable() or ch == " " or (multiline and ch in "\n\t"):
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
-            return f"U+{ord(ch):04X}"
-    return None
-_KIND_NAMES = {
-    "str": "tekst",
-    "mmdd": "tekst (MM-DD)",
-    "int": "een geheel getal",
-    "num": "een getal",
-    "date": "een datum",
-    "strlist": "een lijst van teksten",
-    "record": "een mapping",
-    "records": "een lijst",
-}
 
 
 def _valid_mmdd(value: str) -> bool:

@@ -63,4 +63,6 @@ def parse_date(value: str, option: str) -> dt.date:
 
 def message(text: str) -> None:
     """A message for the person at the terminal: stderr, so stdout stays data."""
-    print(text, file=sys.stderr)
+    from wijkctl.text import printable
+
+    print(printable(text, keep_newlines=True), file=sys.stderr)

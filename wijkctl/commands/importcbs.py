@@ -9,7 +9,7 @@ from typing import IO, Annotated
 
 import typer
 
-from wijkctl import cbs, model, transaction
+from wijkctl import cbs, fileio, model, transaction
 from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
@@ -34,20 +34,25 @@ def _lines(handle: IO[str], size: int) -> Iterator[str]:
             yield line
 
 
+MAX_CSV_BYTES = 512 * 1024 * 1024  # the whole country's table is about 30 MiB
+
+
 def read_table(path: Path) -> cbs.Table:
-    """Parse the CSV at `path`; exit 2 when it is missing or not a Kerncijfers table."""
+    """Parse the CSV at `path`; exit 2 when it is missing, not a regular file within the
+    size limit, or not a Kerncijfers table."""
+    import io
+
     try:
-        size = path.stat().st_size
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return cbs.parse(_lines(handle, size), path.name)
+        raw = fileio.read_regular(path, MAX_CSV_BYTES)
     except FileNotFoundError:
         raise UsageError(f"Het bestand {path} bestaat niet.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is een map, geen CSV-bestand.") from None
+    except fileio.Unreadable as exc:
+        raise UsageError(f"{path} {exc.reden}; verwacht een CSV-bestand van CBS.") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{path} is geen UTF-8-tekst; is dit wel een CSV van CBS?") from None
-    except OSError as exc:
-        raise UsageError(f"{path} is niet leesbaar: {exc.strerror}.") from None
+    return cbs.parse(_lines(io.StringIO(text, newline=""), len(raw)), path.name)
 
 
 def import_cbs(
@@ -82,6 +87,8 @@ def import_cbs(
         block = Block([Column("wijk", "Wijk"), Column("cijfer", "Cijfer"), Column("oud", "Oud", "text"),
                        Column("nieuw", "Nieuw", "text")], rows)
         sys.stderr.write(render_plain(block))
+    for figuur in result.ontbrekend:
+        message(f"Het bestand heeft geen kolom voor {figuur.replace('_', ' ')}; dat cijfer blijft zoals het was.")
     for wijk in result.niet_gevonden:
         codes = wijk.cbs_code or ", ".join(wijk.cbs_buurten)
         message(f"Niet in het bestand: {wijk.naam} ({codes}); cijfers ongewijzigd.")

@@ -54,7 +54,7 @@ def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], model.Cha
     """Apply `change` to the wijk meant by `wijk`, on the data as read under the lock."""
 
     def mutate(data: model.Dataset) -> model.Change:
-        return change(rules.match_wijk(data, wijk))
+        return change(rules.match_wijk(data, wijk, prefix=False))
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     if dry_run:
