@@ -67,7 +67,7 @@ def test_writers_killed_at_random_moments_never_corrupt_or_block(datadir):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         for leftover in datadir.iterdir():
-            assert leftover.name in ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml") or \
+            assert leftover.name in ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml", ".wijkctl-journal") or \
                 leftover.name.startswith(".wijken.yaml."), leftover
         text = (datadir / "wijken.yaml").read_text()
         loaded = load_text("wijken.yaml", text)
