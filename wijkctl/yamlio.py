@@ -295,6 +295,16 @@ _PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
 _PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
 # Free text that may hold line breaks and tabs; every other text is one line.
 _MULTILINE_KEYS = frozenset({"opmerking", "bron"})
+_KIND_NAMES = {
+    "str": "tekst",
+    "mmdd": "tekst (MM-DD)",
+    "int": "een geheel getal",
+    "num": "een getal",
+    "date": "een datum",
+    "strlist": "een lijst van teksten",
+    "record": "een mapping",
+    "records": "een lijst",
+}
 
 
 def _valid_mmdd(value: str) -> bool:
@@ -452,24 +462,31 @@ def _outside_scalars(text: str, spans: list[tuple[int, int, int, int]]) -> tuple
     for m in re.finditer("\n", text):
         line_starts.append(m.end())
 
-    def place(offset: int) -> tuple[int, int, bool]:
+    def place(offset: int) -> tuple[int, int, int | None]:
+        """The line and column of `offset`, and the offset where the scalar holding it
+        starts (None when no scalar holds it)."""
         line = bisect.bisect_right(line_starts, offset) - 1
         pos = (line, offset - line_starts[line])
         i = bisect.bisect_right(keys, pos) - 1  # scalars never overlap: only this one can hold it
-        return line, pos[1], i >= 0 and pos < (starts[i][2], starts[i][3])
+        if i >= 0 and pos < (starts[i][2], starts[i][3]):
+            return line, pos[1], line_starts[starts[i][0]] + starts[i][1]
+        return line, pos[1], None
 
     comments: dict[int, int] = {}  # line -> column where its comment starts
     if has_hash:
         for m in _COMMENT.finditer(text):
-            line, column, inside = place(m.start())
-            if not inside and line not in comments:
+            line, column, scalar = place(m.start())
+            if scalar is None and line not in comments:
                 comments[line] = column
     indicator = False
     if has_indicator:
         for m in _INDICATOR.finditer(text):
-            line, column, inside = place(m.start())
-            if not inside and not (line in comments and column > comments[line]):
-                indicator = True
+            line, column, scalar = place(m.start())
+            if scalar is None:
+                indicator = not (line in comments and column > comments[line])
+            else:  # a node's tag or anchor is part of its span; no scalar's text starts so
+                indicator = text[scalar] in "&!*"
+            if indicator:
                 break
     return sorted(line + 1 for line in comments), indicator
 
