@@ -99,14 +99,14 @@ def test_convert_on_the_wijkraads_first_day_is_refused():
 
 def test_update_members_and_minimum():
     w = wijk(platform())
-    rules.update(w, on=D(2025, 1, 1), add=[model.KernLid("Dirk", "d@example.org")], remove=["anna"])
+    rules.update(w, on=D(2025, 1, 1), add=[model.KernLid(naam="Dirk", email="d@example.org")], remove=["anna"])
     assert [lid.naam for lid in w.organisaties[0].kern] == ["Bram", "Cor", "Dirk"]
     with pytest.raises(Refused, match="minstens 3"):
         rules.update(w, on=D(2025, 1, 1), remove=["Bram"])
     with pytest.raises(NotFound, match="geen kernlid"):
         rules.update(w, on=D(2025, 1, 1), remove=["Nobody"])
     with pytest.raises(Refused, match="zit al"):
-        rules.update(w, on=D(2025, 1, 1), add=[model.KernLid("bram")])
+        rules.update(w, on=D(2025, 1, 1), add=[model.KernLid(naam="bram")])
 
 
 def test_update_rename_follows_successor_link_and_reports_nothing_to_change():
@@ -160,9 +160,9 @@ operations = st.lists(st.one_of(
 @given(operations)
 def test_any_sequence_of_accepted_commands_leaves_valid_data(ops):
     w = wijk()
-    data = model.Dataset(wijken=[w], gebieden=[model.Gebied("schalkwijk", "Schalkwijk")])
+    data = model.Dataset(wijken=[w], gebieden=[model.Gebied(code="schalkwijk", naam="Schalkwijk")])
     for op, day, arg in ops:
-        kern = [model.KernLid(n, f"{n.lower()}@example.org") for n in arg] if isinstance(arg, list) else []
+        kern = [model.KernLid(naam=n, email=f"{n.lower()}@example.org") for n in arg] if isinstance(arg, list) else []
         try:
             if op == "register":
                 rules.register(w, naam=f"P{day}", van=day, members=kern, details=rules.Details())
@@ -171,7 +171,7 @@ def test_any_sequence_of_accepted_commands_leaves_valid_data(ops):
             elif op == "end":
                 rules.end(w, on=day)
             elif op == "add":
-                rules.update(w, on=day, add=[model.KernLid(arg, "x@example.org")])
+                rules.update(w, on=day, add=[model.KernLid(naam=arg, email="x@example.org")])
             elif op == "remove":
                 rules.update(w, on=day, remove=[arg])
             elif not any(o.overlapt(day, None) for o in w.organisaties):  # a wijkraad, as data may hold

@@ -36,7 +36,7 @@ def bedrag(w, r=None, jaar=2025, others=()):
 
 
 INWONERS_STAFFELS = model.Toeslag(naam="Inwoners", maatstaf="inwoners",
-                                  staffels=[model.Staffel(7500, 1000), model.Staffel(10000, 2000)])
+                                  staffels=[model.Staffel(vanaf=7500, bedrag=1000), model.Staffel(vanaf=10000, bedrag=2000)])
 
 
 @pytest.mark.parametrize("van,tot,maanden,euro", [
@@ -109,7 +109,7 @@ def test_ratio_average_is_the_city_wide_ratio_not_the_mean_of_ratios():
 
 
 def test_uitkeringen_per_1000():
-    toeslag = model.Toeslag(naam="Bijstand", maatstaf="uitkeringen_per_1000", staffels=[model.Staffel(40, 700)])
+    toeslag = model.Toeslag(naam="Bijstand", maatstaf="uitkeringen_per_1000", staffels=[model.Staffel(vanaf=40, bedrag=700)])
     u = bedrag(wijk(uitkeringen=310, inwoners=8060), regeling(toeslagen=[toeslag]))
     assert u.toeslagen[0].waarde == Decimal(310) * 1000 / 8060  # 38.46: below 40
     assert u.bedrag == 5000
@@ -134,7 +134,7 @@ def test_overview_only_platforms_sorted_by_gebied_then_name_with_total_and_plafo
     data = model.Dataset(
         wijken=[wijk("z", gebied="noord"), wijk("b", gebied="zuid"), wijk("a", gebied="zuid"),
                 wijk("geen", van=None, gebied="noord"), wijk("oud", van=D(2010, 1, 1), tot=D(2020, 1, 1))],
-        gebieden=[model.Gebied("zuid", "Zuid"), model.Gebied("noord", "Noord")],
+        gebieden=[model.Gebied(code="zuid", naam="Zuid"), model.Gebied(code="noord", naam="Noord")],
         regelingen=[regeling(plafond=12000)],
     )
     ov = s.overzicht(data, 2025)
@@ -158,7 +158,7 @@ amounts = st.integers(min_value=0, max_value=20000)
 staffels = st.tuples(
     st.lists(st.integers(0, 50000), min_size=1, max_size=4, unique=True),
     st.lists(amounts, min_size=4, max_size=4),
-).map(lambda t: [model.Staffel(v, b) for v, b in zip(sorted(t[0]), sorted(t[1]))])
+).map(lambda t: [model.Staffel(vanaf=v, bedrag=b) for v, b in zip(sorted(t[0]), sorted(t[1]))])
 regelingen = st.builds(
     lambda basis, extra, st_, boven: regeling(basis=basis, maximum=basis + extra, toeslagen=[
         model.Toeslag(naam="Inwoners", maatstaf="inwoners", staffels=st_),

@@ -109,7 +109,7 @@ def test_digit_strings_are_quoted_for_every_yaml_reader():
 
 def test_staffels_are_written_on_one_line():
     r = model.Regeling(jaar=2024, naam="R", basisbedrag=5000, maximum=10000, toeslagen=[
-        model.Toeslag(naam="Inwoners", maatstaf="inwoners", staffels=[model.Staffel(7500, 1000), model.Staffel(10000, 2000)])])
+        model.Toeslag(naam="Inwoners", maatstaf="inwoners", staffels=[model.Staffel(vanaf=7500, bedrag=1000), model.Staffel(vanaf=10000, bedrag=2000)])])
     text = dump_records(REGELINGEN, [r])
     assert "  - {vanaf: 7500, bedrag: 1000}\n" in text
     assert load_text(REGELINGEN, text).records == [r]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -19,20 +19,80 @@ WIJKPLATFORM = "wijkplatform"
 SOORTEN = (WIJKRAAD, WIJKPLATFORM)
 RECHTSVORMEN = ("stichting", "vereniging", "cooperatie", "vereniging-beperkt", "informeel")
 KVK_VERPLICHT = ("stichting", "vereniging", "cooperatie")
-MAATSTAVEN = (
-    "inwoners",
-    "woningen",
-    "sociale_huurwoningen",
-    "uitkeringen",
-    "aandeel_sociale_huur",
-    "uitkeringen_per_1000",
-)
+GEEN = "geen"  # a wijk's status when nothing is active in it
+
+
+class Maatstaf(NamedTuple):
+    """What a toeslag measures: a figure (`teller`), or a ratio of two figures scaled
+    (`teller` × `schaal` / `noemer`). Adding a maatstaf is one row in MAATSTAF."""
+
+    naam: str  # as written in subsidieregeling.yaml
+    label: str  # as a person reads it
+    teller: str  # a field of Cijfers
+    noemer: str | None = None  # a field of Cijfers, for a ratio
+    schaal: int = 1
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.noemer is not None
+
+    def breuk(self, cijfers: Cijfers) -> tuple[int | None, int | None]:
+        """Numerator and denominator (the denominator is 1 for a count)."""
+        return getattr(cijfers, self.teller), (getattr(cijfers, self.noemer) if self.noemer else 1)
+
+    def waarde(self, cijfers: Cijfers) -> Decimal | None:
+        """The wijk's value, or None when it is unknown (or a ratio over zero)."""
+        from decimal import Decimal
+
+        teller, noemer = self.breuk(cijfers)
+        if teller is None or not noemer:
+            return None
+        return Decimal(teller) if not self.is_ratio else Decimal(teller) * self.schaal / Decimal(noemer)
+
+
+MAATSTAF: dict[str, Maatstaf] = {m.naam: m for m in (
+    Maatstaf("inwoners", "inwoners", "inwoners"),
+    Maatstaf("woningen", "woningen", "woningen"),
+    Maatstaf("sociale_huurwoningen", "sociale huurwoningen", "sociale_huurwoningen"),
+    Maatstaf("uitkeringen", "mensen met een bijstandsuitkering", "uitkeringen"),
+    Maatstaf("aandeel_sociale_huur", "aandeel sociale huurwoningen (%)", "sociale_huurwoningen", "woningen", 100),
+    Maatstaf("uitkeringen_per_1000", "bijstandsuitkeringen per 1000 inwoners", "uitkeringen", "inwoners", 1000),
+)}
+MAATSTAVEN = tuple(MAATSTAF)
 REGELING_STATUS = ("concept", "vastgesteld")
 MIN_KERN = 3
 
 
-def _lines() -> dict[str, int]:
-    return {}
+def decl(kind: str, label: str, *, required: bool = False, fmt: str | None = None,
+         keuze: tuple[str, ...] | None = None, of: type | None = None, default: Any = None,
+         multiline: bool = False, nullable: bool = False) -> Any:
+    """One key of a data file, declared once.
+
+    `kind` is str | int | num | date | mmdd | strlist | record | records; `label` the
+    Dutch name a person reads; `required` whether the file must have it; `fmt` a format
+    of `formats.FORMATS` or `keuze` the allowed values; `of` the record class of a nested
+    record or list; `multiline` text may span lines. The field's position in its class is
+    its canonical position in the file. A list is empty when absent, or None when
+    `nullable` (absent and empty then differ). The loader, the canonical writer, the validator,
+    the command-line checks, the parse cache and docs/data-format.md all read it from here
+    (`schema.py`); `tests/test_declarations.py` fails when one is missing.
+    """
+    meta = {"kind": kind, "label": label, "required": required, "fmt": fmt, "keuze": keuze,
+            "of": of, "multiline": multiline}
+    if kind in ("records", "strlist") and not nullable:
+        return field(default_factory=list, metadata=meta)
+    if required and default is None:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _place() -> Any:
+    """Where a record came from: its line, and the line of each key (not part of equality)."""
+    return field(default=0, compare=False, repr=False)
+
+
+def _places() -> Any:
+    return field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -45,31 +105,31 @@ class Change:
     resultaat: Any = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KernLid:
-    naam: str
-    email: str | None = None
-    telefoon: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    naam: str = decl("str", "naam", required=True)
+    email: str | None = decl("str", "e-mailadres", fmt="email")
+    telefoon: str | None = decl("str", "telefoonnummer", fmt="telefoon")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Organisatie:
-    soort: str
-    naam: str
-    van: dt.date
-    tot: dt.date | None = None
-    reden_einde: str | None = None
-    opvolger_van: str | None = None
-    rechtsvorm: str | None = None
-    kvk: str | None = None
-    email: str | None = None
-    website: str | None = None
-    kern: list[KernLid] = field(default_factory=list)
-    opmerking: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    soort: str = decl("str", "soort", required=True, keuze=SOORTEN)
+    naam: str = decl("str", "naam", required=True)
+    van: dt.date = decl("date", "eerste actieve dag", required=True)
+    tot: dt.date | None = decl("date", "eerste dag niet meer actief")
+    reden_einde: str | None = decl("str", "reden van het einde")
+    opvolger_van: str | None = decl("str", "opvolger van")
+    rechtsvorm: str | None = decl("str", "rechtsvorm", keuze=RECHTSVORMEN)
+    kvk: str | None = decl("str", "kvk", fmt="kvk")
+    email: str | None = decl("str", "e-mailadres", fmt="email")
+    website: str | None = decl("str", "website", fmt="website")
+    kern: list[KernLid] = decl("records", "kern", of=KernLid)
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
     def actief_op(self, dag: dt.date) -> bool:
         """True when the organisation is active on `dag` (`van` inclusive, `tot` exclusive)."""
@@ -82,52 +142,35 @@ class Organisatie:
         return self.van < ander_tot and van < eigen_tot
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Cijfers:
-    peiljaar: int | None = None
-    bron: str | None = None
-    inwoners: int | None = None
-    woningen: int | None = None
-    sociale_huurwoningen: int | None = None
-    uitkeringen: int | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    peiljaar: int | None = decl("int", "peiljaar", fmt="jaar")
+    bron: str | None = decl("str", "bron", multiline=True)
+    inwoners: int | None = decl("int", "inwoners")
+    woningen: int | None = decl("int", "woningen")
+    sociale_huurwoningen: int | None = decl("int", "sociale huurwoningen")
+    uitkeringen: int | None = decl("int", "mensen met een bijstandsuitkering")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
     def waarde(self, maatstaf: str) -> Decimal | None:
         """The value of a maatstaf (CONTRACT §1), or None when it is unknown."""
-        from decimal import Decimal
-
-        if maatstaf in ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen"):
-            value = getattr(self, maatstaf)
-            return None if value is None else Decimal(value)
-        teller, noemer = self.breuk(maatstaf)
-        if teller is None or noemer is None or noemer == 0:
-            return None
-        schaal = 100 if maatstaf == "aandeel_sociale_huur" else 1000
-        return Decimal(teller) * schaal / Decimal(noemer)
-
-    def breuk(self, maatstaf: str) -> tuple[int | None, int | None]:
-        """Numerator and denominator of a ratio maatstaf."""
-        if maatstaf == "aandeel_sociale_huur":
-            return self.sociale_huurwoningen, self.woningen
-        if maatstaf == "uitkeringen_per_1000":
-            return self.uitkeringen, self.inwoners
-        raise ValueError(maatstaf)
+        return MAATSTAF[maatstaf].waarde(self)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Wijk:
-    code: str
-    naam: str
-    gebied: str
-    cbs_code: str | None = None
-    cbs_buurten: list[str] = field(default_factory=list)
-    buurten: list[str] = field(default_factory=list)
-    opmerking: str | None = None
-    cijfers: Cijfers | None = None
-    organisaties: list[Organisatie] = field(default_factory=list)
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    code: str = decl("str", "code", required=True, fmt="slug")
+    naam: str = decl("str", "naam", required=True)
+    cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_wijk")
+    cbs_buurten: list[str] = decl("strlist", "buurtcode", fmt="cbs_buurt")
+    gebied: str = decl("str", "gebied", required=True)
+    buurten: list[str] = decl("strlist", "buurt")
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    cijfers: Cijfers | None = decl("record", "cijfers", of=Cijfers)
+    organisaties: list[Organisatie] = decl("records", "organisaties", of=Organisatie)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
     def organisatie_op(self, dag: dt.date) -> Organisatie | None:
         """The organisation active on `dag`, if any (the data never has two)."""
@@ -136,58 +179,64 @@ class Wijk:
                 return org
         return None
 
+    def status_op(self, dag: dt.date) -> str:
+        """wijkplatform, wijkraad or geen: what is active in the wijk on `dag`."""
+        org = self.organisatie_op(dag)
+        return org.soort if org else GEEN
 
-@dataclass
+
+@dataclass(kw_only=True)
 class Verbinder:
-    naam: str
-    email: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    naam: str = decl("str", "naam", required=True)
+    email: str | None = decl("str", "e-mailadres", fmt="email")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Gebied:
-    code: str
-    naam: str
-    verbinder: Verbinder | None = None
-    opmerking: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    code: str = decl("str", "code", required=True, fmt="slug")
+    naam: str = decl("str", "naam", required=True)
+    verbinder: Verbinder | None = decl("record", "gebiedsverbinder", of=Verbinder)
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Staffel:
-    vanaf: int | float
-    bedrag: int
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    FLOW = True  # written as a one-line {vanaf: ..., bedrag: ...}
+    vanaf: int | float = decl("num", "vanaf", required=True)
+    bedrag: int = decl("int", "bedrag", required=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Toeslag:
-    naam: str
-    maatstaf: str
-    staffels: list[Staffel] | None = None
-    boven_gemiddelde: int | None = None
-    opmerking: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    naam: str = decl("str", "naam", required=True)
+    maatstaf: str = decl("str", "maatstaf", required=True, keuze=MAATSTAVEN)
+    staffels: list[Staffel] | None = decl("records", "staffels", of=Staffel, nullable=True)
+    boven_gemiddelde: int | None = decl("int", "bedrag boven het gemiddelde")
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Regeling:
-    jaar: int
-    naam: str
-    basisbedrag: int
-    maximum: int
-    bron: str | None = None
-    status: str = "concept"
-    aanvragen_voor: str | None = None
-    plafond: int | None = None
-    toeslagen: list[Toeslag] = field(default_factory=list)
-    opmerking: str | None = None
-    regel: int = field(default=0, compare=False, repr=False)
-    regels: dict[str, int] = field(default_factory=_lines, compare=False, repr=False)
+    jaar: int = decl("int", "jaar", required=True, fmt="jaar")
+    naam: str = decl("str", "naam", required=True)
+    bron: str | None = decl("str", "bron", multiline=True)
+    status: str = decl("str", "status", required=True, keuze=REGELING_STATUS, default="concept")
+    basisbedrag: int = decl("int", "basisbedrag", required=True)
+    maximum: int = decl("int", "maximum", required=True)
+    aanvragen_voor: str | None = decl("mmdd", "aanvragen vóór")
+    plafond: int | None = decl("int", "plafond")
+    toeslagen: list[Toeslag] = decl("records", "toeslagen", of=Toeslag)
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
 
     def deadline(self, jaar: int) -> dt.date | None:
         """The first day of `jaar` on which a starting platform gets nothing."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from wijkctl import model
 from wijkctl.model import Change
 from wijkctl.errors import NotFound, Refused, UsageError
+from wijkctl.schema import schema_of
 from wijkctl.text import datum, fold
 
 # --- finding ------------------------------------------------------------------
@@ -88,42 +89,51 @@ def match_gebied(data: model.Dataset, query: str) -> model.Gebied:
 _MEMBER = re.compile(r"\s*(?P<naam>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<telefoon>[^<>]*?)\s*")
 
 
+def value_complaint(cls: type, key: str, value: object) -> str | None:
+    """What is wrong with a command-line value for the field `key` of record `cls`,
+    judged by the field's declaration (the same rule `check` applies to the files)."""
+    from wijkctl.formats import complaint
+    from wijkctl.text import control_character
+
+    f = next(f for f in schema_of(cls).fields if f.key == key)
+    if isinstance(value, str) and control_character(value, multiline=f.multiline):
+        return f"{f.label} bevat een stuurteken"
+    return complaint(f.label, value, f.fmt, f.keuze)
+
+
+def _require(cls: type, key: str, value: object, context: str = "") -> None:
+    klacht = value_complaint(cls, key, value)
+    if klacht is not None:
+        raise UsageError(f"{context}{klacht[0].upper()}{klacht[1:]}.")
+
+
 def parse_member(text: str) -> model.KernLid:
     """`"Naam <email> [telefoon]"` as a kern member; UsageError (exit 2) when malformed."""
-    from wijkctl.validate import TELEFOON, valid_email
-
     m = _MEMBER.fullmatch(text)
     if not m or not m.group("naam"):
         raise UsageError(f"Kernlid '{text}' heeft niet de vorm \"Naam <e-mail> [telefoon]\".")
-    email = m.group("email").strip()
-    if not valid_email(email):
-        raise UsageError(f"Kernlid '{m.group('naam')}': ongeldig e-mailadres '{email}'.")
-    telefoon = m.group("telefoon") or None
-    if telefoon is not None and not TELEFOON.fullmatch(telefoon):
-        raise UsageError(f"Kernlid '{m.group('naam')}': ongeldig telefoonnummer '{telefoon}'.")
-    return model.KernLid(naam=m.group("naam"), email=email, telefoon=telefoon)
+    lid = model.KernLid(naam=m.group("naam"), email=m.group("email").strip(), telefoon=m.group("telefoon") or None)
+    for key in ("email", "telefoon"):
+        if getattr(lid, key) is not None:
+            _require(model.KernLid, key, getattr(lid, key), f"Kernlid '{lid.naam}': ")
+    return lid
 
 
-@dataclass
+@dataclass(frozen=True)
 class Details:
-    """Optional platform details given on the command line."""
+    """Optional platform details given on the command line, checked once when made:
+    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one."""
 
     rechtsvorm: str | None = None
     kvk: str | None = None
     email: str | None = None
     website: str | None = None
 
-    def check(self) -> None:
-        from wijkctl.validate import KVK, valid_email
-
-        if self.rechtsvorm is not None and self.rechtsvorm not in model.RECHTSVORMEN:
-            raise UsageError(f"Rechtsvorm '{self.rechtsvorm}' bestaat niet; kies uit {', '.join(model.RECHTSVORMEN)}.")
-        if self.kvk is not None and not KVK.fullmatch(self.kvk):
-            raise UsageError(f"KvK-nummer '{self.kvk}' moet uit 8 cijfers bestaan.")
-        if self.email is not None and not valid_email(self.email):
-            raise UsageError(f"Ongeldig e-mailadres '{self.email}'.")
-        if self.website is not None and not re.match(r"https?://\S+$", self.website):
-            raise UsageError(f"Website '{self.website}' moet met http:// of https:// beginnen.")
+    def __post_init__(self) -> None:
+        for key in ("rechtsvorm", "kvk", "email", "website"):
+            value = getattr(self, key)
+            if value is not None:
+                _require(model.Organisatie, key, value)
 
 
 def _check_kvk_needed(rechtsvorm: str | None, kvk: str | None) -> None:
@@ -181,8 +191,8 @@ def _refuse_overlap(wijk: model.Wijk, van: dt.date, ignore: model.Organisatie | 
 
 def _platform(naam: str, van: dt.date, members: list[model.KernLid], details: Details,
               opvolger_van: str | None = None) -> model.Organisatie:
-    """A new wijkplatform from command-line input, after the checks every one needs."""
-    details.check()
+    """A new wijkplatform from command-line input (its details already checked by the
+    command), after the checks every one needs."""
     _check_kvk_needed(details.rechtsvorm, details.kvk)
     if not naam.strip():
         raise UsageError("De naam (--name) mag niet leeg zijn.")
@@ -254,7 +264,6 @@ def update(
 ) -> Change:
     """Change the details or kern of the wijkplatform active on `on`."""
     details = details or Details()
-    details.check()
     org = wijk.organisatie_op(on)
     if org is None:
         raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om bij te werken.")

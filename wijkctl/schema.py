@@ -6,6 +6,7 @@ YAML library, so a look-up served from the cache never loads one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Iterator
@@ -16,13 +17,15 @@ from wijkctl import model
 
 
 class Field:
-    """One key of a record: its kind (str | int | num | date | mmdd | strlist | record |
-    records), whether it is required, and the schema of a nested record."""
+    """One key of a record, as declared in `model.py` (`model.decl`)."""
 
-    __slots__ = ("key", "kind", "required", "schema")
+    __slots__ = ("key", "kind", "required", "schema", "label", "fmt", "keuze", "multiline")
 
-    def __init__(self, key: str, kind: str, required: bool = False, schema: Schema | None = None):
+    def __init__(self, key: str, kind: str, required: bool = False, schema: Schema | None = None,
+                 label: str = "", fmt: str | None = None, keuze: tuple[str, ...] | None = None,
+                 multiline: bool = False):
         self.key, self.kind, self.required, self.schema = key, kind, required, schema
+        self.label, self.fmt, self.keuze, self.multiline = label, fmt, keuze, multiline
 
 
 class Schema:
@@ -39,77 +42,22 @@ class Schema:
         self.flow = flow  # dumped as a one-line {key: value} mapping
 
 
-def _s(cls: type, *fields: Field, flow: bool = False) -> Schema:
-    return Schema(cls, fields, flow)
+def schema_of(cls: type) -> Schema:
+    """The schema of a record class, read from its declared fields (in their order)."""
+    out = []
+    for f in dataclasses.fields(cls):
+        meta = f.metadata
+        if "kind" not in meta:
+            continue  # regel, regels: where the record came from, not data
+        nested = schema_of(meta["of"]) if meta["of"] is not None else None
+        out.append(Field(f.name, meta["kind"], meta["required"], nested, meta["label"], meta["fmt"],
+                         meta["keuze"], meta["multiline"]))
+    return Schema(cls, tuple(out), getattr(cls, "FLOW", False))
 
 
-KERN = _s(model.KernLid, Field("naam", "str", True), Field("email", "str"), Field("telefoon", "str"))
-ORGANISATIE = _s(
-    model.Organisatie,
-    Field("soort", "str", True),
-    Field("naam", "str", True),
-    Field("van", "date", True),
-    Field("tot", "date"),
-    Field("reden_einde", "str"),
-    Field("opvolger_van", "str"),
-    Field("rechtsvorm", "str"),
-    Field("kvk", "str"),
-    Field("email", "str"),
-    Field("website", "str"),
-    Field("kern", "records", schema=KERN),
-    Field("opmerking", "str"),
-)
-CIJFERS = _s(
-    model.Cijfers,
-    Field("peiljaar", "int"),
-    Field("bron", "str"),
-    Field("inwoners", "int"),
-    Field("woningen", "int"),
-    Field("sociale_huurwoningen", "int"),
-    Field("uitkeringen", "int"),
-)
-WIJK = _s(
-    model.Wijk,
-    Field("code", "str", True),
-    Field("naam", "str", True),
-    Field("cbs_code", "str"),
-    Field("cbs_buurten", "strlist"),
-    Field("gebied", "str", True),
-    Field("buurten", "strlist"),
-    Field("opmerking", "str"),
-    Field("cijfers", "record", schema=CIJFERS),
-    Field("organisaties", "records", schema=ORGANISATIE),
-)
-VERBINDER = _s(model.Verbinder, Field("naam", "str", True), Field("email", "str"))
-GEBIED = _s(
-    model.Gebied,
-    Field("code", "str", True),
-    Field("naam", "str", True),
-    Field("verbinder", "record", schema=VERBINDER),
-    Field("opmerking", "str"),
-)
-STAFFEL = _s(model.Staffel, Field("vanaf", "num", True), Field("bedrag", "int", True), flow=True)
-TOESLAG = _s(
-    model.Toeslag,
-    Field("naam", "str", True),
-    Field("maatstaf", "str", True),
-    Field("staffels", "records", schema=STAFFEL),
-    Field("boven_gemiddelde", "int"),
-    Field("opmerking", "str"),
-)
-REGELING = _s(
-    model.Regeling,
-    Field("jaar", "int", True),
-    Field("naam", "str", True),
-    Field("bron", "str"),
-    Field("status", "str", True),
-    Field("basisbedrag", "int", True),
-    Field("maximum", "int", True),
-    Field("aanvragen_voor", "mmdd"),
-    Field("plafond", "int"),
-    Field("toeslagen", "records", schema=TOESLAG),
-    Field("opmerking", "str"),
-)
+WIJK = schema_of(model.Wijk)
+GEBIED = schema_of(model.Gebied)
+REGELING = schema_of(model.Regeling)
 
 WIJKEN = "wijken.yaml"
 VERBINDERS = "verbinders.yaml"

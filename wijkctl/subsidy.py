@@ -15,16 +15,6 @@ from wijkctl import model
 from wijkctl.errors import NotFound
 from wijkctl.text import BEWONERSINITIATIEVEN, datum, euro, getal
 
-COUNT_MAATSTAVEN = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
-RATIO_MAATSTAVEN = ("aandeel_sociale_huur", "uitkeringen_per_1000")
-MAATSTAF_NAMEN = {
-    "inwoners": "inwoners",
-    "woningen": "woningen",
-    "sociale_huurwoningen": "sociale huurwoningen",
-    "uitkeringen": "mensen met een bijstandsuitkering",
-    "aandeel_sociale_huur": "aandeel sociale huurwoningen (%)",
-    "uitkeringen_per_1000": "bijstandsuitkeringen per 1000 inwoners",
-}
 ONE = Decimal(1)
 
 
@@ -51,23 +41,18 @@ def gemiddelden(wijken: list[model.Wijk], regeling: model.Regeling) -> dict[str,
     """
     out: dict[str, Decimal | None] = {}
     for toeslag in regeling.toeslagen:
-        m = toeslag.maatstaf
-        if m in out or toeslag.boven_gemiddelde is None:
+        m = model.MAATSTAF.get(toeslag.maatstaf)
+        if m is None or m.naam in out or not isinstance(soort(toeslag), BovenGemiddelde):
             continue
-        if m in COUNT_MAATSTAVEN:
-            known = [getattr(w.cijfers, m) for w in wijken if w.cijfers and getattr(w.cijfers, m) is not None]
-            out[m] = Decimal(sum(known)) / len(known) if known else None
-        else:
-            tellers = noemers = 0
-            for w in wijken:
-                if w.cijfers is None:
-                    continue
-                teller, noemer = w.cijfers.breuk(m)
-                if teller is not None and noemer is not None:
-                    tellers += teller
-                    noemers += noemer
-            schaal = 100 if m == "aandeel_sociale_huur" else 1000
-            out[m] = Decimal(tellers) * schaal / noemers if noemers else None
+        tellers = noemers = 0
+        for w in wijken:
+            if w.cijfers is None:
+                continue
+            teller, noemer = m.breuk(w.cijfers)
+            if teller is not None and noemer is not None:
+                tellers += teller
+                noemers += noemer
+        out[m.naam] = Decimal(tellers) * m.schaal / noemers if noemers else None
     return out
 
 
@@ -102,6 +87,56 @@ class ToeslagUitkomst:
     toeslag: model.Toeslag | None = field(default=None, repr=False)
 
 
+class Staffels:
+    """A toeslag paid by the highest staffel whose `vanaf` the value reaches."""
+
+    vergeleken = "staffel"
+
+    def __init__(self, toeslag: model.Toeslag):
+        self.toeslag = toeslag
+
+    def bedrag(self, waarde: Decimal | None, gem: dict[str, Decimal | None]) -> tuple[int, Decimal | None]:
+        """The amount, and the `vanaf` of the staffel that paid it (None: none did)."""
+        staffel = None
+        if waarde is not None:
+            for s in self.toeslag.staffels or []:
+                if Decimal(str(s.vanaf)) <= waarde:
+                    staffel = s
+        return (staffel.bedrag, Decimal(str(staffel.vanaf))) if staffel else (0, None)
+
+    def uitleg(self, t: ToeslagUitkomst, label: str) -> str:
+        staffels = ", ".join(f"vanaf {getal(s.vanaf)}: {euro(s.bedrag)}" for s in self.toeslag.staffels or [])
+        if t.drempel is None:
+            return f"{label} {_getal(t.waarde)} ligt onder de laagste staffel ({staffels}), dus € 0."
+        return f"{label} {_getal(t.waarde)}, hoogste passende staffel vanaf {_getal(t.drempel)} ({staffels}): {euro(t.bedrag)}."
+
+
+class BovenGemiddelde:
+    """A toeslag paid when the value is strictly above the average (`gemiddelden`)."""
+
+    vergeleken = "gemiddelde"
+
+    def __init__(self, toeslag: model.Toeslag):
+        self.toeslag = toeslag
+
+    def bedrag(self, waarde: Decimal | None, gem: dict[str, Decimal | None]) -> tuple[int, Decimal | None]:
+        """The amount, and the average it was compared with."""
+        gemiddelde = gem.get(self.toeslag.maatstaf)
+        boven = waarde is not None and gemiddelde is not None and waarde > gemiddelde
+        return ((self.toeslag.boven_gemiddelde or 0) if boven else 0), gemiddelde
+
+    def uitleg(self, t: ToeslagUitkomst, label: str) -> str:
+        m = model.MAATSTAF[self.toeslag.maatstaf]
+        hoe = "stadsbreed" if m.is_ratio else "gemiddeld over de wijken waarvan het bekend is"
+        oordeel = "boven" if t.bedrag else "niet boven"
+        return f"{label} {_getal(t.waarde)} ligt {oordeel} het gemiddelde ({hoe}: {_getal(t.drempel)}), dus {euro(t.bedrag)}."
+
+
+def soort(toeslag: model.Toeslag) -> Staffels | BovenGemiddelde:
+    """The kind of a toeslag: by staffels, or above the average (`check` ensures one)."""
+    return Staffels(toeslag) if toeslag.staffels is not None else BovenGemiddelde(toeslag)
+
+
 @dataclass
 class Uitkomst:
     wijk: model.Wijk
@@ -120,33 +155,10 @@ class Uitkomst:
 
 
 def _toeslag(toeslag: model.Toeslag, cijfers: model.Cijfers | None, gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
+    kind = soort(toeslag)
     waarde = cijfers.waarde(toeslag.maatstaf) if cijfers else None
-    if toeslag.staffels is not None:
-        staffel = None
-        if waarde is not None:
-            for s in toeslag.staffels:
-                if Decimal(str(s.vanaf)) <= waarde:
-                    staffel = s
-        return ToeslagUitkomst(
-            toeslag.naam,
-            toeslag.maatstaf,
-            waarde,
-            staffel.bedrag if staffel else 0,
-            "staffel",
-            Decimal(str(staffel.vanaf)) if staffel else None,
-            toeslag,
-        )
-    gemiddelde = gem.get(toeslag.maatstaf)
-    boven = waarde is not None and gemiddelde is not None and waarde > gemiddelde
-    return ToeslagUitkomst(
-        toeslag.naam,
-        toeslag.maatstaf,
-        waarde,
-        (toeslag.boven_gemiddelde or 0) if boven else 0,
-        "gemiddelde",
-        gemiddelde,
-        toeslag,
-    )
+    bedrag, drempel = kind.bedrag(waarde, gem)
+    return ToeslagUitkomst(toeslag.naam, toeslag.maatstaf, waarde, bedrag, kind.vergeleken, drempel, toeslag)
 
 
 def bereken(
@@ -231,22 +243,11 @@ def uitleg(u: Uitkomst) -> list[str]:
     regels.append(f"{stap}. Basisbedrag: {euro(r.basisbedrag)}.")
     for t in u.toeslagen:
         stap += 1
-        naam = MAATSTAF_NAMEN.get(t.maatstaf, t.maatstaf)
+        label = model.MAATSTAF[t.maatstaf].label
         if t.waarde is None:
-            regels.append(f"{stap}. Toeslag {t.naam}: {naam} onbekend, dus € 0 (de uitkomst is onvolledig).")
-        elif t.vergeleken == "staffel":
-            staffels = ", ".join(f"vanaf {getal(s.vanaf)}: {euro(s.bedrag)}" for s in (t.toeslag.staffels or []))
-            if t.drempel is None:
-                regels.append(f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)} ligt onder de laagste staffel ({staffels}), dus € 0.")
-            else:
-                regels.append(f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)}, hoogste passende staffel vanaf {_getal(t.drempel)} ({staffels}): {euro(t.bedrag)}.")
+            regels.append(f"{stap}. Toeslag {t.naam}: {label} onbekend, dus € 0 (de uitkomst is onvolledig).")
         else:
-            soort = "stadsbreed" if t.maatstaf in RATIO_MAATSTAVEN else "gemiddeld over de wijken waarvan het bekend is"
-            oordeel = "boven" if t.bedrag else "niet boven"
-            regels.append(
-                f"{stap}. Toeslag {t.naam}: {naam} {_getal(t.waarde)} ligt {oordeel} het gemiddelde "
-                f"({soort}: {_getal(t.drempel)}), dus {euro(t.bedrag)}."
-            )
+            regels.append(f"{stap}. Toeslag {t.naam}: {soort(t.toeslag).uitleg(t, label)}")  # type: ignore[arg-type]
     stap += 1
     delen = " + ".join([euro(r.basisbedrag)] + [euro(t.bedrag) for t in u.toeslagen])
     regels.append(f"{stap}. Samen: {delen} = {euro(u.som)}; maximum {euro(r.maximum)}, dus {euro(u.begrensd)}.")

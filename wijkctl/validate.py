@@ -7,21 +7,13 @@ Each validator takes the whole data set and yields `Problem`s with file and line
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from wijkctl import model
 from wijkctl.errors import Problem
-from wijkctl.schema import REGELINGEN, VERBINDERS, WIJKEN
+from wijkctl.formats import complaint
+from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Schema
 from wijkctl.text import fold
-
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-CBS_WIJK = re.compile(r"WK[0-9]{6}")  # ASCII digits only: \d admits any script
-CBS_BUURT = re.compile(r"BU[0-9]{8}")
-EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}")
-KVK = re.compile(r"[0-9]{8}")
-TELEFOON = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
-
 
 def _err(bestand: str, regel: int, melding: str) -> Problem:
     return Problem(bestand, regel, melding)
@@ -31,12 +23,30 @@ def _warn(bestand: str, regel: int, melding: str) -> Problem:
     return Problem(bestand, regel, melding, "waarschuwing")
 
 
-def valid_email(value: str) -> bool:
-    return EMAIL.fullmatch(value) is not None
-
-
 def _line(record: object, key: str) -> int:
     return record.regels.get(key, record.regel)  # type: ignore[attr-defined]
+
+
+def check_formats(data: model.Dataset) -> Iterator[Problem]:
+    """Every value has its declared format or is one of its declared choices (model.decl)."""
+    for bestand, (_key, schema, attr) in FILES.items():
+        for record in getattr(data, attr):
+            yield from _formats(bestand, record, schema)
+
+
+def _formats(bestand: str, record: object, schema: Schema) -> Iterator[Problem]:
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None:
+            continue
+        if f.schema is not None:
+            for item in (value if f.kind == "records" else [value]):
+                yield from _formats(bestand, item, f.schema)
+        elif f.fmt is not None or f.keuze is not None:
+            for item in (value if f.kind == "strlist" else [value]):
+                klacht = complaint(f.label, item, f.fmt, f.keuze)
+                if klacht is not None:
+                    yield _err(bestand, _line(record, f.key), klacht)
 
 
 def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
@@ -48,8 +58,6 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
     cbs_buurten: dict[str, model.Wijk] = {}
     gebieden = {g.code for g in data.gebieden}
     for w in data.wijken:
-        if not SLUG.fullmatch(w.code):
-            yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' moet kleine letters, cijfers en koppeltekens zijn (zoals 'oude-stad')")
         if w.code in codes:
             yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' komt al voor op regel {codes[w.code]}")
         codes.setdefault(w.code, _line(w, "code"))
@@ -60,17 +68,13 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
             yield _err(WIJKEN, _line(w, "naam"), f"naam '{w.naam}' komt al voor bij wijk '{namen[key].code}'")
         namen.setdefault(key, w)
         if w.cbs_code is not None:
-            if not CBS_WIJK.fullmatch(w.cbs_code):
-                yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code '{w.cbs_code}' moet WK met 6 cijfers zijn")
-            elif w.cbs_code in cbs:
+            if w.cbs_code in cbs:
                 yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code {w.cbs_code} komt al voor bij wijk '{cbs[w.cbs_code].code}'")
             cbs.setdefault(w.cbs_code, w)
             if w.cbs_buurten:
                 yield _err(WIJKEN, _line(w, "cbs_buurten"), "een wijk heeft cbs_code of cbs_buurten, niet allebei")
         for code in w.cbs_buurten:
-            if not CBS_BUURT.fullmatch(code):
-                yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode '{code}' moet BU met 8 cijfers zijn")
-            elif code in cbs_buurten:
+            if code in cbs_buurten:
                 yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode {code} hoort al bij wijk '{cbs_buurten[code].code}'")
             cbs_buurten.setdefault(code, w)
         for naam in w.buurten:
@@ -90,8 +94,6 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
             continue
         if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
             yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"sociale_huurwoningen ({c.sociale_huurwoningen}) is groter dan woningen ({c.woningen})")
-        if c.peiljaar is not None and not 1900 <= c.peiljaar <= 2200:
-            yield _err(WIJKEN, _line(c, "peiljaar"), f"peiljaar {c.peiljaar} is geen plausibel jaar")
 
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
@@ -121,31 +123,17 @@ def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Ite
 
 
 def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) -> Iterator[Problem]:
-    if org.soort not in model.SOORTEN:
-        yield _err(WIJKEN, _line(org, "soort"), f"soort '{org.soort}' moet wijkraad of wijkplatform zijn")
     if not org.naam.strip():
         yield _err(WIJKEN, _line(org, "naam"), "naam van de organisatie is leeg")
     if org.tot is not None and org.tot <= org.van:
         yield _err(WIJKEN, _line(org, "tot"), f"tot ({org.tot.isoformat()}) moet na van ({org.van.isoformat()}) liggen")
     if org.reden_einde is not None and org.tot is None:
         yield _err(WIJKEN, _line(org, "reden_einde"), "reden_einde zonder einddatum (tot)")
-    if org.rechtsvorm is not None and org.rechtsvorm not in model.RECHTSVORMEN:
-        yield _err(WIJKEN, _line(org, "rechtsvorm"), f"rechtsvorm '{org.rechtsvorm}' moet een van {', '.join(model.RECHTSVORMEN)} zijn")
-    if org.kvk is not None and not KVK.fullmatch(org.kvk):
-        yield _err(WIJKEN, _line(org, "kvk"), f"kvk '{org.kvk}' moet 8 cijfers zijn")
     if org.rechtsvorm in model.KVK_VERPLICHT and org.kvk is None:
         yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig")
-    if org.email is not None and not valid_email(org.email):
-        yield _err(WIJKEN, _line(org, "email"), f"ongeldig e-mailadres '{org.email}'")
-    if org.website is not None and not re.match(r"https?://\S+$", org.website):
-        yield _err(WIJKEN, _line(org, "website"), f"website '{org.website}' moet met http:// of https:// beginnen")
     for lid in org.kern:
         if not lid.naam.strip():
             yield _err(WIJKEN, lid.regel, "kernlid zonder naam")
-        if lid.email is not None and not valid_email(lid.email):
-            yield _err(WIJKEN, _line(lid, "email"), f"ongeldig e-mailadres '{lid.email}'")
-        if lid.telefoon is not None and not TELEFOON.fullmatch(lid.telefoon):
-            yield _err(WIJKEN, _line(lid, "telefoon"), f"ongeldig telefoonnummer '{lid.telefoon}'")
     if org.soort == model.WIJKPLATFORM and org.actief_op(today) and len(org.kern) < model.MIN_KERN:
         yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}")
 
@@ -155,8 +143,6 @@ def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
     codes: dict[str, int] = {}
     namen: dict[str, int] = {}
     for g in data.gebieden:
-        if not SLUG.fullmatch(g.code):
-            yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' moet kleine letters, cijfers en koppeltekens zijn")
         if g.code in codes:
             yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' komt al voor op regel {codes[g.code]}")
         codes.setdefault(g.code, _line(g, "code"))
@@ -165,8 +151,6 @@ def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
         namen.setdefault(fold(g.naam), _line(g, "naam"))
         if g.verbinder is None:
             yield _warn(VERBINDERS, g.regel, f"gebied '{g.code}' heeft geen gebiedsverbinder")
-        elif g.verbinder.email is not None and not valid_email(g.verbinder.email):
-            yield _err(VERBINDERS, _line(g.verbinder, "email"), f"ongeldig e-mailadres '{g.verbinder.email}'")
 
 
 def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
@@ -176,10 +160,6 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
         if r.jaar in jaren:
             yield _err(REGELINGEN, _line(r, "jaar"), f"er is al een regeling voor {r.jaar} (regel {jaren[r.jaar]})")
         jaren.setdefault(r.jaar, _line(r, "jaar"))
-        if not 1900 <= r.jaar <= 2200:
-            yield _err(REGELINGEN, _line(r, "jaar"), f"jaar {r.jaar} is geen plausibel jaar")
-        if r.status not in model.REGELING_STATUS:
-            yield _err(REGELINGEN, _line(r, "status"), f"status '{r.status}' moet concept of vastgesteld zijn")
         if r.maximum < r.basisbedrag:
             yield _err(REGELINGEN, _line(r, "maximum"), f"maximum ({r.maximum}) is lager dan basisbedrag ({r.basisbedrag})")
         toeslag_namen: dict[str, int] = {}
@@ -187,8 +167,6 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
             if fold(t.naam) in toeslag_namen:
                 yield _err(REGELINGEN, _line(t, "naam"), f"toeslag '{t.naam}' komt al voor in de regeling van {r.jaar} (regel {toeslag_namen[fold(t.naam)]})")
             toeslag_namen.setdefault(fold(t.naam), _line(t, "naam"))
-            if t.maatstaf not in model.MAATSTAVEN:
-                yield _err(REGELINGEN, _line(t, "maatstaf"), f"onbekende maatstaf '{t.maatstaf}'; kies uit {', '.join(model.MAATSTAVEN)}")
             if (t.staffels is None) == (t.boven_gemiddelde is None):
                 yield _err(REGELINGEN, t.regel, f"toeslag '{t.naam}' heeft staffels of boven_gemiddelde nodig, precies één van beide")
             if t.staffels is not None:
@@ -201,7 +179,7 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                         yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie")
 
 
-VALIDATORS = (check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
+VALIDATORS = (check_formats, check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
 
 
 def validate(data: model.Dataset) -> list[Problem]:

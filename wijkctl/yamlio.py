@@ -209,7 +209,7 @@ class _Reader:
             elif f.kind == "strlist":
                 value = self.strlist(value_node, f.key)
             else:
-                value = self.scalar(value_node, f.kind, f.key)
+                value = self.scalar(value_node, f.kind, f.key, f.multiline)
             if value is _BAD or value is None:
                 ok = ok and not f.required
                 continue
@@ -231,7 +231,7 @@ class _Reader:
                 out.append(value)
         return out
 
-    def scalar(self, node: yaml.Node, kind: str, key: str) -> Any:
+    def scalar(self, node: yaml.Node, kind: str, key: str, multiline: bool = False) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, f"'{key}' moet {_KIND_NAMES[kind]} zijn, niet {_TYPE_NAMES.get(node.tag, node.tag)}")
             return _BAD
@@ -244,7 +244,7 @@ class _Reader:
                     hint = f"; zet de waarde tussen aanhalingstekens: '{node.value}'"
                 self.error(node, f"'{key}' moet tekst zijn, niet {_TYPE_NAMES.get(tag, tag)}{hint}")
                 return _BAD
-            teken = control_character(node.value, multiline=key in _MULTILINE_KEYS)
+            teken = control_character(node.value, multiline=multiline)
             if teken is not None:
                 self.error(node, f"'{key}' bevat een stuurteken ({teken}); dat mag niet in tekst")
                 return _BAD
@@ -293,8 +293,6 @@ _BAD = object()
 _MAX_DIGITS = 15
 _PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
 _PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
-# Free text that may hold line breaks and tabs; every other text is one line.
-_MULTILINE_KEYS = frozenset({"opmerking", "bron"})
 _KIND_NAMES = {
     "str": "tekst",
     "mmdd": "tekst (MM-DD)",

@@ -38,9 +38,8 @@ WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help
 
 
 def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, website: str | None) -> rules.Details:
-    details = rules.Details(legal_form.value if legal_form else None, kvk, email, website)
-    details.check()  # a bad value is a usage error before the data is even read
-    return details
+    # checked as it is made: a bad value is a usage error before the data is even read
+    return rules.Details(legal_form.value if legal_form else None, kvk, email, website)
 
 
 def _platform_input(from_: str, member: list[str] | None, legal_form: Rechtsvorm | None, kvk: str | None,

@@ -1,0 +1,52 @@
+"""The formats a text or number in the data must have, each declared once.
+
+A record field names its format (or its choices) in `model.py`; the validator checks the
+data files with it and the commands check command-line values with it, so a file and a
+command can never disagree on what a KvK number is. "Digits" are ASCII digits only:
+`\\d` would admit digits of every script.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+
+class Format(NamedTuple):
+    """A pattern (or a range, for years) and the Dutch complaint for a value that misses it;
+    the complaint has `{label}` and `{value}` in it."""
+
+    pattern: re.Pattern[str] | None
+    klacht: str
+    bereik: tuple[int, int] | None = None
+
+
+FORMATS: dict[str, Format] = {
+    "slug": Format(re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
+                   "{label} '{value}' moet kleine letters, cijfers en koppeltekens zijn (zoals 'oude-stad')"),
+    "cbs_wijk": Format(re.compile(r"WK[0-9]{6}"), "{label} '{value}' moet WK met 6 cijfers zijn"),
+    "cbs_buurt": Format(re.compile(r"BU[0-9]{8}"), "{label} '{value}' moet BU met 8 cijfers zijn"),
+    "kvk": Format(re.compile(r"[0-9]{8}"), "{label} '{value}' moet 8 cijfers zijn"),
+    "email": Format(re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}"), "ongeldig {label} '{value}'"),
+    "telefoon": Format(re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]"), "ongeldig {label} '{value}'"),
+    "website": Format(re.compile(r"https?://\S+"), "{label} '{value}' moet met http:// of https:// beginnen"),
+    "jaar": Format(None, "{label} {value} is geen plausibel jaar (1900 tot en met 2200)", (1900, 2200)),
+}
+
+
+def complaint(label: str, value: Any, fmt: str | None = None, keuze: tuple[str, ...] | None = None) -> str | None:
+    """What is wrong with `value` for a field with this format or these choices, or None."""
+    if keuze is not None and value not in keuze:
+        return f"onbekende {label} '{value}'; kies uit {', '.join(keuze)}"
+    if fmt is None:
+        return None
+    rule = FORMATS[fmt]
+    if rule.bereik is not None:
+        ok = isinstance(value, int) and rule.bereik[0] <= value <= rule.bereik[1]
+    else:
+        ok = isinstance(value, str) and rule.pattern is not None and rule.pattern.fullmatch(value) is not None
+    return None if ok else rule.klacht.format(label=label, value=value)
+
+
+def valid_email(value: str) -> bool:
+    return complaint("e-mailadres", value, "email") is None
