@@ -57,7 +57,8 @@ def writable_problem(snap: Snapshot, name: str, canonical: str) -> WijkctlError 
             f"{name} bevat commentaar (regel {regels}) dat wijkctl bij schrijven zou verliezen. "
             "Zet notities in een 'opmerking'-veld en verwijder de #-regels; er is niets veranderd."
         )
-    if snap.texts[name] != canonical:
+    # A file of an older version is rewritten whole in the current one by its next change.
+    if not snap.loaded[name].older and snap.texts[name] != canonical:
         return InvalidData(
             f"{name} staat niet in de vaste vorm, dus de wijziging zou meer regels raken dan nodig. "
             "Draai eerst 'wijkctl fmt' en commit dat apart; er is niets veranderd."

@@ -13,15 +13,22 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from wijkctl.errors import Problem
-from wijkctl.schema import FILES, FlowMapping, Schema, paused_gc, to_plain
+from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, FlowMapping, Schema, paused_gc, to_plain
 from wijkctl.text import control_character
 
-CURRENT_VERSIE = 1
+# The format version each file is written in (`versie: N` on its first line), and the
+# steps that bring an older one up to it: (file, N) -> a function that rewrites, in place,
+# the node tree of the list in a file of version N into version N + 1. Working on nodes
+# keeps every line number, so problems in a migrated file point at its own lines. A file
+# is migrated in memory when read and written in the current version on its next change.
+CURRENT_VERSIE: dict[str, int] = {WIJKEN: 1, VERBINDERS: 1, REGELINGEN: 1}
+MIGRATIONS: dict[tuple[str, int], Callable[[yaml.Node], None]] = {}
 
 try:  # the C parser is about 6x faster; the pure one gives the same nodes
     _Loader: Any = yaml.CSafeLoader
@@ -94,6 +101,13 @@ class Loaded:
     records: list[Any]
     problems: list[Problem]
     comments: list[int]  # 1-based lines holding a comment
+    versie: int = 0  # the version the file was written in (0: not known)
+    name: str = ""
+
+    @property
+    def older(self) -> bool:
+        """Read in an older version than the current one (and migrated in memory)."""
+        return 0 < self.versie < CURRENT_VERSIE.get(self.name, 0)
 
 
 class _Reader:
@@ -107,6 +121,7 @@ class _Reader:
         # the work or recurse.
         self.seen: set[int] = set()
         self.aliased = False
+        self.versie = 0
 
     def first_visit(self, node: yaml.Node) -> bool:
         if id(node) in self.seen:
@@ -119,33 +134,41 @@ class _Reader:
     def error(self, node: yaml.Node, melding: str) -> None:
         self.problems.append(Problem(self.bestand, node.start_mark.line + 1, melding))
 
-    def document(self, node: yaml.Node | None, list_key: str, schema: Schema) -> list[Any]:
-        """The records of a file: `versie: 1` and the list under `list_key`."""
+    def document(self, node: yaml.Node | None, name: str) -> list[Any]:
+        """The records of a file: `versie: N` and the list under its list key, migrated
+        from an older version to the current one."""
+        list_key, schema, _attr = FILES[name]
+        current = CURRENT_VERSIE[name]
         if node is None:
-            self.problems.append(Problem(self.bestand, 1, "het bestand is leeg; verwacht 'versie: 1'"))
+            self.problems.append(Problem(self.bestand, 1, f"het bestand is leeg; verwacht 'versie: {current}'"))
             return []
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             self.error(node, f"verwacht een mapping met 'versie' en '{list_key}'")
             return []
         pairs = self.pairs(node, ("versie", list_key))
         versie_node = pairs.get("versie")
         if versie_node is None:
-            self.error(node, "'versie' ontbreekt; verwacht 'versie: 1' bovenaan")
-        else:
-            versie = self.scalar(versie_node, "int", "versie")
-            if versie is not _BAD and versie > CURRENT_VERSIE:
-                self.error(
-                    versie_node,
-                    f"versie {versie} is nieuwer dan deze wijkctl kent (versie {CURRENT_VERSIE}); "
-                    "installeer een nieuwere wijkctl",
-                )
-                return []  # a newer format: nothing else in it can be judged
-            if versie is not _BAD and versie < 1:
-                self.error(versie_node, f"onbekende versie {versie}; de eerste versie is 1")
+            self.error(node, f"'versie' ontbreekt; verwacht 'versie: {current}' bovenaan")
+            return []
+        versie = self.scalar(versie_node, "int", "versie")
+        if versie is _BAD:
+            return []
+        if versie > current:
+            self.error(
+                versie_node,
+                f"versie {versie} is nieuwer dan deze wijkctl kent (versie {current}); installeer een nieuwere wijkctl",
+            )
+            return []  # a newer format: nothing else in it can be judged
+        if versie < 1:
+            self.error(versie_node, f"onbekende versie {versie}; de eerste versie is 1")
+            return []
+        self.versie = versie
         items_node = pairs.get(list_key)
         if items_node is None:
             self.error(node, f"'{list_key}' ontbreekt")
             return []
+        for step in range(versie, current):
+            MIGRATIONS[(name, step)](items_node)
         return self.records(items_node, schema, list_key)
 
     def pairs(self, node: yaml.MappingNode, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
@@ -324,7 +347,6 @@ def load_text(bestand: str, text: str) -> Loaded:
 
 def _load_text(bestand: str, text: str) -> Loaded:
     name = bestand.rsplit("/", 1)[-1]
-    list_key, schema, _attr = FILES[name]
     text, problems = normalize(bestand, text)
     if problems:
         return Loaded([], problems, [])
@@ -346,14 +368,14 @@ def _load_text(bestand: str, text: str) -> Loaded:
     finally:
         loader.dispose()
     reader = _Reader(bestand, loader)
-    records = reader.document(root, list_key, schema)
+    records = reader.document(root, name)
     problems.extend(reader.problems)
     comments, indicators = _outside_scalars(text, reader.spans)
     if indicators or reader.aliased:
         # an anchor, alias or tag: the event stream says exactly which, and where
         problems.extend(_indicator_problems(bestand, text))
-        return Loaded([], _dedupe(problems), comments)
-    return Loaded(records, _dedupe(problems), comments)
+        return Loaded([], _dedupe(problems), comments, reader.versie, name)
+    return Loaded(records, _dedupe(problems), comments, reader.versie, name)
 
 
 # Line breaks YAML knows besides LF: CRLF is read as LF; the others would put lines where
@@ -522,9 +544,10 @@ _CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 
 def dump_records(bestand: str, records: list[Any]) -> str:
     """The canonical text of one data file."""
-    list_key, schema, _attr = FILES[bestand.rsplit("/", 1)[-1]]
+    name = bestand.rsplit("/", 1)[-1]
+    list_key, schema, _attr = FILES[name]
     with paused_gc():
-        doc = {"versie": CURRENT_VERSIE, list_key: [to_plain(r, schema) for r in records]}
+        doc = {"versie": CURRENT_VERSIE[name], list_key: [to_plain(r, schema) for r in records]}
         return yaml.dump(
             doc,
             Dumper=_CanonicalDumper,

@@ -11,6 +11,7 @@ from wijkctl import fileio, store, transaction
 from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import InvalidData, Problem
 from wijkctl.output import Block, Column, Format, to_csv, to_json, to_yaml
+from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
@@ -52,6 +53,10 @@ def check(
             f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
             f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
         )
+    for name, loaded in snap.loaded.items():
+        if loaded.older:
+            message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
+                    f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
     d = snap.data
     message(
         f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "
