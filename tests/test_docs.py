@@ -30,6 +30,23 @@ def test_cli_reference_is_up_to_date():
 
 
 @pytest.mark.parametrize("name,command,ctx", list(_commands()), ids=lambda x: x if isinstance(x, str) else "")
+def test_data_format_reference_is_up_to_date():
+    gen = runpy.run_path(str(REPO / "docs" / "gen_format.py"))
+    doc = (REPO / "docs" / "data-format.md").read_text(encoding="utf-8")
+    assert gen["generate"](doc) == doc, "docs/data-format.md is out of date: run python docs/gen_format.py"
+    from wijkctl.schema import FILES
+
+    for name, (list_key, _schema, _attr) in FILES.items():
+        assert f"## {name}" in doc and f"{list_key}:" in doc
+
+
+def test_docs_never_send_a_user_outside_the_repository():
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text and "CONTRACT.md" not in text, path.name
+    assert "docs/data-format.md" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
 def test_every_command_and_option_has_dutch_help(name, command, ctx):
     assert command.help and not ENGLISH.search(command.help), name
     for param in command.get_params(ctx):

@@ -13,24 +13,33 @@ from typing import Any, NamedTuple
 
 
 class Format(NamedTuple):
-    """A pattern (or a range, for years) and the Dutch complaint for a value that misses it;
-    the complaint has `{label}` and `{value}` in it."""
+    """A pattern (or a range, for years), the Dutch complaint for a value that misses it
+    (with `{label}` and `{value}` in it), and the rule in words for docs/data-format.md."""
 
     pattern: re.Pattern[str] | None
     klacht: str
+    uitleg: str
     bereik: tuple[int, int] | None = None
 
 
 FORMATS: dict[str, Format] = {
     "slug": Format(re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
-                   "{label} '{value}' moet kleine letters, cijfers en koppeltekens zijn (zoals 'oude-stad')"),
-    "cbs_wijk": Format(re.compile(r"WK[0-9]{6}"), "{label} '{value}' moet WK met 6 cijfers zijn"),
-    "cbs_buurt": Format(re.compile(r"BU[0-9]{8}"), "{label} '{value}' moet BU met 8 cijfers zijn"),
-    "kvk": Format(re.compile(r"[0-9]{8}"), "{label} '{value}' moet 8 cijfers zijn"),
-    "email": Format(re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}"), "ongeldig {label} '{value}'"),
-    "telefoon": Format(re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]"), "ongeldig {label} '{value}'"),
-    "website": Format(re.compile(r"https?://\S+"), "{label} '{value}' moet met http:// of https:// beginnen"),
-    "jaar": Format(None, "{label} {value} is geen plausibel jaar (1900 tot en met 2200)", (1900, 2200)),
+                   "{label} '{value}' moet kleine letters, cijfers en koppeltekens zijn (zoals 'oude-stad')",
+                   "kleine letters en cijfers, delen gescheiden door één koppelteken (`oude-stad`)"),
+    "cbs_wijk": Format(re.compile(r"WK[0-9]{6}"), "{label} '{value}' moet WK met 6 cijfers zijn",
+                       "`WK` en 6 cijfers (`WK039220`)"),
+    "cbs_buurt": Format(re.compile(r"BU[0-9]{8}"), "{label} '{value}' moet BU met 8 cijfers zijn",
+                        "`BU` en 8 cijfers (`BU03922101`)"),
+    "kvk": Format(re.compile(r"[0-9]{8}"), "{label} '{value}' moet 8 cijfers zijn",
+                  "8 cijfers, als tekst (`'01234567'`)"),
+    "email": Format(re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}"), "ongeldig {label} '{value}'",
+                    "een e-mailadres (`naam@voorbeeld.nl`)"),
+    "telefoon": Format(re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]"), "ongeldig {label} '{value}'",
+                       "cijfers, spaties en koppeltekens, eventueel met `+` ervoor, als tekst"),
+    "website": Format(re.compile(r"https?://\S+"), "{label} '{value}' moet met http:// of https:// beginnen",
+                      "begint met `http://` of `https://`"),
+    "jaar": Format(None, "{label} {value} is geen plausibel jaar (1900 tot en met 2200)",
+                   "een jaar van 1900 tot en met 2200", (1900, 2200)),
 }
 
 
