@@ -29,7 +29,6 @@ def test_cli_reference_is_up_to_date():
         "docs/cli.md is out of date: run python docs/gen_cli.py"
 
 
-@pytest.mark.parametrize("name,command,ctx", list(_commands()), ids=lambda x: x if isinstance(x, str) else "")
 def test_data_format_reference_is_up_to_date():
     gen = runpy.run_path(str(REPO / "docs" / "gen_format.py"))
     doc = (REPO / "docs" / "data-format.md").read_text(encoding="utf-8")
@@ -47,6 +46,7 @@ def test_docs_never_send_a_user_outside_the_repository():
     assert "docs/data-format.md" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("name,command,ctx", list(_commands()), ids=lambda x: x if isinstance(x, str) else "")
 def test_every_command_and_option_has_dutch_help(name, command, ctx):
     assert command.help and not ENGLISH.search(command.help), name
     for param in command.get_params(ctx):
