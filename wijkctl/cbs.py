@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from wijkctl import model
 from wijkctl.errors import UsageError
@@ -113,14 +113,11 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             code = row[columns["code"]].strip()
             if soort not in ("Wijk", "Buurt"):
                 continue  # Land, Gemeente
+            where = {key: f"{naam} regel {reader.line_num}, kolom {names[key]}" for key in names}
             values = {
-                key: _number(row[i], f"{naam} regel {reader.line_num}, kolom {names[key]}") if i < len(row) else None
+                key: _number(row[i], where[key]) if i < len(row) else None
                 for key, i in columns.items() if key not in ("code", "soort")
             }
-
-            def whole(key: str) -> int | None:
-                return _whole(values.get(key), f"{naam} regel {reader.line_num}, kolom {names.get(key, key)}")
-
             woningen, pct = values.get("woningen"), values.get("corporatie_pct")
             if pct is not None and pct > 100:
                 raise UsageError(
@@ -130,10 +127,10 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             regio = Regio(
                 code=code,
                 soort=soort,
-                inwoners=whole("inwoners"),
-                woningen=whole("woningen"),
+                inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
+                woningen=_whole(woningen, where.get("woningen", "")),
                 sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
-                uitkeringen=whole("uitkeringen"),
+                uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
             )
             (table.wijken if soort == "Wijk" else table.buurten)[code] = regio
     except csv.Error as exc:

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from wijkctl import model
-from wijkctl.model import Change
 from wijkctl.errors import NotFound, Refused, UsageError
+from wijkctl.model import Change
 from wijkctl.schema import schema_of
 from wijkctl.text import datum, fold
 

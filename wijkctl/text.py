@@ -21,6 +21,11 @@ MAANDEN = (
 )
 
 
+def today() -> dt.date:
+    """Today, the one place wijkctl asks the clock (so tests can pin it)."""
+    return dt.date.today()
+
+
 def fold(name: str) -> str:
     """A name reduced for comparison: no case, accents, spaces or punctuation.
 

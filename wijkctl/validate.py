@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from wijkctl import model
+from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
 from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Schema
 from wijkctl.text import fold
+
 
 def _err(bestand: str, regel: int, melding: str) -> Problem:
     return Problem(bestand, regel, melding)
@@ -98,7 +99,7 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
     """One organisation at a time per wijk, valid dates, successors, legal forms, contacts."""
-    today = today or dt.date.today()
+    today = today or text.today()
     for w in data.wijken:
         vorige: model.Organisatie | None = None
         for org in w.organisaties:

@@ -12,14 +12,23 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from wijkctl.errors import Problem
-from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, FlowMapping, Schema, paused_gc, to_plain
+from wijkctl.schema import (
+    FILES,
+    REGELINGEN,
+    VERBINDERS,
+    WIJKEN,
+    FlowMapping,
+    Schema,
+    paused_gc,
+    to_plain,
+)
 from wijkctl.text import control_character
 
 # The format version each file is written in (`versie: N` on its first line), and the

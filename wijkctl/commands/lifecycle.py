@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import model, rules, transaction
+from wijkctl import model, rules, text, transaction
 from wijkctl.commands.common import (
     CommitOpt,
     DryRunOpt,
@@ -111,7 +111,7 @@ def update(
     commit: CommitOpt = False,
 ) -> None:
     """Wijzig de gegevens of de kern van het actieve wijkplatform."""
-    dag = parse_date(on, "--on") if on else dt.date.today()
+    dag = parse_date(on, "--on") if on else text.today()
     if not any((name, legal_form, kvk, email, website, add_member, remove_member)):
         raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
     add = [rules.parse_member(m) for m in add_member or []]

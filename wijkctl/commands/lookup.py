@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from wijkctl import model, rules, store
+from wijkctl import model, rules, store, text
 from wijkctl.commands.common import (
     OptionalWijksArg,
     OutputOpt,
@@ -104,7 +103,7 @@ def list_(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
-    dag = parse_date(on, "--on") if on else dt.date.today()
+    dag = parse_date(on, "--on") if on else text.today()
     data = store.load(data_dir(ctx))
     wijken = data.wijken
     if gebied is not None:
@@ -170,7 +169,7 @@ def show(
     wijk = " ".join(words)
     w = rules.match_wijk(data, wijk)
     _say_how_matched(w, wijk)
-    today = dt.date.today()
+    today = text.today()
     g = data.gebied(w.gebied)
     actief = w.organisatie_op(today)
     try:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
-from wijkctl import rules, store
+from wijkctl import rules, store, text
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import OutputOpt, complete_wijk, data_dir
 from wijkctl.errors import UsageError
@@ -51,7 +50,7 @@ def subsidy(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
-    jaar = year if year is not None else dt.date.today().year
+    jaar = year if year is not None else text.today().year
     if not 1900 <= jaar <= 2200:
         raise UsageError(f"Ongeldig jaar {jaar}; geef een jaar als 2025.")
     data = store.load(data_dir(ctx))
