@@ -112,7 +112,7 @@ def list_(
     rows = []
     for w in wijken:
         org = w.organisatie_op(dag)
-        st = org.soort if org else "geen"
+        st = w.status_op(dag)
         if status is not None and st != status.value:
             continue
         g = data.gebied(w.gebied)
@@ -181,7 +181,7 @@ def show(
         for org in record.get("organisaties", []):
             org["kern"] = [{"naam": lid["naam"]} for lid in org.get("kern", [])]
     record.update({
-        "status": actief.soort if actief else "geen",
+        "status": w.status_op(today),
         "verbinder": _verbinder_fields(g),
         "subsidie": None if uitkomst is None else {
             "jaar": uitkomst.jaar,

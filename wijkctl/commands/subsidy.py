@@ -14,11 +14,13 @@ from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro
 
 
-def _entry(u: engine.Uitkomst, explain: bool) -> dict[str, Any]:
+def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[str, Any]:
+    """One wijk's subsidy as scripts read it (JSON, YAML); table and CSV rows derive from it."""
     entry: dict[str, Any] = {
         "wijk": u.wijk.code,
         "naam": u.wijk.naam,
         "gebied": u.wijk.gebied,
+        "gebied_naam": gebieden.get(u.wijk.gebied, u.wijk.gebied),
         "platform": u.platform.naam if u.platform else None,
         "maanden": u.maanden,
         "basisbedrag": u.regeling.basisbedrag,
@@ -36,6 +38,19 @@ def _entry(u: engine.Uitkomst, explain: bool) -> dict[str, Any]:
     if explain:
         entry["uitleg"] = engine.uitleg(u)
     return entry
+
+
+def _row(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry flattened for a table or CSV: one column per toeslag, and a remark."""
+    row = {k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg")}
+    for t in entry["toeslagen"]:
+        row[f"toeslag_{t['naam']}"] = t["bedrag"]
+    row["opmerking"] = "; ".join(s for s, on in (
+        ("indicatief", entry["indicatief"]),
+        ("onvolledig", entry["onvolledig"]),
+        ("termijn verstreken", entry["aanvraagtermijn_verstreken"]),
+    ) if on)
+    return row
 
 
 def subsidy(
@@ -63,36 +78,20 @@ def subsidy(
                 gekozen.append(w)
     ov = engine.overzicht(data, jaar, gekozen)
     r = ov.regeling
+    gebieden = {g.code: g.naam for g in data.gebieden}
+    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
     payload = {
         "jaar": jaar,
         "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron},
-        "subsidies": [_entry(u, explain) for u in ov.uitkomsten],
+        "subsidies": entries,
         "totaal": ov.totaal,
         "plafond": r.plafond,
         "plafond_saldo": ov.plafond_saldo,
     }
-    gebieden = {g.code: g.naam for g in data.gebieden}
-    rows = []
-    for u in ov.uitkomsten:
-        row: dict[str, Any] = {
-            "wijk": u.wijk.code,
-            "naam": u.wijk.naam,
-            "gebied": gebieden.get(u.wijk.gebied, u.wijk.gebied),
-            "platform": u.platform.naam if u.platform else None,
-            "maanden": u.maanden,
-            "basisbedrag": r.basisbedrag,
-            "bedrag": u.bedrag,
-            "opmerking": "; ".join(s for s, on in (
-                ("indicatief", u.indicatief),
-                ("onvolledig", u.onvolledig),
-                ("termijn verstreken", u.termijn_verstreken),
-            ) if on),
-        }
-        for t in u.toeslagen:
-            row[f"toeslag_{t.naam}"] = t.bedrag
-        rows.append(row)
+    rows = [_row(e) for e in entries]
     columns = [
-        Column("wijk", "Code", table=False), Column("naam", "Wijk"), Column("gebied", "Gebied"),
+        Column("wijk", "Code", table=False), Column("naam", "Wijk"),
+        Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied"),
         Column("platform", "Platform", unknown="geen"),
         Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
         *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
