@@ -92,6 +92,7 @@ def test_completion_on_an_alias_bomb_does_not_hang(datadir):
     ("!!omap [{inwoners: 5}]", "tag !!omap is niet toegestaan"),
     ("{inwoners: !!str 5}", "tag !!str is niet toegestaan"),
     ("{bron: ! tekst}", "tag ! is niet toegestaan"),
+    ("{peiljaar: '{0}{x}'}", "niet '{0}{x}'"),
 ])
 def test_numbers_and_tags_other_readers_read_differently_are_refused(run, datadir, value, says):
     edit(datadir, "wijken.yaml", "  gebied: zuidwest\n- code: waarder", f"  gebied: zuidwest\n  cijfers: {value}\n- code: waarder")

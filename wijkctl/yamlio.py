@@ -264,56 +264,16 @@ class _Reader:
         return out
 
     def scalar(self, node: yaml.Node, kind: str, key: str, multiline: bool = False) -> Any:
+        """The value of a scalar of `kind`, converted by `_CONVERTERS`; _BAD when it is wrong."""
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, f"'{key}' moet {_KIND_NAMES[kind]} zijn, niet {_TYPE_NAMES.get(node.tag, node.tag)}")
             return _BAD
         self._span(node)
-        tag = node.tag
-        if kind in ("str", "mmdd"):
-            if tag != _STR:
-                hint = ""
-                if tag in (_INT, _FLOAT, _TIMESTAMP, "tag:yaml.org,2002:bool"):
-                    hint = f"; zet de waarde tussen aanhalingstekens: '{node.value}'"
-                self.error(node, f"'{key}' moet tekst zijn, niet {_TYPE_NAMES.get(tag, tag)}{hint}")
-                return _BAD
-            teken = control_character(node.value, multiline=multiline)
-            if teken is not None:
-                self.error(node, f"'{key}' bevat een stuurteken ({teken}); dat mag niet in tekst")
-                return _BAD
-            if kind == "mmdd" and not _valid_mmdd(node.value):
-                self.error(
-                    node, f"'{key}' moet een dag als MM-DD zijn die elk jaar bestaat, zoals 10-01; niet '{node.value}'"
-                )
-                return _BAD
-            return node.value
-        if kind == "date":
-            if tag != _TIMESTAMP:
-                self.error(node, f"'{key}' moet een datum JJJJ-MM-DD zijn, niet '{node.value}'")
-                return _BAD
-            try:
-                value = self.loader.construct_object(node)
-            except (ValueError, yaml.YAMLError):
-                self.error(node, f"ongeldige datum '{node.value}'")
-                return _BAD
-            if isinstance(value, dt.datetime):
-                self.error(node, f"'{key}' moet een datum zijn zonder tijd, niet '{node.value}'")
-                return _BAD
-            return value
-        # int and num: plain ASCII decimals, so that every YAML reader reads the same number
-        allowed = (_INT,) if kind == "int" else (_INT, _FLOAT)
-        pattern = _PLAIN_INT if kind == "int" else _PLAIN_NUM
-        if tag not in allowed or not pattern.fullmatch(node.value):
-            if tag in allowed and node.value.startswith("-"):
-                self.error(node, f"'{key}' moet 0 of groter zijn, niet {node.value}")
-            elif tag in allowed and len(node.value) > _MAX_DIGITS:
-                self.error(node, f"'{key}' is te groot: hoogstens {_MAX_DIGITS} cijfers")
-            else:
-                self.error(
-                    node, f"'{key}' moet {_KIND_NAMES[kind]} zijn in gewone cijfers "
-                    f"(zonder voorloopnul, teken of _), niet '{node.value}'"
-                )
+        klacht, value = _CONVERTERS[kind](self.loader, node, multiline)
+        if klacht is not None:
+            self.error(node, klacht.replace("{key}", key))  # not format(): the value may hold braces
             return _BAD
-        return int(node.value) if "." not in node.value else float(node.value)
+        return value
 
     def _span(self, node: yaml.Node) -> None:
         self.spans.append(
@@ -334,6 +294,65 @@ _KIND_NAMES = {
     "strlist": "een lijst van teksten",
     "record": "een mapping",
     "records": "een lijst",
+}
+
+
+# --- scalar converters: (loader, node, multiline) -> (complaint with {key}, or None; value)
+
+
+def _text(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
+    if node.tag != _STR:
+        hint = ""
+        if node.tag in (_INT, _FLOAT, _TIMESTAMP, "tag:yaml.org,2002:bool"):
+            hint = f"; zet de waarde tussen aanhalingstekens: '{node.value}'"
+        return f"'{{key}}' moet tekst zijn, niet {_TYPE_NAMES.get(node.tag, node.tag)}{hint}", None
+    teken = control_character(node.value, multiline=multiline)
+    if teken is not None:
+        return f"'{{key}}' bevat een stuurteken ({teken}); dat mag niet in tekst", None
+    return None, node.value
+
+
+def _mmdd(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
+    klacht, value = _text(loader, node, multiline)
+    if klacht is None and not _valid_mmdd(value):
+        klacht = f"'{{key}}' moet een dag als MM-DD zijn die elk jaar bestaat, zoals 10-01; niet '{value}'"
+    return klacht, value
+
+
+def _date(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
+    if node.tag != _TIMESTAMP:
+        return f"'{{key}}' moet een datum JJJJ-MM-DD zijn, niet '{node.value}'", None
+    try:
+        value = loader.construct_object(node)
+    except (ValueError, yaml.YAMLError):
+        return f"ongeldige datum '{node.value}'", None
+    if isinstance(value, dt.datetime):
+        return f"'{{key}}' moet een datum zijn zonder tijd, niet '{node.value}'", None
+    return None, value
+
+
+def _number(tags: tuple[str, ...], pattern: re.Pattern[str], naam: str) -> Any:
+    """A converter for plain ASCII decimals, so that every YAML reader reads the same number."""
+
+    def convert(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
+        value = node.value
+        if node.tag in tags and pattern.fullmatch(value):
+            return None, int(value) if "." not in value else float(value)
+        if node.tag in tags and value.startswith("-"):
+            return f"'{{key}}' moet 0 of groter zijn, niet {value}", None
+        if node.tag in tags and len(value) > _MAX_DIGITS:
+            return f"'{{key}}' is te groot: hoogstens {_MAX_DIGITS} cijfers", None
+        return f"'{{key}}' moet {naam} zijn in gewone cijfers (zonder voorloopnul, teken of _), niet '{value}'", None
+
+    return convert
+
+
+_CONVERTERS = {
+    "str": _text,
+    "mmdd": _mmdd,
+    "date": _date,
+    "int": _number((_INT,), _PLAIN_INT, _KIND_NAMES["int"]),
+    "num": _number((_INT, _FLOAT), _PLAIN_NUM, _KIND_NAMES["num"]),
 }
 
 
