@@ -1,6 +1,6 @@
 """Whole-process timings of wijkctl against the interpreter floor.
 
-    python benchmarks/bench.py [--runs 21] [--nationwide DIR]
+    python benchmarks/bench.py [--runs 21] [--nationwide DIR] [--compare OTHER_WIJKCTL]
 
 The floor is `python -c "import yaml"` with the same interpreter: starting Python and
 loading the YAML library, what any Python tool reading YAML pays. Every case is run as a
@@ -8,6 +8,9 @@ separate process with stdout piped, the cases interleaved round by round so that
 noise spreads evenly, and reported as the median and as a ratio to the floor's median.
 Look-ups are measured warm (the parse cache filled by a first, uncounted run); `check`
 and the "koud" cases never use the cache. Run it with the project's own virtualenv.
+With --compare, every case also runs with another installation's `wijkctl` (say, the
+previous release in its own virtualenv), interleaved in the same rounds, so that a
+change is measured before and after in one run.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ HERE = Path(__file__).resolve().parent
 WIJKCTL = shutil.which("wijkctl", path=str(Path(sys.executable).parent)) or "wijkctl"
 
 
-def cases(haarlem: Path, nl: Path, year: int) -> list[tuple[str, list[str], float | None, dict[str, str]]]:
+def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tuple[str, list[str], float | None, dict[str, str]]]:
     """(label, argv, target ratio or None, extra environment)."""
-    w = [WIJKCTL, "--data-dir"]
+    w = [wijkctl, "--data-dir"]
     cold = {"WIJKCTL_CACHE_DIR": "off"}
     return [
         ("vloer: python -c 'import yaml'", [sys.executable, "-c", "import yaml"], None, {}),
@@ -38,7 +41,7 @@ def cases(haarlem: Path, nl: Path, year: int) -> list[tuple[str, list[str], floa
         ("verbinder molenwijk -o json, koud", [*w, str(haarlem), "verbinder", "molenwijk", "-o", "json"], None, cold),
         ("subsidy -o json", [*w, str(haarlem), "subsidy", "--year", str(year), "-o", "json"], None, {}),
         ("check", [*w, str(haarlem), "check"], None, {}),
-        ("Tab: aanvullen van WIJK", [WIJKCTL], None, {
+        ("Tab: aanvullen van WIJK", [wijkctl], None, {
             "_WIJKCTL_COMPLETE": "complete_bash", "COMP_CWORD": "4",
             "COMP_WORDS": f"wijkctl --data-dir {haarlem} show mee"}),
         ("NL verbinder WIJK -o json", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], 5.0, {}),
@@ -62,6 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--nationwide", type=Path, help="map met de landelijke set (anders gemaakt in /tmp)")
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--compare", metavar="WIJKCTL", help="een andere wijkctl om in dezelfde rondes te meten")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="wijkctl-bench-"))
@@ -72,22 +76,31 @@ def main() -> None:
         subprocess.run([sys.executable, str(HERE / "nationwide.py"), str(nl)], check=True)
     env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")}
     todo = cases(haarlem, nl, args.year)
-    for _label, argv, _target, extra in todo:  # warm the cache and the OS file cache
+    other = cases(haarlem, nl, args.year, args.compare)[1:] if args.compare else []
+    # its own cache: each installation keys the cache by its own code and would evict the other's
+    other = [(f"{label} [ander]", argv, None, {"WIJKCTL_CACHE_DIR": str(work / "cache-ander"), **extra})
+             for label, argv, _target, extra in other]
+    for _label, argv, _target, extra in todo + other:  # warm the cache and the OS file cache
         run_once(argv, {**env, **extra})
-    times: dict[str, list[float]] = {label: [] for label, *_ in todo}
+    times: dict[str, list[float]] = {label: [] for label, *_ in todo + other}
     for _ in range(args.runs):
-        for label, argv, _target, extra in todo:
+        for label, argv, _target, extra in todo + other:
             times[label].append(run_once(argv, {**env, **extra}))
     floor = statistics.median(times[todo[0][0]])
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per case, medians")
-    print(f"{'case':40} {'ms':>8} {'x vloer':>8} {'doel':>6}  ")
+    header = f"{'case':40} {'ms':>8} {'x vloer':>8} {'doel':>6}  {'':8}"
+    print(header + (f" {'ander ms':>9} {'x vloer':>8}" if other else ""))
     failed = 0
     for label, _argv, target, _extra in todo:
         med = statistics.median(times[label])
         ratio = med / floor
         verdict = "" if target is None else ("ok" if ratio <= target else "TE TRAAG")
         failed += verdict == "TE TRAAG"
-        print(f"{label:40} {med * 1000:8.1f} {ratio:8.2f} {'' if target is None else f'{target:.1f}':>6}  {verdict}")
+        line = f"{label:40} {med * 1000:8.1f} {ratio:8.2f} {'' if target is None else f'{target:.1f}':>6}  {verdict:8}"
+        if f"{label} [ander]" in times:
+            med_other = statistics.median(times[f"{label} [ander]"])
+            line += f" {med_other * 1000:9.1f} {med_other / floor:8.2f}"
+        print(line.rstrip())
     shutil.rmtree(work, ignore_errors=True)
     raise SystemExit(1 if failed else 0)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
-from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Schema
+from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Field, Schema
 from wijkctl.text import fold
 
 
@@ -36,18 +36,27 @@ def check_formats(data: model.Dataset) -> Iterator[Problem]:
 
 
 def _formats(bestand: str, record: object, schema: Schema) -> Iterator[Problem]:
-    for f in schema.fields:
+    for f in _RULED.get(schema) or _ruled(schema):
         value = getattr(record, f.key)
         if value is None:
             continue
         if f.schema is not None:
             for item in (value if f.kind == "records" else [value]):
                 yield from _formats(bestand, item, f.schema)
-        elif f.fmt is not None or f.keuze is not None:
+        else:
             for item in (value if f.kind == "strlist" else [value]):
                 klacht = complaint(f.label, item, f.fmt, f.keuze)
                 if klacht is not None:
                     yield _err(bestand, _line(record, f.key), klacht)
+
+
+_RULED: dict[Schema, list[Field]] = {}
+
+
+def _ruled(schema: Schema) -> list[Field]:
+    """The fields of `schema` with a format or choices, or with records inside."""
+    _RULED[schema] = [f for f in schema.fields if f.schema is not None or f.fmt or f.keuze]
+    return _RULED[schema]
 
 
 def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:

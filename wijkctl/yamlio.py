@@ -120,11 +120,13 @@ class Loaded:
 
 
 class _Reader:
-    def __init__(self, bestand: str, loader: Any):
+    def __init__(self, bestand: str, loader: Any, track_spans: bool):
         self.bestand = bestand
         self.problems: list[Problem] = []
         self.loader = loader  # a SafeConstructor, for YAML's scalar conversions
-        self.spans: list[tuple[int, int, int, int]] = []  # scalar spans, for comments
+        # Where each scalar stands, to tell a comment or an indicator (`#&*!`) from text;
+        # not kept for a text that has none of those characters.
+        self.spans: list[tuple[int, int, int, int]] | None = [] if track_spans else None
         # Collections already read: one met again is an alias (the C composer shares the
         # node), which is reported and never walked twice, so aliases cannot multiply
         # the work or recurse.
@@ -276,9 +278,10 @@ class _Reader:
         return value
 
     def _span(self, node: yaml.Node) -> None:
-        self.spans.append(
-            (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-        )
+        if self.spans is not None:
+            self.spans.append(
+                (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+            )
 
 
 _BAD = object()
@@ -395,10 +398,10 @@ def _load_text(bestand: str, text: str) -> Loaded:
         return Loaded([], _dedupe(problems), [])
     finally:
         loader.dispose()
-    reader = _Reader(bestand, loader)
+    reader = _Reader(bestand, loader, track_spans=any(c in text for c in "#&*!"))
     records = reader.document(root, name)
     problems.extend(reader.problems)
-    comments, indicators = _outside_scalars(text, reader.spans)
+    comments, indicators = _outside_scalars(text, reader.spans or [])
     if indicators or reader.aliased:
         # an anchor, alias or tag: the event stream says exactly which, and where
         problems.extend(_indicator_problems(bestand, text))
