@@ -1,0 +1,72 @@
+"""Instruction counts of wijkctl runs against the interpreter floor, with callgrind.
+
+    python benchmarks/instructions.py [--compare OTHER_PYTHON]
+
+Wall-clock time on a shared machine varies by tens of percent from run to run;
+the number of instructions a run executes does not (valgrind's callgrind counts them).
+Each case runs once, warm (the parse cache filled first), with this script's Python and
+the `wijkctl` beside it; `--compare` names another installation's Python (say, the
+previous release in its own virtualenv) whose `wijkctl` runs the same cases. Needs
+valgrind (Debian package `valgrind`). Ratios are to `python -c "import yaml"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def count(argv: list[str], env: dict[str, str]) -> int:
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in done.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    raise SystemExit(f"callgrind gaf geen telling voor {' '.join(argv)}:\n{done.stderr[-2000:]}")
+
+
+def measure(python: str, data: Path, work: Path) -> dict[str, int]:
+    wijkctl = str(Path(python).parent / "wijkctl")
+    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / f"cache-{abs(hash(python))}")}
+    cases = {
+        "verbinder molenwijk -o json": ["verbinder", "molenwijk", "-o", "json"],
+        "list (pipe)": ["list"],
+        "show molenwijk (pipe)": ["show", "molenwijk"],
+        "check": ["check"],
+    }
+    out = {"vloer": count([python, "-c", "import yaml"], env)}
+    for label, args in cases.items():
+        argv = [python, wijkctl, "--data-dir", str(data), *args]
+        subprocess.run(argv, env=env, capture_output=True)  # fill the cache
+        out[label] = count(argv, env)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Tel instructies van wijkctl tegen de vloer.")
+    parser.add_argument("--compare", metavar="PYTHON", help="de Python van een andere installatie")
+    args = parser.parse_args()
+    if not shutil.which("valgrind"):
+        raise SystemExit("valgrind ontbreekt (Debian: apt-get install valgrind)")
+    work = Path(tempfile.mkdtemp(prefix="wijkctl-instr-"))
+    data = work / "haarlem"
+    subprocess.run([str(Path(sys.executable).parent / "wijkctl"), "init", str(data)], check=True, capture_output=True)
+    runs = {"deze": measure(sys.executable, data, work)}
+    if args.compare:
+        runs["ander"] = measure(args.compare, data, work)
+    print(f"{'case':32}" + "".join(f" {name + ' (mln)':>14} {'x vloer':>8}" for name in runs))
+    for label in runs["deze"]:
+        line = f"{label:32}"
+        for counts in runs.values():
+            line += f" {counts[label] / 1e6:14.1f} {counts[label] / counts['vloer']:8.3f}"
+        print(line)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
