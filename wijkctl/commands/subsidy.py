@@ -98,7 +98,17 @@ def subsidy(
         Column("bedrag", "Bedrag", "money"),
         Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows)),
     ]
-    footer = {"naam": "Totaal", "bedrag": ov.totaal}
+    notes = _notes(ov)
+    if explain and output == Format.table:
+        for u in ov.uitkomsten:
+            notes.append("")
+            notes.extend(engine.uitleg(u))
+    render(Report(payload, [Block(columns, rows, footer={"naam": "Totaal", "bedrag": ov.totaal})], notes), output)
+
+
+def _notes(ov: engine.Overzicht) -> list[str]:
+    """What a person reads under the table: the regeling, its status, the total, the plafond."""
+    r, jaar = ov.regeling, ov.jaar
     notes = [f"Subsidiejaar {jaar}, {r.naam} ({r.jaar}{', ' + r.bron if r.bron else ''})."]
     if r.status == "concept":
         notes.append("Let op: deze regeling is een CONCEPT; de bedragen zijn nog niet vastgesteld.")
@@ -114,11 +124,6 @@ def subsidy(
             notes.append(f"Het totaal ligt {euro(-ov.plafond_saldo)} BOVEN het plafond van {euro(r.plafond)}.")
         else:
             notes.append(f"Het totaal ligt {euro(ov.plafond_saldo)} onder het plafond van {euro(r.plafond)}.")
-    if explain and output == Format.table:
-        for u in ov.uitkomsten:
-            notes.append("")
-            notes.extend(engine.uitleg(u))
-    render(Report(payload, [Block(columns, rows, footer=footer)], notes), output)
-
+    return notes
 
 COMMANDS = {"subsidy": subsidy}
