@@ -12,6 +12,9 @@ from wijkctl.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "wijkctl" / "data"
+# The bundled data without its organisations: the tests' own starting point, which a
+# change to the bundled history does not move.
+BASE = REPO / "tests" / "fixtures" / "base-data"
 FILES = ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml")
 
 
@@ -23,11 +26,11 @@ def _cache_dir(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def datadir(tmp_path: Path) -> Path:
-    """A writable copy of the bundled Haarlem data set."""
+    """A writable copy of the base data set (the bundled one without organisations)."""
     target = tmp_path / "data"
     target.mkdir()
     for name in FILES:
-        shutil.copy(BUNDLED / name, target / name)
+        shutil.copy(BASE / name, target / name)
     return target
 
 
@@ -91,3 +94,19 @@ def on_terminal(argv: list[str], env: dict[str, str], stream: str = "stdout") ->
         shown += chunk
     os.close(master)
     return proc.wait(), shown.decode()
+
+
+def line_of(folder: Path, name: str, text: str) -> int:
+    """The 1-based line of `name` in `folder` that holds `text` first."""
+    for n, line in enumerate((folder / name).read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return n
+    raise AssertionError(f"{text!r} not in {name}")
+
+
+def add_wijkraad(datadir: Path, code: str = "meerwijk", naam: str = "Wijkraad Meerwijk", van: str = "1990-01-01",
+                 *more: str) -> None:
+    """Record a wijkraad with the command a user would type."""
+    result = Run(datadir)("register", code, "--wijkraad", "--name", naam, "--from", van, *more)
+    assert result.exit_code == 0, result.output
+

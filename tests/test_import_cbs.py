@@ -58,7 +58,7 @@ def test_dry_run_shows_diff_and_table_and_writes_nothing(run, tmp_path, datadir,
         result = run("import-cbs", str(csv_file), "--year", "2024", "--dry-run")
     assert result.exit_code == 0
     assert "+    sociale_huurwoningen: 2099" in result.stdout
-    assert "Molenwijk" in result.stderr and "2023" in result.stderr and "Proefdraai" in result.stderr
+    assert "Molenwijk" in result.stderr and "8.135" in result.stderr and "Proefdraai" in result.stderr
 
 
 def test_wijk_made_of_buurten_gets_sums_and_unknown_when_a_buurt_lacks_a_figure(run, tmp_path, datadir):
@@ -160,4 +160,4 @@ def test_wijken_missing_from_the_file_are_reported_and_keep_their_figures(run, t
     result = run("import-cbs", str(csv_file), "--year", "2024")
     assert result.exit_code == 0
     assert "Niet in het bestand: Molenwijk (WK039220); cijfers ongewijzigd." in result.stderr
-    assert molenwijk(run)["peiljaar"] == 2023 and molenwijk(run)["inwoners"] == 8060
+    assert molenwijk(run)["peiljaar"] == 2024 and molenwijk(run)["inwoners"] == 8135

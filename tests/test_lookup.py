@@ -12,7 +12,7 @@ import yaml
 from wijkctl import rules, store
 from wijkctl.errors import NotFound
 
-from .conftest import BUNDLED, MEMBERS
+from .conftest import BUNDLED, MEMBERS, add_wijkraad
 
 # The 21 CBS wijken of Haarlem and their gebiedsverbinder (../shared/HAARLEM.md).
 VERBINDER = {
@@ -174,10 +174,7 @@ def test_csv_injection_is_neutralised(run):
 
 
 def _add_wijkraad(datadir):
-    path = datadir / "wijken.yaml"
-    text = path.read_text()
-    wijkraad = "  organisaties:\n  - soort: wijkraad\n    naam: Wijkraad Binnenstad\n    van: 1990-01-01\n"
-    path.write_text(text.replace("  - Heiliglanden\n", "  - Heiliglanden\n" + wijkraad, 1))
+    add_wijkraad(datadir, "oude-stad", "Wijkraad Binnenstad", "1990-01-01")
 
 
 def test_status_on_a_date_before_and_after_conversion(run, datadir):
@@ -205,7 +202,7 @@ def test_show_hides_contact_details_unless_asked(run):
     assert "anna@example.org" not in json.dumps(data)
     assert data["status"] == "wijkplatform"
     assert data["verbinder"] == {"naam": "Ingrid Hamer", "email": "iphamer@haarlem.nl"}
-    assert data["cijfers"]["inwoners"] == 8060
+    assert data["cijfers"]["inwoners"] == 8135
     full = run("show", "molenwijk", "--contact")
     assert "anna@example.org" in full.stdout and "0612345678" in full.stdout
     assert "anna@example.org" in run("show", "molenwijk", "--contact", "-o", "json").stdout
@@ -223,7 +220,7 @@ def test_show_without_platform_points_to_bewonersinitiatieven(run):
 
 def test_dutch_number_formatting(run):
     result = run("show", "molenwijk")
-    assert "8.060" in result.stdout and "3.968" in result.stdout
+    assert "8.135" in result.stdout and "3.974" in result.stdout
 
 
 @pytest.mark.parametrize("widths,minimum,room,expected", [
@@ -263,8 +260,8 @@ def test_terminal_tables_are_never_cropped(datadir, columns):
 
 
 def test_csv_has_raw_numbers_and_codes_for_spreadsheets(run):
-    assert "Inwoners,8060\n" in run("show", "molenwijk", "-o", "csv").stdout
+    assert "Inwoners,8135\n" in run("show", "molenwijk", "-o", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(run("subsidy", "molenwijk", "--year", "2025", "-o", "csv").stdout)))
-    assert rows[0]["wijk"] == "molenwijk" and rows[0]["bedrag"] == "5000"
+    assert rows[0]["wijk"] == "molenwijk" and rows[0]["bedrag"] == "6500"
     listed = {r["code"]: r for r in csv.DictReader(io.StringIO(run("list", "-o", "csv").stdout))}
-    assert listed["molenwijk"]["inwoners"] == "8060" and listed["spaarndam"]["inwoners"] == ""
+    assert listed["molenwijk"]["inwoners"] == "8135" and listed["spaarndam"]["inwoners"] == "595"

@@ -25,7 +25,7 @@ def regeling(jaar=2024, basis=5000, maximum=10000, toeslagen=(), plafond=None, d
 
 
 def wijk(code="a", van=D(2020, 1, 1), tot=None, gebied="g", **cijfers):
-    orgs = [] if van is None else [model.Organisatie(soort="wijkplatform", naam=f"Platform {code}", van=van, tot=tot)]
+    orgs = [] if van is None else [model.Organisatie(id=f"platform-{code}", soort="wijkplatform", naam=f"Platform {code}", van=van, tot=tot)]
     return model.Wijk(code=code, naam=code.upper(), gebied=gebied,
                       cijfers=model.Cijfers(**cijfers) if cijfers else None, organisaties=orgs)
 
@@ -201,14 +201,15 @@ def test_subsidy_json_shape(run):
     assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
     data = json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)
     assert data["jaar"] == 2025 and data["regeling"] == {**data["regeling"], "jaar": 2024, "status": "concept"}
-    assert data["totaal"] == 4167 and data["plafond"] is None
+    assert data["totaal"] == 5417 and data["plafond"] is None
     [entry] = data["subsidies"]
     assert {k: entry[k] for k in ("wijk", "naam", "platform", "maanden", "basisbedrag", "maximum", "bedrag",
                                    "onvolledig", "indicatief")} == {
         "wijk": "molenwijk", "naam": "Molenwijk", "platform": "Wijkplatform Molenwijk", "maanden": 10,
-        "basisbedrag": 5000, "maximum": 10000, "bedrag": 4167, "onvolledig": True, "indicatief": False}
+        "basisbedrag": 5000, "maximum": 10000, "bedrag": 5417, "onvolledig": True, "indicatief": False}
+    assert entry["organisatie"] == "wijkplatform-molenwijk" and entry["buurten"] is None
     assert [t["naam"] for t in entry["toeslagen"]] == ["Inwoners", "Sociale huur", "Bijstand"]
-    assert entry["toeslagen"][0] == {**entry["toeslagen"][0], "maatstaf": "inwoners", "waarde": 8060, "bedrag": 0}
+    assert entry["toeslagen"][0] == {**entry["toeslagen"][0], "maatstaf": "inwoners", "waarde": 8135, "bedrag": 1500}
     assert entry["toeslagen"][1]["waarde"] is None
 
 
@@ -238,5 +239,5 @@ def test_plafond_is_reported(run, datadir):
     path.write_text(path.read_text().replace("  aanvragen_voor: 10-01\n", "  aanvragen_voor: 10-01\n  plafond: 4000\n"))
     assert run("register", "molenwijk", "--name", "P", "--from", "2024-01-01", *MEMBERS).exit_code == 0
     result = run("subsidy", "--year", "2025")
-    assert "€ 1.000 BOVEN het plafond van € 4.000" in result.stdout
-    assert json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)["plafond_saldo"] == -1000
+    assert "€ 2.500 BOVEN het plafond van € 4.000" in result.stdout
+    assert json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)["plafond_saldo"] == -2500

@@ -53,7 +53,7 @@ BAD = [
     ("integer phone", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-01-01\n    kern:\n    - naam: A\n      telefoon: 612345678\n", 13, "'telefoon' moet tekst zijn"),
     ("missing required", "versie: 1\nwijken:\n- code: x\n  naam: X\n", 3, "'gebied' ontbreekt"),
     ("negative figure", GOOD + "  cijfers:\n    inwoners: -5\n", 8, "0 of groter"),
-    ("newer version", GOOD.replace("versie: 1", "versie: 2"), 1, "installeer een nieuwere wijkctl"),
+    ("newer version", GOOD.replace("versie: 1", "versie: 3"), 1, "installeer een nieuwere wijkctl"),
     ("no version", GOOD.replace("versie: 1\n", ""), 1, "'versie' ontbreekt"),
     ("tab indent", GOOD.replace("  gebied", "\tgebied"), 6, "tab in de inspringing"),
     ("syntax", GOOD + "  naam: [unclosed\n", 8, "een lijst tussen [ ] is niet gesloten (bij wat op regel 7 begint)"),
@@ -92,8 +92,8 @@ def test_comments_are_found_but_hashes_inside_values_are_not():
 
 def test_dump_never_writes_anchors_for_a_shared_date():
     day = dt.date(2024, 7, 1)
-    raad = model.Organisatie(soort="wijkraad", naam="R", van=dt.date(2000, 1, 1), tot=day)
-    platform = model.Organisatie(soort="wijkplatform", naam="P", van=day, opvolger_van="R")
+    raad = model.Organisatie(id="r", soort="wijkraad", naam="R", van=dt.date(2000, 1, 1), tot=day)
+    platform = model.Organisatie(id="p", soort="wijkplatform", naam="P", van=day, opvolger_van=["r"])
     wijk = model.Wijk(code="a", naam="A", gebied="g", organisaties=[raad, platform])
     text = dump_records(WIJKEN, [wijk])
     assert "&" not in text and "*" not in text
@@ -101,7 +101,7 @@ def test_dump_never_writes_anchors_for_a_shared_date():
 
 
 def test_digit_strings_are_quoted_for_every_yaml_reader():
-    org = model.Organisatie(soort="wijkplatform", naam="P", van=dt.date(2024, 1, 1), kvk="01234567",
+    org = model.Organisatie(id="p", soort="wijkplatform", naam="P", van=dt.date(2024, 1, 1), kvk="01234567",
                             kern=[model.KernLid(naam="A", telefoon="0612345678")])
     text = dump_records(WIJKEN, [model.Wijk(code="a", naam="A", gebied="g", organisaties=[org])])
     assert "kvk: '01234567'" in text and "telefoon: '0612345678'" in text
@@ -125,16 +125,18 @@ dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31))
 counts = st.none() | st.integers(min_value=0, max_value=10**7)
 members = st.builds(model.KernLid, naam=text_st, email=opt_text, telefoon=opt_text)
 orgs = st.builds(
-    model.Organisatie, soort=text_st, naam=text_st, van=dates, tot=st.none() | dates, reden_einde=opt_text,
-    opvolger_van=opt_text, rechtsvorm=opt_text, kvk=opt_text, email=opt_text, website=opt_text,
+    model.Organisatie, id=text_st, soort=text_st, naam=text_st, van=st.none() | dates, tot=st.none() | dates,
+    reden_einde=opt_text, bron=multiline, opvolger_van=st.lists(text_st, max_size=2),
+    buurten=st.lists(text_st, max_size=2), rechtsvorm=opt_text, kvk=opt_text, email=opt_text, website=opt_text,
     kern=st.lists(members, max_size=3), opmerking=multiline,
 )
+buurten = st.builds(model.Buurt, naam=text_st, cbs_code=opt_text, cijfers=st.none())
 cijfers = st.none() | st.builds(model.Cijfers, peiljaar=counts, bron=multiline, inwoners=counts, woningen=counts,
                                 sociale_huurwoningen=counts, uitkeringen=counts).filter(
     lambda c: any(getattr(c, k) is not None for k in ("peiljaar", "bron", "inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")))
 wijken = st.builds(
     model.Wijk, code=text_st, naam=text_st, gebied=text_st, cbs_code=opt_text,
-    cbs_buurten=st.lists(text_st, max_size=3), buurten=st.lists(text_st, max_size=3), opmerking=multiline,
+    cbs_buurten=st.lists(text_st, max_size=3), buurten=st.lists(buurten, max_size=3), opmerking=multiline,
     cijfers=cijfers, organisaties=st.lists(orgs, max_size=3),
 )
 

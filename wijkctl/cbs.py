@@ -150,7 +150,7 @@ def parse_text(text: str, naam: str = "het bestand") -> Table:
 
 @dataclass
 class Wijziging:
-    wijk: model.Wijk
+    plaats: str  # the wijk, or "wijk / buurt"
     cijfer: str
     oud: int | str | None
     nieuw: int | str | None
@@ -164,6 +164,20 @@ class Resultaat:
     onbekende_codes: list[str]  # Wijk rows of the same gemeenten that no wijk claims
     onbekende_buurten: dict[str, list[str]]  # wijk code -> its cbs_buurten missing in the file
     ontbrekend: list[str] = field(default_factory=list)  # figures whose columns the file lacks
+
+
+def _updated(oud: model.Cijfers | None, figures: dict[str, int | None], table: Table, jaar: int, bron: str,
+             plaats: str, result: Resultaat) -> model.Cijfers:
+    """The new figures of a wijk or buurt; a figure whose column the file lacks stays as it was."""
+    vorig = oud or model.Cijfers()
+    kept = {f: figures[f] if f in table.figures else getattr(vorig, f) for f in FIGURES}
+    nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **kept)
+    for f in ("peiljaar", "bron", *FIGURES):
+        if getattr(vorig, f) != getattr(nieuw, f):
+            result.wijzigingen.append(Wijziging(plaats, f, getattr(vorig, f), getattr(nieuw, f)))
+    if oud is not None:
+        nieuw.regel, nieuw.regels = oud.regel, oud.regels
+    return nieuw
 
 
 def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] | None, list[str]]:
@@ -184,27 +198,24 @@ def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] 
 
 
 def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
-    """Set the figures of every wijk found in `table`; returns what changed and what not."""
+    """Set the figures of every wijk and buurt found in `table`; returns what changed and
+    what not. A buurt's name is never changed by an import."""
     bron = f"CBS Kerncijfers wijken en buurten {jaar}"
     result = Resultaat([], [], [], [], {}, [f for f in FIGURES if f not in table.figures])
     for wijk in data.wijken:
         figures, missing = _figures_for(wijk, table)
         if missing:
             result.onbekende_buurten[wijk.code] = missing
+        for buurt in wijk.buurten:
+            regio = table.buurten.get(buurt.cbs_code) if buurt.cbs_code else None
+            if regio is not None:
+                buurt.cijfers = _updated(buurt.cijfers, {f: getattr(regio, f) for f in FIGURES}, table, jaar,
+                                         bron, f"{wijk.naam} / {buurt.naam}", result)
         if figures is None:
             if wijk.cbs_code is not None or wijk.cbs_buurten:
                 result.niet_gevonden.append(wijk)
             continue
-        oud = wijk.cijfers or model.Cijfers()
-        # a figure whose column the file lacks stays as it was
-        kept = {f: figures[f] if f in table.figures else getattr(oud, f) for f in FIGURES}
-        nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **kept)
-        for f in ("peiljaar", "bron", *FIGURES):
-            if getattr(oud, f) != getattr(nieuw, f):
-                result.wijzigingen.append(Wijziging(wijk, f, getattr(oud, f), getattr(nieuw, f)))
-        if wijk.cijfers is not None:
-            nieuw.regel, nieuw.regels = wijk.cijfers.regel, wijk.cijfers.regels
-        wijk.cijfers = nieuw
+        wijk.cijfers = _updated(wijk.cijfers, figures, table, jaar, bron, wijk.naam, result)
         result.bijgewerkt.append(wijk)
     gemeenten = {w.cbs_code[2:6] for w in data.wijken if w.cbs_code} | {
         c[2:6] for w in data.wijken for c in w.cbs_buurten

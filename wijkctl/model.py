@@ -116,12 +116,15 @@ class KernLid:
 
 @dataclass(kw_only=True)
 class Organisatie:
+    id: str = decl("str", "id", required=True, fmt="slug")
     soort: str = decl("str", "soort", required=True, keuze=SOORTEN)
     naam: str = decl("str", "naam", required=True)
-    van: dt.date = decl("date", "eerste actieve dag", required=True)
+    van: dt.date | None = decl("date", "eerste actieve dag (ontbreekt: onbekend)")
     tot: dt.date | None = decl("date", "eerste dag niet meer actief")
     reden_einde: str | None = decl("str", "reden van het einde")
-    opvolger_van: str | None = decl("str", "opvolger van")
+    bron: str | None = decl("str", "bron", multiline=True)
+    opvolger_van: list[str] = decl("strlist", "opvolger van (id)", fmt="slug")
+    buurten: list[str] = decl("strlist", "buurt")
     rechtsvorm: str | None = decl("str", "rechtsvorm", keuze=RECHTSVORMEN)
     kvk: str | None = decl("str", "kvk", fmt="kvk")
     email: str | None = decl("str", "e-mailadres", fmt="email")
@@ -131,15 +134,32 @@ class Organisatie:
     regel: int = _place()
     regels: dict[str, int] = _places()
 
+    @property
+    def begin(self) -> dt.date:
+        """`van`, or, when the start is unknown, a day before any known date."""
+        return self.van or dt.date.min
+
     def actief_op(self, dag: dt.date) -> bool:
         """True when the organisation is active on `dag` (`van` inclusive, `tot` exclusive)."""
-        return self.van <= dag and (self.tot is None or dag < self.tot)
+        return self.begin <= dag and (self.tot is None or dag < self.tot)
 
-    def overlapt(self, van: dt.date, tot: dt.date | None) -> bool:
+    def overlapt(self, van: dt.date | None, tot: dt.date | None) -> bool:
         """True when [van, tot) shares at least one day with this organisation."""
         eigen_tot = self.tot or dt.date.max
         ander_tot = tot or dt.date.max
-        return self.van < ander_tot and van < eigen_tot
+        return self.begin < ander_tot and (van or dt.date.min) < eigen_tot
+
+    def dekt(self, buurt: str) -> bool:
+        """True when the organisation covers the buurt (no `buurten`: the whole wijk)."""
+        return not self.buurten or buurt in self.buurten
+
+    def deelt_grond(self, other: Organisatie) -> bool:
+        """True when the two cover a common buurt (one covering the whole wijk covers all)."""
+        return not self.buurten or not other.buurten or not set(self.buurten).isdisjoint(other.buurten)
+
+    def botst(self, other: Organisatie) -> bool:
+        """True when the two are active on a common day on common ground."""
+        return self.overlapt(other.van, other.tot) and self.deelt_grond(other)
 
 
 @dataclass(kw_only=True)
@@ -159,30 +179,43 @@ class Cijfers:
 
 
 @dataclass(kw_only=True)
+class Buurt:
+    naam: str = decl("str", "naam", required=True)
+    cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_buurt")
+    cijfers: Cijfers | None = decl("record", "cijfers", of=Cijfers)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
 class Wijk:
     code: str = decl("str", "code", required=True, fmt="slug")
     naam: str = decl("str", "naam", required=True)
     cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_wijk")
     cbs_buurten: list[str] = decl("strlist", "buurtcode", fmt="cbs_buurt")
     gebied: str = decl("str", "gebied", required=True)
-    buurten: list[str] = decl("strlist", "buurt")
+    buurten: list[Buurt] = decl("records", "buurten", of=Buurt)
     opmerking: str | None = decl("str", "opmerking", multiline=True)
     cijfers: Cijfers | None = decl("record", "cijfers", of=Cijfers)
     organisaties: list[Organisatie] = decl("records", "organisaties", of=Organisatie)
     regel: int = _place()
     regels: dict[str, int] = _places()
 
-    def organisatie_op(self, dag: dt.date) -> Organisatie | None:
-        """The organisation active on `dag`, if any (the data never has two)."""
-        for org in self.organisaties:
-            if org.actief_op(dag):
-                return org
-        return None
+    def actief_op(self, dag: dt.date) -> list[Organisatie]:
+        """The organisations active on `dag` (several when each covers its own buurten)."""
+        return [org for org in self.organisaties if org.actief_op(dag)]
 
     def status_op(self, dag: dt.date) -> str:
-        """wijkplatform, wijkraad or geen: what is active in the wijk on `dag`."""
-        org = self.organisatie_op(dag)
-        return org.soort if org else GEEN
+        """wijkplatform when a platform is active anywhere in the wijk on `dag`, else
+        wijkraad when a wijkraad is, else geen."""
+        soorten = {org.soort for org in self.actief_op(dag)}
+        return WIJKPLATFORM if WIJKPLATFORM in soorten else WIJKRAAD if WIJKRAAD in soorten else GEEN
+
+    def buurt(self, naam: str) -> Buurt | None:
+        return next((b for b in self.buurten if b.naam == naam), None)
+
+    def ids(self) -> set[str]:
+        return {org.id for org in self.organisaties}
 
 
 @dataclass(kw_only=True)

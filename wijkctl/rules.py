@@ -58,7 +58,7 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
         if fold(wijk.naam) == key:
             return wijk
     for wijk in data.wijken:
-        if any(fold(b) == key for b in wijk.buurten):
+        if any(fold(b.naam) == key for b in wijk.buurten):
             return wijk
     prefixed = [w for w in data.wijken if fold(w.naam).startswith(key)]
     if len(prefixed) == 1:
@@ -71,7 +71,7 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
     if prefixed:
         opties = ", ".join(f"{w.naam} ({w.code})" for w in prefixed)
         raise NotFound(f"'{query}' past bij meerdere wijken: {opties}. Wees specifieker.")
-    names = [w.naam for w in data.wijken] + [b for w in data.wijken for b in w.buurten]
+    names = [w.naam for w in data.wijken] + [b.naam for w in data.wijken for b in w.buurten]
     raise NotFound(f"Wijk '{query}' niet gevonden.{_suggest(q, names)}")
 
 
@@ -158,98 +158,183 @@ def _check_kern(members: list[model.KernLid]) -> None:
 
 
 def is_successor(org: model.Organisatie, of: model.Organisatie) -> bool:
-    """True when `org` took over from `of`: it names `of` and starts the day `of` ends.
+    """True when `org` took over from `of`: it names `of`'s id and starts the day `of` ends."""
+    return org is not of and of.id in org.opvolger_van and of.tot is not None and org.van == of.tot
 
-    A name alone is not enough: a wijkraad may be re-founded under an earlier name.
-    """
-    return org is not of and org.opvolger_van == of.naam and of.tot is not None and org.van == of.tot
+
+def find_org(wijk: model.Wijk, query: str, candidates: list[model.Organisatie] | None = None,
+             wat: str = "organisatie") -> model.Organisatie:
+    """The organisation of `wijk` named by `query`: its id, or its name compared folded.
+    NotFound (exit 3) with suggestions, or listing the candidates when several fit."""
+    pool = wijk.organisaties if candidates is None else candidates
+    q = query.strip()
+    hits = [o for o in pool if o.id == q] or [o for o in pool if fold(o.naam) == fold(q)]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise NotFound(f"'{query}' past bij meerdere organisaties van {wijk.naam}: {_listing(hits)}. Geef het id.")
+    namen = [o.naam for o in pool] + [o.id for o in pool]
+    raise NotFound(f"{wat.capitalize()} '{query}' niet gevonden in {wijk.naam}.{_suggest(q, namen)}"
+                   + (f" Kies uit: {_listing(pool)}." if pool else ""))
+
+
+def _listing(orgs: list[model.Organisatie]) -> str:
+    return "; ".join(f"{o.naam} ({o.id}, {_periode(o)})" for o in orgs)
+
+
+def _periode(org: model.Organisatie) -> str:
+    return f"vanaf {datum(org.van)}" + (f" tot {datum(org.tot)}" if org.tot else "")
+
+
+def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str | None, doel: str) -> model.Organisatie:
+    """The organisation an update or end acts on: `--org`, else the only one active on `on`."""
+    actief = [o for o in wijk.actief_op(on) if soort is None or o.soort == soort]
+    if org_query is not None:
+        return find_org(wijk, org_query)
+    if len(actief) == 1:
+        return actief[0]
+    if actief:
+        raise NotFound(f"{wijk.naam} heeft op {datum(on)} meerdere actieve organisaties: {_listing(actief)}. "
+                       f"Kies er een met --org.")
+    anders = wijk.actief_op(on)
+    if anders:
+        raise Refused(f"De actieve organisatie van {wijk.naam} is {anders[0].naam}, een {anders[0].soort}; "
+                      f"'update' werkt op een wijkplatform.")
+    later = [o for o in wijk.organisaties if o.van is not None and o.van > on and (soort is None or o.soort == soort)]
+    hint = f" {later[0].naam} begint op {datum(later[0].van)}: gebruik --on {later[0].van.isoformat()}." if later else ""
+    raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om {doel}.{hint}")
 
 
 def _insert(wijk: model.Wijk, org: model.Organisatie) -> None:
-    """Add `org` keeping the organisations oldest first."""
+    """Add `org` keeping the organisations oldest first (an unknown start first)."""
     pos = len(wijk.organisaties)
-    while pos > 0 and wijk.organisaties[pos - 1].van > org.van:
+    while pos > 0 and wijk.organisaties[pos - 1].begin > org.begin:
         pos -= 1
     wijk.organisaties.insert(pos, org)
 
 
-def _refuse_overlap(wijk: model.Wijk, van: dt.date, ignore: model.Organisatie | None = None) -> None:
+def _check_buurten(wijk: model.Wijk, buurten: list[str]) -> list[str]:
+    """The buurten named by --buurt, as their names in the data; UsageError (exit 2) for an
+    unknown one, with a suggestion."""
+    out = []
+    for query in buurten:
+        buurt = next((b for b in wijk.buurten if fold(b.naam) == fold(query)), None)
+        if buurt is None:
+            bekend = ", ".join(b.naam for b in wijk.buurten) or "geen"
+            raise UsageError(f"'{query}' is geen buurt van {wijk.naam}.{_suggest(query, [b.naam for b in wijk.buurten])} "
+                             f"Buurten van {wijk.naam}: {bekend}.")
+        if buurt.naam not in out:
+            out.append(buurt.naam)
+    return out
+
+
+def _refuse_overlap(wijk: model.Wijk, new: model.Organisatie, ignore: tuple[model.Organisatie, ...] = ()) -> None:
     for org in wijk.organisaties:
-        if org is ignore or not org.overlapt(van, None):
+        if org is new or org in ignore or not org.botst(new):
             continue
-        periode = f"vanaf {datum(org.van)}" + (f" tot {datum(org.tot)}" if org.tot else "")
+        grond = "de hele wijk" if not org.buurten or not new.buurten else \
+            ", ".join(sorted(set(org.buurten) & set(new.buurten)))
         hint = ""
-        if org.soort == model.WIJKRAAD and org.actief_op(max(van, org.van)):
-            hint = f" Zet de wijkraad om met 'wijkctl convert {wijk.code} --from {van.isoformat()}'."
+        if org.soort == model.WIJKRAAD and org.tot is None and new.soort == model.WIJKPLATFORM and new.van:
+            hint = f" Zet de wijkraad om met 'wijkctl convert {wijk.code} --from {new.van.isoformat()} --wijkraad {org.id}'."
         elif org.tot is None:
-            hint = f" Beëindig die eerst met 'wijkctl end {wijk.code} --on DATUM'."
+            hint = f" Beëindig die eerst met 'wijkctl end {wijk.code} --org {org.id} --on DATUM'."
         raise Refused(
-            f"{wijk.naam} heeft al een organisatie in die periode: {org.naam} ({org.soort}, {periode}). "
-            f"Per wijk is er één organisatie tegelijk.{hint}"
+            f"{wijk.naam} heeft al een organisatie op {grond} in die periode: {org.naam} ({org.soort}, {_periode(org)}). "
+            f"Per stuk van de wijk is er één organisatie tegelijk.{hint}"
         )
 
 
-def _platform(naam: str, van: dt.date, members: list[model.KernLid], details: Details,
-              opvolger_van: str | None = None) -> model.Organisatie:
-    """A new wijkplatform from command-line input (its details already checked by the
-    command), after the checks every one needs."""
-    _check_kvk_needed(details.rechtsvorm, details.kvk)
-    if not naam.strip():
+def _new_org(wijk: model.Wijk, taken: set[str], **fields: object) -> model.Organisatie:
+    """A new organisation with a fresh id: from its name, unique in the file, never reused."""
+    from wijkctl.text import slug, unique_id
+
+    naam = str(fields["naam"]).strip()
+    if not naam:
         raise UsageError("De naam (--name) mag niet leeg zijn.")
+    _require(model.Organisatie, "naam", naam)
+    org = model.Organisatie(id=unique_id(slug(naam), taken), **{**fields, "naam": naam})  # type: ignore[arg-type]
+    if org.tot is not None and org.van is not None and org.tot <= org.van:
+        raise UsageError(f"--to ({org.tot.isoformat()}) moet na --from ({org.van.isoformat()}) liggen.")
+    return org
+
+
+@dataclass
+class Area:
+    """Where and when: start (None: unknown), end, the buurten covered (empty: the whole
+    wijk) and the source of the facts."""
+
+    van: dt.date | None
+    tot: dt.date | None = None
+    buurten: tuple[str, ...] = ()
+    bron: str | None = None
+
+
+def register(wijk: model.Wijk, *, naam: str, area: Area, members: list[model.KernLid], details: Details,
+             taken: set[str]) -> Change:
+    """Register a wijkplatform for `wijk` (one that has already ended, with `area.tot`)."""
+    _check_kvk_needed(details.rechtsvorm, details.kvk)
     _check_kern(members)
-    return model.Organisatie(
-        soort=model.WIJKPLATFORM,
-        naam=naam.strip(),
-        van=van,
-        opvolger_van=opvolger_van,
-        rechtsvorm=details.rechtsvorm,
-        kvk=details.kvk,
-        email=details.email,
-        website=details.website,
-        kern=members,
-    )
-
-
-def register(
-    wijk: model.Wijk,
-    *,
-    naam: str,
-    van: dt.date,
-    members: list[model.KernLid],
-    details: Details,
-) -> Change:
-    """Register a new wijkplatform for `wijk` from `van` on."""
-    org = _platform(naam, van, members, details)
-    _refuse_overlap(wijk, van)
+    org = _new_org(wijk, taken, soort=model.WIJKPLATFORM, naam=naam, van=area.van, tot=area.tot,
+                   bron=area.bron, buurten=_check_buurten(wijk, list(area.buurten)), rechtsvorm=details.rechtsvorm,
+                   kvk=details.kvk, email=details.email, website=details.website, kern=members)
+    _refuse_overlap(wijk, org)
     _insert(wijk, org)
     return Change(
-        f"{org.naam} geregistreerd voor {wijk.naam} per {datum(van)}.",
-        f"register: {org.naam} ({wijk.code}) per {van.isoformat()}",
+        f"{org.naam} geregistreerd voor {wijk.naam} per {datum(org.van)} ({org.id}).",
+        f"register: {org.naam} ({wijk.code}) per {org.van.isoformat()}",  # type: ignore[union-attr]
     )
 
 
-def convert(
-    wijk: model.Wijk,
-    *,
-    van: dt.date,
-    naam: str | None,
-    members: list[model.KernLid],
-    details: Details,
-) -> Change:
-    """End the wijkraad active on `van` and start its successor wijkplatform on `van`."""
-    raad = wijk.organisatie_op(van)
-    if raad is None or raad.soort != model.WIJKRAAD:
-        wat = f"de actieve organisatie is {raad.naam} ({raad.soort})" if raad else "er is dan geen organisatie actief"
+def register_wijkraad(wijk: model.Wijk, *, naam: str, area: Area, taken: set[str]) -> Change:
+    """Record an existing or historic wijkraad; its start may be unknown."""
+    org = _new_org(wijk, taken, soort=model.WIJKRAAD, naam=naam, van=area.van, tot=area.tot, bron=area.bron,
+                   buurten=_check_buurten(wijk, list(area.buurten)))
+    _refuse_overlap(wijk, org)
+    _insert(wijk, org)
+    start = datum(org.van) if org.van else "onbekende datum"
+    return Change(
+        f"{org.naam} vastgelegd voor {wijk.naam}, actief vanaf {start}"
+        + (f" tot {datum(org.tot)}" if org.tot else "") + f" ({org.id}).",
+        f"register: {org.naam} ({wijk.code}), wijkraad" + (f" tot {org.tot.isoformat()}" if org.tot else ""),
+    )
+
+
+def convert(wijk: model.Wijk, *, van: dt.date, raden: list[str], naam: str | None, members: list[model.KernLid],
+            details: Details, buurten: list[str], bron: str | None, taken: set[str]) -> Change:
+    """End the named wijkraden (default: the only one active on `van`) on `van` and start
+    their wijkplatform on `van`, covering the union of their areas unless `buurten` says."""
+    actief = [o for o in wijk.actief_op(van) if o.soort == model.WIJKRAAD]
+    if raden:
+        gekozen = [find_org(wijk, q, actief, "actieve wijkraad") for q in raden]
+    elif len(actief) == 1:
+        gekozen = actief
+    elif actief:
+        raise NotFound(f"{wijk.naam} heeft op {datum(van)} meerdere actieve wijkraden: {_listing(actief)}. "
+                       "Kies met --wijkraad ID welke worden omgezet.")
+    else:
+        wat = ", ".join(f"{o.naam} ({o.soort})" for o in wijk.actief_op(van)) or "er is dan geen organisatie actief"
         raise Refused(f"{wijk.naam} heeft op {datum(van)} geen actieve wijkraad om om te zetten: {wat}.")
-    if raad.van >= van:
-        raise Refused(f"{raad.naam} begint op {datum(raad.van)}; de omzetting moet daarna liggen.")
-    org = _platform(naam or f"Wijkplatform {wijk.naam}", van, members, details, opvolger_van=raad.naam)
-    _refuse_overlap(wijk, van, ignore=raad)
-    raad.tot = van
+    gekozen = [r for i, r in enumerate(gekozen) if all(r is not s for s in gekozen[:i])]  # once each
+    for raad in gekozen:
+        if raad.van is not None and raad.van >= van:
+            raise Refused(f"{raad.naam} begint op {datum(raad.van)}; de omzetting moet daarna liggen.")
+    if not buurten:  # the union of their areas; one that covers the whole wijk makes it whole
+        buurten = [] if any(not r.buurten for r in gekozen) else list(dict.fromkeys(b for r in gekozen for b in r.buurten))
+    _check_kvk_needed(details.rechtsvorm, details.kvk)
+    _check_kern(members)
+    org = _new_org(wijk, taken, soort=model.WIJKPLATFORM, naam=naam or f"Wijkplatform {wijk.naam}", van=van,
+                   bron=bron, opvolger_van=[r.id for r in gekozen], buurten=_check_buurten(wijk, buurten),
+                   rechtsvorm=details.rechtsvorm, kvk=details.kvk, email=details.email, website=details.website,
+                   kern=members)
+    _refuse_overlap(wijk, org, ignore=tuple(gekozen))
+    for raad in gekozen:
+        raad.tot = van
     _insert(wijk, org)
+    namen = ", ".join(r.naam for r in gekozen)
     return Change(
-        f"{raad.naam} omgezet in {org.naam} per {datum(van)}.",
-        f"convert: {raad.naam} -> {org.naam} ({wijk.code}) per {van.isoformat()}",
+        f"{namen} omgezet in {org.naam} per {datum(van)} ({org.id}).",
+        f"convert: {namen} -> {org.naam} ({wijk.code}) per {van.isoformat()}",
     )
 
 
@@ -257,25 +342,25 @@ def update(
     wijk: model.Wijk,
     *,
     on: dt.date,
+    org_query: str | None = None,
     naam: str | None = None,
     details: Details | None = None,
     add: list[model.KernLid] | None = None,
     remove: list[str] | None = None,
+    buurten: list[str] | None = None,
 ) -> Change:
-    """Change the details or kern of the wijkplatform active on `on`."""
+    """Change the details, area or kern of a wijkplatform (`--org`, else the one active on `on`).
+
+    A kern below 3 is recorded as it is, with a warning: the register holds what is true.
+    """
     details = details or Details()
-    org = wijk.organisatie_op(on)
-    if org is None:
-        raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om bij te werken.")
+    org = _one_active(wijk, on, org_query, model.WIJKPLATFORM if org_query is None else None, "bij te werken")
     if org.soort != model.WIJKPLATFORM:
-        raise Refused(f"De actieve organisatie van {wijk.naam} is {org.naam}, een wijkraad; 'update' werkt op een wijkplatform.")
+        raise Refused(f"{org.naam} is een wijkraad; 'update' werkt op een wijkplatform.")
     wat: list[str] = []
     if naam is not None and naam.strip() != org.naam:
         if not naam.strip():
             raise UsageError("De naam (--name) mag niet leeg zijn.")
-        for other in wijk.organisaties:
-            if is_successor(other, org):
-                other.opvolger_van = naam.strip()
         wat.append(f"naam {org.naam} → {naam.strip()}")
         org.naam = naam.strip()
     for attr, label in (("rechtsvorm", "rechtsvorm"), ("kvk", "KvK"), ("email", "e-mail"), ("website", "website")):
@@ -284,9 +369,15 @@ def update(
             setattr(org, attr, value)
             wat.append(f"{label} {value}")
     _check_kvk_needed(org.rechtsvorm, org.kvk)
+    if buurten:
+        nieuw = _check_buurten(wijk, buurten)
+        if nieuw != org.buurten:
+            org.buurten = nieuw
+            _refuse_overlap(wijk, org)
+            wat.append(f"buurten {', '.join(nieuw)}")
     kern = list(org.kern)
     for naam_lid in remove or []:
-        lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid)), None)
+        lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid) or lid.email == naam_lid.strip()), None)
         if lid is None:
             raise NotFound(
                 f"'{naam_lid}' is geen kernlid van {org.naam}.{_suggest(naam_lid, [lid.naam for lid in kern])}"
@@ -298,25 +389,24 @@ def update(
             raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
         kern.append(lid)
         wat.append(f"kernlid {lid.naam} erbij")
-    if len(kern) < model.MIN_KERN and len(kern) < len(org.kern):
-        raise Refused(
-            f"Na deze wijziging heeft {org.naam} {len(kern)} kernleden; minstens {model.MIN_KERN} zijn nodig."
-        )
     org.kern = kern
     if not wat:
         return Change(f"Niets te wijzigen aan {org.naam}.", "")
+    let_op = (f" Let op: {org.naam} heeft nu {len(kern)} kernleden; een wijkplatform heeft er minstens "
+              f"{model.MIN_KERN}." if len(kern) < model.MIN_KERN and (remove or add) else "")
     return Change(
-        f"{org.naam} bijgewerkt: {', '.join(wat)}.",
+        f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
         f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
     )
 
 
-def end(wijk: model.Wijk, *, on: dt.date, reden: str | None = None) -> Change:
-    """End the organisation active on `on`: `on` becomes its first inactive day."""
-    org = wijk.organisatie_op(on)
-    if org is None:
-        raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om te beëindigen.")
-    if on <= org.van:
+def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: str | None = None) -> Change:
+    """End an organisation (`--org`, else the only one active on `on`): `on` is its first
+    inactive day."""
+    org = _one_active(wijk, on, org_query, None, "te beëindigen")
+    if not org.actief_op(on):
+        raise Refused(f"{org.naam} is op {datum(on)} niet actief ({_periode(org)}).")
+    if on <= org.begin:
         raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen.")
     opvolger = next((o for o in wijk.organisaties if is_successor(o, org)), None)
     if opvolger is not None:

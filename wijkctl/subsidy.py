@@ -56,14 +56,23 @@ def gemiddelden(wijken: list[model.Wijk], regeling: model.Regeling) -> dict[str,
     return out
 
 
-def platform_in(wijk: model.Wijk, jaar: int) -> model.Organisatie | None:
-    """The wijkplatform active on at least one day of `jaar` (the latest, if two are)."""
+def platforms_in(wijk: model.Wijk, jaar: int) -> list[model.Organisatie]:
+    """The wijkplatforms of `wijk` active on at least one day of `jaar`, oldest first."""
     begin, einde = dt.date(jaar, 1, 1), dt.date(jaar + 1, 1, 1)
-    found = None
-    for org in wijk.organisaties:
-        if org.soort == model.WIJKPLATFORM and org.overlapt(begin, einde):
-            found = org
-    return found
+    return [org for org in wijk.organisaties if org.soort == model.WIJKPLATFORM and org.overlapt(begin, einde)]
+
+
+def cijfers_van(wijk: model.Wijk, platform: model.Organisatie | None) -> model.Cijfers | None:
+    """The figures a platform's subsidy uses: the wijk's, or for a platform with buurten
+    the sums of those buurten's figures (a sum is unknown when one buurt lacks it)."""
+    if platform is None or not platform.buurten:
+        return wijk.cijfers
+    buurten = [wijk.buurt(naam) for naam in platform.buurten]
+    sums: dict[str, int | None] = {}
+    for f in ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen"):
+        values = [getattr(b.cijfers, f) if b is not None and b.cijfers else None for b in buurten]
+        sums[f] = None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+    return model.Cijfers(**sums)
 
 
 def maanden(org: model.Organisatie, jaar: int) -> int:
@@ -161,18 +170,26 @@ def _toeslag(toeslag: model.Toeslag, cijfers: model.Cijfers | None, gem: dict[st
     return ToeslagUitkomst(toeslag.naam, toeslag.maatstaf, waarde, bedrag, kind.vergeleken, drempel, toeslag)
 
 
+_LATEST = object()
+
+
 def bereken(
-    wijk: model.Wijk, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None]
+    wijk: model.Wijk, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None],
+    platform: model.Organisatie | None | object = _LATEST,
 ) -> Uitkomst:
-    """One wijk's subsidy for `jaar` under `regeling` (CONTRACT §2, steps 2-5)."""
-    platform = platform_in(wijk, jaar)
+    """The subsidy for `jaar` under `regeling` (CONTRACT §2, steps 2-5) of one platform of
+    `wijk` (by default its latest in `jaar`); with none, indicative for the whole wijk."""
+    if platform is _LATEST:
+        platform = next(reversed(platforms_in(wijk, jaar)), None)
+    assert platform is None or isinstance(platform, model.Organisatie)
     indicatief = platform is None
     n = 12 if platform is None else maanden(platform, jaar)
     deadline = regeling.deadline(jaar)
     verstreken = bool(
-        platform is not None and deadline is not None and platform.van.year == jaar and platform.van >= deadline
+        platform is not None and platform.van is not None and deadline is not None
+        and platform.van.year == jaar and platform.van >= deadline
     )
-    uitkomsten = [_toeslag(t, wijk.cijfers, gem) for t in regeling.toeslagen]
+    uitkomsten = [_toeslag(t, cijfers_van(wijk, platform), gem) for t in regeling.toeslagen]
     onvolledig = any(t.waarde is None for t in uitkomsten)
     som = regeling.basisbedrag + sum(t.bedrag for t in uitkomsten)
     begrensd = min(som, regeling.maximum)
@@ -210,10 +227,11 @@ def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = 
     if wijken is None:
         gebied_volgorde = {g.code: i for i, g in enumerate(data.gebieden)}
         wijken = sorted(
-            (w for w in data.wijken if platform_in(w, jaar) is not None),
+            (w for w in data.wijken if platforms_in(w, jaar)),
             key=lambda w: (gebied_volgorde.get(w.gebied, len(gebied_volgorde)), w.naam.casefold()),
         )
-    return Overzicht(jaar, regeling, [bereken(w, jaar, regeling, gem) for w in wijken])
+    uitkomsten = [bereken(w, jaar, regeling, gem, p) for w in wijken for p in (platforms_in(w, jaar) or [None])]
+    return Overzicht(jaar, regeling, uitkomsten)
 
 
 def _getal(value: Decimal | None) -> str:
@@ -238,7 +256,9 @@ def uitleg(u: Uitkomst) -> list[str]:
     else:
         p = u.platform
         periode = f"vanaf {datum(p.van)}" + (f" tot {datum(p.tot)}" if p.tot else "")
-        regels.append(f"2. Platform: {p.naam}, actief {periode}: {u.maanden} van de 12 maanden in {u.jaar}.")
+        gebied = (f" Het platform dekt de buurten {', '.join(p.buurten)}: de cijfers zijn de sommen van die "
+                  "buurten (onbekend als een buurt een cijfer mist)." if p.buurten else "")
+        regels.append(f"2. Platform: {p.naam} ({p.id}), actief {periode}: {u.maanden} van de 12 maanden in {u.jaar}.{gebied}")
     stap = 3
     regels.append(f"{stap}. Basisbedrag: {euro(r.basisbedrag)}.")
     for t in u.toeslagen:

@@ -36,10 +36,31 @@ def fold(name: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum())
 
 
+def slug(name: str) -> str:
+    """An id made from a name: lower case, no accents, words joined by hyphens.
+
+    "Wijkraad Vijfhoek, Raaks en Doelen" -> "wijkraad-vijfhoek-raaks-en-doelen".
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in decomposed
+                    if not unicodedata.combining(ch)).split()
+    return "-".join(words) or "organisatie"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... : the first not in `taken`."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 def datum(day: dt.date | None) -> str:
-    """`1 juli 2025`."""
+    """`1 juli 2025`; "onbekend" for an unknown day."""
     if day is None:
-        return ""
+        return "onbekend"
     return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
 
 

@@ -66,6 +66,7 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
     cbs: dict[str, model.Wijk] = {}
     buurten: dict[str, model.Wijk] = {}
     cbs_buurten: dict[str, model.Wijk] = {}
+    buurtcodes: dict[str, str] = {}
     gebieden = {g.code for g in data.gebieden}
     for w in data.wijken:
         if w.code in codes:
@@ -87,19 +88,24 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
             if code in cbs_buurten:
                 yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode {code} hoort al bij wijk '{cbs_buurten[code].code}'")
             cbs_buurten.setdefault(code, w)
-        for naam in w.buurten:
-            key = fold(naam)
-            if key in buurten:
-                yield _err(WIJKEN, _line(w, "buurten"), f"buurt '{naam}' hoort al bij wijk '{buurten[key].code}'")
+        for b in w.buurten:
+            key = fold(b.naam)
+            if not key:
+                yield _err(WIJKEN, _line(b, "naam"), "naam van de buurt is leeg")
+            elif key in buurten:
+                yield _err(WIJKEN, _line(b, "naam"), f"buurt '{b.naam}' hoort al bij wijk '{buurten[key].code}'")
             buurten.setdefault(key, w)
+            if b.cbs_code is not None:
+                if b.cbs_code in buurtcodes:
+                    yield _err(WIJKEN, _line(b, "cbs_code"), f"buurtcode {b.cbs_code} komt al voor bij buurt '{buurtcodes[b.cbs_code]}'")
+                buurtcodes.setdefault(b.cbs_code, b.naam)
         if w.gebied not in gebieden:
             yield _err(WIJKEN, _line(w, "gebied"), f"gebied '{w.gebied}' bestaat niet in {VERBINDERS}")
 
 
 def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
     """Figures are consistent: social rental homes never exceed homes."""
-    for w in data.wijken:
-        c = w.cijfers
+    for c in (x.cijfers for w in data.wijken for x in (w, *w.buurten)):
         if c is None:
             continue
         if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
@@ -107,44 +113,67 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
 
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
-    """One organisation at a time per wijk, valid dates, successors, legal forms, contacts."""
+    """Ids unique in the file; per wijk: order, no two organisations on common ground on a
+    common day, successors, areas, dates, legal forms, kern."""
     today = today or text.today()
+    ids: dict[str, int] = {}
     for w in data.wijken:
-        vorige: model.Organisatie | None = None
         for org in w.organisaties:
+            if org.id in ids:
+                yield _err(WIJKEN, _line(org, "id"), f"id '{org.id}' komt al voor op regel {ids[org.id]}; een id is uniek in het bestand")
+            ids.setdefault(org.id, _line(org, "id"))
             yield from _check_organisatie(w, org, today)
-            if vorige is not None:
-                if org.van < vorige.van:
-                    yield _err(WIJKEN, _line(org, "van"), f"organisaties van wijk '{w.code}' staan niet op volgorde van 'van' (oudste eerst)")
-            vorige = org
-        orgs = w.organisaties
-        for i, a in enumerate(orgs):
-            for b in orgs[i + 1 :]:
-                if a.overlapt(b.van, b.tot):
-                    yield _err(WIJKEN, _line(b, "van"), f"'{b.naam}' overlapt in tijd met '{a.naam}' (regel {a.regel}); per wijk is er één organisatie tegelijk")
-        for org in orgs:
-            if org.opvolger_van is None:
-                continue
-            namesakes = [o for o in orgs if o.naam == org.opvolger_van and o is not org]
-            if not namesakes:
-                yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{org.opvolger_van}' is geen organisatie van wijk '{w.code}'")
-            elif not any(o.tot == org.van for o in namesakes):
-                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{org.opvolger_van}' eindigt niet op {org.van.isoformat()}, de startdatum van '{org.naam}'")
+        yield from _check_ground(w)
+        yield from _check_successors(w)
+
+
+def _check_ground(w: model.Wijk) -> Iterator[Problem]:
+    """Oldest first; per wijk één organisatie per stuk grond op elke dag (CONTRACT §1)."""
+    orgs = w.organisaties
+    for a, b in zip(orgs, orgs[1:]):
+        if b.begin < a.begin:
+            yield _err(WIJKEN, _line(b, "van"), f"organisaties van wijk '{w.code}' staan niet op volgorde van 'van' (oudste eerst; onbekend eerst)")
+    for i, a in enumerate(orgs):
+        for b in orgs[i + 1:]:
+            if a.botst(b):
+                waar = "de hele wijk" if not a.buurten and not b.buurten else "een gemeenschappelijke buurt"
+                yield _err(WIJKEN, _line(b, "van"), f"'{b.naam}' overlapt in tijd met '{a.naam}' (regel {a.regel}) op {waar}; "
+                           "per stuk van de wijk is er één organisatie tegelijk")
+
+
+def _check_successors(w: model.Wijk) -> Iterator[Problem]:
+    by_id = {o.id: o for o in w.organisaties}
+    for org in w.organisaties:
+        for ident in org.opvolger_van:
+            voorganger = by_id.get(ident)
+            if voorganger is None or voorganger is org:
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{ident}' is geen andere organisatie van wijk '{w.code}'")
+            elif org.van is None or voorganger.tot != org.van:
+                start = org.van.isoformat() if org.van else "een onbekende dag"
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{voorganger.naam}' ({ident}) eindigt niet op {start}, de startdatum van '{org.naam}'")
 
 
 def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) -> Iterator[Problem]:
     if not org.naam.strip():
         yield _err(WIJKEN, _line(org, "naam"), "naam van de organisatie is leeg")
-    if org.tot is not None and org.tot <= org.van:
+    if org.van is None and org.soort != model.WIJKRAAD:
+        yield _err(WIJKEN, org.regel, f"'{org.naam}' heeft geen 'van'; alleen van een wijkraad mag de start onbekend zijn")
+    if org.tot is not None and org.van is not None and org.tot <= org.van:
         yield _err(WIJKEN, _line(org, "tot"), f"tot ({org.tot.isoformat()}) moet na van ({org.van.isoformat()}) liggen")
     if org.reden_einde is not None and org.tot is None:
         yield _err(WIJKEN, _line(org, "reden_einde"), "reden_einde zonder einddatum (tot)")
+    namen = {b.naam for b in w.buurten}
+    for naam in org.buurten:
+        if naam not in namen:
+            yield _err(WIJKEN, _line(org, "buurten"), f"'{naam}' is geen buurt van wijk '{w.code}'")
+    if len(set(org.buurten)) != len(org.buurten):
+        yield _err(WIJKEN, _line(org, "buurten"), f"'{org.naam}' noemt een buurt twee keer")
     if org.rechtsvorm in model.KVK_VERPLICHT and org.kvk is None:
         yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig")
     for lid in org.kern:
         if not lid.naam.strip():
             yield _err(WIJKEN, lid.regel, "kernlid zonder naam")
-    if org.soort == model.WIJKPLATFORM and org.actief_op(today) and len(org.kern) < model.MIN_KERN:
+    if org.soort == model.WIJKPLATFORM and (org.tot is None or today < org.tot) and len(org.kern) < model.MIN_KERN:
         yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}")
 
 

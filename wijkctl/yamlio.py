@@ -29,15 +29,15 @@ from wijkctl.schema import (
     paused_gc,
     to_plain,
 )
-from wijkctl.text import control_character
+from wijkctl.text import control_character, slug, unique_id
 
 # The format version each file is written in (`versie: N` on its first line), and the
 # steps that bring an older one up to it: (file, N) -> a function that rewrites, in place,
 # the node tree of the list in a file of version N into version N + 1. Working on nodes
 # keeps every line number, so problems in a migrated file point at its own lines. A file
 # is migrated in memory when read and written in the current version on its next change.
-CURRENT_VERSIE: dict[str, int] = {WIJKEN: 1, VERBINDERS: 1, REGELINGEN: 1}
-MIGRATIONS: dict[tuple[str, int], Callable[[yaml.Node], None]] = {}
+CURRENT_VERSIE: dict[str, int] = {WIJKEN: 2, VERBINDERS: 1, REGELINGEN: 1}
+MIGRATIONS: dict[tuple[str, int], Callable[[yaml.Node], None]] = {}  # filled below the reader
 
 try:  # the C parser is about 6x faster; the pure one gives the same nodes
     _Loader: Any = yaml.CSafeLoader
@@ -298,6 +298,65 @@ _KIND_NAMES = {
     "record": "een mapping",
     "records": "een lijst",
 }
+
+
+# --- migrations ---------------------------------------------------------------------
+
+
+def _get(mapping: yaml.Node, key: str) -> yaml.Node | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    return next((v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+
+
+def _text_node(value: str, at: yaml.Node) -> yaml.ScalarNode:
+    """A text scalar made by a migration: an empty span at `at`, so lines stay true."""
+    return yaml.ScalarNode(_STR, value, at.start_mark, at.start_mark)
+
+
+def _wijken_1_to_2(items: yaml.Node) -> None:
+    """wijken.yaml versie 1 -> 2: buurt names become records `{naam: ...}`; every
+    organisation gets an `id` from its name (made unique with -2, -3, ... in file order);
+    `opvolger_van: NAAM` becomes the list holding the id of the organisation of that name
+    that ended on this one's `van`. Anything not of the expected shape is left for the
+    reader to report."""
+    if not isinstance(items, yaml.SequenceNode):
+        return
+    taken: set[str] = set()
+    for wijk in items.value:
+        buurten = _get(wijk, "buurten")
+        if isinstance(buurten, yaml.SequenceNode):
+            buurten.value = [
+                yaml.MappingNode(_MAP, [(_text_node("naam", b), b)], b.start_mark, b.end_mark)
+                if isinstance(b, yaml.ScalarNode) else b
+                for b in buurten.value
+            ]
+        orgs = _get(wijk, "organisaties")
+        if not isinstance(orgs, yaml.SequenceNode):
+            continue
+        named: list[tuple[str | None, str | None, str]] = []  # naam, tot, id
+        for org in orgs.value:
+            if not isinstance(org, yaml.MappingNode) or _get(org, "id") is not None:
+                continue
+            naam, tot = _get(org, "naam"), _get(org, "tot")
+            naam_text = naam.value if isinstance(naam, yaml.ScalarNode) else None
+            ident = unique_id(slug(naam_text or "organisatie"), taken)
+            taken.add(ident)
+            org.value.insert(0, (_text_node("id", org), _text_node(ident, org)))
+            named.append((naam_text, tot.value if isinstance(tot, yaml.ScalarNode) else None, ident))
+        for org in orgs.value:
+            opvolger, van = _get(org, "opvolger_van"), _get(org, "van")
+            if not isinstance(opvolger, yaml.ScalarNode) or opvolger.tag != _STR:
+                continue
+            start = van.value if isinstance(van, yaml.ScalarNode) else None
+            ident = next((i for n, tot, i in named if n == opvolger.value and tot == start),
+                         slug(opvolger.value))  # none ended that day: the check names it
+            at = org.value.index(next(kv for kv in org.value if kv[1] is opvolger))
+            org.value[at] = (org.value[at][0], yaml.SequenceNode(
+                _SEQ, [_text_node(ident, opvolger)], opvolger.start_mark, opvolger.end_mark))
+
+
+MIGRATIONS[(WIJKEN, 1)] = _wijken_1_to_2
 
 
 # --- scalar converters: (loader, node, multiline) -> (complaint with {key}, or None; value)

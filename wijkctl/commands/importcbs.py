@@ -82,7 +82,7 @@ def import_cbs(
     if dry_run:
         sys.stdout.write(outcome.diff)
     if result.wijzigingen:
-        rows = [{"wijk": w.wijk.naam, "cijfer": w.cijfer, "oud": _cell(w.oud, w.cijfer), "nieuw": _cell(w.nieuw, w.cijfer)}
+        rows = [{"wijk": w.plaats, "cijfer": w.cijfer, "oud": _cell(w.oud, w.cijfer), "nieuw": _cell(w.nieuw, w.cijfer)}
                 for w in result.wijzigingen if w.cijfer != "bron"]
         block = Block([Column("wijk", "Wijk"), Column("cijfer", "Cijfer"), Column("oud", "Oud", "text"),
                        Column("nieuw", "Nieuw", "text")], rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -42,30 +41,43 @@ def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, 
     return rules.Details(legal_form.value if legal_form else None, kvk, email, website)
 
 
-def _platform_input(from_: str, member: list[str] | None, legal_form: Rechtsvorm | None, kvk: str | None,
-                    email: str | None, website: str | None) -> tuple[dt.date, list[model.KernLid], rules.Details]:
-    """The start date, kern and details of a new platform, or exit 2."""
-    return parse_date(from_, "--from"), [rules.parse_member(m) for m in member or []], _details(legal_form, kvk, email, website)
+BuurtOpt = Annotated[
+    list[str] | None,
+    typer.Option("--buurt", metavar="BUURT", help="Een buurt van de wijk die de organisatie dekt (herhaalbaar); zonder --buurt de hele wijk."),
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", metavar="BRON", help="Waar de gegevens vandaan komen: een URL of vindplaats.")]
+OrgOpt = Annotated[str | None, typer.Option("--org", metavar="ID", help="De organisatie (id of naam) als er meer dan één in aanmerking komt.")]
 
 
-def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk], model.Change],
+def _members(member: list[str] | None) -> list[model.KernLid]:
+    return [rules.parse_member(m) for m in member or []]
+
+
+def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]], model.Change],
          dry_run: bool, commit: bool) -> None:
-    """Apply `change` to the wijk meant by `wijk`, on the data as read under the lock."""
+    """Apply `change` to the wijk meant by `wijk` (exactly: never a prefix), on the data as
+    read under the lock; `change` also gets the organisation ids already in the file."""
 
     def mutate(data: model.Dataset) -> model.Change:
-        return change(rules.match_wijk(data, wijk, prefix=False))
+        w = rules.match_wijk(data, wijk, prefix=False)
+        return change(w, {o.id for x in data.wijken for o in x.organisaties})
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     if dry_run:
         sys.stdout.write(outcome.diff)
     message(outcome.report())
 
+
 def register_(
     ctx: typer.Context,
     wijk: WijkArg,
-    name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform.")],
-    from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD); mag in de toekomst liggen.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform of de wijkraad.")],
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Eerste dag niet meer actief, voor een organisatie die al gestopt is.")] = None,
+    wijkraad: Annotated[bool, typer.Option("--wijkraad", help="Leg een bestaande of vroegere wijkraad vast (zonder kern).")] = False,
     member: MemberOpt = None,
+    buurt: BuurtOpt = None,
+    source: SourceOpt = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
     email: EmailOpt = None,
@@ -73,17 +85,32 @@ def register_(
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
-    """Registreer een nieuw wijkplatform voor een wijk."""
-    van, members, details = _platform_input(from_, member, legal_form, kvk, email, website)
-    _run(ctx, wijk, lambda w: rules.register(w, naam=name, van=van, members=members, details=details), dry_run, commit)
+    """Registreer een wijkplatform, of met --wijkraad een (vroegere) wijkraad."""
+    tot = parse_date(to, "--to") if to else None
+    if wijkraad:
+        if member or legal_form or kvk or email or website:
+            raise UsageError("Een wijkraad krijgt geen kern, rechtsvorm, KvK, e-mail of website; laat die opties weg.")
+        van = None if from_ is None or from_.strip().lower() == "onbekend" else parse_date(from_, "--from")
+        area = rules.Area(van, tot, tuple(buurt or ()), source)
+        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken), dry_run, commit)
+        return
+    if from_ is None:
+        raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD).")
+    area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()), source)
+    members, details = _members(member), _details(legal_form, kvk, email, website)
+    _run(ctx, wijk, lambda w, taken: rules.register(w, naam=name, area=area, members=members, details=details,
+                                                    taken=taken), dry_run, commit)
 
 
 def convert(
     ctx: typer.Context,
     wijk: WijkArg,
     from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Dag waarop de wijkraad eindigt en het wijkplatform begint.")],
+    raad: Annotated[list[str] | None, typer.Option("--wijkraad", metavar="ID", help="De wijkraad die wordt omgezet (id of naam, herhaalbaar); standaard de enige actieve.")] = None,
     name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard "Wijkplatform <wijk>".')] = None,
     member: MemberOpt = None,
+    buurt: BuurtOpt = None,
+    source: SourceOpt = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
     email: EmailOpt = None,
@@ -91,46 +118,53 @@ def convert(
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
-    """Zet de actieve wijkraad van een wijk om in een wijkplatform."""
-    van, members, details = _platform_input(from_, member, legal_form, kvk, email, website)
-    _run(ctx, wijk, lambda w: rules.convert(w, van=van, naam=name, members=members, details=details), dry_run, commit)
+    """Zet een wijkraad om in een wijkplatform: de wijkraad eindigt, het platform begint."""
+    van = parse_date(from_, "--from")
+    members, details = _members(member), _details(legal_form, kvk, email, website)
+    _run(ctx, wijk, lambda w, taken: rules.convert(
+        w, van=van, raden=list(raad or []), naam=name, members=members, details=details,
+        buurten=list(buurt or []), bron=source, taken=taken), dry_run, commit)
 
 
 def update(
     ctx: typer.Context,
     wijk: WijkArg,
+    org: OrgOpt = None,
     name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het wijkplatform.")] = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
     email: EmailOpt = None,
     website: WebsiteOpt = None,
+    buurt: Annotated[list[str] | None, typer.Option("--buurt", metavar="BUURT", help="Het nieuwe gebied van het platform: de buurten die het dekt (herhaalbaar).")] = None,
     add_member: Annotated[list[str] | None, typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
-    remove_member: Annotated[list[str] | None, typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg (herhaalbaar).")] = None,
+    remove_member: Annotated[list[str] | None, typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg, op naam of e-mailadres (herhaalbaar).")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is; standaard vandaag.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
-    """Wijzig de gegevens of de kern van het actieve wijkplatform."""
+    """Wijzig de gegevens, het gebied of de kern van een wijkplatform."""
     dag = parse_date(on, "--on") if on else text.today()
-    if not any((name, legal_form, kvk, email, website, add_member, remove_member)):
+    if not any((name, legal_form, kvk, email, website, add_member, remove_member, buurt)):
         raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
-    add = [rules.parse_member(m) for m in add_member or []]
+    add = _members(add_member)
     details = _details(legal_form, kvk, email, website)
-    _run(ctx, wijk, lambda w: rules.update(w, on=dag, naam=name, details=details, add=add, remove=remove_member or []),
-         dry_run, commit)
+    _run(ctx, wijk, lambda w, _taken: rules.update(
+        w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
+        buurten=list(buurt or [])), dry_run, commit)
 
 
 def end(
     ctx: typer.Context,
     wijk: WijkArg,
     on: Annotated[str, typer.Option("--on", metavar="DATUM", help="Eerste dag dat de organisatie niet meer actief is.")],
+    org: OrgOpt = None,
     reason: Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
-    """Beëindig de actieve organisatie (wijkraad of wijkplatform) van een wijk."""
+    """Beëindig een actieve organisatie (wijkraad of wijkplatform) van een wijk."""
     dag = parse_date(on, "--on")
-    _run(ctx, wijk, lambda w: rules.end(w, on=dag, reden=reason), dry_run, commit)
+    _run(ctx, wijk, lambda w, _taken: rules.end(w, on=dag, org_query=org, reden=reason), dry_run, commit)
 
 
 COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end}

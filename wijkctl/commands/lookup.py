@@ -41,7 +41,7 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
     if words:
         wijk = " ".join(words)
         w = rules.match_wijk(data, wijk)
-        _say_how_matched(w, wijk)
+        buurt = _say_how_matched(w, wijk)
         g = data.gebied(w.gebied)
         row = {
             "wijk": w.code,
@@ -50,6 +50,12 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
             "gebied_naam": g.naam if g else None,
             **_verbinder_fields(g),
         }
+        if buurt is not None:
+            dekkend = [o for o in w.actief_op(text.today()) if o.dekt(buurt)]
+            row["buurt"] = buurt
+            row["organisatie"] = dekkend[0].naam if dekkend else None
+            message(f"{buurt} valt onder {dekkend[0].naam} ({dekkend[0].soort})." if dekkend
+                    else f"Geen wijkraad of wijkplatform in {buurt}. {BEWONERSINITIATIEVEN}")
         columns = [
             Column("wijk", "Code", table=False),
             Column("wijk_naam", "Wijk"),
@@ -81,14 +87,17 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
     render(Report(data_rows, [Block(columns, rows)]), output)
 
 
-def _say_how_matched(w: model.Wijk, query: str) -> None:
-    """Tell a person when the answer is for another name than the one typed."""
+def _say_how_matched(w: model.Wijk, query: str) -> str | None:
+    """Tell a person when the answer is for another name than the one typed; the buurt
+    name when the query named a buurt."""
     key = fold(query)
-    buurt = next((b for b in w.buurten if fold(b) == key), None)
+    buurt = next((b.naam for b in w.buurten if fold(b.naam) == key), None)
     if buurt is not None and fold(w.naam) != key:
         message(f"{buurt} is een buurt in {w.naam}.")
-    elif key not in (fold(w.naam), fold(w.code), fold(w.cbs_code or "")) and not key.isdigit():
+        return buurt
+    if key not in (fold(w.naam), fold(w.code), fold(w.cbs_code or "")) and not key.isdigit():
         message(f"'{query}' gelezen als {w.naam}.")
+    return None
 
 
 def _aandeel(c: model.Cijfers | None) -> Decimal | None:
@@ -111,7 +120,7 @@ def list_(
         wijken = [w for w in wijken if w.gebied == code]
     rows = []
     for w in wijken:
-        org = w.organisatie_op(dag)
+        actief = w.actief_op(dag)
         st = w.status_op(dag)
         if status is not None and st != status.value:
             continue
@@ -125,7 +134,10 @@ def list_(
             "gebied_naam": g.naam if g else w.gebied,
             "verbinder": _verbinder_fields(g)["naam"],
             "status": st,
-            "organisatie": org.naam if org else None,
+            "organisatie": ", ".join(o.naam for o in actief) or None,
+            "organisaties": [{"id": o.id, "soort": o.soort, "naam": o.naam, "buurten": o.buurten or None,
+                              "van": o.van, "tot": o.tot, "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None}
+                             for o in actief],
             "inwoners": c.inwoners if c else None,
             "sociale_huurwoningen": c.sociale_huurwoningen if c else None,
             "aandeel_sociale_huur": _aandeel(c),
@@ -171,11 +183,11 @@ def show(
     _say_how_matched(w, wijk)
     today = text.today()
     g = data.gebied(w.gebied)
-    actief = w.organisatie_op(today)
+    actief = w.actief_op(today)
     try:
-        uitkomst = subsidy.overzicht(data, today.year, [w]).uitkomsten[0]
+        uitkomsten = subsidy.overzicht(data, today.year, [w]).uitkomsten
     except NotFound:
-        uitkomst = None
+        uitkomsten = None
     record = to_plain(w, WIJK)
     if not contact:  # kern members are personal data: names only unless asked
         for org in record.get("organisaties", []):
@@ -183,17 +195,19 @@ def show(
     record.update({
         "status": w.status_op(today),
         "verbinder": _verbinder_fields(g),
-        "subsidie": None if uitkomst is None else {
-            "jaar": uitkomst.jaar,
-            "bedrag": uitkomst.bedrag,
-            "regeling": {"jaar": uitkomst.regeling.jaar, "status": uitkomst.regeling.status},
-            "onvolledig": uitkomst.onvolledig,
-            "indicatief": uitkomst.indicatief,
-        },
+        "subsidies": None if uitkomsten is None else [{
+            "jaar": u.jaar,
+            "organisatie": u.platform.id if u.platform else None,
+            "bedrag": u.bedrag,
+            "regeling": {"jaar": u.regeling.jaar, "status": u.regeling.status},
+            "onvolledig": u.onvolledig,
+            "indicatief": u.indicatief,
+        } for u in uitkomsten],
     })
-    blocks = [_facts_block(w, g, actief), *_organisation_blocks(w, actief, contact)]
-    notes = [_subsidy_note(w, uitkomst, today.year)]
-    if actief is None or actief.soort != model.WIJKPLATFORM:
+    blocks = [_facts_block(w, g, actief), *_buurten_block(w, actief), *_organisation_blocks(w, actief, contact)]
+    notes = _subsidy_notes(w, uitkomsten, today.year)
+    if w.status_op(today) != model.WIJKPLATFORM or any(not any(o.dekt(b.naam) for o in actief
+                                                                if o.soort == model.WIJKPLATFORM) for b in w.buurten):
         notes.append(BEWONERSINITIATIEVEN)
     render(Report(record, blocks, notes), output)
 
@@ -201,18 +215,18 @@ def show(
 _FIGURES = ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")
 
 
-def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: model.Organisatie | None) -> Block:
+def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: list[model.Organisatie]) -> Block:
     """The wijk as "field  value" lines; figures always shown, "onbekend" when unknown."""
     c = w.cijfers or model.Cijfers()
     bron = ", ".join(x for x in (c.bron, f"peiljaar {c.peiljaar}" if c.peiljaar else None) if x)
     v = g.verbinder if g else None
+    status = "; ".join(f"{o.soort}: {o.naam}" + (f" ({', '.join(o.buurten)})" if o.buurten else "") for o in actief)
     facts = [
         ("Code", w.code), ("Naam", w.naam), ("CBS-code", w.cbs_code),
         ("CBS-buurten", ", ".join(w.cbs_buurten) or None),
         ("Gebied", g.naam if g else w.gebied),
         ("Gebiedsverbinder", f"{v.naam} <{v.email}>" if v and v.email else (v.naam if v else "onbekend")),
-        ("Buurten", ", ".join(w.buurten) or None),
-        ("Status vandaag", f"{actief.soort}: {actief.naam}" if actief else "geen wijkraad of wijkplatform"),
+        ("Status vandaag", status or "geen wijkraad of wijkplatform"),
         *zip(_FIGURES, (c.inwoners, c.woningen, c.sociale_huurwoningen, c.uitkeringen)),
         ("Bron cijfers", bron or None), ("Opmerking", w.opmerking),
     ]
@@ -221,43 +235,67 @@ def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: model.Organisati
                  title=f"{w.naam} ({w.code})", header=False)
 
 
-def _organisation_blocks(w: model.Wijk, actief: model.Organisatie | None, contact: bool) -> list[Block]:
-    """The organisations as a timeline, and the kern of the active one."""
+def _buurten_block(w: model.Wijk, actief: list[model.Organisatie]) -> list[Block]:
+    """The buurten, their figures, and who covers each today."""
+    if not w.buurten:
+        return []
+    rows = [{
+        "naam": b.naam, "cbs_code": b.cbs_code,
+        "inwoners": b.cijfers.inwoners if b.cijfers else None,
+        "organisatie": ", ".join(o.naam for o in actief if o.dekt(b.naam)) or None,
+    } for b in w.buurten]
+    return [Block([
+        Column("naam", "Buurt"), Column("cbs_code", "CBS-code", unknown="–"),
+        Column("inwoners", "Inwoners", "int", unknown="onbekend"),
+        Column("organisatie", "Organisatie vandaag", unknown="geen"),
+    ], rows, title="Buurten")]
+
+
+def _organisation_blocks(w: model.Wijk, actief: list[model.Organisatie], contact: bool) -> list[Block]:
+    """The organisations as a timeline, and the kern of each active platform."""
     blocks = []
     if w.organisaties:
         rows = [{
-            "soort": o.soort, "naam": o.naam, "van": o.van, "tot": o.tot,
-            "opvolger_van": o.opvolger_van, "rechtsvorm": o.rechtsvorm, "kvk": o.kvk,
+            "id": o.id, "soort": o.soort, "naam": o.naam, "van": o.van, "tot": o.tot,
+            "buurten": ", ".join(o.buurten) or "hele wijk",
+            "opvolger_van": ", ".join(o.opvolger_van) or None, "rechtsvorm": o.rechtsvorm, "kvk": o.kvk,
             "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None,
             "reden": o.reden_einde,
         } for o in w.organisaties]
         blocks.append(Block([
-            Column("soort", "Soort"), Column("naam", "Naam"), Column("van", "Van", "date"),
-            Column("tot", "Tot", "date", unknown="–"), Column("opvolger_van", "Opvolger van", unknown="–"),
+            Column("id", "Id"), Column("soort", "Soort"), Column("naam", "Naam"),
+            Column("van", "Van", "date", unknown="onbekend"), Column("tot", "Tot", "date", unknown="–"),
+            Column("buurten", "Gebied"), Column("opvolger_van", "Opvolger van", unknown="–"),
             Column("rechtsvorm", "Rechtsvorm", unknown="–"), Column("kvk", "KvK", unknown="–"),
             Column("kern", "Kern", "int", unknown="–"),
             Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties)),
         ], rows, title="Organisaties"))
-    if actief is not None and actief.kern:
+    for org in actief:
+        if not org.kern:
+            continue
         columns = [Column("naam", "Naam")]
         if contact:
             columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon")]
         blocks.append(Block(columns, [
-            {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in actief.kern
-        ], title=f"Kern van {actief.naam}"))
+            {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in org.kern
+        ], title=f"Kern van {org.naam}"))
     return blocks
 
 
-def _subsidy_note(w: model.Wijk, uitkomst: Any, jaar: int) -> str:
-    if uitkomst is None:
-        return f"Subsidie {jaar}: geen subsidieregeling voor dit jaar."
-    extra = [text for text, on in (
-        ("indicatief, want er is geen wijkplatform", uitkomst.indicatief),
-        ("onvolledig, want niet alle cijfers zijn bekend", uitkomst.onvolledig),
-        ("volgens een concept-regeling", uitkomst.regeling.status == "concept"),
-    ) if on]
-    return (f"Subsidie {uitkomst.jaar}: {euro(uitkomst.bedrag)}" + (f" ({'; '.join(extra)})" if extra else "")
-            + f". Uitleg: wijkctl subsidy {w.code} --explain")
+def _subsidy_notes(w: model.Wijk, uitkomsten: Any, jaar: int) -> list[str]:
+    if uitkomsten is None:
+        return [f"Subsidie {jaar}: geen subsidieregeling voor dit jaar."]
+    notes = []
+    for u in uitkomsten:
+        extra = [tekst for tekst, on in (
+            ("indicatief, want er is geen wijkplatform", u.indicatief),
+            ("onvolledig, want niet alle cijfers zijn bekend", u.onvolledig),
+            ("volgens een concept-regeling", u.regeling.status == "concept"),
+        ) if on]
+        wie = f" voor {u.platform.naam}" if u.platform else ""
+        notes.append(f"Subsidie {u.jaar}{wie}: {euro(u.bedrag)}" + (f" ({'; '.join(extra)})" if extra else "")
+                     + f". Uitleg: wijkctl subsidy {w.code} --explain")
+    return notes
 
 
 COMMANDS = {"verbinder": verbinder, "list": list_, "show": show}

@@ -22,6 +22,8 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
         "gebied": u.wijk.gebied,
         "gebied_naam": gebieden.get(u.wijk.gebied, u.wijk.gebied),
         "platform": u.platform.naam if u.platform else None,
+        "organisatie": u.platform.id if u.platform else None,
+        "buurten": (u.platform.buurten or None) if u.platform else None,
         "maanden": u.maanden,
         "basisbedrag": u.regeling.basisbedrag,
         "toeslagen": [
@@ -42,7 +44,8 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
 
 def _row(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry flattened for a table or CSV: one column per toeslag, and a remark."""
-    row = {k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg")}
+    row = {k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg", "buurten")}
+    row["buurten"] = ", ".join(entry["buurten"] or [])
     for t in entry["toeslagen"]:
         row[f"toeslag_{t['naam']}"] = t["bedrag"]
     row["opmerking"] = "; ".join(s for s, on in (
@@ -92,7 +95,8 @@ def subsidy(
     columns = [
         Column("wijk", "Code", table=False), Column("naam", "Wijk"),
         Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied"),
-        Column("platform", "Platform", unknown="geen"),
+        Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id", table=False),
+        Column("buurten", "Buurten", table=any(row["buurten"] for row in rows)),
         Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
         *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
