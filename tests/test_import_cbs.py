@@ -161,3 +161,20 @@ def test_wijken_missing_from_the_file_are_reported_and_keep_their_figures(run, t
     assert result.exit_code == 0
     assert "Niet in het bestand: Molenwijk (WK039220); cijfers ongewijzigd." in result.stderr
     assert molenwijk(run)["peiljaar"] == 2024 and molenwijk(run)["inwoners"] == 8135
+
+
+def test_buurt_rows_fill_the_figures_of_buurten_by_their_cbs_code_and_never_their_name(run, tmp_path, datadir):
+    path = datadir / "wijken.yaml"
+    path.write_text(path.read_text().replace("  - naam: Stationsbuurt\n", "  - naam: Stationsbuurt\n    cbs_code: BU03920101\n")
+                    .replace("  - naam: Binnenstad\n", "  - naam: Binnenstad\n    cbs_code: BU03920103\n"))
+    csv_file = tmp_path / "kwb.csv"
+    csv_file.write_text(haarlem(2024))  # BU03920101 knows every figure; BU03920103 misses the percentage
+    result = run("import-cbs", str(csv_file), "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    assert "Oude Stad / Stationsbuurt" in result.stderr
+    buurten = {b["naam"]: b for b in json.loads(run("show", "oude-stad", "-o", "json").stdout)["buurten"]}
+    assert buurten["Stationsbuurt"]["cijfers"] == {"peiljaar": 2024, "bron": "CBS Kerncijfers wijken en buurten 2024",
+                                                   "inwoners": 1200, "woningen": 700, "sociale_huurwoningen": 140,
+                                                   "uitkeringen": 30}
+    assert "sociale_huurwoningen" not in buurten["Binnenstad"]["cijfers"]  # unknown stays unknown
+    assert "cijfers" not in buurten["Bakenes"]
