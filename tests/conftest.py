@@ -24,14 +24,38 @@ def _cache_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+def copy_data(source: Path, parent: Path) -> Path:
+    """A writable copy of the data set in `source`, as `parent/data`."""
+    target = parent / "data"
+    target.mkdir()
+    for name in FILES:
+        shutil.copy(source / name, target / name)
+    return target
+
+
 @pytest.fixture
 def datadir(tmp_path: Path) -> Path:
     """A writable copy of the base data set (the bundled one without organisations)."""
-    target = tmp_path / "data"
-    target.mkdir()
-    for name in FILES:
-        shutil.copy(BASE / name, target / name)
-    return target
+    return copy_data(BASE, tmp_path)
+
+
+def git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def repo(datadir: Path, monkeypatch) -> Path:
+    """The data directory committed in a fresh git repository (its parent)."""
+    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
+                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
+        monkeypatch.setenv(var, value)
+    root = datadir.parent
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "data")
+    return root
 
 
 def snapshot_bytes(folder: Path) -> dict[str, bytes]:

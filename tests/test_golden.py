@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -21,7 +20,7 @@ from typer.testing import CliRunner
 from wijkctl import text
 from wijkctl.cli import app
 
-from .conftest import FILES, REPO
+from .conftest import REPO, copy_data
 
 GOLDEN = REPO / "tests" / "golden"
 DATA = REPO / "tests" / "fixtures" / "golden-data"
@@ -46,10 +45,7 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_piped_output_is_exactly_the_golden_file(name, tmp_path, monkeypatch):
     monkeypatch.setattr(text, "today", lambda: dt.date(2025, 6, 1))
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in FILES:
-        shutil.copy(DATA / f, data / f)
+    data = copy_data(DATA, tmp_path)
     result = CliRunner().invoke(app, ["--data-dir", str(data), *CASES[name]])
     assert result.exit_code == 0, result.stderr
     got = result.stdout.replace(str(data), "<data>")

@@ -7,23 +7,18 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, FILES, MEMBERS, REPO, Run
+from .conftest import BUNDLED, MEMBERS, REPO, Run, copy_data
 
 V1 = REPO / "tests" / "fixtures" / "v1"
 
 
 @pytest.fixture
 def haarlem(tmp_path: Path) -> Run:
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in FILES:
-        shutil.copy(BUNDLED / name, data / name)
-    return Run(data)
+    return Run(copy_data(BUNDLED, tmp_path))
 
 
 def test_bundled_history_is_sourced_and_holds_no_personal_data(haarlem):
@@ -68,8 +63,7 @@ def test_several_platforms_in_oude_stad_and_a_historic_wijkraad_converted_by_com
 
 
 def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_writes_versie_2(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(V1, data)
+    data = copy_data(V1, tmp_path)
     run = Run(data)
     old = (data / "wijken.yaml").read_text()
     checked = run("check")

@@ -20,7 +20,7 @@ from wijkctl import fileio, store, transaction
 from wijkctl.errors import WriteFailed
 from wijkctl.output import csv_cell, to_json
 
-from .conftest import MEMBERS, add_wijkraad, line_of, snapshot_bytes
+from .conftest import MEMBERS, add_wijkraad, git, line_of, snapshot_bytes
 from .test_concurrency import WIJKCTL
 
 REGISTER = ("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01", *MEMBERS)
@@ -335,20 +335,6 @@ def test_a_refounded_wijkraad_with_an_earlier_name_converts_and_ends_correctly(r
 # --- git inside the lock -------------------------------------------------------------
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture
-def repo(datadir, monkeypatch):
-    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
-                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
-        monkeypatch.setenv(var, value)
-    root = datadir.parent
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
-    return root
 
 
 HOLD = """

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from .conftest import MEMBERS, add_wijkraad, snapshot_bytes
+from .conftest import MEMBERS, add_wijkraad, git, snapshot_bytes
 
 REGISTER = ("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01")
 
@@ -113,20 +112,6 @@ def test_a_whole_life(run, datadir):
 # --- git ------------------------------------------------------------------------
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture
-def repo(datadir, monkeypatch):
-    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
-                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
-        monkeypatch.setenv(var, value)
-    root = datadir.parent
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
-    return root
 
 
 def test_commit_commits_exactly_the_change(run, repo, datadir):
