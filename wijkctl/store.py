@@ -131,10 +131,6 @@ def decode(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
     return texts
 
 
-def read_texts(root: Path) -> dict[str, str]:
-    return decode(root, read_bytes(root))
-
-
 def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Snapshot:
     """Records and problems from the files' texts (pure apart from `root` in messages)."""
     from wijkctl.validate import validate

@@ -89,8 +89,6 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
     """
     if value.isprintable():
         return None
-    import unicodedata
-
     for ch in value:
         if ch.isprintable() or ch == " " or (multiline and ch in "\n\t"):
             continue
@@ -104,8 +102,6 @@ def printable(value: str, *, keep_newlines: bool = False) -> str:
     cannot act on a terminal or split a CSV record."""
     if value.isprintable() or control_character(value, multiline=keep_newlines) is None:
         return value
-    import unicodedata
-
     out = []
     for ch in value:
         if (ch.isprintable() or ch == " " or (keep_newlines and ch == "\n")
