@@ -5,8 +5,9 @@
 Wall-clock time on a shared machine varies by tens of percent from run to run;
 the number of instructions a run executes does not (valgrind's callgrind counts them).
 Each case runs once, warm (the parse cache filled first), with this script's Python and
-the `wijkctl` beside it; `--compare` names another installation's Python (say, the
-previous release in its own virtualenv) whose `wijkctl` runs the same cases. Needs
+the `wijkctl` beside it, on the data set that installation bundles; `--compare` names
+another installation's Python (say, the previous release in its own virtualenv) whose
+`wijkctl` runs the same cases on its own bundled data. Needs
 valgrind (Debian package `valgrind`). Ratios are to `python -c "import yaml"`.
 """
 
@@ -30,9 +31,13 @@ def count(argv: list[str], env: dict[str, str]) -> int:
     raise SystemExit(f"callgrind gaf geen telling voor {' '.join(argv)}:\n{done.stderr[-2000:]}")
 
 
-def measure(python: str, data: Path, work: Path) -> dict[str, int]:
+def measure(python: str, work: Path) -> dict[str, int]:
+    """The counts for one installation, on the data set it bundles (an older release may
+    not read a newer format)."""
     wijkctl = str(Path(python).parent / "wijkctl")
-    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / f"cache-{abs(hash(python))}")}
+    data = Path(tempfile.mkdtemp(prefix="data-", dir=work)) / "haarlem"
+    subprocess.run([wijkctl, "init", str(data)], check=True, capture_output=True)
+    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / f"cache-{data.parent.name}")}
     cases = {
         "verbinder molenwijk -o json": ["verbinder", "molenwijk", "-o", "json"],
         "list (pipe)": ["list"],
@@ -54,11 +59,9 @@ def main() -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind ontbreekt (Debian: apt-get install valgrind)")
     work = Path(tempfile.mkdtemp(prefix="wijkctl-instr-"))
-    data = work / "haarlem"
-    subprocess.run([str(Path(sys.executable).parent / "wijkctl"), "init", str(data)], check=True, capture_output=True)
-    runs = {"deze": measure(sys.executable, data, work)}
+    runs = {"deze": measure(sys.executable, work)}
     if args.compare:
-        runs["ander"] = measure(args.compare, data, work)
+        runs["ander"] = measure(args.compare, work)
     print(f"{'case':32}" + "".join(f" {name + ' (mln)':>14} {'x vloer':>8}" for name in runs))
     for label in runs["deze"]:
         line = f"{label:32}"
