@@ -76,7 +76,7 @@ def test_usage_errors_are_dutch(run):
     assert run("register").exit_code == 2
     assert "ontbreekt" in run("register").stderr
     assert "geen geheel getal" in run("subsidy", "--year", "x").stderr
-    assert "Onbekend commando" in run("registreer").stderr
+    assert "Onbekend commando" in run("registrer").stderr
 
 
 def test_pre_commit_hooks_run_wijkctl():

@@ -204,6 +204,13 @@ def _bad_argument(argv: list[str]) -> str | None:
 class WijkctlGroup(_Dutch, TyperGroup):
     """Runs a command and maps every error to the contract's exit code (CONTRACT §4)."""
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        return (command.name if command is not None else name), command, rest
+
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         saved = sys.stdout, sys.stderr
@@ -225,7 +232,8 @@ class WijkctlGroup(_Dutch, TyperGroup):
         fileio = sys.modules.get("wijkctl.fileio")
         if fileio is not None:  # one process may run several commands (tests)
             fileio.landed = False
-        bad = _bad_argument(sys.argv[1:] if args is None else list(args))
+        args = hoist_globals(sys.argv[1:] if args is None else list(args))
+        bad = _bad_argument(args)
         if bad:
             _report(bad)
             return errors.USAGE
@@ -316,7 +324,16 @@ COMMANDS = {
     "verbinder": "lookup", "list": "lookup", "show": "lookup",
     "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
+    "set-verbinder": "gebied",
 }
+# Dutch alias -> command; help lists each command once, naming its alias.
+ALIASES = {
+    "lijst": "list", "toon": "show", "registreer": "register", "omzetten": "convert", "bijwerken": "update",
+    "beeindig": "end", "beëindig": "end", "subsidie": "subsidy", "controleer": "check", "opmaak": "fmt",
+    "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
+    "gebiedsverbinder": "verbinder",
+}
+GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -339,23 +356,51 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_global)
+    only = ALIASES.get(only, only) if only else None
     for name in [only] if only in COMMANDS else COMMANDS:
         function = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}").COMMANDS[name]
-        app.command(name, cls=WijkctlCommand)(function)
+        aliases = [a for a, c in ALIASES.items() if c == name]
+        short = (function.__doc__ or "").strip().splitlines()[0]
+        app.command(name, cls=WijkctlCommand, short_help=f"{short} (ook: {', '.join(aliases)})" if aliases else None)(function)
     return app
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """`argv` with the global options moved before the command name, so that they may
+    stand before or after it (`wijkctl list --data-dir x` = `wijkctl --data-dir x list`)."""
+    command = _command_index(argv)
+    if command is None:
+        return argv
+    head, tail, rest = argv[:command], [argv[command]], iter(argv[command + 1:])
+    for arg in rest:
+        if arg == "--":
+            tail += [arg, *rest]
+            break
+        if arg in GLOBAL_OPTIONS:
+            head += [arg, next(rest, "")]
+        elif arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            head.append(arg)
+        else:
+            tail.append(arg)
+    return head + tail
+
+
+def _command_index(argv: list[str]) -> int | None:
+    args = iter(enumerate(argv))
+    for i, arg in args:
+        if arg in GLOBAL_OPTIONS:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return i
+        elif arg in ("-h", "--help", "--version") or arg.endswith("-completion"):
+            return None
+    return None
 
 
 def _command_in(argv: list[str]) -> str | None:
     """The command named in `argv` after the global options, if any."""
-    args = iter(argv)
-    for arg in args:
-        if arg == "--data-dir":
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg
-        elif arg in ("-h", "--help", "--version") or arg.endswith("-completion"):
-            return None
-    return None
+    i = _command_index(argv)
+    return None if i is None else argv[i]
 
 
 def __getattr__(name: str) -> typer.Typer:

@@ -34,6 +34,19 @@ def _suggest(query: str, names: list[str]) -> str:
     return f" Bedoelde je {', '.join(shown[:-1])} of {shown[-1]}?"
 
 
+_ARTICLE = re.compile(r"(?:de|het|'t|’t)\s+", re.IGNORECASE)
+
+
+def without_article(data: model.Dataset, query: str) -> str:
+    """`query` without a leading Dutch article ("de Vijfhoek", "het ...", "'t ..."),
+    unless a wijk is named with it."""
+    q = query.strip()
+    article = _ARTICLE.match(q)
+    if article and not any(fold(w.naam) == fold(q) for w in data.wijken):
+        return q[article.end():]
+    return q
+
+
 def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model.Wijk:
     """The wijk meant by `query` (CONTRACT §3): code, CBS code, name, buurt, then prefix.
 
@@ -41,7 +54,7 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
     and a unique prefix becomes a suggestion. Raises NotFound (exit 3) with suggestions,
     or listing the candidates when several fit.
     """
-    q = query.strip()
+    q = without_article(data, query)
     for wijk in data.wijken:
         if wijk.code == q:
             return wijk
@@ -420,4 +433,25 @@ def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: s
     return Change(
         f"{org.naam} ({org.soort}) beëindigd per {datum(on)}.",
         f"end: {org.naam} ({wijk.code}) per {on.isoformat()}",
+    )
+
+
+def set_verbinder(data: model.Dataset, gebied_query: str, *, naam: str, email: str | None) -> Change:
+    """A new gebiedsverbinder for a gebied (the previous one stays in git's history)."""
+    naam = naam.strip()
+    if not naam:
+        raise UsageError("De naam (--name) mag niet leeg zijn.")
+    _require(model.Verbinder, "naam", naam)
+    if email is not None:
+        _require(model.Verbinder, "email", email.strip())
+        email = email.strip()
+    gebied = match_gebied(data, gebied_query)
+    oud = gebied.verbinder
+    if oud is not None and oud.naam == naam and oud.email == email:
+        return Change(f"Niets te wijzigen: {naam} is al de gebiedsverbinder van {gebied.naam}.", "")
+    gebied.verbinder = model.Verbinder(naam=naam, email=email)
+    was = f"{oud.naam} → " if oud is not None and oud.naam != naam else ""
+    return Change(
+        f"Gebiedsverbinder van {gebied.naam}: {was}{naam}" + (f" <{email}>" if email else "") + ".",
+        f"set-verbinder: {gebied.code}: {naam}" + (f" <{email}>" if email else ""),
     )

@@ -40,8 +40,12 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
     data = store.load(data_dir(ctx))
     if words:
         wijk = " ".join(words)
+        gebied = next((g for g in data.gebieden if g.code == wijk.strip() or fold(g.naam) == fold(wijk)), None)
+        if gebied is not None and not any(fold(w.naam) == fold(wijk) for w in data.wijken):
+            _verbinders(data, [gebied], output)  # a gebied: its verbinder
+            return
         w = rules.match_wijk(data, wijk)
-        buurt = _say_how_matched(w, wijk)
+        buurt = _say_how_matched(w, rules.without_article(data, wijk))
         g = data.gebied(w.gebied)
         row = {
             "wijk": w.code,
@@ -66,8 +70,13 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
         ]
         render(Report(row, [Block(columns, [row])]), output)
         return
+    _verbinders(data, data.gebieden, output)
+
+
+def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any) -> None:
+    """Each gebied with its verbinder and wijken."""
     rows = []
-    for g in data.gebieden:
+    for g in gebieden:
         wijken = [w for w in data.wijken if w.gebied == g.code]
         rows.append({
             "gebied": g.code,
@@ -180,7 +189,7 @@ def show(
     data = store.load(data_dir(ctx))
     wijk = " ".join(words)
     w = rules.match_wijk(data, wijk)
-    _say_how_matched(w, wijk)
+    _say_how_matched(w, rules.without_article(data, wijk))
     today = text.today()
     g = data.gebied(w.gebied)
     actief = w.actief_op(today)
