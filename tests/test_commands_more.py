@@ -77,3 +77,63 @@ def test_set_verbinder_dry_run_prints_the_diff(run, datadir):
     result = run("set-verbinder", "oost", "--name", "R. Nieuw", "--email", "rnieuw@haarlem.nl", "--dry-run")
     assert result.exit_code == 0 and "+    naam: R. Nieuw" in result.stdout and "-    naam: Rosa Kant" in result.stdout
     assert snapshot_bytes(datadir) == before
+
+
+MEMBERS3 = ("-m", "A <a@x.nl>", "-m", "B <b@x.nl>", "-m", "C <c@x.nl>")
+
+
+def test_a_platform_that_starts_later_is_found_with_on_and_repeats_are_nothing_to_change(run, datadir):
+    assert run("register", "europawijk", "--name", "P Europa", "--from", "2099-01-01", *MEMBERS3).exit_code == 0
+    missed = run("update", "europawijk", "--add-member", "D <d@x.nl>")
+    assert missed.exit_code == 4 and "gebruik --on 2099-01-01" in missed.stderr
+    for _ in range(2):
+        result = run("update", "europawijk", "--on", "2099-01-01", "--add-member", "D <d@x.nl>")
+        assert result.exit_code == 0
+    assert "Niets te wijzigen" in result.stderr
+    for _ in range(2):
+        result = run("update", "europawijk", "--on", "2099-01-01", "--remove-member", "d@x.nl")
+        assert result.exit_code == 0
+    assert "Niets te wijzigen" in result.stderr
+
+
+def test_a_kern_member_is_changed_in_place(run, datadir):
+    assert run("register", "europawijk", "--name", "P", "--from", "2025-01-01", *MEMBERS3).exit_code == 0
+    result = run("update", "europawijk", "--change-member", "b@x.nl", "Bea Bakker <bea@x.nl> 0611111111")
+    assert result.exit_code == 0, result.stderr
+    kern = json.loads(run("show", "europawijk", "--contact", "-o", "json").stdout)["organisaties"][0]["kern"]
+    assert kern == [{"naam": "A", "email": "a@x.nl"}, {"naam": "Bea Bakker", "email": "bea@x.nl", "telefoon": "0611111111"},
+                    {"naam": "C", "email": "c@x.nl"}]
+    near = run("update", "europawijk", "--change-member", "Bea Baker", "X <x@x.nl>")
+    assert near.exit_code == 3 and "Bedoelde je Bea Bakker?" in near.stderr
+
+
+def test_a_start_date_is_corrected_unless_it_breaks_a_rule(run, datadir):
+    assert run("register", "europawijk", "--name", "P", "--from", "2025-03-01", *MEMBERS3).exit_code == 0
+    assert run("update", "europawijk", "--from", "2025-02-01").exit_code == 0
+    assert json.loads(run("show", "europawijk", "-o", "json").stdout)["organisaties"][0]["van"] == "2025-02-01"
+    assert run("register", "boerhaavewijk", "--wijkraad", "--name", "R", "--from", "2000-01-01").exit_code == 0
+    assert run("convert", "boerhaavewijk", "--from", "2024-07-01", *MEMBERS3).exit_code == 0
+    before = snapshot_bytes(datadir)
+    refused = run("update", "boerhaavewijk", "--from", "2024-08-01")
+    assert refused.exit_code == 4 and "volgt" in refused.stderr
+    assert snapshot_bytes(datadir) == before
+
+
+def test_unregister_removes_a_mistake_with_its_reason_in_the_commit(run, repo, datadir):
+    assert run("register", "europawijk", "--name", "P Europa", "--from", "2025-01-01", *MEMBERS3, "--commit").exit_code == 0
+    result = run("unregister", "europawijk", "--reason", "dubbel ingevoerd", "--commit")
+    assert result.exit_code == 0, result.stderr
+    assert git(repo, "log", "-1", "--format=%s").strip() == "unregister: P Europa (p-europa, europawijk): dubbel ingevoerd"
+    assert json.loads(run("show", "europawijk", "-o", "json").stdout).get("organisaties", []) == []
+
+
+def test_unregister_refusals_change_no_byte(run, datadir):
+    assert run("register", "boerhaavewijk", "--wijkraad", "--name", "R", "--from", "2000-01-01").exit_code == 0
+    assert run("convert", "boerhaavewijk", "--from", "2024-07-01", *MEMBERS3).exit_code == 0
+    before = snapshot_bytes(datadir)
+    for args, code in ((("unregister", "boerhaavewijk", "--reason", "x"), 3),
+                       (("unregister", "boerhaavewijk", "--org", "r", "--reason", "x"), 4),
+                       (("unregister", "europawijk", "--reason", "x"), 4),
+                       (("unregister", "boerhaavewijk", "--org", "r"), 2)):
+        assert run(*args).exit_code == code, args
+    assert snapshot_bytes(datadir) == before

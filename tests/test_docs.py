@@ -77,6 +77,7 @@ def test_usage_errors_are_dutch(run):
     assert "ontbreekt" in run("register").stderr
     assert "geen geheel getal" in run("subsidy", "--year", "x").stderr
     assert "Onbekend commando" in run("registrer").stderr
+    assert "Bedoelde je 'register'" in run("registr").stderr and "Did you" not in run("registr").stderr
 
 
 def test_pre_commit_hooks_run_wijkctl():

@@ -74,7 +74,7 @@ def test_refusals_after_registration(run, datadir):
     before = snapshot_bytes(datadir)
     for code, args in [
         (4, REGISTER + MEMBERS),  # overlaps the platform just registered
-        (3, ("update", "molenwijk", "--remove-member", "Nobody")),
+        (3, ("update", "molenwijk", "--remove-member", "Anna de Vriez")),  # close to a member: a typo
         (4, ("update", "molenwijk", "--add-member", "anna de vries <anna@example.org>")),
         (2, ("update", "molenwijk", "--kvk", "12")),
     ]:

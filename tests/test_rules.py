@@ -155,8 +155,9 @@ def test_update_members_and_minimum():
     assert [lid.naam for lid in w.organisaties[0].kern] == ["Bram", "Cor", "Dirk"]
     change = rules.update(w, on=D(2025, 1, 1), remove=["Bram"])  # reality: recorded, with a warning
     assert "Let op" in change.samenvatting and len(w.organisaties[0].kern) == 2
-    with pytest.raises(NotFound, match="geen kernlid"):
-        rules.update(w, on=D(2025, 1, 1), remove=["Nobody"])
+    with pytest.raises(NotFound, match="Bedoelde je Cor"):
+        rules.update(w, on=D(2025, 1, 1), remove=["Corr"])
+    assert "Niets te wijzigen" in rules.update(w, on=D(2025, 1, 1), remove=["Nobody"]).samenvatting
     with pytest.raises(Refused, match="zit al"):
         rules.update(w, on=D(2025, 1, 1), add=[model.KernLid(naam="cor")])
 

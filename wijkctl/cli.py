@@ -28,7 +28,9 @@ def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
         (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
         (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
         (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
-        (re.compile(r"^No such command '?(.*?)'?\.?$"), lambda m: f"Onbekend commando '{m[1]}'. 'wijkctl --help' toont de commando's."),
+        (re.compile(r"^No such command '([^']*)'\.(?: Did you mean (.*)\?)?$"),
+         lambda m: f"Onbekend commando '{m[1]}'." + (f" Bedoelde je {m[2].replace(', ', ' of ')}?" if m[2] else "")
+         + " 'wijkctl --help' toont de commando's."),
         (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
         (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
         (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
@@ -324,14 +326,14 @@ COMMANDS = {
     "verbinder": "lookup", "list": "lookup", "show": "lookup",
     "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
-    "set-verbinder": "gebied",
+    "set-verbinder": "gebied", "unregister": "lifecycle",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
     "lijst": "list", "toon": "show", "registreer": "register", "omzetten": "convert", "bijwerken": "update",
     "beeindig": "end", "beëindig": "end", "subsidie": "subsidy", "controleer": "check", "opmaak": "fmt",
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
-    "gebiedsverbinder": "verbinder",
+    "gebiedsverbinder": "verbinder", "verwijder": "unregister",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 

@@ -361,8 +361,11 @@ def update(
     add: list[model.KernLid] | None = None,
     remove: list[str] | None = None,
     buurten: list[str] | None = None,
+    van: dt.date | None = None,
+    change: tuple[str, model.KernLid] | None = None,
 ) -> Change:
-    """Change the details, area or kern of a wijkplatform (`--org`, else the one active on `on`).
+    """Change the details, area, start or kern of a wijkplatform (`--org`, else the one
+    active on `on`); `change` replaces one kern member (by name or e-mail) in place.
 
     A kern below 3 is recorded as it is, with a warning: the register holds what is true.
     """
@@ -388,16 +391,40 @@ def update(
             org.buurten = nieuw
             _refuse_overlap(wijk, org)
             wat.append(f"buurten {', '.join(nieuw)}")
+    if van is not None and van != org.van:
+        if org.opvolger_van:
+            raise Refused(f"{org.naam} volgt {', '.join(org.opvolger_van)} op per {datum(org.van)}; "
+                          "die dag verschuift alleen samen met het einde van de voorganger.")
+        wat.append(f"van {datum(org.van)} → {datum(van)}")
+        org.van = van
+        _refuse_overlap(wijk, org)
+        wijk.organisaties.remove(org)
+        _insert(wijk, org)
     kern = list(org.kern)
+    if change is not None:
+        lid = _member(org, kern, change[0])
+        nieuw = change[1]
+        if lid != nieuw:
+            if any(k is not lid and fold(k.naam) == fold(nieuw.naam) for k in kern):
+                raise Refused(f"{nieuw.naam} zit al in de kern van {org.naam}.")
+            kern[kern.index(lid)] = nieuw
+            wat.append(f"kernlid {lid.naam} gewijzigd")
     for naam_lid in remove or []:
         lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid) or lid.email == naam_lid.strip()), None)
         if lid is None:
+            if any(fold(k.naam) == fold(naam_lid) or k.email == naam_lid.strip() for k in org.kern):
+                continue  # already gone in this very change
+            close = _suggest(naam_lid, [lid.naam for lid in kern])
+            if not add and not wat and not close:  # a repeated removal: already as asked
+                return Change(f"Niets te wijzigen: '{naam_lid}' is geen kernlid (meer) van {org.naam}.", "")
             raise NotFound(
                 f"'{naam_lid}' is geen kernlid van {org.naam}.{_suggest(naam_lid, [lid.naam for lid in kern])}"
             )
         kern.remove(lid)
         wat.append(f"kernlid {lid.naam} eruit")
     for lid in add or []:
+        if any(k == lid for k in kern) and not remove and not wat:  # a repeated addition
+            return Change(f"Niets te wijzigen: {lid.naam} zit al in de kern van {org.naam}.", "")
         if any(fold(k.naam) == fold(lid.naam) for k in kern):
             raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
         kern.append(lid)
@@ -410,6 +437,36 @@ def update(
     return Change(
         f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
         f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
+    )
+
+
+def _member(org: model.Organisatie, kern: list[model.KernLid], query: str) -> model.KernLid:
+    """A kern member by name (folded) or e-mail; NotFound with "bedoelde je" otherwise."""
+    lid = next((k for k in kern if fold(k.naam) == fold(query) or (k.email or "").lower() == query.strip().lower()), None)
+    if lid is None:
+        raise NotFound(f"'{query}' is geen kernlid van {org.naam}.{_suggest(query, [k.naam for k in kern])}")
+    return lid
+
+
+def unregister(wijk: model.Wijk, *, org_query: str | None, reden: str) -> Change:
+    """Remove an organisation that was recorded by mistake (the history stays in git)."""
+    if not reden.strip():
+        raise UsageError("Geef met --reason aan waarom de registratie weg moet; die reden komt in de commit.")
+    if org_query is not None:
+        org = find_org(wijk, org_query)
+    elif len(wijk.organisaties) == 1:
+        org = wijk.organisaties[0]
+    elif wijk.organisaties:
+        raise NotFound(f"{wijk.naam} heeft meerdere organisaties: {_listing(wijk.organisaties)}. Kies er een met --org.")
+    else:
+        raise Refused(f"{wijk.naam} heeft geen organisaties om te verwijderen.")
+    opvolgers = [o.naam for o in wijk.organisaties if org.id in o.opvolger_van]
+    if opvolgers:
+        raise Refused(f"{', '.join(opvolgers)} volgt {org.naam} op; verwijder of wijzig eerst die registratie.")
+    wijk.organisaties.remove(org)
+    return Change(
+        f"{org.naam} ({org.id}) verwijderd uit {wijk.naam}: {reden.strip()}.",
+        f"unregister: {org.naam} ({org.id}, {wijk.code}): {reden.strip()}",
     )
 
 

@@ -138,19 +138,23 @@ def update(
     buurt: Annotated[list[str] | None, typer.Option("--buurt", metavar="BUURT", help="Het nieuwe gebied van het platform: de buurten die het dekt (herhaalbaar).")] = None,
     add_member: Annotated[list[str] | None, typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
     remove_member: Annotated[list[str] | None, typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg, op naam of e-mailadres (herhaalbaar).")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is; standaard vandaag.")] = None,
+    change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM <E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe gegevens.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van het platform.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is (ook een dat later begint); standaard vandaag.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
-    """Wijzig de gegevens, het gebied of de kern van een wijkplatform."""
+    """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
     dag = parse_date(on, "--on") if on else text.today()
-    if not any((name, legal_form, kvk, email, website, add_member, remove_member, buurt)):
+    if not any((name, legal_form, kvk, email, website, add_member, remove_member, buurt, change_member, from_)):
         raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
     add = _members(add_member)
     details = _details(legal_form, kvk, email, website)
+    van = parse_date(from_, "--from") if from_ else None
+    change = (change_member[0], rules.parse_member(change_member[1])) if change_member else None
     _run(ctx, wijk, lambda w, _taken: rules.update(
         w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
-        buurten=list(buurt or [])), dry_run, commit)
+        buurten=list(buurt or []), van=van, change=change), dry_run, commit)
 
 
 def end(
@@ -167,4 +171,16 @@ def end(
     _run(ctx, wijk, lambda w, _taken: rules.end(w, on=dag, org_query=org, reden=reason), dry_run, commit)
 
 
-COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end}
+def unregister(
+    ctx: typer.Context,
+    wijk: WijkArg,
+    reason: Annotated[str, typer.Option("--reason", metavar="REDEN", help="Waarom de registratie weg moet; komt in de commit.")],
+    org: OrgOpt = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+) -> None:
+    """Verwijder een organisatie die per vergissing is vastgelegd (de geschiedenis blijft in git)."""
+    _run(ctx, wijk, lambda w, _taken: rules.unregister(w, org_query=org, reden=reason), dry_run, commit)
+
+
+COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end, "unregister": unregister}
