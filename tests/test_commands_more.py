@@ -137,3 +137,26 @@ def test_unregister_refusals_change_no_byte(run, datadir):
                        (("unregister", "boerhaavewijk", "--org", "r"), 2)):
         assert run(*args).exit_code == code, args
     assert snapshot_bytes(datadir) == before
+
+
+def test_init_commit_makes_the_next_commit_work(tmp_path, monkeypatch):
+    from .conftest import MEMBERS, Run
+
+    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
+                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
+        monkeypatch.setenv(var, value)
+    git(tmp_path, "init", "-q")
+    run = Run(tmp_path / "data")
+    result = run("init", str(tmp_path / "data"), "--commit")
+    assert result.exit_code == 0, result.stderr
+    assert git(tmp_path, "log", "--format=%s").split("\n")[0] == "init: gegevensset Haarlem"
+    assert git(tmp_path, "status", "--porcelain") == ""
+    assert run("register", "europawijk", "--name", "P", "--from", "2025-01-01", *MEMBERS, "--commit").exit_code == 0
+
+
+def test_init_commit_outside_git_writes_nothing(tmp_path):
+    from .conftest import Run
+
+    result = Run(tmp_path / "data")("init", str(tmp_path / "data"), "--commit")
+    assert result.exit_code == 2 and "git" in result.stderr
+    assert list((tmp_path / "data").iterdir()) == []

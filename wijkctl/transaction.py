@@ -164,17 +164,26 @@ def apply(
 
 def _commit_or_undo(snap: Snapshot, outcome: Outcome) -> None:
     """Commit the written files; when git refuses, put the files and the index back."""
+    commit_or_undo(snap.root, outcome.changed, outcome.change.commit_bericht, {n: snap.raw[n] for n in outcome.changed})
+    outcome.committed = True
+
+
+def commit_or_undo(root: Path, files: list[str], message: str, before: dict[str, bytes | None]) -> None:
+    """Commit exactly `files`; when git refuses, unstage them and put back their bytes
+    `before` (None: the file did not exist, and goes again). The caller holds the lock."""
+    import os
+
     try:
-        gitops.commit(snap.root, outcome.changed, outcome.change.commit_bericht)
+        gitops.commit(root, files, message)
     except WijkctlError as exc:
-        gitops.unstage(snap.root, outcome.changed)
+        gitops.unstage(root, files)
         try:
-            fileio.replace_files(snap.root, {name: snap.raw[name] for name in outcome.changed})
+            fileio.replace_files(root, {n: raw for n, raw in before.items() if raw is not None})
+            for name in (n for n, raw in before.items() if raw is None):
+                os.unlink(root / name)
         except OSError as undo:
             raise WriteFailed(
                 f"{exc.message} De wijziging is geschreven maar niet gecommit, en terugzetten "
                 f"mislukte ook ({fileio.reason(undo)}): controleer 'git status'."
             ) from None
         raise WriteFailed(f"{exc.message} De wijziging is teruggedraaid; er is niets veranderd.") from None
-    outcome.committed = True
-

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import fileio, store, transaction
+from wijkctl import fileio, gitops, store, transaction
 from wijkctl.commands.common import message
 from wijkctl.errors import InvalidData, Refused, WriteFailed
 
@@ -22,6 +22,7 @@ def bundled(name: str) -> str:
 def init(
     directory: Annotated[Path, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
     try:
@@ -38,9 +39,14 @@ def init(
         link = fileio.refuse_symlinks(directory, existing)
         if link:
             raise InvalidData(f"{link}; er is niets veranderd.")
+        if commit:
+            gitops.precheck(directory, store.DATA_FILES)
+        before = {name: (directory / name).read_bytes() if name in existing else None for name in store.DATA_FILES}
         transaction.write(directory, {name: bundled(name) for name in store.DATA_FILES})
+        if commit:
+            transaction.commit_or_undo(directory, list(store.DATA_FILES), "init: gegevensset Haarlem", before)
     message(
-        f"Gegevensset Haarlem geschreven naar {directory}. "
+        f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
         f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
     )
 
