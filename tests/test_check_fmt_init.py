@@ -156,3 +156,22 @@ def test_internal_error_is_short_without_traceback(run, monkeypatch):
     assert "Interne fout" in result.stderr and "Traceback" not in result.stderr
     result = run("verbinder", "molenwijk", env={"WIJKCTL_DEBUG": "1"})
     assert result.exit_code == 1 and "Traceback" in result.stderr
+
+
+def test_check_json_carries_a_rule_id_and_the_wijk(run, datadir):
+    import json
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "-m", "A <a@x.nl>", "-m", "B <b@x.nl>",
+               "-m", "C <c@x.nl>").exit_code == 0
+    assert run("update", "molenwijk", "--remove-member", "a@x.nl").exit_code == 0
+    path = datadir / "verbinders.yaml"
+    path.write_text(path.read_text().replace("email: rkant@haarlem.nl", "email: rkant-haarlem.nl"))
+    payload = json.loads(run("check", "-o", "json").stdout)
+    [kern] = payload["waarschuwingen"]
+    assert (kern["regel_id"], kern["wijk"], kern["bestand"]) == ("kern-te-klein", "molenwijk", "wijken.yaml")
+    [fout] = payload["fouten"]
+    assert (fout["regel_id"], fout["wijk"]) == ("formaat-email", None)
+    from wijkctl import validate
+
+    ids = {p.regel_id for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
+    assert "vorm" not in ids  # every rule of the validator names itself

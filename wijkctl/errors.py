@@ -57,6 +57,8 @@ class Problem(NamedTuple):
     regel: int
     melding: str
     ernst: str = "fout"  # fout | waarschuwing
+    regel_id: str = "vorm"  # a stable name of the rule broken, for scripts
+    wijk: str | None = None  # the code of the wijk it concerns, if one
 
     def __str__(self) -> str:
         return f"{self.bestand}:{self.regel}: {self.melding}"

@@ -332,6 +332,7 @@ def convert(wijk: model.Wijk, *, van: dt.date, raden: list[str], naam: str | Non
     for raad in gekozen:
         if raad.van is not None and raad.van >= van:
             raise Refused(f"{raad.naam} begint op {datum(raad.van)}; de omzetting moet daarna liggen.")
+        _refuse_breaking_succession(wijk, raad)
     if not buurten:  # the union of their areas; one that covers the whole wijk makes it whole
         buurten = [] if any(not r.buurten for r in gekozen) else list(dict.fromkeys(b for r in gekozen for b in r.buurten))
     _check_kvk_needed(details.rechtsvorm, details.kvk)
@@ -448,6 +449,16 @@ def _member(org: model.Organisatie, kern: list[model.KernLid], query: str) -> mo
     return lid
 
 
+def _refuse_breaking_succession(wijk: model.Wijk, org: model.Organisatie) -> None:
+    """Refuse to move the end of an organisation whose successor takes over on that day."""
+    opvolger = next((o for o in wijk.organisaties if is_successor(o, org)), None)
+    if opvolger is not None:
+        raise Refused(
+            f"{org.naam} eindigt al op {datum(org.tot)}, waar {opvolger.naam} het overneemt; "
+            "een ander einde zou die opvolging breken."
+        )
+
+
 def unregister(wijk: model.Wijk, *, org_query: str | None, reden: str) -> Change:
     """Remove an organisation that was recorded by mistake (the history stays in git)."""
     if not reden.strip():
@@ -478,12 +489,7 @@ def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: s
         raise Refused(f"{org.naam} is op {datum(on)} niet actief ({_periode(org)}).")
     if on <= org.begin:
         raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen.")
-    opvolger = next((o for o in wijk.organisaties if is_successor(o, org)), None)
-    if opvolger is not None:
-        raise Refused(
-            f"{org.naam} eindigt al op {datum(org.tot)}, waar {opvolger.naam} het overneemt; "
-            "een eerder einde zou die opvolging breken."
-        )
+    _refuse_breaking_succession(wijk, org)
     org.tot = on
     if reden is not None and reden.strip():
         org.reden_einde = reden.strip()

@@ -440,7 +440,7 @@ def _load_text(bestand: str, text: str) -> Loaded:
     text, problems = normalize(bestand, text)
     if problems:
         return Loaded([], problems, [])
-    problems = [Problem(bestand, n, "tab in de inspringing; gebruik spaties") for n in _tab_lines(text)]
+    problems = [Problem(bestand, n, "tab in de inspringing; gebruik spaties", "fout", "tab") for n in _tab_lines(text)]
     loader = _StrictLoader(text)
     try:
         root = loader.get_single_node()
@@ -450,10 +450,11 @@ def _load_text(bestand: str, text: str) -> Loaded:
         waar = ""
         if exc.context_mark is not None and exc.context_mark.line + 1 != line:
             waar = f" (bij wat op regel {exc.context_mark.line + 1} begint)"
-        problems.append(Problem(bestand, line, f"geen geldige YAML: {_dutch_problem(exc.problem or exc.context)}{waar}"))
+        problems.append(Problem(bestand, line, f"geen geldige YAML: {_dutch_problem(exc.problem or exc.context)}{waar}",
+                                "fout", "yaml-syntax"))
         return Loaded([], _dedupe(problems), [])
     except yaml.YAMLError as exc:
-        problems.append(Problem(bestand, 1, f"geen geldige YAML: {exc}"))
+        problems.append(Problem(bestand, 1, f"geen geldige YAML: {exc}", "fout", "yaml-syntax"))
         return Loaded([], _dedupe(problems), [])
     finally:
         loader.dispose()
@@ -490,11 +491,12 @@ def normalize(bestand: str, text: str) -> tuple[str, list[Problem]]:
     problems = []
     for m in _ODD_BREAKS.finditer(text):  # the first only: the line an editor shows it on
         line = len(_ANY_BREAK.findall(text, 0, m.start())) + 1
-        problems.append(Problem(bestand, line, f"regeleinde {_BREAK_NAMES[m.group()]} is niet toegestaan; gebruik LF of CRLF"))
+        problems.append(Problem(bestand, line, f"regeleinde {_BREAK_NAMES[m.group()]} is niet toegestaan; gebruik LF of CRLF",
+                                "fout", "regeleinde"))
         break
     if "\ufeff" in text:
         line = text.count("\n", 0, text.index("\ufeff")) + 1
-        problems.append(Problem(bestand, line, "een BOM (U+FEFF) midden in het bestand is niet toegestaan"))
+        problems.append(Problem(bestand, line, "een BOM (U+FEFF) midden in het bestand is niet toegestaan", "fout", "regeleinde"))
     return text, problems
 
 
@@ -539,13 +541,14 @@ def _indicator_problems(bestand: str, text: str) -> list[Problem]:
             line = event.start_mark.line + 1
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
-                out.append(Problem(bestand, line, f"alias *{anchor} is niet toegestaan; schrijf de waarde uit"))
+                out.append(Problem(bestand, line, f"alias *{anchor} is niet toegestaan; schrijf de waarde uit", "fout", "anker-alias-tag"))
                 continue
             if anchor is not None:
-                out.append(Problem(bestand, line, f"anker &{anchor} is niet toegestaan"))
+                out.append(Problem(bestand, line, f"anker &{anchor} is niet toegestaan", "fout", "anker-alias-tag"))
             tag = getattr(event, "tag", None)
             if tag is not None:  # the parser leaves it None unless the text names one
-                out.append(Problem(bestand, line, f"tag {_short_tag(tag)} is niet toegestaan; schrijf de waarde zonder tag"))
+                out.append(Problem(bestand, line, f"tag {_short_tag(tag)} is niet toegestaan; schrijf de waarde zonder tag",
+                                   "fout", "anker-alias-tag"))
     except yaml.YAMLError:
         pass  # the syntax error is reported by the composer
     return out

@@ -15,7 +15,7 @@ from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
-    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding}
+    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding, "regel_id": p.regel_id, "wijk": p.wijk}
 
 
 def check(
@@ -27,7 +27,8 @@ def check(
     root = data_dir(ctx)
     snap = store.snapshot(root)
     comments = [
-        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing")
+        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing",
+                "commentaar")
         for name, loaded in snap.loaded.items()
         for line in loaded.comments
     ]
@@ -42,7 +43,7 @@ def check(
         print(to_yaml(payload), end="")
     elif output == Format.csv:
         rows = [{"ernst": ernst, **_as_dict(p)} for ernst, ps in (("fout", fouten), ("waarschuwing", waarschuwingen)) for p in ps]
-        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "melding")], rows)), end="")
+        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "regel_id", "wijk", "melding")], rows)), end="")
     else:
         for p in fouten:
             print(f"{p.bestand}:{p.regel}: {p.melding}")
