@@ -160,3 +160,25 @@ def test_init_commit_outside_git_writes_nothing(tmp_path):
     result = Run(tmp_path / "data")("init", str(tmp_path / "data"), "--commit")
     assert result.exit_code == 2 and "git" in result.stderr
     assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_csv_nl_opens_in_dutch_excel(run, datadir):
+    import csv
+    import io
+
+    assert run("register", "molenwijk", "--name", "=HYPERLINK()", "--from", "2025-03-01", *MEMBERS3).exit_code == 0
+    raw = run("list", "-o", "csv-nl").stdout_bytes
+    assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), dialect="excel", delimiter=";"))
+    molenwijk = next(r for r in rows if r["code"] == "molenwijk")
+    assert molenwijk["organisatie"] == "'=HYPERLINK()" and molenwijk["inwoners"] == "8135"
+    assert "," in molenwijk["aandeel_sociale_huur"] or molenwijk["aandeel_sociale_huur"] == ""
+    sub = list(csv.DictReader(io.StringIO(run("subsidy", "--year", "2025", "-o", "csv-nl").stdout.lstrip("\ufeff"),
+                                          newline=""), delimiter=";"))
+    assert sub[0]["wijk"] == "molenwijk" and sub[0]["bedrag"].isdigit()
+
+
+def test_subsidy_json_names_the_deadline(run):
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-03-01", *MEMBERS3).exit_code == 0
+    data = json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)
+    assert data["regeling"]["aanvragen_voor"] == "2025-10-01" == data["subsidies"][0]["aanvragen_voor"]

@@ -23,6 +23,7 @@ class Format(str, Enum):
     json = "json"
     yaml = "yaml"
     csv = "csv"
+    csv_nl = "csv-nl"  # for Dutch Excel: `;`, UTF-8 BOM, CRLF, decimal comma
 
 
 @dataclass
@@ -104,7 +105,7 @@ def to_yaml(data: Any) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value: Any) -> Any:
+def csv_cell(value: Any, decimal_comma: bool = False) -> Any:
     """A CSV cell; text that a spreadsheet would run as a formula gets a leading quote."""
     if value is None:
         return ""
@@ -112,8 +113,9 @@ def csv_cell(value: Any) -> Any:
         return "ja" if value else "nee"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if _is_decimal(value):
-        return _plain_json(value)
+    if _is_decimal(value) or isinstance(value, float):
+        number = _plain_json(value) if _is_decimal(value) else value
+        return str(number).replace(".", ",") if decimal_comma else number
     if isinstance(value, str):
         value = printable(value)  # a CR or LF would split the record
         if value.startswith(_FORMULA_START):
@@ -121,16 +123,18 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(block: Block) -> str:
+def to_csv(block: Block, dutch: bool = False) -> str:
+    """The block as CSV: `,` and LF; with `dutch`, what Dutch Excel opens by double-click
+    (`;`, a UTF-8 BOM, CRLF, decimal comma). Every cell passes the formula guard."""
     import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
     writer.writerow([c.key for c in block.columns])
     for row in block.rows:
-        writer.writerow([csv_cell(row.get(c.key)) for c in block.columns])
-    return buffer.getvalue()
+        writer.writerow([csv_cell(row.get(c.key), dutch) for c in block.columns])
+    return ("\ufeff" if dutch else "") + buffer.getvalue()
 
 
 def render_plain(block: Block) -> str:
@@ -227,8 +231,8 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
         out.write(to_json(report.data))
     elif fmt == Format.yaml:
         out.write(to_yaml(report.data))
-    elif fmt == Format.csv:
-        out.write(to_csv(report.blocks[0]))
+    elif fmt in (Format.csv, Format.csv_nl):
+        out.write(to_csv(report.blocks[0], dutch=fmt == Format.csv_nl))
     elif is_terminal(out) and os.environ.get("TERM") != "dumb":
         _rich_tables(report, out)
     else:

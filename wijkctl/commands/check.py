@@ -41,9 +41,10 @@ def check(
         print(to_json(payload), end="")
     elif output == Format.yaml:
         print(to_yaml(payload), end="")
-    elif output == Format.csv:
+    elif output in (Format.csv, Format.csv_nl):
         rows = [{"ernst": ernst, **_as_dict(p)} for ernst, ps in (("fout", fouten), ("waarschuwing", waarschuwingen)) for p in ps]
-        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "regel_id", "wijk", "melding")], rows)), end="")
+        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "regel_id", "wijk", "melding")], rows),
+                     dutch=output == Format.csv_nl), end="")
     else:
         for p in fouten:
             print(f"{p.bestand}:{p.regel}: {p.melding}")

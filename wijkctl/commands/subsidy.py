@@ -36,6 +36,7 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
         "onvolledig": u.onvolledig,
         "indicatief": u.indicatief,
         "aanvraagtermijn_verstreken": u.termijn_verstreken,
+        "aanvragen_voor": u.regeling.deadline(u.jaar),
     }
     if explain:
         entry["uitleg"] = engine.uitleg(u)
@@ -85,7 +86,8 @@ def subsidy(
     entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
     payload = {
         "jaar": jaar,
-        "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron},
+        "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron,
+                     "aanvragen_voor": r.deadline(jaar)},
         "subsidies": entries,
         "totaal": ov.totaal,
         "plafond": r.plafond,
