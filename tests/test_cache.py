@@ -76,3 +76,18 @@ def test_plain_records_round_trip_through_json(wijk):
 def test_bundled_set_round_trips():
     data = store.snapshot(BUNDLED).require_valid()
     assert store._from_plain(json.loads(json.dumps(store._to_plain(data), default=str))) == data
+
+
+def test_a_write_leaves_the_cache_warm(run, datadir, monkeypatch):
+    from wijkctl import yamlio
+
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a read after a write parsed the YAML again")
+
+    monkeypatch.setattr(yamlio, "load_text", no_parsing)
+    shown = json.loads(run("show", "molenwijk", "-o", "json").stdout)
+    assert shown["organisaties"][0]["naam"] == "P"

@@ -170,8 +170,16 @@ def load(root: Path) -> model.Dataset:
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # not what this version writes: parse instead
     data = parse(root, decode(root, contents)).require_valid()
-    cache.put(root, sleutel, _to_plain(data))
+    remember(root, contents, data)
     return data
+
+
+def remember(root: Path, contents: dict[str, bytes], data: model.Dataset) -> None:
+    """Put validated records in the parse cache under the exact bytes they were read from
+    (a writer calls this with what it wrote, so the next read parses nothing)."""
+    from wijkctl import cache
+
+    cache.put(root, cache.key(contents), _to_plain(data))
 
 
 def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:

@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from wijkctl import fileio, gitops, model
+from wijkctl import fileio, gitops, model, store
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
 from wijkctl.schema import FILES
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked, snapshot
@@ -69,7 +69,7 @@ def writable_problem(snap: Snapshot, name: str, canonical: str) -> WijkctlError 
     return None
 
 
-def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, rules: bool = True) -> None:
+def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, rules: bool = True) -> model.Dataset:
     """Load back exactly the texts about to be written and validate the data they make
     (with `rules` False, as `fmt` does: only that they load back).
 
@@ -82,6 +82,10 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
 
     loaded = {name: load_text(name, text) for name, text in texts.items()}
     problems = [p for result in loaded.values() for p in result.problems]
+    data = model.Dataset(**{
+        attr: (loaded[name].records if name in loaded else snap.loaded[name].records)
+        for name, (_key, _schema, attr) in FILES.items()
+    })
     if not problems:
         for name, result in loaded.items():
             if result.records != records[name]:
@@ -90,10 +94,6 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
                     "gegevens; er is niets veranderd. Meld dit."
                 )
     if not problems and rules:
-        data = model.Dataset(**{
-            attr: (loaded[name].records if name in loaded else snap.loaded[name].records)
-            for name, (_key, _schema, attr) in FILES.items()
-        })
         problems = [p for p in validate(data) if p.ernst == "fout"]
     if problems:
         raise Refused(
@@ -101,6 +101,7 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
             "(regelnummers in de nieuwe tekst):",
             [str(p) for p in problems[:MAX_SHOWN]],
         )
+    return data
 
 
 def _diff(snap: Snapshot, texts: dict[str, str]) -> str:
@@ -152,13 +153,15 @@ def apply(
             problem = writable_problem(snap, name, before[name])
             if problem:
                 raise problem
-        verify(snap, texts, records)
+        written = verify(snap, texts, records)
         outcome = Outcome(change, list(texts), _diff(snap, texts), dry_run=dry_run)
         if dry_run or not texts:
             return outcome
         write(root, texts)
         if commit:
             _commit_or_undo(snap, outcome)
+        # the cache stays warm: the records just validated are those of the bytes written
+        store.remember(root, {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}, written)
     return outcome
 
 
