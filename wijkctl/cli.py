@@ -326,14 +326,14 @@ COMMANDS = {
     "verbinder": "lookup", "list": "lookup", "show": "lookup",
     "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
-    "set-verbinder": "gebied", "unregister": "lifecycle",
+    "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
     "lijst": "list", "toon": "show", "registreer": "register", "omzetten": "convert", "bijwerken": "update",
     "beeindig": "end", "beëindig": "end", "subsidie": "subsidy", "controleer": "check", "opmaak": "fmt",
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
-    "gebiedsverbinder": "verbinder", "verwijder": "unregister",
+    "gebiedsverbinder": "verbinder", "verwijder": "unregister", "aandacht": "due",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 
