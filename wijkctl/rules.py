@@ -374,6 +374,23 @@ def update(
     org = _one_active(wijk, on, org_query, model.WIJKPLATFORM if org_query is None else None, "bij te werken")
     if org.soort != model.WIJKPLATFORM:
         raise Refused(f"{org.naam} is een wijkraad; 'update' werkt op een wijkplatform.")
+    wat = _update_details(wijk, org, naam, details, buurten, van)
+    herhaald = _update_kern(org, wat, change, remove or [], add or [])
+    if herhaald is not None:
+        return Change(f"Niets te wijzigen: {herhaald}", "")
+    if not wat:
+        return Change(f"Niets te wijzigen aan {org.naam}.", "")
+    let_op = (f" Let op: {org.naam} heeft nu {len(org.kern)} kernleden; een wijkplatform heeft er minstens "
+              f"{model.MIN_KERN}." if len(org.kern) < model.MIN_KERN and (remove or add) else "")
+    return Change(
+        f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
+        f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
+    )
+
+
+def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, details: Details,
+                    buurten: list[str] | None, van: dt.date | None) -> list[str]:
+    """Apply name, details, area and start; what changed, in words."""
     wat: list[str] = []
     if naam is not None and naam.strip() != org.naam:
         if not naam.strip():
@@ -401,44 +418,41 @@ def update(
         _refuse_overlap(wijk, org)
         wijk.organisaties.remove(org)
         _insert(wijk, org)
+    return wat
+
+
+def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, model.KernLid] | None,
+                 remove: list[str], add: list[model.KernLid]) -> str | None:
+    """Change, remove and add kern members, noting each in `wat`. Returns why nothing is to
+    change when the whole request is a repeat of what the data already holds."""
     kern = list(org.kern)
     if change is not None:
-        lid = _member(org, kern, change[0])
-        nieuw = change[1]
+        lid, nieuw = _member(org, kern, change[0]), change[1]
         if lid != nieuw:
             if any(k is not lid and fold(k.naam) == fold(nieuw.naam) for k in kern):
                 raise Refused(f"{nieuw.naam} zit al in de kern van {org.naam}.")
             kern[kern.index(lid)] = nieuw
             wat.append(f"kernlid {lid.naam} gewijzigd")
-    for naam_lid in remove or []:
+    for naam_lid in remove:
         lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid) or lid.email == naam_lid.strip()), None)
         if lid is None:
             if any(fold(k.naam) == fold(naam_lid) or k.email == naam_lid.strip() for k in org.kern):
                 continue  # already gone in this very change
             close = _suggest(naam_lid, [lid.naam for lid in kern])
             if not add and not wat and not close:  # a repeated removal: already as asked
-                return Change(f"Niets te wijzigen: '{naam_lid}' is geen kernlid (meer) van {org.naam}.", "")
-            raise NotFound(
-                f"'{naam_lid}' is geen kernlid van {org.naam}.{_suggest(naam_lid, [lid.naam for lid in kern])}"
-            )
+                return f"'{naam_lid}' is geen kernlid (meer) van {org.naam}."
+            raise NotFound(f"'{naam_lid}' is geen kernlid van {org.naam}.{close}")
         kern.remove(lid)
         wat.append(f"kernlid {lid.naam} eruit")
-    for lid in add or []:
+    for lid in add:
         if any(k == lid for k in kern) and not remove and not wat:  # a repeated addition
-            return Change(f"Niets te wijzigen: {lid.naam} zit al in de kern van {org.naam}.", "")
+            return f"{lid.naam} zit al in de kern van {org.naam}."
         if any(fold(k.naam) == fold(lid.naam) for k in kern):
             raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
         kern.append(lid)
         wat.append(f"kernlid {lid.naam} erbij")
     org.kern = kern
-    if not wat:
-        return Change(f"Niets te wijzigen aan {org.naam}.", "")
-    let_op = (f" Let op: {org.naam} heeft nu {len(kern)} kernleden; een wijkplatform heeft er minstens "
-              f"{model.MIN_KERN}." if len(kern) < model.MIN_KERN and (remove or add) else "")
-    return Change(
-        f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
-        f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
-    )
+    return None
 
 
 def _member(org: model.Organisatie, kern: list[model.KernLid], query: str) -> model.KernLid:
