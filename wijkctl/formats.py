@@ -55,7 +55,3 @@ def complaint(label: str, value: Any, fmt: str | None = None, keuze: tuple[str, 
     else:
         ok = isinstance(value, str) and rule.pattern is not None and rule.pattern.fullmatch(value) is not None
     return None if ok else rule.klacht.format(label=label, value=value)
-
-
-def valid_email(value: str) -> bool:
-    return complaint("e-mailadres", value, "email") is None

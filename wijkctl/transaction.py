@@ -149,13 +149,15 @@ def apply(
         records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
         texts = {name: dump_records(name, records[name]) for name in DATA_FILES}
         texts = {name: text for name, text in texts.items() if text != before[name]}
+        if not texts:  # nothing changed: the data as read was validated by `snapshot`
+            return Outcome(change, [], "", dry_run=dry_run)
         for name in texts:
             problem = writable_problem(snap, name, before[name])
             if problem:
                 raise problem
         written = verify(snap, texts, records)
         outcome = Outcome(change, list(texts), _diff(snap, texts), dry_run=dry_run)
-        if dry_run or not texts:
+        if dry_run:
             return outcome
         write(root, texts)
         if commit:

@@ -215,9 +215,9 @@ def show(
     })
     blocks = [_facts_block(w, g, actief), *_buurten_block(w, actief), *_organisation_blocks(w, actief, contact)]
     notes = _subsidy_notes(w, uitkomsten, today.year)
-    if w.status_op(today) != model.WIJKPLATFORM or any(not any(o.dekt(b.naam) for o in actief
-                                                                if o.soort == model.WIJKPLATFORM) for b in w.buurten):
-        notes.append(BEWONERSINITIATIEVEN)
+    platforms = [o for o in actief if o.soort == model.WIJKPLATFORM]
+    if not platforms or any(not any(p.dekt(b.naam) for p in platforms) for b in w.buurten):
+        notes.append(BEWONERSINITIATIEVEN)  # some of the wijk has no platform today
     render(Report(record, blocks, notes), output)
 
 
