@@ -159,7 +159,7 @@ def test_init_commit_outside_git_writes_nothing(tmp_path):
 
     result = Run(tmp_path / "data")("init", str(tmp_path / "data"), "--commit")
     assert result.exit_code == 2 and "git" in result.stderr
-    assert list((tmp_path / "data").iterdir()) == []
+    assert not (tmp_path / "data").exists()  # not even the folder it would have made
 
 
 def test_csv_nl_opens_in_dutch_excel(run, datadir):

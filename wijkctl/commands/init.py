@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -25,10 +26,26 @@ def init(
     commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
+    created = not directory.exists()
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
+    try:
+        _write(directory, force, commit)
+    except BaseException:
+        if created:  # a refusal leaves no trace, not even the folder it made
+            with suppress(OSError):
+                directory.rmdir()
+        raise
+    message(
+        f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
+        f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
+    )
+
+
+def _write(directory: Path, force: bool, commit: bool) -> None:
+    """Under the lock: refuse existing data unless forced, write all or nothing, commit."""
     with store.locked(directory):
         existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
         if existing and not force:
@@ -41,14 +58,14 @@ def init(
             raise InvalidData(f"{link}; er is niets veranderd.")
         if commit:
             gitops.precheck(directory, store.DATA_FILES)
-        before = {name: (directory / name).read_bytes() if name in existing else None for name in store.DATA_FILES}
+            try:  # what to put back when the commit fails
+                before = {name: fileio.read_regular(directory / name, store.MAX_FILE_BYTES) if name in existing
+                          else None for name in store.DATA_FILES}
+            except fileio.Unreadable as exc:
+                raise InvalidData(f"{exc.path} {exc.reden}; er is niets veranderd.") from None
         transaction.write(directory, {name: bundled(name) for name in store.DATA_FILES})
         if commit:
             transaction.commit_or_undo(directory, list(store.DATA_FILES), "init: gegevensset Haarlem", before)
-    message(
-        f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
-        f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
-    )
 
 
 COMMANDS = {"init": init}
