@@ -21,6 +21,12 @@ def test_global_options_may_follow_the_command(argv, hoisted):
     assert cli.hoist_globals(argv) == hoisted
 
 
+def test_a_trailing_data_dir_without_a_value_is_a_usage_error(run):
+    assert cli.hoist_globals(["list", "--data-dir"]) == ["list", "--data-dir"]
+    result = run("list", "--data-dir")
+    assert result.exit_code == 2 and "--data-dir" in result.stderr
+
+
 def test_data_dir_after_the_command_name(datadir):
     from typer.testing import CliRunner
 

@@ -21,6 +21,7 @@ def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
     """(English pattern, Dutch message) pairs; compiled only when an error is shown."""
     return (
         (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
+        (re.compile(r"^Missing command\.?$"), lambda m: "Geen commando opgegeven."),
         (re.compile(r"^Missing argument '?(.*?)'?\.?$"), lambda m: f"Argument {m[1]} ontbreekt."),
         (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
         (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
@@ -134,7 +135,8 @@ class _Guarded:
 
     def __init__(self, stream: Any, *, fatal: bool):
         self._stream, self._fatal, self._dead = stream, fatal, False
-        if stream is not None and getattr(stream, "encoding", "utf-8").lower().replace("-", "") != "utf8":
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if stream is not None and encoding != "utf8":
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 try:
@@ -379,7 +381,11 @@ def hoist_globals(argv: list[str]) -> list[str]:
             tail += [arg, *rest]
             break
         if arg in GLOBAL_OPTIONS:
-            head += [arg, next(rest, "")]
+            value = next(rest, None)
+            if value is None:  # no value: left where it is, for the command to refuse (exit 2)
+                tail.append(arg)
+            else:
+                head += [arg, value]
         elif arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
             head.append(arg)
         else:
