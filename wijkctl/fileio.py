@@ -184,8 +184,8 @@ def replace_files(root: Path, texts: Mapping[str, bytes]) -> None:
     journal = root / JOURNAL
     entry = {"magic": _MAGIC, "temps": temps, "backups": backups,
              "new": [name for name in names if olds[name] is None]}
-    _write_new(journal, json.dumps(entry).encode(), 0o600)
     try:
+        _write_new(journal, json.dumps(entry).encode(), 0o600)
         _fsync_dir(root)
         umask = os.umask(0)
         os.umask(umask)
@@ -204,12 +204,15 @@ def replace_files(root: Path, texts: Mapping[str, bytes]) -> None:
         with suppress(OSError):
             recover(root)
         raise
-    for backup in backups.values():
-        with suppress(FileNotFoundError):
-            os.unlink(root / backup)
-    os.unlink(journal)
-    _fsync_dir(root)
+    # Every rename happened: the new files stay, whatever the cleanup meets (a leftover
+    # journal with no temporary files left makes the next run roll forward).
     landed = True
+    with suppress(OSError):
+        for backup in backups.values():
+            with suppress(FileNotFoundError):
+                os.unlink(root / backup)
+        os.unlink(journal)
+        _fsync_dir(root)
 
 
 def _ignore_file_size_signal() -> None:
