@@ -14,7 +14,7 @@ from wijkctl import model
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.model import Change
 from wijkctl.schema import schema_of
-from wijkctl.text import datum, fold
+from wijkctl.text import datum, fold, slug, unique_id
 
 # --- finding ------------------------------------------------------------------
 
@@ -201,9 +201,9 @@ def _periode(org: model.Organisatie) -> str:
 
 def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str | None, doel: str) -> model.Organisatie:
     """The organisation an update or end acts on: `--org`, else the only one active on `on`."""
-    actief = [o for o in wijk.actief_op(on) if soort is None or o.soort == soort]
     if org_query is not None:
         return find_org(wijk, org_query)
+    actief = [o for o in wijk.actief_op(on) if soort is None or o.soort == soort]
     if len(actief) == 1:
         return actief[0]
     if actief:
@@ -259,9 +259,8 @@ def _refuse_overlap(wijk: model.Wijk, new: model.Organisatie, ignore: tuple[mode
 
 
 def _new_org(wijk: model.Wijk, taken: set[str], **fields: object) -> model.Organisatie:
-    """A new organisation with a fresh id: from its name, unique in the file, never reused."""
-    from wijkctl.text import slug, unique_id
-
+    """A new organisation with a fresh id: from its name, unique among the ids in the file
+    (`taken`). An id removed by `unregister` is known only to git's history and may return."""
     naam = str(fields["naam"]).strip()
     if not naam:
         raise UsageError("De naam (--name) mag niet leeg zijn.")
