@@ -81,6 +81,14 @@ def test_unknown_wijk_suggests_and_prints_nothing_on_stdout(run):
     assert "Bedoelde je Molenwijk" in result.stderr
 
 
+@pytest.mark.parametrize("typed, meant", [("zaanen", "Te Zaanenkwartier"), ("kleef", "Ter Kleefkwartier"),
+                                           ("vaartkw", "Houtvaartkwartier")])
+def test_a_part_of_a_name_is_suggested(run, typed, meant):
+    result = run("verbinder", typed)
+    assert result.exit_code == 3 and result.stdout == ""
+    assert f"Bedoelde je {meant}?" in result.stderr
+
+
 def test_ambiguous_wijk_lists_candidates(run):
     result = run("verbinder", "te")
     assert result.exit_code == 3 and result.stdout == ""

@@ -25,7 +25,12 @@ def _suggest(query: str, names: list[str]) -> str:
     folded: dict[str, str] = {}
     for name in names:
         folded.setdefault(fold(name), name)
-    close = difflib.get_close_matches(fold(query), list(folded), n=3, cutoff=0.6)
+    key = fold(query)
+    # a name that contains what was typed ("zaanen": Te Zaanenkwartier) comes first,
+    # then names spelled alike
+    inside = [f for f in folded if len(key) >= 3 and key in f] if key else []
+    alike = difflib.get_close_matches(key, list(folded), n=3, cutoff=0.6)
+    close = list(dict.fromkeys(inside + alike))[:3]
     if not close:
         return ""
     shown = [folded[c] for c in close]
