@@ -1,4 +1,5 @@
-"""The exact piped output of the look-ups, kept as files in tests/golden/.
+"""The exact piped output of the look-ups, kept as files in tests/golden/: stdout, then
+what went to stderr (the notes for people) after a `--- stderr ---` line.
 
 After an intended change to what wijkctl prints, regenerate them with
 
@@ -37,6 +38,7 @@ CASES = {
     "subsidy-2025": ["subsidy", "--year", "2025"],
     "subsidy-2025.json": ["subsidy", "--year", "2025", "-o", "json"],
     "subsidy-2025.csv": ["subsidy", "--year", "2025", "-o", "csv"],
+    "subsidy-2025-nl.csv": ["subsidy", "--year", "2025", "-o", "csv-nl"],
     "subsidy-explain": ["subsidy", "meerwijk", "parkwijk", "spaarndam", "--year", "2025", "--explain"],
     "check.json": ["check", "-o", "json"],
 }
@@ -48,7 +50,8 @@ def test_piped_output_is_exactly_the_golden_file(name, tmp_path, monkeypatch):
     data = copy_data(DATA, tmp_path)
     result = CliRunner().invoke(app, ["--data-dir", str(data), *CASES[name]])
     assert result.exit_code == 0, result.stderr
-    got = result.stdout.replace(str(data), "<data>")
+    got = result.stdout + (f"--- stderr ---\n{result.stderr}" if result.stderr else "")
+    got = got.replace(str(data), "<data>")
     path = GOLDEN / f"{name}.txt"
     if os.environ.get("WIJKCTL_GOLDEN") == "update":
         path.write_text(got, encoding="utf-8")

@@ -452,6 +452,8 @@ def test_a_dry_run_diff_to_a_full_stdout_reports_and_changes_nothing(datadir):
 def test_stdout_without_the_euro_sign(datadir):
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}
     done = _wijkctl("--data-dir", str(datadir), "show", "molenwijk", env=env, text=True)
+    assert done.returncode == 0 and "\\u20ac " in done.stderr and "Traceback" not in done.stderr
+    done = _wijkctl("--data-dir", str(datadir), "subsidy", "molenwijk", "--year", "2025", env=env, text=True)
     assert done.returncode == 0 and "\\u20ac " in done.stdout and "Traceback" not in done.stderr
     done = _wijkctl("--data-dir", str(datadir), "subsidy", "--year", "2025", "-o", "json", env=env, text=True)
     assert done.returncode == 0 and json.loads(done.stdout)["jaar"] == 2025

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 import yaml
@@ -12,7 +13,7 @@ import yaml
 from wijkctl import rules, store
 from wijkctl.errors import NotFound
 
-from .conftest import BUNDLED, MEMBERS, add_wijkraad
+from .conftest import BUNDLED, MEMBERS, REPO, add_wijkraad, copy_data
 
 # The 21 CBS wijken of Haarlem and their gebiedsverbinder (../shared/HAARLEM.md).
 VERBINDER = {
@@ -219,10 +220,10 @@ def test_show_hides_contact_details_unless_asked(run):
 
 
 def test_show_without_platform_points_to_bewonersinitiatieven(run):
-    assert "budget voor bewonersinitiatieven" in run("list").stdout
+    assert "budget voor bewonersinitiatieven" in run("list").stderr  # piped: a note is not data
     assert "bewonersinitiatieven" not in run("list", "-o", "json").stdout
     result = run("show", "spaarndam")
-    assert "budget voor bewonersinitiatieven" in result.stdout
+    assert "budget voor bewonersinitiatieven" in result.stderr
     assert "onbekend" in result.stdout  # figures not known are said to be unknown
 
 
@@ -243,28 +244,96 @@ def test_fit_widths(widths, minimum, room, expected):
     assert fit_widths(widths, minimum, room) == expected
 
 
-@pytest.mark.parametrize("columns", ["160", "100", "80", "50", "20"])
-def test_terminal_tables_are_never_cropped(datadir, columns):
-    """Whatever the width, every character of the piped output is on the screen too."""
+def test_layout_drops_the_highest_drop_first_and_wide_drops_nothing():
+    from wijkctl.output import Block, Column, layout
+
+    block = Block([Column("a", "A"), Column("b", "Bbbbbbbbbb", drop=1), Column("c", "Cccccccccc", drop=2)],
+                  [{"a": "aaaaaaaaaa", "b": "x", "c": "y"}])
+    shown, _, _, dropped = layout(block, 30)
+    assert [c.key for c in shown] == ["a", "b"] and [c.key for c in dropped] == ["c"]
+    shown, _, _, dropped = layout(block, 12)
+    assert [c.key for c in shown] == ["a"] and [c.key for c in dropped] == ["b", "c"]  # in table order
+    shown, widths, _, dropped = layout(block, 30, wide=True)
+    assert [c.key for c in shown] == ["a", "b", "c"] and not dropped and sum(widths) <= 30
+    assert layout(block, 3) is None  # not even the essential column: plain text
+
+
+TABLES = (["list"], ["verbinder"], ["show", "oude-stad"], ["show", "meerwijk"], ["subsidy", "--year", "2025"])
+
+
+def _env(columns):
     import os
-    import re
+
+    return {**os.environ, "COLUMNS": columns, "NO_COLOR": "1", "TERM": "xterm"}
+
+
+def _argv(datadir, args):
+    from .test_concurrency import WIJKCTL
+
+    return [WIJKCTL, "--data-dir", str(datadir), *args]
+
+
+def _screen(datadir, columns, args):
+    """What a terminal of `columns` shows (stdout on a pseudo-terminal)."""
+    from .conftest import on_terminal
+
+    code, shown = on_terminal(_argv(datadir, args), _env(columns))
+    assert code == 0
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).replace("\r\n", "\n")
+
+
+def _words(text):
+    return [w for w in text.split() if not all(0x2500 <= ord(c) <= 0x257F for c in w)]
+
+
+@pytest.fixture(scope="module")
+def haarlem(tmp_path_factory):
+    """The bundled data set, with its organisations: tables with many columns (read only)."""
+    return copy_data(REPO / "data", tmp_path_factory.mktemp("haarlem"))
+
+
+@pytest.fixture(scope="module")
+def everything(haarlem):
+    """Per command, the words of its tables with every column and nothing wrapped."""
+    return {tuple(args): set(_words(_screen(haarlem, "1000", args))) for args in TABLES}
+
+
+@pytest.mark.parametrize("columns", ["160", "100", "80", "60"])
+@pytest.mark.parametrize("args", TABLES, ids=" ".join)
+def test_terminal_tables_fit_with_whole_words(haarlem, everything, columns, args):
+    """At 60 to 160 columns no line is wider than the terminal and no word is broken
+    inside itself: every word on the screen is a word of the full table. Columns that
+    do not fit are left out, and the screen says which."""
+    shown = _screen(haarlem, columns, args)
+    assert max(len(line) for line in shown.splitlines()) <= int(columns)
+    notes = re.findall(r"Niet\s+getoond\s+om\s+in\s+\d+\s+kolommen\s+te\s+passen:.*?\(-o\s+wide\s+toont\s+alles\)\.",
+                       shown, re.DOTALL)
+    told = {w for note in notes for w in _words(note)}
+    assert set(_words(shown)) - everything[tuple(args)] - told == set(), (args, columns)
+    if columns == "160":
+        assert not notes, shown
+
+
+@pytest.mark.parametrize("columns", ["80", "20"])
+@pytest.mark.parametrize("args", TABLES, ids=" ".join)
+def test_wide_tables_are_never_cropped(haarlem, columns, args):
+    """With -o wide, whatever the width, every character of the piped output is on the screen too."""
     import subprocess
     from collections import Counter
 
-    from .conftest import on_terminal
-    from .test_concurrency import WIJKCTL
-
     def chars(text):
-        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
         return Counter(c for c in text if not c.isspace() and not 0x2500 <= ord(c) <= 0x257F)
 
-    env = {**os.environ, "COLUMNS": columns, "NO_COLOR": "1", "TERM": "xterm"}
-    for args in (["list"], ["verbinder"], ["show", "meerwijk"], ["subsidy", "meerwijk", "--year", "2025"]):
-        argv = [WIJKCTL, "--data-dir", str(datadir), *args]
-        piped = subprocess.run(argv, capture_output=True, text=True, env=env).stdout
-        code, shown = on_terminal(argv, env)
-        assert code == 0
-        assert chars(piped) - chars(shown) == Counter(), (args, columns)
+    piped = subprocess.run(_argv(haarlem, args), capture_output=True, text=True, env=_env(columns), check=False)
+    shown = _screen(haarlem, columns, [*args, "-o", "wide"])
+    assert "Niet getoond" not in shown
+    assert chars(piped.stdout) - chars(shown) == Counter(), (args, columns)
+
+
+def test_narrow_list_drops_figures_first_and_says_so(haarlem):
+    shown = _screen(haarlem, "80", ["list"])
+    assert "Niet getoond om in 80 kolommen te passen: Inwoners, Sociale huur, Aandeel" in " ".join(shown.split())
+    assert "Haarlemmerhoutkwartier" in shown and "Michel de Graaf" in shown
 
 
 def test_csv_has_raw_numbers_and_codes_for_spreadsheets(run):

@@ -24,6 +24,7 @@ class Format(str, Enum):
     yaml = "yaml"
     csv = "csv"
     csv_nl = "csv-nl"  # for Dutch Excel: `;`, UTF-8 BOM, CRLF, decimal comma
+    wide = "wide"  # a table with every column, even where the terminal is too narrow
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Column:
     kind: str = "text"  # text | int | money | date | pct
     unknown: str = ""  # what a person reads for None
     table: bool = True  # False: only in csv, not in the table people read
+    drop: int = 0  # on a narrow terminal: 0 always shown; otherwise the highest goes first
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Block:
     columns: list[Column]
     rows: list[dict[str, Any]]
     title: str | None = None
-    footer: dict[str, Any] | None = None  # a totals row, on a terminal only
+    footer: dict[str, Any] | None = None  # a totals row: on a terminal, and last in csv-nl
     header: bool = True  # False for a block of "field: value" rows
 
 
@@ -48,7 +50,8 @@ class Block:
 class Report:
     data: Any  # what json and yaml print
     blocks: list[Block]  # what people read; the first block is what csv prints
-    notes: list[str] = field(default_factory=list)  # lines after the tables, for people
+    notes: list[str] = field(default_factory=list)  # lines after the tables, for people (stderr when piped)
+    text: list[str] = field(default_factory=list)  # lines after the tables that were asked for (stdout)
 
 
 def human(value: Any, kind: str = "text", unknown: str = "") -> str:
@@ -124,15 +127,17 @@ def csv_cell(value: Any, decimal_comma: bool = False) -> Any:
 
 
 def to_csv(block: Block, dutch: bool = False) -> str:
-    """The block as CSV: `,` and LF; with `dutch`, what Dutch Excel opens by double-click
-    (`;`, a UTF-8 BOM, CRLF, decimal comma). Every cell passes the formula guard."""
+    """The block as CSV: `,` and LF, one row per record; with `dutch`, what Dutch Excel
+    opens by double-click (`;`, a UTF-8 BOM, CRLF, decimal comma) and the totals row last.
+    Every cell passes the formula guard."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
     writer.writerow([c.key for c in block.columns])
-    for row in block.rows:
+    rows = block.rows + ([block.footer] if dutch and block.footer else [])  # a spreadsheet shows the total
+    for row in rows:
         writer.writerow([csv_cell(row.get(c.key), dutch) for c in block.columns])
     return ("\ufeff" if dutch else "") + buffer.getvalue()
 
@@ -165,56 +170,97 @@ def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[i
     return widths
 
 
-def _rich_tables(report: Report, stream: TextIO) -> None:
-    """Rich tables for a terminal, never cropped.
+@dataclass
+class _Measure:
+    """What one table column needs: its natural width and the least it can do with."""
 
-    Column widths are computed here. Numbers never wrap and words stay whole: boxed
-    when that fits, else without the box's borders; then long words may fold; on a
-    terminal too narrow for even that, the block is printed as plain text.
-    """
+    natural: int
+    whole: int  # no word broken inside itself (and a number never wrapped)
+    folded: int  # long words folded
+
+
+def _measure(column: Column, texts: list[str]) -> _Measure:
+    """`texts`: the header, the footer, then the cells."""
+    natural = max(len(t) for t in texts) or 1
+    if column.kind in ("int", "money", "pct", "date"):  # a number or date never wraps, though its header may
+        head = max((len(w) for w in column.header.split()), default=1)
+        unbroken = max(max((len(t) for t in texts[1:]), default=1), head)
+        return _Measure(natural, unbroken, unbroken)
+    words = max((len(w) for t in texts for w in t.split()), default=1)
+    return _Measure(natural, words, min(natural, 8))
+
+
+def _fit(measures: list[_Measure], width: int, header: bool, folding: bool):
+    """Widths and box style for these columns within `width`, or None: boxed when that
+    fits, else without the box's borders."""
     from rich import box
+
+    natural = [m.natural for m in measures]
+    minimum = [m.folded if folding else m.whole for m in measures]
+    n = len(measures)
+    for room, style in ((width - 3 * n - 1, box.HEAVY_HEAD if header else box.SQUARE), (width - 2 * (n - 1), None)):
+        if (widths := fit_widths(natural, minimum, room)) is not None:
+            return widths, style
+    return None
+
+
+def layout(block: Block, width: int, wide: bool = False):
+    """Which columns a terminal `width` shows, how wide, in which style, and which were dropped.
+
+    Words stay whole. When all columns do not fit, droppable columns go, highest `drop`
+    first, as kubectl does; `wide` keeps them all and folds long words instead. None when
+    not even that fits (the block is then printed as plain text)."""
+    columns = [c for c in block.columns if c.table]
+    footer = block.footer or {}
+    measures = [
+        _measure(c, [c.header if block.header else "", human(footer.get(c.key), c.kind) if footer else "",
+                     *(human(r.get(c.key), c.kind, c.unknown) for r in block.rows)])
+        for c in columns
+    ]
+    shown = list(range(len(columns)))
+    dropping = [] if wide else sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: (-columns[i].drop, -i))
+    while True:
+        fitted = _fit([measures[i] for i in shown], width, block.header, folding=False)
+        if fitted or not dropping:
+            break
+        shown.remove(dropping.pop(0))
+    fitted = fitted or _fit([measures[i] for i in shown], width, block.header, folding=True)
+    if fitted is None:
+        return None
+    dropped = [c for i, c in enumerate(columns) if i not in shown]
+    return [columns[i] for i in shown], *fitted, dropped
+
+
+def _rich_tables(report: Report, stream: TextIO, wide: bool = False) -> None:
+    """Rich tables for a terminal, never cropped; see `layout`."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(file=stream, highlight=False)
     for block in report.blocks:
-        columns = [c for c in block.columns if c.table]
-        numeric = [c.kind in ("int", "money", "pct") for c in columns]
-        footers = [human(block.footer.get(c.key), c.kind) if block.footer else "" for c in columns]
-        cells = [[human(row.get(c.key), c.kind, c.unknown) for c in columns] for row in block.rows]
-        texts = [[c.header if block.header else "", footers[i], *(r[i] for r in cells)] for i, c in enumerate(columns)]
-        natural = [max(len(t) for t in col) or 1 for col in texts]
-        words = [max((len(w) for t in col for w in t.split()), default=1) for col in texts]
-        # a number never wraps, though its header may
-        values = [max((len(t) for t in col[1:]), default=1) for col in texts]
-        unbroken = [max(v, max((len(w) for w in c.header.split()), default=1)) for v, c in zip(values, columns)]
-        whole = [u if num else word for u, word, num in zip(unbroken, words, numeric)]
-        folded = [u if num else min(nat, 8) for u, nat, num in zip(unbroken, natural, numeric)]
-        n, width = len(columns), console.width
-        layouts = (
-            (whole, width - 3 * n - 1, box.HEAVY_HEAD if block.header else box.SQUARE),
-            (whole, width - 2 * (n - 1), None),
-            (folded, width - 2 * (n - 1), None),
-        )
-        fitted = next(((widths, style) for minimum, room, style in layouts
-                       if (widths := fit_widths(natural, minimum, room)) is not None), None)
         if block.title:
             console.print(Text(printable(block.title), style="bold"))
+        fitted = layout(block, console.width, wide)
         if fitted is None:
             stream.write(render_plain(Block(block.columns, block.rows, header=block.header)))
             continue
-        widths, style = fitted
+        columns, widths, style, dropped = fitted
         table = Table(box=style, pad_edge=style is not None, show_header=block.header,
                       show_footer=bool(block.footer), header_style="bold")
-        for i, c in enumerate(columns):
-            table.add_column(Text(c.header), footer=Text(footers[i]), width=widths[i], overflow="fold",
-                             justify="right" if numeric[i] else "left")
-        for row in cells:
-            table.add_row(*(Text(cell) for cell in row))
+        for c, w in zip(columns, widths):
+            footer = human(block.footer.get(c.key), c.kind) if block.footer else ""
+            table.add_column(Text(c.header), footer=Text(footer), width=w, overflow="fold",
+                             justify="right" if c.kind in ("int", "money", "pct") else "left")
+        for row in block.rows:
+            table.add_row(*(Text(human(row.get(c.key), c.kind, c.unknown)) for c in columns))
         console.print(table)
-    for note in report.notes:
-        console.print(Text(printable(note)))
+        if dropped:
+            names = ", ".join(c.header for c in dropped)
+            console.print(Text(f"Niet getoond om in {console.width} kolommen te passen: {names} (-o wide toont alles).",
+                               style="dim"))
+    for line in report.notes + report.text:
+        console.print(Text(printable(line)))
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -234,8 +280,11 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
     elif fmt in (Format.csv, Format.csv_nl):
         out.write(to_csv(report.blocks[0], dutch=fmt == Format.csv_nl))
     elif is_terminal(out) and os.environ.get("TERM") != "dumb":
-        _rich_tables(report, out)
+        _rich_tables(report, out, wide=fmt == Format.wide)
     else:
+        # piped: the tables alone on stdout, whole; the notes are for people, on stderr
         out.write("\n".join(render_plain(b) for b in report.blocks))
+        if report.text:
+            out.write(("\n" if report.blocks else "") + "\n".join(printable(t) for t in report.text) + "\n")
         if report.notes:
-            out.write(("\n" if report.blocks else "") + "\n".join(printable(n) for n in report.notes) + "\n")
+            sys.stderr.write("\n".join(printable(n) for n in report.notes) + "\n")

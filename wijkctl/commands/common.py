@@ -13,7 +13,7 @@ from wijkctl.errors import UsageError
 from wijkctl.output import Format
 
 OutputOpt = Annotated[
-    Format, typer.Option("--output", "-o", help="Uitvoervorm: table (standaard), json, yaml, csv of csv-nl (voor Nederlandse Excel).")
+    Format, typer.Option("--output", "-o", help="Uitvoervorm: table (standaard; op een smalle terminal vallen kolommen weg), wide (alle kolommen), json, yaml, csv of csv-nl (voor Nederlandse Excel).")
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Toon de wijziging als diff van de YAML en verander niets.")

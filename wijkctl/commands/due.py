@@ -26,7 +26,7 @@ def due(
         raise UsageError(f"--within moet 0 tot 3660 dagen zijn, niet {within}.")
     items = items_due(store.load(data_dir(ctx)), dag, within)
     rows = [item._asdict() for item in items]
-    if output == Format.table:  # one line per item, and nothing at all when nothing is due (cron mails output)
+    if output in (Format.table, Format.wide):  # one line per item, and nothing at all when nothing is due (cron mails output)
         for item in items:
             print(f"{item.datum.isoformat()}  {item.soort}  {item.melding}")
         return

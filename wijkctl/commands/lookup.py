@@ -64,7 +64,7 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
             Column("wijk", "Code", table=False),
             Column("wijk_naam", "Wijk"),
             Column("gebied", "Gebiedscode", table=False),
-            Column("gebied_naam", "Gebied"),
+            Column("gebied_naam", "Gebied", drop=1),
             Column("naam", "Gebiedsverbinder", unknown="onbekend"),
             Column("email", "E-mail", unknown="onbekend"),
         ]
@@ -89,7 +89,7 @@ def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any) 
         Column("gebied", "Code", table=False),
         Column("gebied_naam", "Gebied"),
         Column("naam", "Gebiedsverbinder", unknown="onbekend"),
-        Column("email", "E-mail", unknown="onbekend"),
+        Column("email", "E-mail", unknown="onbekend", drop=1),
         Column("wijk_namen", "Wijken"),
     ]
     data_rows = [{k: v for k, v in r.items() if k != "wijk_namen"} for r in rows]
@@ -156,13 +156,13 @@ def list_(
         Column("naam", "Wijk"),
         Column("cbs_code", "CBS-code", table=False),
         Column("gebied", "Gebiedscode", table=False),
-        Column("gebied_naam", "Gebied"),
-        Column("verbinder", "Gebiedsverbinder", unknown="onbekend"),
+        Column("gebied_naam", "Gebied", drop=3),
+        Column("verbinder", "Gebiedsverbinder", unknown="onbekend", drop=2),
         Column("status", "Status"),
         Column("organisatie", "Organisatie", unknown="–"),
-        Column("inwoners", "Inwoners", "int", unknown="onbekend"),
-        Column("sociale_huurwoningen", "Sociale huur", "int", unknown="onbekend"),
-        Column("aandeel_sociale_huur", "Aandeel", "pct", unknown="onbekend"),
+        Column("inwoners", "Inwoners", "int", unknown="onbekend", drop=4),
+        Column("sociale_huurwoningen", "Sociale huur", "int", unknown="onbekend", drop=6),
+        Column("aandeel_sociale_huur", "Aandeel", "pct", unknown="onbekend", drop=5),
     ]
     known = [r["inwoners"] for r in rows if r["inwoners"] is not None]
     platforms = sum(r["status"] == "wijkplatform" for r in rows)
@@ -254,8 +254,8 @@ def _buurten_block(w: model.Wijk, actief: list[model.Organisatie]) -> list[Block
         "organisatie": ", ".join(o.naam for o in actief if o.dekt(b.naam)) or None,
     } for b in w.buurten]
     return [Block([
-        Column("naam", "Buurt"), Column("cbs_code", "CBS-code", unknown="–"),
-        Column("inwoners", "Inwoners", "int", unknown="onbekend"),
+        Column("naam", "Buurt"), Column("cbs_code", "CBS-code", unknown="–", drop=2),
+        Column("inwoners", "Inwoners", "int", unknown="onbekend", drop=1),
         Column("organisatie", "Organisatie vandaag", unknown="geen"),
     ], rows, title="Buurten")]
 
@@ -272,19 +272,19 @@ def _organisation_blocks(w: model.Wijk, actief: list[model.Organisatie], contact
             "reden": o.reden_einde,
         } for o in w.organisaties]
         blocks.append(Block([
-            Column("id", "Id"), Column("soort", "Soort"), Column("naam", "Naam"),
+            Column("id", "Id", drop=7), Column("soort", "Soort"), Column("naam", "Naam"),
             Column("van", "Van", "date", unknown="onbekend"), Column("tot", "Tot", "date", unknown="–"),
-            Column("buurten", "Gebied"), Column("opvolger_van", "Opvolger van", unknown="–"),
-            Column("rechtsvorm", "Rechtsvorm", unknown="–"), Column("kvk", "KvK", unknown="–"),
-            Column("kern", "Kern", "int", unknown="–"),
-            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties)),
+            Column("buurten", "Gebied", drop=3), Column("opvolger_van", "Opvolger van", unknown="–", drop=6),
+            Column("rechtsvorm", "Rechtsvorm", unknown="–", drop=5), Column("kvk", "KvK", unknown="–", drop=4),
+            Column("kern", "Kern", "int", unknown="–", drop=1),
+            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties), drop=2),
         ], rows, title="Organisaties"))
     for org in actief:
         if not org.kern:
             continue
         columns = [Column("naam", "Naam")]
         if contact:
-            columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon")]
+            columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon", drop=1)]
         blocks.append(Block(columns, [
             {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in org.kern
         ], title=f"Kern van {org.naam}"))

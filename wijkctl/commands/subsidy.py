@@ -24,6 +24,8 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
         "platform": u.platform.naam if u.platform else None,
         "organisatie": u.platform.id if u.platform else None,
         "buurten": (u.platform.buurten or None) if u.platform else None,
+        "rechtsvorm": u.platform.rechtsvorm if u.platform else None,
+        "kvk": u.platform.kvk if u.platform else None,
         "maanden": u.maanden,
         "basisbedrag": u.regeling.basisbedrag,
         "toeslagen": [
@@ -43,12 +45,18 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
     return entry
 
 
-def _row(entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry flattened for a table or CSV: one column per toeslag, and a remark."""
-    row = {k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg", "buurten")}
+def _toeslag_key(naam: str) -> str:
+    """A toeslag's CSV column: plain, as a spreadsheet formula or a script would name it."""
+    return "toeslag_" + text.slug(naam).replace("-", "_")
+
+
+def _row(jaar: int, entry: dict[str, Any], regeling: dict[str, Any]) -> dict[str, Any]:
+    """An entry flattened for a table or CSV: one column per toeslag, the regeling, and a remark."""
+    row = {"jaar": jaar, **{k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg", "buurten")}}
     row["buurten"] = ", ".join(entry["buurten"] or [])
     for t in entry["toeslagen"]:
-        row[f"toeslag_{t['naam']}"] = t["bedrag"]
+        row[_toeslag_key(t["naam"])] = t["bedrag"]
+    row.update(regeling=regeling["naam"], regeling_jaar=regeling["jaar"], regeling_status=regeling["status"])
     row["opmerking"] = "; ".join(s for s, on in (
         ("indicatief", entry["indicatief"]),
         ("onvolledig", entry["onvolledig"]),
@@ -93,23 +101,28 @@ def subsidy(
         "plafond": r.plafond,
         "plafond_saldo": ov.plafond_saldo,
     }
-    rows = [_row(e) for e in entries]
+    rows = [_row(jaar, e, payload["regeling"]) for e in entries]
     columns = [
-        Column("wijk", "Code", table=False), Column("naam", "Wijk"),
-        Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied"),
+        Column("jaar", "Jaar", table=False), Column("wijk", "Code", table=False), Column("naam", "Wijk"),
+        Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied", drop=5),
         Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id", table=False),
-        Column("buurten", "Buurten", table=any(row["buurten"] for row in rows)),
-        Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money"),
-        *(Column(f"toeslag_{t.naam}", t.naam, "money") for t in r.toeslagen),
+        Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
+        Column("buurten", "Buurten", table=any(row["buurten"] for row in rows), drop=4),
+        Column("maanden", "Maanden", "int", drop=3), Column("basisbedrag", "Basis", "money", drop=2),
+        *(Column(_toeslag_key(t.naam), t.naam, "money", drop=2) for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
-        Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows)),
+        Column("regeling", "Regeling", table=False), Column("regeling_jaar", "Regelingsjaar", table=False),
+        Column("regeling_status", "Status regeling", table=False),
+        Column("aanvragen_voor", "Aanvragen voor", table=False),
+        Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows), drop=1),
     ]
-    notes = _notes(ov)
-    if explain and output == Format.table:
+    uitleg = []
+    if explain and output in (Format.table, Format.wide):
         for u in ov.uitkomsten:
-            notes.append("")
-            notes.extend(engine.uitleg(u))
-    render(Report(payload, [Block(columns, rows, footer={"naam": "Totaal", "bedrag": ov.totaal})], notes), output)
+            uitleg += ["", *engine.uitleg(u)]
+    footer = {"jaar": jaar, "naam": "Totaal", "bedrag": ov.totaal, "regeling": r.naam, "regeling_jaar": r.jaar,
+              "regeling_status": r.status}
+    render(Report(payload, [Block(columns, rows, footer=footer)], _notes(ov), uitleg[1:]), output)
 
 
 def _notes(ov: engine.Overzicht) -> list[str]:
