@@ -328,7 +328,7 @@ COMMANDS = {
     "verbinder": "lookup", "list": "lookup", "show": "lookup",
     "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
-    "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due",
+    "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due", "edit": "edit",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -336,6 +336,7 @@ ALIASES = {
     "beeindig": "end", "beëindig": "end", "subsidie": "subsidy", "controleer": "check", "opmaak": "fmt",
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
     "gebiedsverbinder": "verbinder", "verwijder": "unregister", "aandacht": "due",
+    "bewerk": "edit",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 
