@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A gebiedsverbinder's year, by commands only: no YAML file is touched by hand.
+#
+#   bash docs/scripted-day.sh WORKDIR [STEP_DAYS]
+#
+# Makes a fresh data repository in WORKDIR (which must not exist), records a new
+# platform and the year's events in it with --commit, runs `wijkctl due` every
+# STEP_DAYS days of 2027 (default 1: nightly, as cron would) and prints what it said,
+# then opens the finance export as Dutch Excel would read it. The tests run it with a
+# step of 7 days; the output of a nightly run is quoted in the issue's closing note.
+set -euo pipefail
+work=${1:?usage: scripted-day.sh WORKDIR [STEP_DAYS]}
+step=${2:-1}
+mkdir "$work"
+cd "$work"
+git init -q .
+git config user.name "Ingrid Hamer"
+git config user.email "ihamer@haarlem.nl"
+export WIJKCTL_CACHE_DIR="$PWD/.cache" NO_COLOR=1
+printf '.cache/\nsubsidie-*.csv\n' > .gitignore && git add .gitignore && git commit -qm "ignore the cache"
+say() { printf '\n$ %s\n' "$*"; "$@" 2>&1; }
+
+say wijkctl init data --commit
+say wijkctl register europawijk --name "Wijkplatform Europawijk" --from 2027-01-01 \
+    --legal-form stichting --kvk 87654321 --email info@europawijk.example \
+    -m "Anna de Vries <anna@example.org>" -m "Bram Jansen <bram@example.org> 0612345678" \
+    -m "Cor Bakker <cor@example.org>" --commit
+# the platform starts next year: update finds it with --on
+say wijkctl update europawijk --on 2027-01-01 --remove-member "Cor Bakker" --commit
+say wijkctl update europawijk --on 2027-01-01 --add-member "Dewi Pinas <dewi@example.org>" --commit
+say wijkctl update europawijk --on 2027-01-01 --change-member bram@example.org \
+    "Bram Jansen <b.jansen@example.org> 0612345678" --commit
+say wijkctl set-verbinder schalkwijk --name "Kees de Boer" --email kdboer@haarlem.nl --commit
+# a registration made by mistake, and removed
+say wijkctl register boerhaavewijk --name "Wijkplatform Europawijk" --from 2027-01-01 \
+    -m "Anna de Vries <anna@example.org>" -m "Bram Jansen <bram@example.org>" \
+    -m "Dewi Pinas <dewi@example.org>" --commit
+say wijkctl unregister boerhaavewijk --reason "in de verkeerde wijk ingevoerd" --commit
+# in reality a member leaves and nobody replaces her yet: recorded with a warning, and due flags it
+say wijkctl update europawijk --on 2027-01-01 --remove-member anna@example.org --commit
+# Binnenstad's platform stops at the end of the year
+say wijkctl end oude-stad --org wijkplatform-binnenstad --on 2028-01-01 --reason "opgegaan in een nieuw platform" --commit
+
+printf '\n# wijkctl due --within 14, every %s day(s) of 2027: the first night, then only the items that were new\n' "$step"
+day=2027-01-01
+previous=""
+while [[ $day < 2028-01-01 ]]; do
+    out=$(wijkctl due --on "$day" --within 14)
+    # an item stays due for days; show what is new since the previous night (the item, not its date)
+    new=$(comm -13 <(cut -d' ' -f3- <<<"$previous" | sort) <(cut -d' ' -f3- <<<"$out" | sort))
+    if [[ -n $new ]]; then
+        printf '== %s\n' "$day"
+        grep -F -- "$new" <<<"$out" || true
+    fi
+    previous=$out
+    day=$(date -d "$day + $step day" +%F)
+done
+
+say wijkctl subsidy --year 2027 -o csv-nl
+wijkctl subsidy --year 2027 -o csv-nl > subsidie-2027.csv
+printf '\n# the finance export as Python csv (dialect excel, delimiter ;) reads it\n'
+python3 - subsidie-2027.csv <<'PY'
+import csv
+import sys
+
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.DictReader(f, dialect="excel", delimiter=";"))
+for row in rows:
+    print(f"{row['naam']:<10} {row['platform'] or '':<24} kvk={row['kvk'] or '-':<9} "
+          f"{row['rechtsvorm'] or '-':<10} bedrag={row['bedrag']:>6}  regeling {row['regeling_jaar']} ({row['regeling_status']})")
+PY
+
+printf '\n# the history, one commit per event\n'
+git log --reverse --format='%s'
+say wijkctl check
+test -z "$(git status --porcelain)"
