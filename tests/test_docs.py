@@ -64,6 +64,19 @@ def test_readme_opens_with_the_two_commands_and_tours_every_command():
         assert f"wijkctl {name}" in readme, name
 
 
+def test_bare_wijkctl_shows_its_help_once_on_stderr():
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("Gebruik: wijkctl") == 1
+
+
+def test_an_unknown_command_gets_one_hint(run):
+    result = run("registr")
+    assert result.exit_code == 2 and result.stderr.count("--help") == 1
+
+
 def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     assert "python -m pytest" in ci and ".[test]" in ci

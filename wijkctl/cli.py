@@ -31,7 +31,7 @@ def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
         (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
         (re.compile(r"^No such command '([^']*)'\.(?: Did you mean (.*)\?)?$"),
          lambda m: f"Onbekend commando '{m[1]}'." + (f" Bedoelde je {m[2].replace(', ', ' of ')}?" if m[2] else "")
-         + " 'wijkctl --help' toont de commando's."),
+),
         (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
         (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
         (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
@@ -205,11 +205,29 @@ def _bad_argument(argv: list[str]) -> str | None:
     return None
 
 
+def _help_to_stderr(ctx: Any) -> None:
+    """The help for a bare `wijkctl`: an error (exit 2), so on stderr, and once."""
+    saved = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        text = ctx.get_help()  # Typer's rich help prints itself and returns ""
+        if text:
+            print(text)
+    finally:
+        sys.stdout = saved
+
+
 class WijkctlGroup(_Dutch, TyperGroup):
     """Runs a command and maps every error to the contract's exit code (CONTRACT §4)."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            _help_to_stderr(ctx)
+            raise typer.Exit(errors.USAGE)
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name, command, rest = super().resolve_command(ctx, args)
@@ -251,12 +269,9 @@ class WijkctlGroup(_Dutch, TyperGroup):
             code = exc.exit_code
         except click_exc.UsageError as exc:
             code = exc.exit_code
-            if exc.__class__.__name__ != "NoArgsIsHelpError":
-                _report("Fout: " + dutch_usage_message(exc.format_message()))
-                if exc.ctx is not None:
-                    print(f"Zie '{exc.ctx.command_path} --help' voor hulp.", file=sys.stderr)
-            elif exc.ctx is not None:
-                print(exc.ctx.get_help(), file=sys.stderr)
+            _report("Fout: " + dutch_usage_message(exc.format_message()))
+            if exc.ctx is not None:
+                print(f"Zie '{exc.ctx.command_path} --help' voor hulp.", file=sys.stderr)
         except click_exc.ClickException as exc:
             _report("Fout: " + exc.format_message())
             code = exc.exit_code
