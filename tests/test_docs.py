@@ -97,8 +97,10 @@ def test_pre_commit_hooks_run_wijkctl():
     import yaml
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"]: h["entry"] for h in hooks} == {"wijkctl-check": "wijkctl check", "wijkctl-fmt": "wijkctl fmt --check"}
+    assert {h["id"]: h["entry"] for h in hooks} == {"wijkctl-check": "wijkctl check --strict",
+                                                  "wijkctl-fmt": "wijkctl fmt --check"}
     for hook in hooks:
+        assert hook["stages"] == ["pre-commit", "pre-merge-commit", "pre-push"]  # a clean merge runs no pre-commit
         assert re.search(hook["files"], "data/wijken.yaml") and not re.search(hook["files"], "README.md")
 
 

@@ -28,6 +28,12 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
     """Refuse --commit (exit 2) unless the commit can hold exactly this change."""
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise UsageError(f"--commit: de gegevensmap {root} staat niet in een git-werkmap.")
+    busy = in_progress(root)
+    if busy:
+        raise UsageError(
+            f"--commit: er loopt nog een git {busy}. Maak die eerst af (los conflicten op, 'wijkctl check --strict', "
+            f"'git add', 'git {busy} --continue') of breek af ('git {busy} --abort'); er is niets veranderd."
+        )
     if _git(root, "diff", "--cached", "--quiet").returncode != 0:
         raise UsageError(
             "--commit: er staan al andere wijzigingen klaar voor een commit (git add). "
@@ -41,6 +47,20 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
         )
     if _git(root, "var", "GIT_COMMITTER_IDENT").returncode != 0:
         raise UsageError("--commit: git kent je naam en e-mailadres niet (git config user.name / user.email).")
+
+
+def in_progress(root: Path) -> str | None:
+    """The git operation the work tree is in the middle of (merge, rebase, cherry-pick,
+    revert), if any."""
+    done = _git(root, "rev-parse", "--git-dir")
+    if done.returncode != 0:
+        return None
+    git_dir = (root / done.stdout.strip()).resolve()
+    for marker, wat in (("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
+                        ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert")):
+        if (git_dir / marker).exists():
+            return wat
+    return None
 
 
 def commit(root: Path, files: list[str], message: str) -> None:

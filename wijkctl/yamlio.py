@@ -440,6 +440,10 @@ def _load_text(bestand: str, text: str) -> Loaded:
     text, problems = normalize(bestand, text)
     if problems:
         return Loaded([], problems, [])
+    if "\n<<<<<<<" in "\n" + text or "\n>>>>>>>" in "\n" + text:
+        conflicts = _conflict_markers(bestand, text)
+        if conflicts:
+            return Loaded([], conflicts, [])
     problems = [Problem(bestand, n, "tab in de inspringing; gebruik spaties", "fout", "tab") for n in _tab_lines(text)]
     loader = _StrictLoader(text)
     try:
@@ -467,6 +471,20 @@ def _load_text(bestand: str, text: str) -> Loaded:
         problems.extend(_indicator_problems(bestand, text))
         return Loaded([], _dedupe(problems), comments, reader.versie, name)
     return Loaded(records, _dedupe(problems), comments, reader.versie, name)
+
+
+_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def _conflict_markers(bestand: str, text: str) -> list[Problem]:
+    """git's conflict markers, reported before anything else: the file is mid-merge."""
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _MARKER.finditer(text) if m.group(1)[0] in "<>"]
+    if not lines:
+        return []
+    eerste = lines[0]
+    return [Problem(bestand, eerste, "onopgeloste git-conflict (<<<<<<< ... >>>>>>>, "
+                    f"{len(lines) // 2 or 1}x): kies of combineer de versies tussen de markeringen, "
+                    "draai 'wijkctl check --strict' en daarna 'git add'", "fout", "git-conflict")]
 
 
 # Line breaks YAML knows besides LF: CRLF is read as LF; the others would put lines where

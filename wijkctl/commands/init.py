@@ -41,6 +41,8 @@ def init(
     message(
         f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
         f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
+        + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
+           "bestanden per wijk samenvoegen." if commit else "")
     )
 
 

@@ -1,0 +1,193 @@
+"""git integration: `merge-driver` (git calls it), `git-setup` (wires it in)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from wijkctl import fileio
+from wijkctl.commands.common import data_dir, message
+from wijkctl.errors import UsageError, WriteFailed
+from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
+
+CONFLICT = 1  # git's convention for a merge driver that leaves conflicts
+
+
+def merge_driver(
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="De gemeenschappelijke voorouder (git: %O).")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="Onze versie; hier komt het resultaat (git: %A).")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Hun versie (git: %B).")],
+    path: Annotated[str | None, typer.Argument(metavar="[PATH]", help="Het pad in de repository (git: %P).")] = None,
+) -> None:
+    """Git-merge-driver: voegt een gegevensbestand per record en veld samen en controleert het resultaat."""
+    from wijkctl.merge import CannotMerge, merge_text
+
+    texts = [_read(p) for p in (base, ours, theirs)]
+    name = _data_file(path, texts[1])
+    shown = path or name or str(ours)
+    if name is None or any(t is None for t in texts):
+        _fallback(base, ours, theirs, shown, "geen gegevensbestand van wijkctl of niet als UTF-8 te lezen")
+        return
+    try:
+        result = merge_text(name, texts[0] or "", texts[1] or "", texts[2] or "", _others(path, name))
+    except CannotMerge as why:
+        _fallback(base, ours, theirs, shown, str(why))
+        return
+    _write(ours, result.text)
+    if result.clean:
+        return
+    records = sorted({c.record for c in result.conflicts})
+    lines = [f"  {c}" for c in result.conflicts[:20]]
+    if len(result.conflicts) > 20:
+        lines.append(f"  … en nog {len(result.conflicts) - 20}.")
+    message(
+        f"wijkctl merge-driver: conflict in {shown}, in {', '.join(records)}:\n" + "\n".join(lines) + "\n"
+        "Tussen <<<<<<< en >>>>>>> staan alleen die records, eerst onze versie en dan die van de ander. "
+        "Kies of combineer, draai 'wijkctl check --strict' en daarna 'git add'."
+    )
+    raise typer.Exit(CONFLICT)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return fileio.read_regular(path, MAX_FILE_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        return ""  # git passes an empty base when both sides added the file
+    except (fileio.Unreadable, UnicodeDecodeError):
+        return None
+
+
+def _data_file(path: str | None, ours: str | None) -> str | None:
+    """Which data file this is: by git's path, else by the list key in the text."""
+    if path:
+        base = path.replace("\\", "/").rsplit("/", 1)[-1]
+        return base if base in DATA_FILES else None
+    from wijkctl.schema import FILES
+
+    for name, (list_key, _schema, _attr) in FILES.items():
+        if ours and f"\n{list_key}:" in ours:
+            return name
+    return None
+
+
+def _others(path: str | None, name: str) -> dict[str, list[Any]]:
+    """The records of the other data files as they are in the work tree (git runs the
+    driver from the top of the work tree), for the rules that look across files; a
+    file that does not load cleanly (it may be mid-merge itself) counts as empty."""
+    from wijkctl.schema import FILES
+    from wijkctl.yamlio import load_text
+
+    folder = Path(path).parent if path else Path()
+    out: dict[str, list[Any]] = {}
+    for other, (_key, _schema, attr) in FILES.items():
+        if other == name:
+            continue
+        text = _read(folder / other)
+        if text:
+            loaded = load_text(other, text)
+            if not loaded.problems:
+                out[attr] = loaded.records
+    return out
+
+
+def _write(target: Path, text: str) -> None:
+    """Replace git's file OURS by the result (a temporary file renamed over it)."""
+    import tempfile
+
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".wijkctl-merge-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise WriteFailed(f"Kan het resultaat niet naar {target} schrijven: {fileio.reason(exc)}.") from None
+
+
+def _fallback(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> None:
+    """git's own line merge (`git merge-file`), so nothing is lost; its result in OURS."""
+    message(f"wijkctl merge-driver: {shown}: {why}; git voegt dit bestand regel voor regel samen.")
+    try:
+        done = subprocess.run(
+            ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+        )
+    except OSError as exc:
+        raise WriteFailed(f"git merge-file start niet: {fileio.reason(exc)}.") from None
+    if done.returncode < 0 or done.returncode > 127:
+        raise WriteFailed(f"git merge-file mislukte: {done.stderr.strip()}")
+    if done.returncode:
+        raise typer.Exit(CONFLICT)
+
+
+# --- git-setup ---------------------------------------------------------------------
+
+ATTRIBUTES = [f"{name} merge=wijkctl diff=wijkctl" for name in DATA_FILES]
+# Hunk headers of `git diff` name the record: the line that starts a wijk, gebied or regeling.
+XFUNCNAME = "^- (code|jaar): .*$"
+
+
+def git_setup(ctx: typer.Context) -> None:
+    """Laat git de gegevensbestanden per record samenvoegen (wijkctl merge-driver) en wijken noemen in diffs."""
+    root = data_dir(ctx)
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise UsageError(f"{root} staat niet in een git-werkmap; 'git init' eerst.")
+    said = [_attributes(root)]
+    driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
+    for key, value in (("merge.wijkctl.name", "wijkctl: per wijk, organisatie en veld samenvoegen"),
+                       ("merge.wijkctl.driver", driver),
+                       ("diff.wijkctl.xfuncname", XFUNCNAME)):
+        now = _git(root, "config", "--local", "--get", key).stdout.strip()
+        if now == value:
+            said.append(f"git config {key}: was al zo.")
+            continue
+        if _git(root, "config", "--local", key, value).returncode != 0:
+            raise WriteFailed(f"git config {key} zetten mislukte.")
+        said.append(f"git config {key} = {value}")
+    message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
+            "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
+
+
+def _attributes(root: Path) -> str:
+    path = root / ".gitattributes"
+    try:
+        text = fileio.read_regular(path, 1024 * 1024).decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (fileio.Unreadable, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} is niet te lezen: {getattr(exc, 'reden', exc)}.") from None
+    present = {line.strip() for line in text.splitlines()}
+    union = [line for line in present if "merge=union" in line and any(n in line for n in DATA_FILES)]
+    if union:
+        raise UsageError(f"{path} zet merge=union voor gegevensbestanden ({union[0]}); haal die regel weg: "
+                         "union plakt beide versies achter elkaar en maakt ongemerkt ongeldige gegevens.")
+    missing = [line for line in ATTRIBUTES if line not in present]
+    if not missing:
+        return f"{path}: was al zo."
+    new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
+    try:
+        fileio.replace_files(root, {".gitattributes": new.encode("utf-8")})
+    except OSError as exc:
+        raise WriteFailed(f"Kan {path} niet schrijven: {fileio.reason(exc)}.") from None
+    return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd."
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    except OSError as exc:
+        raise UsageError(f"git is niet te starten: {fileio.reason(exc)}.") from None
+
+
+COMMANDS = {"merge-driver": merge_driver, "git-setup": git_setup}

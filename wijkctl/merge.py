@@ -1,0 +1,300 @@
+"""Three-way merge of a data file per record and field, for `wijkctl merge-driver`.
+
+Git merges text line by line; wijkctl knows the identities in its files (a wijk by
+code, a buurt by name, an organisation by id, a kern member by e-mail, a gebied by
+code, a regeling by year), so it merges per record and per field: a field changed on
+one side only takes that change, the same change on both sides is taken once, and a
+field changed differently on both sides is a conflict. Records added on both sides are
+kept in a place that does not depend on which side is "ours", so the result is the same
+either way round. The merged data is then checked with every rule `check --strict`
+applies; a problem that neither side had is a conflict too (two removed kern members
+that leave two; two platforms on the same ground). So is an organisation ended on one
+side and changed on the other.
+
+Pure: texts in, a `Result` out. `merge_text` refuses (raises `CannotMerge`) a side it
+cannot read strictly or that is not canonical; the driver then falls back to git's own
+line merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from wijkctl import model
+from wijkctl.schema import FILES, from_plain, to_plain
+
+# In a list of mappings, the first of these keys that every item has is its identity.
+_IDENTITY = ("id", "code", "jaar", "email", "naam")
+_ABSENT = object()
+
+
+class CannotMerge(Exception):
+    """A side is not a strict, canonical, current-version data file: merge by lines."""
+
+
+@dataclass
+class Conflict:
+    """One reason the merge of a top-level record (a wijk, gebied or regeling) failed."""
+
+    record: str  # the record's identity (wijk code, gebied code, regeling year)
+    waar: str  # where in the record, in words ("organisatie x, veld email")
+    melding: str  # what, in Dutch, with the values
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.waar}: {self.melding}" if self.waar else f"{self.record}: {self.melding}"
+
+
+@dataclass
+class Result:
+    text: str  # the merged text; with conflict markers around the conflicting records
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def _show(value: Any) -> str:
+    if value is _ABSENT or value is None:
+        return "(niets)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _identity(items: list[Any]) -> str | None:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for key in _IDENTITY:
+        if all(key in i for i in items):
+            return key
+    return None
+
+
+# a keyed list's items, as a person names one
+_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
+         "wijken": "wijk", "gebieden": "gebied", "regelingen": "regeling"}
+
+
+class _Merger:
+    """Merges values; collects (where, message) conflicts."""
+
+    def __init__(self) -> None:
+        self.conflicts: list[tuple[str, str]] = []
+
+    def conflict(self, path: tuple[str, ...], melding: str) -> None:
+        self.conflicts.append((", ".join(path), melding))
+
+    def value(self, path: tuple[str, ...], o: Any, a: Any, b: Any, name: str | None = None) -> Any:
+        if a == b:
+            return a
+        if a == o:
+            return b
+        if b == o:
+            return a
+        where = (*path, f"veld {name}") if name else path
+        if o is not _ABSENT and (a is _ABSENT or b is _ABSENT):
+            gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
+            self.conflict(where, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
+            return b if a is _ABSENT else a
+        if isinstance(a, dict) and isinstance(b, dict) and (o is _ABSENT or isinstance(o, dict)):
+            return self.mapping(path, {} if o is _ABSENT else o, a, b)
+        if isinstance(a, list) and isinstance(b, list) and (o is _ABSENT or isinstance(o, list)):
+            ident = _identity(a + b + ([] if o is _ABSENT else o))
+            if ident is not None:
+                return self.records(path, [] if o is _ABSENT else o, a, b, ident, _ITEM.get(name or "", name or ""))
+        self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, theirs {_show(b)}")
+        return a if a is not _ABSENT else b
+
+    def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict) -> dict:
+        before = len(self.conflicts)
+        out: dict[str, Any] = {}
+        for k in dict.fromkeys([*a, *b, *o]):
+            v = self.value(path, o.get(k, _ABSENT), a.get(k, _ABSENT), b.get(k, _ABSENT), name=k)
+            if v is not _ABSENT:
+                out[k] = v
+        # an organisation ended on one side and changed on the other is not a clean merge
+        if "id" in a and "soort" in a and len(self.conflicts) == before:
+            ended = [side for side, rec in (("ours", a), ("theirs", b)) if rec.get("tot") != o.get("tot")]
+            if ended:
+                tot = (a if ended[0] == "ours" else b).get("tot")
+                self.conflict(path, f"aan de kant van {ended[0]} beëindigd (tot {_show(tot)}) en aan de andere "
+                                    "kant gewijzigd; beslis of de wijziging nog geldt")
+        return out
+
+    def records(self, path: tuple[str, ...], o: list[dict], a: list[dict], b: list[dict], ident: str,
+                item: str) -> list[dict]:
+        """A keyed list: merged per item by identity; new items placed symmetrically."""
+        oi = {i[ident]: i for i in o}
+        ai = {i[ident]: i for i in a}
+        bi = {i[ident]: i for i in b}
+        merged: dict[Any, dict] = {}
+        for k in dict.fromkeys([*oi, *ai, *bi]):
+            v = self.value((*path, f"{item} {k}".strip()), oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT))
+            if v is not _ABSENT:
+                merged[k] = v
+        return [merged[k] for k in _order(list(oi), list(ai), list(bi)) if k in merged]
+
+
+def _order(o: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
+    """The order of the merged keys: the base order, and each side's new keys after the
+    key they follow on their side; when both sides add after the same key, the side whose
+    first new key sorts first goes first (so the order does not depend on the sides)."""
+    base = set(o)
+
+    def groups(side: list[Any]) -> dict[Any, list[Any]]:
+        out: dict[Any, list[Any]] = {}
+        anchor = None
+        for k in side:
+            if k in base:
+                anchor = k
+            else:
+                out.setdefault(anchor, []).append(k)
+        return out
+
+    ga, gb = groups(a), groups(b)
+    out: list[Any] = []
+    seen: set[Any] = set()
+
+    def emit(anchor: Any) -> None:
+        sides = [g for g in (ga.get(anchor, []), gb.get(anchor, [])) if g]
+        sides.sort(key=lambda g: str(min(map(str, g))))
+        for g in sides:
+            for k in g:
+                if k not in seen:
+                    seen.add(k)
+                    out.append(k)
+
+    emit(None)
+    for k in o:
+        out.append(k)
+        seen.add(k)
+        emit(k)
+    return out
+
+
+# --- a whole file ----------------------------------------------------------------
+
+
+def read_side(name: str, text: str, *, canonical: bool = True) -> list[Any]:
+    """The records of one side; CannotMerge when it is not strict, current and canonical
+    (`canonical` False for the base, which only has to load)."""
+    from wijkctl.yamlio import dump_records, load_text
+
+    if not text.strip():
+        if canonical:
+            raise CannotMerge("een kant is leeg")
+        return []
+    loaded = load_text(name, text)
+    if loaded.problems:
+        raise CannotMerge(f"een kant is geen geldig {name}: {loaded.problems[0]}")
+    if loaded.comments:
+        raise CannotMerge(f"een kant heeft commentaar (regel {loaded.comments[0]})")
+    if canonical and (loaded.older or dump_records(name, loaded.records) != text):
+        raise CannotMerge("een kant staat niet in de vaste vorm")
+    return loaded.records
+
+
+def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, list[Any]] | None = None) -> Result:
+    """Merge three texts of the data file `name`. `others`: the records of the other two
+    files (for the rules that look across files); missing ones count as empty."""
+    from wijkctl.validate import validate
+    from wijkctl.yamlio import dump_records
+
+    list_key, schema, attr = FILES[name]
+    o_recs = read_side(name, base, canonical=False)
+    a_recs = read_side(name, ours)
+    b_recs = read_side(name, theirs)
+    plain = [[to_plain(r, schema) for r in recs] for recs in (o_recs, a_recs, b_recs)]
+    ident = "jaar" if list_key == "regelingen" else "code"
+    oi, ai, bi = ({r[ident]: r for r in side} for side in plain)
+    merger = _Merger()
+    merged: dict[Any, dict] = {}
+    conflicts: list[Conflict] = []
+    changed: list[Any] = []
+    for k in dict.fromkeys([*oi, *ai, *bi]):
+        o, a, b = oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT)
+        if a == o and b == o:
+            merged[k] = o
+            continue
+        changed.append(k)
+        merger.conflicts = []
+        v = merger.value((), o, a, b)
+        conflicts += [Conflict(str(k), w, m) for w, m in merger.conflicts]
+        if v is not _ABSENT:
+            merged[k] = v
+    order = [k for k in _order(list(oi), list(ai), list(bi)) if k in merged]
+    if list_key == "wijken":
+        for k in changed:  # organisations oldest first, where both sides kept them so
+            if k in merged:
+                _sort_organisations(merged[k], ai.get(k), bi.get(k))
+    records = [from_plain(merged[k], schema) for k in order]
+
+    if not conflicts:
+        def problems(recs: list[Any]) -> set[tuple[str, str | None, str]]:
+            data = model.Dataset(**{a_: (recs if a_ == attr else (others or {}).get(a_, []))
+                                    for _n, (_l, _s, a_) in FILES.items()})
+            return {(p.regel_id, p.wijk, p.melding) for p in validate(data)}
+
+        new = problems(records) - problems(a_recs) - problems(b_recs)
+        for regel_id, wijk, melding in sorted(new, key=str):
+            targets = [wijk] if list_key == "wijken" and wijk in merged else changed
+            conflicts += [Conflict(str(k), "", f"samengevoegd breekt dit een regel ({regel_id}): {melding}")
+                          for k in targets]
+    if not conflicts:
+        return Result(dump_records(name, records))
+    return Result(_with_markers(name, order, records, {c.record for c in conflicts}, ai, bi, schema), conflicts)
+
+
+def _sort_organisations(wijk: dict, a: dict | None, b: dict | None) -> None:
+    def begin(org: dict) -> dt.date:
+        return org.get("van") or dt.date.min
+
+    def ordered(side: dict | None) -> bool:
+        orgs = (side or {}).get("organisaties", [])
+        return all(begin(x) <= begin(y) for x, y in itertools.pairwise(orgs))
+
+    if wijk.get("organisaties") and ordered(a) and ordered(b):
+        wijk["organisaties"] = sorted(wijk["organisaties"], key=begin)
+
+
+def _chunks(text: str) -> tuple[str, list[str]]:
+    """A canonical text split into its header and one chunk per top-level record."""
+    lines = text.splitlines(keepends=True)
+    head: list[str] = []
+    chunks: list[list[str]] = []
+    for line in lines:
+        if line.startswith("- "):
+            chunks.append([line])
+        elif chunks:
+            chunks[-1].append(line)
+        else:
+            head.append(line)
+    return "".join(head), ["".join(c) for c in chunks]
+
+
+def _with_markers(name: str, order: list[Any], records: list[Any], conflicting: set[str],
+                  ai: dict, bi: dict, schema: Any) -> str:
+    """The merged text, each conflicting record between git's markers: ours, then theirs."""
+    from wijkctl.yamlio import dump_records
+
+    list_key = FILES[name][0]
+    head, chunks = _chunks(dump_records(name, records))
+    out = [head.replace(f"{list_key}: []\n", f"{list_key}:\n")]
+
+    def version(side: dict, k: Any) -> str:
+        return _chunks(dump_records(name, [from_plain(side[k], schema)]))[1][0] if k in side else ""
+
+    for k, chunk in zip(order, chunks):
+        if str(k) in conflicting:
+            out += ["<<<<<<< ours\n", version(ai, k), "=======\n", version(bi, k), ">>>>>>> theirs\n"]
+        else:
+            out.append(chunk)
+    return "".join(out)
