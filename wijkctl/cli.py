@@ -344,7 +344,7 @@ COMMANDS = {
     "register": "lifecycle", "convert": "lifecycle", "update": "lifecycle", "end": "lifecycle",
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
     "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due", "edit": "edit",
-    "merge-driver": "gitcmds", "git-setup": "gitcmds",
+    "merge-driver": "gitcmds", "git-setup": "gitcmds", "diff": "gitcmds",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -353,6 +353,7 @@ ALIASES = {
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
     "gebiedsverbinder": "verbinder", "verwijder": "unregister", "aandacht": "due",
     "bewerk": "edit", "samenvoeg-driver": "merge-driver", "git-instellen": "git-setup",
+    "verschil": "diff",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import data_dir, message
+from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
 
@@ -133,7 +133,7 @@ def _fallback(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> Non
 
 ATTRIBUTES = [f"{name} merge=wijkctl diff=wijkctl" for name in DATA_FILES]
 # Hunk headers of `git diff` name the record: the line that starts a wijk, gebied or regeling.
-XFUNCNAME = "^- (code|jaar): .*$"
+XFUNCNAME = "^(- (code|jaar): .*)$"  # git shows the first group
 
 
 def git_setup(ctx: typer.Context) -> None:
@@ -190,4 +190,76 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         raise UsageError(f"git is niet te starten: {fileio.reason(exc)}.") from None
 
 
-COMMANDS = {"merge-driver": merge_driver, "git-setup": git_setup}
+# --- diff ----------------------------------------------------------------------------
+
+
+def diff(
+    ctx: typer.Context,
+    rev: Annotated[str | None, typer.Argument(metavar="[REV]", help="De oude revisie (standaard HEAD).")] = None,
+    rev2: Annotated[str | None, typer.Argument(metavar="[REV2]", help="De nieuwe revisie (standaard de werkmap).")] = None,
+    contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van kernleden.")] = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Wat er veranderde tussen twee versies van de gegevens, per wijk, organisatie en veld, en wat het kost."""
+    from wijkctl import semdiff, store, text
+    from wijkctl.output import Block, Column, Report, render
+
+    root = data_dir(ctx)
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise UsageError(f"{root} staat niet in een git-werkmap; 'wijkctl diff' vergelijkt git-revisies.")
+    old_rev = rev or "HEAD"
+    old = _revision(root, prefix.stdout.strip(), old_rev)
+    new = _revision(root, prefix.stdout.strip(), rev2) if rev2 else store.load(root)
+    rows = semdiff.changes(old, new, contact=contact)
+    geld = semdiff.money(old, new, semdiff.years(old, new, text.today()))
+    waar = f"{old_rev} en {rev2 or 'de werkmap'}"
+    if not rows and not geld:
+        message(f"Geen verschil in de gegevens tussen {waar}.")
+    for row in geld:
+        row["oud_tekst"], row["nieuw_tekst"] = text.euro(row["oud"]), text.euro(row["nieuw"])
+    columns = [Column("bestand", "Bestand", drop=3), Column("wijk", "Wijk", unknown="–"),
+               Column("organisatie", "Organisatie", unknown="–", drop=1), Column("veld", "Veld", unknown="–"),
+               Column("wijziging", "Wijziging", drop=2), Column("oud", "Oud", unknown="–"),
+               Column("nieuw", "Nieuw", unknown="–")]
+    money_cols = [Column("jaar", "Jaar"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
+                  Column("oud_tekst", "Oud", unknown="–"), Column("nieuw_tekst", "Nieuw", unknown="–")]
+    shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in rows]
+    blocks = [Block(columns, shown, title=f"Gewijzigd tussen {waar}")] if rows else []
+    if geld:
+        blocks.append(Block(money_cols, geld, title="Subsidie die daardoor anders uitkomt"))
+    data = rows + [{k: v for k, v in r.items() if not k.endswith("_tekst")} for r in geld]
+    render(Report(data, blocks), output)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def _revision(root: Path, prefix: str, rev: str) -> Any:
+    """The data set as committed in `rev`; a file absent there counts as empty."""
+    from wijkctl import model
+    from wijkctl.errors import InvalidData
+    from wijkctl.schema import FILES
+    from wijkctl.yamlio import load_text
+
+    if rev.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        raise UsageError(f"Onbekende git-revisie '{rev}'.")
+    records = {}
+    for name, (_key, _schema, attr) in FILES.items():
+        shown = _git(root, "show", f"{rev}:{prefix}{name}")
+        if shown.returncode != 0:
+            records[attr] = []
+            continue
+        loaded = load_text(name, shown.stdout)
+        if loaded.problems:
+            raise InvalidData(f"{name} in {rev} is ongeldig: {loaded.problems[0]}")
+        records[attr] = loaded.records
+    return model.Dataset(**records)
+
+
+COMMANDS = {"merge-driver": merge_driver, "git-setup": git_setup, "diff": diff}

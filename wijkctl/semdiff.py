@@ -1,0 +1,162 @@
+"""What changed between two versions of the data, per record and field, and what it costs.
+
+Pure: two Datasets in, rows out. The same identities as the merge driver: a wijk by code,
+an organisation by id, a kern member by e-mail (else name), a buurt by name, a gebied by
+code, a regeling by year. Kern members' contact data (e-mail, phone) are personal data
+and appear only when asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from wijkctl import model
+from wijkctl.schema import FILES, to_plain
+
+HIDDEN = "(verborgen; --contact toont het)"
+_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
+_IDENTITY = ("id", "code", "jaar", "email", "naam")
+_CONTACT = ("email", "telefoon")
+
+
+def _identity(items: list[Any]) -> str | None:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for key in _IDENTITY:
+        if all(key in i for i in items):
+            return key
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _member(m: dict, contact: bool) -> str:
+    if not contact:
+        return m.get("naam", "?")
+    extra = " ".join(f"<{m['email']}>" if k == "email" else m[k] for k in _CONTACT if m.get(k))
+    return f"{m.get('naam', '?')} {extra}".strip()
+
+
+def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) -> list[dict[str, Any]]:
+    """One row per added, removed or changed field: {bestand, wijk, organisatie, veld,
+    wijziging, oud, nieuw} (and `gebied` or `regeling` for those files)."""
+    rows: list[dict[str, Any]] = []
+    for name, (list_key, schema, attr) in FILES.items():
+        ident = "jaar" if list_key == "regelingen" else "code"
+        before = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(old, attr))}
+        after = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(new, attr))}
+        for key in dict.fromkeys([*before, *after]):
+            place = {"bestand": name, "wijk": key if list_key == "wijken" else None, "organisatie": None}
+            if list_key == "gebieden":
+                place["gebied"] = key
+            elif list_key == "regelingen":
+                place["regeling"] = key
+            o, n = before.get(key), after.get(key)
+            if o == n:
+                continue
+            if o is None or n is None:
+                rows.append({**place, "veld": None, "wijziging": "toegevoegd" if o is None else "verwijderd",
+                             "oud": None if o is None else _summary(o), "nieuw": None if n is None else _summary(n)})
+                continue
+            _fields(rows, place, "", o, n, contact)
+    return rows
+
+
+def _summary(record: dict) -> str:
+    return record.get("naam") or str(record.get("code") or record.get("jaar") or "")
+
+
+def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: bool) -> None:
+    for k in dict.fromkeys([*o, *n]):
+        a, b = o.get(k), n.get(k)
+        if a == b:
+            continue
+        veld = f"{prefix}{k}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            _fields(rows, place, f"{veld}.", a, b, contact)
+            continue
+        lists = [x for x in (a, b) if x is not None]
+        ident = _identity([i for x in lists for i in x]) if all(isinstance(x, list) for x in lists) else None
+        if ident is not None:
+            _items(rows, place, k, ident, a or [], b or [], contact)
+            continue
+        hide = k in _CONTACT and place.get("kernlid") and not contact
+        rows.append({**{x: y for x, y in place.items() if x != "kernlid"}, "veld": veld,
+                     "wijziging": "toegevoegd" if a is None else "verwijderd" if b is None else "gewijzigd",
+                     "oud": HIDDEN if hide and a is not None else _plain(a),
+                     "nieuw": HIDDEN if hide and b is not None else _plain(b)})
+
+
+def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: list[dict], contact: bool) -> None:
+    before = {i[ident]: i for i in a}
+    after = {i[ident]: i for i in b}
+    for key in dict.fromkeys([*before, *after]):
+        o, n = before.get(key), after.get(key)
+        if o == n:
+            continue
+        if field == "organisaties":
+            sub = {**place, "organisatie": key}
+            if o is None or n is None:
+                rows.append({**sub, "veld": None, "wijziging": "toegevoegd" if o is None else "verwijderd",
+                             "oud": None if o is None else _summary(o), "nieuw": None if n is None else _summary(n)})
+            else:
+                _fields(rows, sub, "", o, n, contact)
+        elif field == "kern":
+            if o is None or n is None:
+                rows.append({**place, "veld": "kern", "wijziging": "toegevoegd" if o is None else "verwijderd",
+                             "oud": None if o is None else _member(o, contact),
+                             "nieuw": None if n is None else _member(n, contact)})
+            else:
+                _fields(rows, {**place, "kernlid": True}, f"kern[{n.get('naam', '?')}].", o, n, contact)
+        else:
+            label = f"{_ITEM.get(field, field)}[{key}]"
+            if o is None or n is None:
+                rows.append({**place, "veld": label, "wijziging": "toegevoegd" if o is None else "verwijderd",
+                             "oud": None if o is None else _plain(o), "nieuw": None if n is None else _plain(n)})
+            else:
+                _fields(rows, place, f"{label}.", o, n, contact)
+
+
+def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str, Any]]:
+    """For every platform and year whose computed subsidy differs: before and after."""
+    from wijkctl import subsidy
+    from wijkctl.errors import WijkctlError
+
+    def amounts(data: model.Dataset, jaar: int) -> dict[tuple[str, str], tuple[int, str, str]]:
+        try:
+            ov = subsidy.overzicht(data, jaar, None)
+        except WijkctlError:
+            return {}
+        return {(u.wijk.code, u.platform.id): (u.bedrag, u.wijk.naam, u.platform.naam)
+                for u in ov.uitkomsten if u.platform is not None}
+
+    rows = []
+    for jaar in years:
+        a, b = amounts(old, jaar), amounts(new, jaar)
+        for key in dict.fromkeys([*a, *b]):
+            oud, nieuw = a.get(key, (None,))[0], b.get(key, (None,))[0]
+            if oud != nieuw:
+                naam = (b.get(key) or a.get(key))[2]  # type: ignore[index]
+                rows.append({"bestand": None, "wijk": key[0], "organisatie": key[1], "veld": "subsidie",
+                             "jaar": jaar, "wijziging": "toegevoegd" if oud is None else "verwijderd" if nieuw is None
+                             else "gewijzigd", "oud": oud, "nieuw": nieuw, "naam": naam})
+    return rows
+
+
+def years(old: model.Dataset, new: model.Dataset, today: dt.date) -> range:
+    """The years a subsidy can be computed for in either version: from the first regeling
+    to next year, or to the last year an organisation is known to be active."""
+    starts = [r.jaar for d in (old, new) for r in d.regelingen]
+    if not starts:
+        return range(0)
+    ends = [o.tot.year for d in (old, new) for w in d.wijken for o in w.organisaties if o.tot]
+    return range(min(starts), max([today.year + 1, *ends]) + 1)
