@@ -55,10 +55,15 @@ def members(rng: random.Random, n: int) -> list[str]:
     return out
 
 
+HOT: list[str] = []  # --hot N: every command in these wijken only (more concurrent edits of one wijk)
+
+
 def command(rng: random.Random, clone: int) -> tuple[list[str], str]:
     """A random command and the wijk it touches; most editors stay in wijken of their own.
     Every wijk has a platform, so a `register` is mostly refused (the ground is taken)."""
     wijk = WIJKEN[(clone * 4 + rng.randrange(4)) % len(WIJKEN)] if rng.random() < 0.7 else rng.choice(WIJKEN)
+    if HOT:
+        wijk = rng.choice(HOT)
     kind = rng.choice(["register", "add", "add", "remove", "email", "end", "verbinder"])
     if kind == "register":
         return ["register", wijk, "--name", f"Platform {rng.randrange(10**6)}",
@@ -120,6 +125,8 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         repos = setup(folder, clones, driver)
+        log: list[str] = []  # the wijk (or gebied) of every change pushed, in order
+        seen = [0] * clones  # how much of the log each clone has merged
         for _ in range(rounds):
             active = rng.sample(range(clones), rng.randrange(2, clones + 1))
             touched: dict[int, str] = {}
@@ -135,7 +142,6 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                 else:
                     touched[i] = wijk
                     counts["commands"] += 1
-            pushed: list[str] = []
             for i in active:
                 repo = repos[i]
                 sh(repo, "git", "fetch", "-q", "origin")
@@ -144,11 +150,14 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                 if behind and mine:
                     counts["merges"] += 1
                     merge = sh(repo, "git", "merge", "-q", "--no-edit", "origin/main", ok=False)
-                    same = touched[i] in pushed
+                    same = touched[i] in log[seen[i]:]
                     if merge.returncode != 0:
                         counts["conflict within a wijk" if same else "conflict between wijken"] += 1
+                        if os.environ.get("MULTICLONE_VERBOSE"):
+                            print(f"{touched[i]} against {log[seen[i]:]}:", merge.stderr, file=sys.stderr)
                         sh(repo, "git", "merge", "--abort", ok=False)
                         sh(repo, "git", "reset", "-q", "--hard", "origin/main")
+                        seen[i] = len(log)
                         continue
                     counts["clean"] += 1
                     strict = sh(repo, "wijkctl", "--data-dir", "data", "check", "--strict", ok=False)
@@ -158,12 +167,15 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                         if os.environ.get("MULTICLONE_VERBOSE"):
                             print(strict.stdout, fmt.stdout, file=sys.stderr)
                         sh(repo, "git", "reset", "-q", "--hard", "origin/main")
+                        seen[i] = len(log)
                         continue
                 elif behind:
                     sh(repo, "git", "merge", "-q", "--ff-only", "origin/main")
+                seen[i] = len(log)
                 if mine:
                     sh(repo, "git", "push", "-q", "origin", "HEAD:main")
-                    pushed.append(touched[i])
+                    log.append(touched[i])
+                    seen[i] = len(log)
     return counts
 
 
@@ -182,7 +194,9 @@ def main() -> None:
     parser.add_argument("--clones", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mode", choices=["both", "git", "driver"], default="both")
+    parser.add_argument("--hot", type=int, default=0, metavar="N", help="every command in the first N wijken only")
     opts = parser.parse_args()
+    HOT[:] = WIJKEN[-opts.hot:] if opts.hot else []
     os.environ.setdefault("WIJKCTL_LOCK_TIMEOUT", "30")
     for label, driver in (("git line merge", False), ("wijkctl merge-driver", True)):
         if opts.mode != "both" and opts.mode != ("driver" if driver else "git"):

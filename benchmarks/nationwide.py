@@ -42,7 +42,7 @@ def build(n_wijken: int, seed: int = 2026) -> model.Dataset:
             naam=f"Wijk {n:02d} van gemeente {g:04d}",
             cbs_code=f"WK{g:04d}{n:02d}",
             gebied=f"gm{g:04d}",
-            buurten=[f"Buurt {n:02d}-{b} van gemeente {g:04d}" for b in range(1, 3)],
+            buurten=[model.Buurt(naam=f"Buurt {n:02d}-{b} van gemeente {g:04d}") for b in range(1, 3)],
             cijfers=model.Cijfers(
                 peiljaar=2024, bron="synthetisch", inwoners=int(woningen * rng.uniform(1.6, 2.6)),
                 woningen=woningen, sociale_huurwoningen=int(woningen * rng.uniform(0.05, 0.7)),
