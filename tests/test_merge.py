@@ -295,3 +295,25 @@ def test_git_diff_hunk_headers_name_the_wijk(repo, datadir, run):
     _run(datadir, "register", "meerwijk", "--name", "P", "--from", "2024-01-01", *FOUR)
     shown = git(repo, "diff", "-U1", "--", "data/wijken.yaml")
     assert "@@ - code: meerwijk" in shown
+
+
+@needs_git
+def test_the_multi_clone_simulation_finds_no_clean_merge_that_check_refuses(tmp_path):
+    """A few rounds of benchmarks/multiclone.py with the driver, all in two wijken (the
+    full run, with its rates before and after, is in the issue's note)."""
+    import os
+    import sys
+
+    from .conftest import REPO
+    from .test_concurrency import WIJKCTL
+
+    env = {**os.environ, "PATH": f"{Path(WIJKCTL).parent}{os.pathsep}{os.environ['PATH']}",
+           "WIJKCTL_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("WIJKCTL_DATA", None)
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "multiclone.py"), "--rounds", "3", "--clones", "3",
+                           "--hot", "2", "--mode", "driver", "--seed", "7"],
+                          capture_output=True, text=True, env=env, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "wijkctl merge-driver:" in done.stdout
+    wrong = next(line for line in done.stdout.splitlines() if "clean but wrong" in line)
+    assert wrong.split()[3] == "0", done.stdout
