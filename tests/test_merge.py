@@ -317,3 +317,14 @@ def test_the_multi_clone_simulation_finds_no_clean_merge_that_check_refuses(tmp_
     assert "wijkctl merge-driver:" in done.stdout
     wrong = next(line for line in done.stdout.splitlines() if "clean but wrong" in line)
     assert wrong.split()[3] == "0", done.stdout
+
+
+def test_a_verbinder_changed_on_both_sides_names_the_field(base, tmp_path):
+    a = _side(base, tmp_path, "a", ("set-verbinder", "noord", "--name", "Een", "--email", "een@haarlem.nl"))
+    b = _side(base, tmp_path, "b", ("set-verbinder", "noord", "--name", "Twee", "--email", "twee@haarlem.nl"))
+    result = _merge(base, a, b, "verbinders.yaml")
+    assert not result.clean
+    assert [str(c).split(": aan")[0] for c in result.conflicts] == ["noord: veld verbinder.naam",
+                                                                    "noord: veld verbinder.email"]
+    c = _side(base, tmp_path, "c", ("set-verbinder", "oost", "--name", "Drie", "--email", "drie@haarlem.nl"))
+    assert _merge(base, a, c, "verbinders.yaml").clean

@@ -95,20 +95,20 @@ class _Merger:
     def conflict(self, path: tuple[str, ...], melding: str) -> None:
         self.conflicts.append((", ".join(path), melding))
 
-    def value(self, path: tuple[str, ...], o: Any, a: Any, b: Any, name: str | None = None) -> Any:
+    def value(self, path: tuple[str, ...], o: Any, a: Any, b: Any, name: str | None = None, prefix: str = "") -> Any:
         if a == b:
             return a
         if a == o:
             return b
         if b == o:
             return a
-        where = (*path, f"veld {name}") if name else path
+        where = (*path, f"veld {prefix}{name}") if name else path
         if o is not _ABSENT and (a is _ABSENT or b is _ABSENT):
             gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
             self.conflict(where, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
             return b if a is _ABSENT else a
         if isinstance(a, dict) and isinstance(b, dict) and (o is _ABSENT or isinstance(o, dict)):
-            return self.mapping(path, {} if o is _ABSENT else o, a, b)
+            return self.mapping(path, {} if o is _ABSENT else o, a, b, prefix=f"{prefix}{name}." if name else "")
         if isinstance(a, list) and isinstance(b, list) and (o is _ABSENT or isinstance(o, list)):
             ident = _identity(a + b + ([] if o is _ABSENT else o))
             if ident is not None:
@@ -116,11 +116,11 @@ class _Merger:
         self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, theirs {_show(b)}")
         return a if a is not _ABSENT else b
 
-    def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict) -> dict:
+    def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict, prefix: str = "") -> dict:
         before = len(self.conflicts)
         out: dict[str, Any] = {}
         for k in dict.fromkeys([*a, *b, *o]):
-            v = self.value(path, o.get(k, _ABSENT), a.get(k, _ABSENT), b.get(k, _ABSENT), name=k)
+            v = self.value(path, o.get(k, _ABSENT), a.get(k, _ABSENT), b.get(k, _ABSENT), name=k, prefix=prefix)
             if v is not _ABSENT:
                 out[k] = v
         # an organisation ended on one side and changed on the other is not a clean merge
