@@ -20,8 +20,10 @@ FILES = ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml")
 
 @pytest.fixture(autouse=True)
 def _cache_dir(tmp_path_factory, monkeypatch):
-    """Each test its own parse cache, never the user's."""
+    """Each test its own parse cache, never the user's; and every write in every test
+    proves that its spliced text equals a full canonical dump (else exit 1)."""
     monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("WIJKCTL_CHECK_WRITES", "1")
 
 
 def copy_data(source: Path, parent: Path) -> Path:

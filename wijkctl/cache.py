@@ -84,32 +84,40 @@ def get(root: Path, sleutel: str) -> dict[str, Any] | None:
 
     Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
     """
+    return lookup(root, sleutel)[0]
+
+
+def lookup(root: Path, sleutel: str) -> tuple[dict[str, Any] | None, frozenset[str]]:
+    """The cached plain records for `root` under `sleutel`, and the names of the files
+    known to be in canonical form (a writer needs not prove that again)."""
     from wijkctl import fileio
 
     path = _path(root)
     if path is None or not _trusted(path.parent):
-        return None
+        return None, frozenset()
     try:
         raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False)
         with paused_gc():
             stored = json.loads(raw)
     except (OSError, ValueError, fileio.Unreadable, RecursionError):
-        return None
+        return None, frozenset()
     if not isinstance(stored, dict) or stored.get("sleutel") != sleutel:
-        return None
+        return None, frozenset()
     data = stored.get("gegevens")
-    return data if isinstance(data, dict) else None
+    canonical = stored.get("canoniek")
+    names = frozenset(n for n in canonical if isinstance(n, str)) if isinstance(canonical, list) else frozenset()
+    return (data, names) if isinstance(data, dict) else (None, frozenset())
 
 
-def put(root: Path, sleutel: str, data: dict[str, Any]) -> None:
+def put(root: Path, sleutel: str, data: dict[str, Any], canonical: frozenset[str] = frozenset()) -> None:
     """Store plain records atomically; a cache that cannot be written is simply skipped."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
-    text = json.dumps({"sleutel": sleutel, "gegevens": data}, ensure_ascii=False, default=str,
-                      separators=(",", ":"))
+    text = json.dumps({"sleutel": sleutel, "gegevens": data, "canoniek": sorted(canonical)}, ensure_ascii=False,
+                      default=str, separators=(",", ":"))
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

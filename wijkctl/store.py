@@ -174,12 +174,44 @@ def load(root: Path) -> model.Dataset:
     return data
 
 
-def remember(root: Path, contents: dict[str, bytes], data: model.Dataset) -> None:
+def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
+             canonical: frozenset[str] = frozenset()) -> None:
     """Put validated records in the parse cache under the exact bytes they were read from
-    (a writer calls this with what it wrote, so the next read parses nothing)."""
+    (a writer calls this with what it wrote, so the next read parses nothing), with the
+    names of the files known to be canonical."""
     from wijkctl import cache
 
-    cache.put(root, cache.key(contents), _to_plain(data))
+    cache.put(root, cache.key(contents), _to_plain(data), canonical)
+
+
+def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str]]:
+    """The snapshot a writer starts from, and the files known to be canonical.
+
+    When the validated parse cache holds exactly these bytes and knows every file to be
+    canonical (so: current version, no comments), the records come from the cache and
+    nothing is parsed; they carry no line numbers, which only a refusal needs, and a
+    refusal reads the files again. Otherwise the files are parsed as `snapshot` does.
+    """
+    from wijkctl import cache
+    from wijkctl.yamlio import CURRENT_VERSIE, Loaded
+
+    raw = read_bytes(root)
+    plain, canonical = cache.lookup(root, cache.key(raw))
+    if plain is not None and canonical >= set(DATA_FILES):
+        try:
+            with paused_gc():
+                data = _from_plain(plain)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            data = None
+        if data is not None:
+            loaded = {name: Loaded(getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
+                      for name in DATA_FILES}
+            snap = Snapshot(root, decode(root, raw), loaded, data)
+            snap.raw = raw
+            return snap, canonical
+    snap = parse(root, decode(root, raw))
+    snap.raw = raw
+    return snap, canonical if plain is not None else frozenset()
 
 
 def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:

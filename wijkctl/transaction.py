@@ -17,8 +17,9 @@ from pathlib import Path
 
 from wijkctl import fileio, gitops, model, store
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
-from wijkctl.schema import FILES
-from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked, snapshot
+from wijkctl.schema import FILES, to_plain
+from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
+from wijkctl.yamlio import dump_plain
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Outcome:
     committed: bool = False
 
     @property
-    def resultaat(self):  # noqa: ANN201 - whatever the mutation handed back
+    def resultaat(self):
         return self.change.resultaat
 
     def report(self) -> str:
@@ -58,7 +59,7 @@ def writable_problem(snap: Snapshot, name: str, canonical: str) -> WijkctlError 
             "Zet notities in een 'opmerking'-veld en verwijder de #-regels; er is niets veranderd."
         )
     # A file of an older version is rewritten whole in the current one by its next change.
-    if not snap.loaded[name].older and snap.texts[name] != canonical:
+    if not loaded.older and snap.texts[name] != canonical:
         return InvalidData(
             f"{name} staat niet in de vaste vorm, dus de wijziging zou meer regels raken dan nodig. "
             "Draai eerst 'wijkctl fmt' en commit dat apart; er is niets veranderd."
@@ -136,35 +137,121 @@ def apply(
 
     `mutate` changes the Dataset in place and returns a Change, or raises a
     WijkctlError to refuse; any refusal leaves every file byte-for-byte as it was.
-    """
-    from wijkctl.yamlio import dump_records
 
+    A write costs the change, not the file: the records come from the validated parse
+    cache when it holds these exact bytes; only the records that changed are written
+    anew and spliced between the unchanged lines of the (canonical) file, and only they
+    are read back; the whole data set is validated in memory. The text is what a full
+    canonical dump would give (`WIJKCTL_CHECK_WRITES=1` proves it on every write).
+    """
     with nullcontext() if dry_run else locked(root):
         if commit and not dry_run:
             gitops.precheck(root, DATA_FILES)
-        snap = snapshot(root)
+        snap, canonical = store.snapshot_for_write(root)
         data = snap.require_valid()
-        before = {name: dump_records(name, snap.loaded[name].records) for name in DATA_FILES}
+        before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
         change = mutate(data)
         records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
-        texts = {name: dump_records(name, records[name]) for name in DATA_FILES}
-        texts = {name: text for name, text in texts.items() if text != before[name]}
-        if not texts:  # nothing changed: the data as read was validated by `snapshot`
+        after = {name: _plain(name, records[name]) for name in DATA_FILES}
+        changed = [name for name in DATA_FILES if after[name] != before[name]]
+        if not changed:  # nothing changed: the data as read was validated by the snapshot
             return Outcome(change, [], "", dry_run=dry_run)
-        for name in texts:
-            problem = writable_problem(snap, name, before[name])
+        proven = set(canonical)
+        for name in changed:
+            problem = writable_problem(snap, name, snap.texts[name] if name in canonical else dump_plain(name, before[name]))
             if problem:
                 raise problem
-        written = verify(snap, texts, records)
-        outcome = Outcome(change, list(texts), _diff(snap, texts), dry_run=dry_run)
+            proven.add(name)
+        texts = {name: _new_text(snap, name, before[name], after[name], records[name]) for name in changed}
+        written = _verify_changes(snap, texts, records, before, after)
+        outcome = Outcome(change, changed, _diff(snap, texts) if dry_run else "", dry_run=dry_run)
         if dry_run:
             return outcome
         write(root, texts)
         if commit:
             _commit_or_undo(snap, outcome)
         # the cache stays warm: the records just validated are those of the bytes written
-        store.remember(root, {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}, written)
+        store.remember(root, {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}, written,
+                       frozenset(proven))
     return outcome
+
+
+def _plain(name: str, records: list) -> list[dict]:
+    schema = FILES[name][1]
+    return [to_plain(r, schema) for r in records]
+
+
+def _identity(name: str) -> str:
+    return "jaar" if FILES[name][0] == "regelingen" else "code"
+
+
+def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], records: list) -> str:
+    """The canonical text of `records`: the unchanged records' lines as they are, the
+    changed ones dumped anew (a file of an older version, or one that was or becomes
+    empty, is dumped whole)."""
+    import os
+
+    from wijkctl.yamlio import dump_records
+
+    text = None
+    if not snap.loaded[name].older and before and after:
+        head, chunks = _chunks(snap.texts[name])
+        if len(chunks) == len(before):
+            ident = _identity(name)
+            index = {p[ident]: i for i, p in enumerate(before)}
+            out = [head]
+            for record, plain in zip(records, after, strict=True):
+                i = index.get(plain[ident])
+                if i is not None and before[i] == plain:
+                    out.append(chunks[i])
+                else:
+                    out.append(_chunks(dump_records(name, [record]))[1][0])
+            text = "".join(out)
+    if text is None or os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
+        full = dump_records(name, records)
+        if text is not None and text != full:
+            raise WijkctlError(f"Interne fout: de nieuwe tekst van {name} wijkt af van de vaste vorm; "
+                               "er is niets veranderd. Meld dit.")
+        text = full
+    return text
+
+
+def _chunks(text: str) -> tuple[str, list[str]]:
+    """A canonical text as its header and one piece per top-level record."""
+    head, chunks = [], []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("- "):
+            chunks.append([line])
+        elif chunks:
+            chunks[-1].append(line)
+        else:
+            head.append(line)
+    return "".join(head), ["".join(c) for c in chunks]
+
+
+def _verify_changes(snap: Snapshot, texts: dict[str, str], records: dict[str, list],
+                    before: dict[str, list[dict]], after: dict[str, list[dict]]) -> model.Dataset:
+    """Load back the lines of every record that changed (they must give the records in
+    memory) and validate the whole data set; on any problem, `verify` reads the whole new
+    text again, to refuse with the lines a person sees."""
+    from wijkctl.validate import validate
+    from wijkctl.yamlio import load_text
+
+    for name, text in texts.items():
+        old = {p[_identity(name)]: p for p in before[name]}
+        fresh = [p for p in after[name] if old.get(p[_identity(name)]) != p]
+        head, chunks = _chunks(text)
+        if len(chunks) != len(after[name]):
+            return verify(snap, texts, records)
+        lines = head + "".join(c for c, p in zip(chunks, after[name], strict=True)
+                               if old.get(p[_identity(name)]) != p)
+        loaded = load_text(name, lines) if fresh else None
+        if loaded is not None and (loaded.problems or _plain(name, loaded.records) != fresh):
+            return verify(snap, texts, records)
+    data = model.Dataset(**{FILES[name][2]: records[name] for name in DATA_FILES})
+    if any(p.ernst == "fout" for p in validate(data)):
+        return verify(snap, texts, records)
+    return data
 
 
 def _commit_or_undo(snap: Snapshot, outcome: Outcome) -> None:

@@ -656,9 +656,17 @@ _CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 def dump_records(bestand: str, records: list[Any]) -> str:
     """The canonical text of one data file."""
     name = bestand.rsplit("/", 1)[-1]
-    list_key, schema, _attr = FILES[name]
+    schema = FILES[name][1]
     with paused_gc():
-        doc = {"versie": CURRENT_VERSIE[name], list_key: [to_plain(r, schema) for r in records]}
+        return dump_plain(name, [to_plain(r, schema) for r in records])
+
+
+def dump_plain(bestand: str, plain: list[dict[str, Any]]) -> str:
+    """The canonical text of one data file from its records as `to_plain` gives them."""
+    name = bestand.rsplit("/", 1)[-1]
+    list_key = FILES[name][0]
+    with paused_gc():
+        doc = {"versie": CURRENT_VERSIE[name], list_key: plain}
         return yaml.dump(
             doc,
             Dumper=_CanonicalDumper,
