@@ -7,7 +7,9 @@ loading the YAML library, what any Python tool reading YAML pays. Every case is 
 separate process with stdout piped, the cases interleaved round by round so that machine
 noise spreads evenly, and reported as the median and as a ratio to the floor's median.
 Look-ups are measured warm (the parse cache filled by a first, uncounted run); `check`
-and the "koud" cases never use the cache. Run it with the project's own virtualenv.
+and the "koud" cases never use the cache. The write cases ("NL register", "NL update")
+change the nationwide set on every run (a new wijk, a new e-mail), so each is a real
+write that starts from the cache the previous write left. Run it with the project's own virtualenv.
 With --compare, every case also runs with another installation's `wijkctl` (say, the
 previous release in its own virtualenv), interleaved in the same rounds, so that a
 change is measured before and after in one run.
@@ -48,10 +50,25 @@ def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tu
         ("NL verbinder WIJK -o json, koud", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], None, cold),
         ("NL check", [*w, str(nl), "check"], 40.0, {}),
         ("NL subsidy -o json (alle)", [*w, str(nl), "subsidy", "--year", str(year), "-o", "json"], 40.0, {}),
+        # writes: {n} is a counter and {wijk} a wijk without an organisation, new every run
+        ("NL register", [*w, str(nl), "register", "{wijk}", "--name", "Platform {n}", "--from", "2025-01-01",
+                         "-m", "A <a{n}@x.nl>", "-m", "B <b{n}@x.nl>", "-m", "C <c{n}@x.nl>"], 4.0, {}),
+        ("NL update --email", [*w, str(nl), "update", "gm0100-wijk-04", "--email", "info{n}@x.nl"], 4.0, {}),
+        ("NL update --add-member", [*w, str(nl), "update", "gm0100-wijk-04", "--add-member", "Lid {n} <l{n}@x.nl>"],
+         4.0, {}),
     ]
 
 
+# wijken of the nationwide set without an organisation (nationwide.py: one in three has one)
+FREE = iter([f"gm{g:04d}-wijk-{n:02d}" for n in range(2, 9) for g in range(1, 341) if ((n - 1) * 340 + g - 1) % 3])
+COUNTER = iter(range(10**9))
+
+
 def run_once(argv: list[str], env: dict[str, str]) -> float:
+    if any("{" in a for a in argv):
+        n = next(COUNTER)
+        wijk = next(FREE) if "{wijk}" in argv else ""
+        argv = [a.replace("{n}", str(n)).replace("{wijk}", wijk) for a in argv]
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
@@ -71,8 +88,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wijkctl-bench-"))
     haarlem = work / "haarlem"
     subprocess.run([WIJKCTL, "init", str(haarlem)], check=True, capture_output=True)
-    nl = args.nationwide or work / "nl"
-    if not (nl / "wijken.yaml").exists():
+    nl = work / "nl"  # a copy: the write cases change it
+    if args.nationwide:
+        shutil.copytree(args.nationwide, nl)
+    else:
         subprocess.run([sys.executable, str(HERE / "nationwide.py"), str(nl)], check=True)
     env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")}
     todo = cases(haarlem, nl, args.year)

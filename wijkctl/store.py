@@ -179,9 +179,15 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     """Put validated records in the parse cache under the exact bytes they were read from
     (a writer calls this with what it wrote, so the next read parses nothing), with the
     names of the files known to be canonical."""
+    remember_plain(root, contents, _to_plain(data), canonical)
+
+
+def remember_plain(root: Path, contents: dict[str, bytes], plain: dict[str, list[dict[str, object]]],
+                   canonical: frozenset[str] = frozenset()) -> None:
+    """`remember`, for records already made plain (`schema.to_plain`), per Dataset attribute."""
     from wijkctl import cache
 
-    cache.put(root, cache.key(contents), _to_plain(data), canonical)
+    cache.put(root, cache.key(contents), plain, canonical)
 
 
 def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str]]:

@@ -162,6 +162,9 @@ def apply(
             if problem:
                 raise problem
             proven.add(name)
+        # once per file: an unchanged file proven canonical lets the next write skip parsing
+        proven |= {name for name in DATA_FILES if name not in proven and not snap.loaded[name].older
+                   and not snap.loaded[name].comments and snap.texts[name] == dump_plain(name, before[name])}
         texts = {name: _new_text(snap, name, before[name], after[name], records[name]) for name in changed}
         written = _verify_changes(snap, texts, records, before, after)
         outcome = Outcome(change, changed, _diff(snap, texts) if dry_run else "", dry_run=dry_run)
@@ -171,8 +174,11 @@ def apply(
         if commit:
             _commit_or_undo(snap, outcome)
         # the cache stays warm: the records just validated are those of the bytes written
-        store.remember(root, {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}, written,
-                       frozenset(proven))
+        contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
+        if all(getattr(written, FILES[n][2]) is records[n] for n in DATA_FILES):  # the plain records are at hand
+            store.remember_plain(root, contents, {FILES[n][2]: after[n] for n in DATA_FILES}, frozenset(proven))
+        else:
+            store.remember(root, contents, written, frozenset(proven))
     return outcome
 
 
@@ -217,16 +223,13 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
 
 
 def _chunks(text: str) -> tuple[str, list[str]]:
-    """A canonical text as its header and one piece per top-level record."""
-    head, chunks = [], []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("- "):
-            chunks.append([line])
-        elif chunks:
-            chunks[-1].append(line)
-        else:
-            head.append(line)
-    return "".join(head), ["".join(c) for c in chunks]
+    """A canonical text as its header and one piece per top-level record (a record
+    starts with `- ` at the start of a line; in canonical YAML nothing else does)."""
+    parts = ("\n" + text).split("\n- ")
+    if len(parts) == 1:
+        return text, []
+    head = parts[0][1:] + "\n" if parts[0] else ""
+    return head, ["- " + p + "\n" for p in parts[1:-1]] + ["- " + parts[-1]]
 
 
 def _verify_changes(snap: Snapshot, texts: dict[str, str], records: dict[str, list],
