@@ -75,19 +75,22 @@ class FlowMapping(dict):
     """A mapping the canonical form writes on one line."""
 
 
-def to_plain(record: Any, schema: Schema) -> dict[str, Any]:
-    """A record as a plain dict in canonical key order; absent and empty values left out."""
+def to_plain(record: Any, schema: Schema, iso: bool = False) -> dict[str, Any]:
+    """A record as a plain dict in canonical key order; absent and empty values left out.
+    With `iso`, dates as ISO text: what the parse cache holds after its JSON round trip."""
     out: dict[str, Any] = FlowMapping() if schema.flow else {}
     for f in schema.fields:
         value = getattr(record, f.key)
         if value is None or (isinstance(value, list) and not value):
             continue
         if f.kind == "record":
-            value = to_plain(value, f.schema)  # type: ignore[arg-type]
+            value = to_plain(value, f.schema, iso)  # type: ignore[arg-type]
         elif f.kind == "records":
-            value = [to_plain(v, f.schema) for v in value]  # type: ignore[arg-type]
+            value = [to_plain(v, f.schema, iso) for v in value]  # type: ignore[arg-type]
         elif f.kind == "strlist":
             value = list(value)
+        elif iso and f.kind == "date":
+            value = value.isoformat()
         out[f.key] = value
     return out
 

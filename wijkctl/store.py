@@ -190,8 +190,9 @@ def remember_plain(root: Path, contents: dict[str, bytes], plain: dict[str, list
     cache.put(root, cache.key(contents), plain, canonical)
 
 
-def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str]]:
-    """The snapshot a writer starts from, and the files known to be canonical.
+def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str], dict[str, list] | None]:
+    """The snapshot a writer starts from, the files known to be canonical, and, when the
+    records came from the cache, their plain form there (`to_plain(..., iso=True)`).
 
     When the validated parse cache holds exactly these bytes and knows every file to be
     canonical (so: current version, no comments), the records come from the cache and
@@ -214,10 +215,10 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str]]:
                       for name in DATA_FILES}
             snap = Snapshot(root, decode(root, raw), loaded, data)
             snap.raw = raw
-            return snap, canonical
+            return snap, canonical, plain
     snap = parse(root, decode(root, raw))
     snap.raw = raw
-    return snap, canonical if plain is not None else frozenset()
+    return snap, canonical if plain is not None else frozenset(), None
 
 
 def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:

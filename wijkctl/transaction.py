@@ -15,11 +15,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from wijkctl import fileio, gitops, model, store
+from wijkctl import fileio, gitops, model, store, yamlio
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
 from wijkctl.schema import FILES, to_plain
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
-from wijkctl.yamlio import dump_plain
 
 
 @dataclass
@@ -147,27 +146,32 @@ def apply(
     with nullcontext() if dry_run else locked(root):
         if commit and not dry_run:
             gitops.precheck(root, DATA_FILES)
-        snap, canonical = store.snapshot_for_write(root)
+        snap, canonical, cached = store.snapshot_for_write(root)
         data = snap.require_valid()
-        before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
+        before = {name: cached[FILES[name][2]] if cached else _plain(name, snap.loaded[name].records)
+                  for name in DATA_FILES}
+        # once per file (the cache then remembers): prove the file canonical, before any change
+        texts_as_read = {name: yamlio.dump_records(name, snap.loaded[name].records) for name in DATA_FILES
+                         if name not in canonical and not snap.loaded[name].older}
+        proven = set(canonical) | {n for n, t in texts_as_read.items() if t == snap.texts[n]
+                                   and not snap.loaded[n].comments}
         change = mutate(data)
         records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
         after = {name: _plain(name, records[name]) for name in DATA_FILES}
         changed = [name for name in DATA_FILES if after[name] != before[name]]
         if not changed:  # nothing changed: the data as read was validated by the snapshot
             return Outcome(change, [], "", dry_run=dry_run)
-        proven = set(canonical)
         for name in changed:
-            problem = writable_problem(snap, name, snap.texts[name] if name in canonical else dump_plain(name, before[name]))
+            problem = writable_problem(snap, name, snap.texts[name] if name in proven else texts_as_read.get(name, ""))
             if problem:
                 raise problem
             proven.add(name)
-        # once per file: an unchanged file proven canonical lets the next write skip parsing
-        proven |= {name for name in DATA_FILES if name not in proven and not snap.loaded[name].older
-                   and not snap.loaded[name].comments and snap.texts[name] == dump_plain(name, before[name])}
         texts = {name: _new_text(snap, name, before[name], after[name], records[name]) for name in changed}
+        texts = {name: text for name, text in texts.items() if text != snap.texts[name]}
+        if not texts:
+            return Outcome(change, [], "", dry_run=dry_run)
         written = _verify_changes(snap, texts, records, before, after)
-        outcome = Outcome(change, changed, _diff(snap, texts) if dry_run else "", dry_run=dry_run)
+        outcome = Outcome(change, list(texts), _diff(snap, texts) if dry_run else "", dry_run=dry_run)
         if dry_run:
             return outcome
         write(root, texts)
@@ -183,8 +187,9 @@ def apply(
 
 
 def _plain(name: str, records: list) -> list[dict]:
+    """Records as plain dicts with ISO dates, comparable with the parse cache's."""
     schema = FILES[name][1]
-    return [to_plain(r, schema) for r in records]
+    return [to_plain(r, schema, iso=True) for r in records]
 
 
 def _identity(name: str) -> str:
@@ -196,8 +201,6 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
     changed ones dumped anew (a file of an older version, or one that was or becomes
     empty, is dumped whole)."""
     import os
-
-    from wijkctl.yamlio import dump_records
 
     text = None
     if not snap.loaded[name].older and before and after:
@@ -211,10 +214,10 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                 if i is not None and before[i] == plain:
                     out.append(chunks[i])
                 else:
-                    out.append(_chunks(dump_records(name, [record]))[1][0])
+                    out.append(_chunks(yamlio.dump_records(name, [record]))[1][0])
             text = "".join(out)
     if text is None or os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
-        full = dump_records(name, records)
+        full = yamlio.dump_records(name, records)
         if text is not None and text != full:
             raise WijkctlError(f"Interne fout: de nieuwe tekst van {name} wijkt af van de vaste vorm; "
                                "er is niets veranderd. Meld dit.")
