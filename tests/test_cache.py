@@ -91,3 +91,38 @@ def test_a_write_leaves_the_cache_warm(run, datadir, monkeypatch):
     monkeypatch.setattr(yamlio, "load_text", no_parsing)
     shown = json.loads(run("show", "molenwijk", "-o", "json").stdout)
     assert shown["organisaties"][0]["naam"] == "P"
+
+
+def test_after_a_write_check_and_fmt_check_parse_nothing(run, datadir, monkeypatch):
+    from wijkctl import yamlio
+
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    real = yamlio.load_text
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed the YAML again")
+
+    monkeypatch.setattr(yamlio, "load_text", no_parsing)
+    checked = run("check", "--strict", "-o", "json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout) == {"fouten": [], "waarschuwingen": []}
+    assert "In orde: 21 wijken" in checked.stderr
+    formatted = run("fmt", "--check")
+    assert formatted.exit_code == 0 and "vaste vorm" in formatted.stderr
+    # a warning needs its line: then the files are read again
+    monkeypatch.setattr(yamlio, "load_text", real)
+    assert run("update", "molenwijk", "--remove-member", "Anna de Vries").exit_code == 0
+    warned = run("check")
+    assert warned.exit_code == 0 and "wijken.yaml:" in warned.stdout and "heeft 2 kernleden" in warned.stdout
+
+
+def test_a_file_changed_by_hand_is_proved_canonical_again(run, datadir):
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    path = datadir / "wijken.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("naam: P\n", "naam:   P\n"), encoding="utf-8")
+    assert run("fmt", "--check").exit_code == 5
+    refused = run("update", "molenwijk", "--email", "x@x.nl")
+    assert refused.exit_code == 5 and "niet in de vaste vorm" in refused.stderr

@@ -25,6 +25,8 @@ def check(
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
     root = data_dir(ctx)
+    if _all_clear(root, output):
+        return
     snap = store.snapshot(root)
     comments = [
         Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing",
@@ -37,6 +39,20 @@ def check(
     if strict:
         fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
     payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen]}
+    _print(payload, fouten, waarschuwingen, output)
+    if fouten:
+        raise InvalidData(
+            f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
+            f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
+        )
+    for name, loaded in snap.loaded.items():
+        if loaded.older:
+            message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
+                    f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
+    message(_in_orde(snap.data, len(waarschuwingen)))
+
+
+def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], output: Format) -> None:
     if output == Format.json:
         print(to_json(payload), end="")
     elif output == Format.yaml:
@@ -50,20 +66,35 @@ def check(
             print(f"{p.bestand}:{p.regel}: {p.melding}")
         for p in waarschuwingen:
             print(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
-    if fouten:
-        raise InvalidData(
-            f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
-            f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
-        )
-    for name, loaded in snap.loaded.items():
-        if loaded.older:
-            message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
-                    f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
-    d = snap.data
-    message(
-        f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "
-        f"{'regeling' if len(d.regelingen) == 1 else 'regelingen'}"
-        + (f"; {len(waarschuwingen)} {'waarschuwing' if len(waarschuwingen) == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
+
+
+def _all_clear(root: object, output: Format) -> bool:
+    """The quick answer when the parse cache holds exactly these bytes, knows every file
+    canonical (so: current version, no comments) and the rules find nothing today: no
+    parsing. Any problem, and the files are read again for its line."""
+    from wijkctl import cache
+    from wijkctl.validate import validate
+
+    raw = store.read_bytes(root)  # type: ignore[arg-type]
+    plain, canonical = cache.lookup(root, cache.key(raw))  # type: ignore[arg-type]
+    if plain is None or not canonical >= set(store.DATA_FILES):
+        return False
+    try:
+        data = store._from_plain(plain)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    if validate(data):
+        return False
+    _print({"fouten": [], "waarschuwingen": []}, [], [], output)
+    message(_in_orde(data, 0))
+    return True
+
+
+def _in_orde(d: object, waarschuwingen: int) -> str:
+    return (
+        f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "  # type: ignore[attr-defined]
+        f"{'regeling' if len(d.regelingen) == 1 else 'regelingen'}"  # type: ignore[attr-defined]
+        + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
 
 
@@ -75,6 +106,9 @@ def fmt(
     from wijkctl.yamlio import dump_records
 
     root = data_dir(ctx)
+    if check_only and _known_canonical(root):
+        message("Alle bestanden staan in de vaste vorm.")
+        return
     with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)
         if snap.errors:
@@ -105,5 +139,13 @@ def fmt(
         transaction.verify(snap, different, records, rules=False)
         transaction.write(root, different)
     message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
+
+def _known_canonical(root: object) -> bool:
+    """The parse cache proved exactly these bytes canonical (a write does, for what it wrote)."""
+    from wijkctl import cache
+
+    raw = store.read_bytes(root)  # type: ignore[arg-type]
+    return cache.lookup(root, cache.key(raw))[1] >= set(store.DATA_FILES)  # type: ignore[arg-type]
+
 
 COMMANDS = {"check": check, "fmt": fmt}
