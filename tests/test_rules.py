@@ -246,3 +246,13 @@ def test_any_sequence_of_accepted_commands_never_covers_a_buurt_twice(ops):
         assert _covered_twice(w) == [], (op, day, arg, buurten)
         errors = [p for p in validate(data) if p.ernst == "fout"]
         assert errors == [], (op, day, arg, buurten, errors)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_fold_of_ascii_is_the_full_fold(name):
+    import unicodedata
+
+    from wijkctl.text import fold
+
+    assert fold(name) == "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum())

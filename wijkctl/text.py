@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,13 @@ def fold(name: str) -> str:
     "Waarder- en Veerpolder", "waarder en veerpolder" and "WAARDER-EN-VEERPOLDER"
     all fold to "waarderenveerpolder".
     """
+    if name.isascii():  # the common case, at C speed (nationwide validation folds 10,000 names)
+        return _NOT_ALNUM.sub("", name.lower())
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def slug(name: str) -> str:
