@@ -72,7 +72,8 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _identity(items: list[Any]) -> str | None:
+def identity(items: list[Any]) -> str | None:
+    """The key that identifies the mappings of a list (the first of `_IDENTITY` all have), if any."""
     if not items or not all(isinstance(i, dict) for i in items):
         return None
     for key in _IDENTITY:
@@ -110,7 +111,7 @@ class _Merger:
         if isinstance(a, dict) and isinstance(b, dict) and (o is _ABSENT or isinstance(o, dict)):
             return self.mapping(path, {} if o is _ABSENT else o, a, b, prefix=f"{prefix}{name}." if name else "")
         if isinstance(a, list) and isinstance(b, list) and (o is _ABSENT or isinstance(o, list)):
-            ident = _identity(a + b + ([] if o is _ABSENT else o))
+            ident = identity(a + b + ([] if o is _ABSENT else o))
             if ident is not None:
                 return self.records(path, [] if o is _ABSENT else o, a, b, ident, _ITEM.get(name or "", name or ""))
         self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, theirs {_show(b)}")

@@ -12,21 +12,12 @@ import datetime as dt
 from typing import Any
 
 from wijkctl import model
+from wijkctl.merge import identity as _identity
 from wijkctl.schema import FILES, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
-_IDENTITY = ("id", "code", "jaar", "email", "naam")
 _CONTACT = ("email", "telefoon")
-
-
-def _identity(items: list[Any]) -> str | None:
-    if not items or not all(isinstance(i, dict) for i in items):
-        return None
-    for key in _IDENTITY:
-        if all(key in i for i in items):
-            return key
-    return None
 
 
 def _plain(value: Any) -> Any:
