@@ -174,3 +174,18 @@ def test_edit_refuses_without_a_terminal(datadir):
                           stdin=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin", "EDITOR": "vi"}, check=False)
     assert done.returncode == 2 and "heeft daarvoor een terminal nodig" in done.stderr
     assert done.stdout == "" and snapshot_bytes(datadir) == before
+
+
+def test_no_temporary_folder_is_a_dutch_error(run, datadir, editor, monkeypatch):
+    import errno
+    import tempfile
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    editor({"keep": True})
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    before = snapshot_bytes(datadir)
+    result = run("edit")
+    assert result.exit_code == 1 and "Kan geen tijdelijke map maken" in result.stderr
+    assert "Traceback" not in result.stderr and snapshot_bytes(datadir) == before

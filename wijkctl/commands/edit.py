@@ -24,7 +24,7 @@ import typer
 
 from wijkctl import fileio, store, transaction
 from wijkctl.commands.common import CommitOpt, data_dir, message
-from wijkctl.errors import Problem, Refused, UsageError, WijkctlError
+from wijkctl.errors import Problem, Refused, UsageError, WijkctlError, WriteFailed
 from wijkctl.schema import FILES
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES, MAX_SHOWN
 
@@ -54,7 +54,10 @@ def edit(
         text = original.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Refused(f"{root / name} is geen UTF-8 (byte {exc.start}); wijkctl edit kan het niet openen.") from None
-    folder = Path(tempfile.mkdtemp(prefix="wijkctl-edit-"))  # 0700: kern members are personal data
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="wijkctl-edit-"))  # 0700: kern members are personal data
+    except OSError as exc:
+        raise WriteFailed(f"Kan geen tijdelijke map maken voor de bewerking: {fileio.reason(exc)}.") from None
     copy = folder / name
     kept = False
     try:
