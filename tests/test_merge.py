@@ -328,3 +328,20 @@ def test_a_verbinder_changed_on_both_sides_names_the_field(base, tmp_path):
                                                                     "noord: veld verbinder.email"]
     c = _side(base, tmp_path, "c", ("set-verbinder", "oost", "--name", "Drie", "--email", "drie@haarlem.nl"))
     assert _merge(base, a, c, "verbinders.yaml").clean
+
+
+def test_the_driver_never_waits_on_a_fifo_or_follows_a_missing_file(tmp_path):
+    import os
+
+    fifo = tmp_path / "base"
+    os.mkfifo(fifo)
+    ours = tmp_path / "ours"
+    ours.write_text("versie: 2\nwijken: []\n", encoding="utf-8")
+    theirs = tmp_path / "theirs"
+    theirs.write_text("versie: 2\nwijken: []\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["merge-driver", str(fifo), str(ours), str(theirs), "data/wijken.yaml"])
+    assert result.exit_code == 2 and "geen gewoon bestand" in result.stderr
+    gone = CliRunner().invoke(app, ["merge-driver", str(tmp_path / "nergens"), str(tmp_path / "ook-niet"),
+                                    str(theirs), "data/wijken.yaml"])
+    assert gone.exit_code == 2 and "niet te lezen" in gone.stderr and "Traceback" not in gone.stderr
+    assert ours.read_text(encoding="utf-8") == "versie: 2\nwijken: []\n"

@@ -115,6 +115,15 @@ def _write(target: Path, text: str) -> None:
 
 def _fallback(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> None:
     """git's own line merge (`git merge-file`), so nothing is lost; its result in OURS."""
+    import stat
+
+    for p in (base, ours, theirs):
+        try:
+            regular = stat.S_ISREG(os.stat(p).st_mode)
+        except OSError as exc:
+            raise UsageError(f"wijkctl merge-driver: {p} is niet te lezen: {fileio.reason(exc)}.") from None
+        if not regular:  # git merge-file would wait on a FIFO for ever
+            raise UsageError(f"wijkctl merge-driver: {p} is geen gewoon bestand.")
     message(f"wijkctl merge-driver: {shown}: {why}; git voegt dit bestand regel voor regel samen.")
     try:
         done = subprocess.run(
