@@ -345,3 +345,14 @@ def test_the_driver_never_waits_on_a_fifo_or_follows_a_missing_file(tmp_path):
                                     str(theirs), "data/wijken.yaml"])
     assert gone.exit_code == 2 and "niet te lezen" in gone.stderr and "Traceback" not in gone.stderr
     assert ours.read_text(encoding="utf-8") == "versie: 2\nwijken: []\n"
+
+
+def test_two_members_that_cannot_be_told_apart_are_a_conflict_not_a_loss():
+    from wijkctl.merge import _Merger
+
+    o = [{"naam": "Jan"}, {"naam": "Jan"}]
+    a = [*o, {"naam": "Piet"}]
+    b = [{"naam": "Jan"}, {"naam": "Jan"}, {"naam": "Kees"}]
+    merger = _Merger()
+    merger.value(("molenwijk",), o, a, b, name="kern")
+    assert merger.conflicts and "dezelfde naam" in merger.conflicts[0][1]

@@ -135,10 +135,15 @@ class _Merger:
 
     def records(self, path: tuple[str, ...], o: list[dict], a: list[dict], b: list[dict], ident: str,
                 item: str) -> list[dict]:
-        """A keyed list: merged per item by identity; new items placed symmetrically."""
+        """A keyed list: merged per item by identity; new items placed symmetrically.
+        Two items with the same identity on one side (say two kern members named alike
+        without an e-mail) cannot be told apart: a conflict, so that nothing is lost."""
         oi = {i[ident]: i for i in o}
         ai = {i[ident]: i for i in a}
         bi = {i[ident]: i for i in b}
+        if len(oi) != len(o) or len(ai) != len(a) or len(bi) != len(b):
+            self.conflict(path, f"twee {item or 'items'} met dezelfde {ident}; voeg met de hand samen")
+            return a
         merged: dict[Any, dict] = {}
         for k in dict.fromkeys([*oi, *ai, *bi]):
             v = self.value((*path, f"{item} {k}".strip()), oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT))
