@@ -356,3 +356,21 @@ def test_two_members_that_cannot_be_told_apart_are_a_conflict_not_a_loss():
     merger = _Merger()
     merger.value(("molenwijk",), o, a, b, name="kern")
     assert merger.conflicts and "dezelfde naam" in merger.conflicts[0][1]
+
+
+def test_the_order_of_new_keys_never_depends_on_the_side():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wijkctl.merge import _order
+
+    keys = st.lists(st.sampled_from("abcdefgh"), unique=True, max_size=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(keys, st.data())
+    def check(o, data):
+        a = data.draw(st.permutations(o + data.draw(st.lists(st.sampled_from("stuvwxyz"), unique=True, max_size=4))))
+        b = data.draw(st.permutations(o + data.draw(st.lists(st.sampled_from("stuvwxyz"), unique=True, max_size=4))))
+        assert _order(o, a, b) == _order(o, b, a)
+
+    check()

@@ -174,7 +174,7 @@ def _order(o: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
 
     def emit(anchor: Any) -> None:
         sides = [g for g in (ga.get(anchor, []), gb.get(anchor, [])) if g]
-        sides.sort(key=lambda g: str(min(map(str, g))))
+        sides.sort(key=lambda g: (sorted(map(str, g)), [str(k) for k in g]))  # total: no tie between sides
         for g in sides:
             for k in g:
                 if k not in seen:
