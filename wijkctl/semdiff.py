@@ -90,6 +90,8 @@ def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: boo
 def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: list[dict], contact: bool) -> None:
     before = {i[ident]: i for i in a}
     after = {i[ident]: i for i in b}
+    if field == "kern" and ident != "naam":
+        _renamed_members(before, after)
     for key in dict.fromkeys([*before, *after]):
         o, n = before.get(key), after.get(key)
         if o == n:
@@ -115,6 +117,20 @@ def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: li
                              "oud": None if o is None else _plain(o), "nieuw": None if n is None else _plain(n)})
             else:
                 _fields(rows, place, f"{label}.", o, n, contact)
+
+
+def _renamed_members(before: dict[Any, dict], after: dict[Any, dict]) -> None:
+    """A kern member whose e-mail changed is one member changed, not one removed and one
+    added: pair a removed and an added member of the same name (when only one of each has
+    it), under the old key."""
+    gone = [k for k in before if k not in after]
+    new = [k for k in after if k not in before]
+    for k in gone:
+        naam = before[k].get("naam")
+        same = [m for m in new if after[m].get("naam") == naam]
+        if len(same) == 1 and sum(before[g].get("naam") == naam for g in gone) == 1:
+            after[k] = after.pop(same[0])
+            new.remove(same[0])
 
 
 def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str, Any]]:
