@@ -24,7 +24,14 @@ import typer
 
 from wijkctl import fileio, store, transaction
 from wijkctl.commands.common import CommitOpt, data_dir, message
-from wijkctl.errors import Problem, Refused, UsageError, WijkctlError, WriteFailed
+from wijkctl.errors import (
+    InvalidData,
+    Problem,
+    Refused,
+    UsageError,
+    WijkctlError,
+    WriteFailed,
+)
 from wijkctl.schema import FILES
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES, MAX_SHOWN
 
@@ -50,10 +57,7 @@ def edit(
     editor = _editor()
     root = data_dir(ctx)
     original = store.read_bytes(root)[name]
-    try:
-        text = original.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(f"{root / name} is geen UTF-8 (byte {exc.start}); wijkctl edit kan het niet openen.") from None
+    text = store.decode(root, {name: original})[name]  # not UTF-8: exit 5, as every reader
     try:
         folder = Path(tempfile.mkdtemp(prefix="wijkctl-edit-"))  # 0700: kern members are personal data
     except OSError as exc:
@@ -87,7 +91,7 @@ def _session(root: Path, name: str, original: bytes, text: str, copy: Path, edit
             raise Refused(
                 f"Niet opgeslagen: {name} heeft nog fouten en je sloot de editor zonder iets te veranderen. "
                 f"Je bewerking staat in {copy}; er is niets veranderd."
-            ) from None
+            )
         body = _strip_header(edited)
         problems, warnings = _problems(root, name, body)
         if not problems:
@@ -114,10 +118,9 @@ def _file_name(bestand: str) -> str:
 
 
 def _interactive() -> bool:
-    try:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
+    from wijkctl.output import is_terminal
+
+    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
 
 
 def _editor() -> list[str]:
@@ -171,17 +174,13 @@ def _strip_header(text: str) -> str:
 
 def _with_header(body: str, problems: list[Problem]) -> str:
     """`body` with the problems at the top, their line numbers as the editor will show them."""
+    shown = problems[:MAX_SHOWN]
+    more = [f"#   ... en nog {len(problems) - MAX_SHOWN}."] if len(problems) > MAX_SHOWN else []
+    shift = 3 + len(shown) + len(more) + 1  # the lines above the body
     lines = [HEADER_START, "# Verbeter de punten hieronder en sla op; sluit zonder opslaan of maak het bestand",
-             "# leeg om te stoppen.", *(None for _ in problems[:MAX_SHOWN])]
-    if len(problems) > MAX_SHOWN:
-        lines.append(f"#   ... en nog {len(problems) - MAX_SHOWN}.")
-    lines.append(HEADER_END)
-    shift = len(lines)
-    own = [
-        f"#   regel {p.regel + shift}: {p.melding}" if p.regel else f"#   {p.melding}" for p in problems[:MAX_SHOWN]
-    ]
-    it = iter(own)
-    lines = [line if line is not None else next(it) for line in lines]
+             "# leeg om te stoppen.",
+             *(f"#   regel {p.regel + shift}: {p.melding}" if p.regel else f"#   {p.melding}" for p in shown),
+             *more, HEADER_END]
     return "\n".join(line.replace("\n", " ") for line in lines) + "\n" + body
 
 
@@ -229,8 +228,8 @@ def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> s
         if text.encode("utf-8") == original:
             return f"Niets te wijzigen aan {name}."
         link = fileio.refuse_symlinks(root, [name])
-        if link:
-            raise Refused(f"{link}; er is niets veranderd.")
+        if link:  # exit 5, as for every write
+            raise InvalidData(f"{link}; er is niets veranderd.")
         written = transaction.verify(snap, {name: text}, {name: records})
         transaction.write(root, {name: text})
         gecommit = ""
