@@ -12,21 +12,24 @@ from pathlib import Path
 from wijkctl.errors import UsageError, WriteFailed
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git in `root`, never waiting for input; UsageError (exit 2) when git cannot start."""
+    import os
+
     try:
         return subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-            errors="replace",
+            errors="replace", check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
         )
     except FileNotFoundError:
-        raise UsageError("--commit heeft git nodig, maar git is niet gevonden.") from None
+        raise UsageError("Dit vraagt git, maar git is niet gevonden.") from None
     except OSError as exc:
-        raise UsageError(f"--commit: git kan niet starten: {exc.strerror}.") from None
+        raise UsageError(f"git kan niet starten: {exc.strerror}.") from None
 
 
 def precheck(root: Path, files: tuple[str, ...]) -> None:
     """Refuse --commit (exit 2) unless the commit can hold exactly this change."""
-    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+    if git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise UsageError(f"--commit: de gegevensmap {root} staat niet in een git-werkmap.")
     busy = in_progress(root)
     if busy:
@@ -34,25 +37,25 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
             f"--commit: er loopt nog een git {busy}. Maak die eerst af (los conflicten op, 'wijkctl check --strict', "
             f"'git add', 'git {busy} --continue') of breek af ('git {busy} --abort'); er is niets veranderd."
         )
-    if _git(root, "diff", "--cached", "--quiet").returncode != 0:
+    if git(root, "diff", "--cached", "--quiet").returncode != 0:
         raise UsageError(
             "--commit: er staan al andere wijzigingen klaar voor een commit (git add). "
             "Commit of herstel die eerst; er is niets veranderd."
         )
-    status = _git(root, "status", "--porcelain", "--", *files).stdout.strip()
+    status = git(root, "status", "--porcelain", "--", *files).stdout.strip()
     if status:
         raise UsageError(
             "--commit: de gegevensbestanden hebben wijzigingen die nog niet gecommit zijn:\n"
             f"{status}\nCommit die eerst, zodat deze commit alleen deze wijziging bevat; er is niets veranderd."
         )
-    if _git(root, "var", "GIT_COMMITTER_IDENT").returncode != 0:
+    if git(root, "var", "GIT_COMMITTER_IDENT").returncode != 0:
         raise UsageError("--commit: git kent je naam en e-mailadres niet (git config user.name / user.email).")
 
 
 def in_progress(root: Path) -> str | None:
     """The git operation the work tree is in the middle of (merge, rebase, cherry-pick,
     revert), if any."""
-    done = _git(root, "rev-parse", "--git-dir")
+    done = git(root, "rev-parse", "--git-dir")
     if done.returncode != 0:
         return None
     git_dir = (root / done.stdout.strip()).resolve()
@@ -66,7 +69,7 @@ def in_progress(root: Path) -> str | None:
 def commit(root: Path, files: list[str], message: str) -> None:
     """Commit exactly `files` (names inside `root`); WriteFailed when git refuses."""
     for args in (("add", "--", *files), ("commit", "-q", "-m", message, "--", *files)):
-        done = _git(root, *args)
+        done = git(root, *args)
         if done.returncode != 0:
             reason = (done.stderr or done.stdout).strip() or f"git {args[0]} gaf exit {done.returncode}"
             raise WriteFailed(f"'git {args[0]}' mislukte: {reason}")
@@ -74,5 +77,5 @@ def commit(root: Path, files: list[str], message: str) -> None:
 
 def unstage(root: Path, files: list[str]) -> None:
     """Take `files` out of the index again (after a failed commit); best effort."""
-    if _git(root, "reset", "-q", "--", *files).returncode != 0:
-        _git(root, "rm", "-q", "--cached", "--", *files)  # no HEAD yet
+    if git(root, "reset", "-q", "--", *files).returncode != 0:
+        git(root, "rm", "-q", "--cached", "--", *files)  # no HEAD yet

@@ -14,6 +14,7 @@ import typer
 from wijkctl import fileio
 from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
+from wijkctl.gitops import git as _git
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
 
 CONFLICT = 1  # git's convention for a merge driver that leaves conflicts
@@ -191,14 +192,6 @@ def _attributes(root: Path) -> str:
     return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd."
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-    except OSError as exc:
-        raise UsageError(f"git is niet te starten: {fileio.reason(exc)}.") from None
-
-
 # --- diff ----------------------------------------------------------------------------
 
 
@@ -225,19 +218,17 @@ def diff(
     waar = f"{old_rev} en {rev2 or 'de werkmap'}"
     if not rows and not geld:
         message(f"Geen verschil in de gegevens tussen {waar}.")
-    for row in geld:
-        row["oud_tekst"], row["nieuw_tekst"] = text.euro(row["oud"]), text.euro(row["nieuw"])
     columns = [Column("bestand", "Bestand", drop=3), Column("wijk", "Wijk", unknown="–"),
                Column("organisatie", "Organisatie", unknown="–", drop=1), Column("veld", "Veld", unknown="–"),
                Column("wijziging", "Wijziging", drop=2), Column("oud", "Oud", unknown="–"),
                Column("nieuw", "Nieuw", unknown="–")]
     money_cols = [Column("jaar", "Jaar"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
-                  Column("oud_tekst", "Oud", unknown="–"), Column("nieuw_tekst", "Nieuw", unknown="–")]
+                  Column("oud", "Oud", "money", unknown="–"), Column("nieuw", "Nieuw", "money", unknown="–")]
     shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in rows]
     blocks = [Block(columns, shown, title=f"Gewijzigd tussen {waar}")] if rows else []
     if geld:
         blocks.append(Block(money_cols, geld, title="Subsidie die daardoor anders uitkomt"))
-    data = rows + [{k: v for k, v in r.items() if not k.endswith("_tekst")} for r in geld]
+    data = rows + geld
     render(Report(data, blocks), output)
 
 
