@@ -241,7 +241,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     for that its lines on both sides must be canonical. Then the whole result is read
     and checked. CannotMerge: let git merge by lines.
     """
-    from wijkctl.yamlio import dump_records, load_text
+    from wijkctl.yamlio import dump_record, load_text
 
     list_key, schema, _attr = FILES[name]
     o_head, o = _split(name, base)
@@ -277,7 +277,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
                 if list_key == "wijken":
                     _sort_organisations(v, None if plain[1] is _ABSENT else plain[1],
                                         None if plain[2] is _ABSENT else plain[2])
-                chunk = _chunks(dump_records(name, [from_plain(v, schema)]))[1][0]
+                chunk = dump_record(name, from_plain(v, schema))
         if chunk is not None:
             merged[k] = chunk
     order = [k for k in _order(list(o), list(a), list(b)) if k in merged]
@@ -345,18 +345,3 @@ def _sort_organisations(wijk: dict, a: dict | None, b: dict | None) -> None:
 
     if wijk.get("organisaties") and ordered(a) and ordered(b):
         wijk["organisaties"] = sorted(wijk["organisaties"], key=begin)
-
-
-def _chunks(text: str) -> tuple[str, list[str]]:
-    """A canonical text split into its header and one chunk per top-level record."""
-    lines = text.splitlines(keepends=True)
-    head: list[str] = []
-    chunks: list[list[str]] = []
-    for line in lines:
-        if line.startswith("- "):
-            chunks.append([line])
-        elif chunks:
-            chunks[-1].append(line)
-        else:
-            head.append(line)
-    return "".join(head), ["".join(c) for c in chunks]

@@ -204,7 +204,7 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
 
     text = None
     if not snap.loaded[name].older and before and after:
-        head, chunks = _chunks(snap.texts[name])
+        head, chunks = yamlio.split_records(snap.texts[name])
         if len(chunks) == len(before):
             ident = _identity(name)
             index = {p[ident]: i for i, p in enumerate(before)}
@@ -214,7 +214,7 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                 if i is not None and before[i] == plain:
                     out.append(chunks[i])
                 else:
-                    out.append(_chunks(yamlio.dump_records(name, [record]))[1][0])
+                    out.append(yamlio.dump_record(name, record))
             text = "".join(out)
     if text is None or os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
         full = yamlio.dump_records(name, records)
@@ -223,16 +223,6 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                                "er is niets veranderd. Meld dit.")
         text = full
     return text
-
-
-def _chunks(text: str) -> tuple[str, list[str]]:
-    """A canonical text as its header and one piece per top-level record (a record
-    starts with `- ` at the start of a line; in canonical YAML nothing else does)."""
-    parts = ("\n" + text).split("\n- ")
-    if len(parts) == 1:
-        return text, []
-    head = parts[0][1:] + "\n" if parts[0] else ""
-    return head, ["- " + p + "\n" for p in parts[1:-1]] + ["- " + parts[-1]]
 
 
 def _verify_changes(snap: Snapshot, texts: dict[str, str], records: dict[str, list],
@@ -246,7 +236,7 @@ def _verify_changes(snap: Snapshot, texts: dict[str, str], records: dict[str, li
     for name, text in texts.items():
         old = {p[_identity(name)]: p for p in before[name]}
         fresh = [p for p in after[name] if old.get(p[_identity(name)]) != p]
-        head, chunks = _chunks(text)
+        head, chunks = yamlio.split_records(text)
         if len(chunks) != len(after[name]):
             return verify(snap, texts, records)
         lines = head + "".join(c for c, p in zip(chunks, after[name], strict=True)

@@ -661,6 +661,21 @@ def dump_records(bestand: str, records: list[Any]) -> str:
         return dump_plain(name, [to_plain(r, schema) for r in records])
 
 
+def split_records(text: str) -> tuple[str, list[str]]:
+    """A canonical text as its header and the lines of each top-level record (a record
+    starts with `- ` at the start of a line; in canonical YAML nothing else does)."""
+    parts = ("\n" + text).split("\n- ")
+    if len(parts) == 1:
+        return text, []
+    head = parts[0][1:] + "\n" if parts[0] else ""
+    return head, ["- " + p + "\n" for p in parts[1:-1]] + ["- " + parts[-1]]
+
+
+def dump_record(bestand: str, record: Any) -> str:
+    """The canonical lines of one top-level record, as they stand in its file."""
+    return split_records(dump_records(bestand, [record]))[1][0]
+
+
 def dump_plain(bestand: str, plain: list[dict[str, Any]]) -> str:
     """The canonical text of one data file from its records as `to_plain` gives them."""
     name = bestand.rsplit("/", 1)[-1]
