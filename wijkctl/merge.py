@@ -195,24 +195,20 @@ def _order(o: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
 def _split(name: str, text: str) -> tuple[str, dict[str, str]]:
     """A text as its header and its top-level records' lines, by identity (the text after
     `- code: ` or `- jaar: `); CannotMerge when it is not shaped so."""
-    ident = "jaar" if FILES[name][0] == "regelingen" else "code"
-    start = f"- {ident}: "
-    head: list[str] = []
-    chunks: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines(keepends=True):
-        if line.startswith("- "):
-            if not line.startswith(start):
-                raise CannotMerge(f"een record begint niet met '{start.strip()}'")
-            key = line[len(start):].rstrip("\n")
-            if key in chunks:
-                raise CannotMerge(f"{key} staat twee keer in een kant")
-            current = chunks[key] = [line]
-        elif current is not None:
-            current.append(line)
-        else:
-            head.append(line)
-    return "".join(head), {k: "".join(v) for k, v in chunks.items()}
+    from wijkctl.yamlio import split_records
+
+    start = f"- {'jaar' if FILES[name][0] == 'regelingen' else 'code'}: "
+    head, pieces = split_records(text)
+    chunks: dict[str, str] = {}
+    for piece in pieces:
+        first = piece.split("\n", 1)[0]
+        if not first.startswith(start):
+            raise CannotMerge(f"een record begint niet met '{start.strip()}'")
+        key = first[len(start):]
+        if key in chunks:
+            raise CannotMerge(f"{key} staat twee keer in een kant")
+        chunks[key] = piece
+    return head, chunks
 
 
 def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, Any]:
