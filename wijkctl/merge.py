@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wijkctl import model
-from wijkctl.schema import FILES, from_plain, to_plain
+from wijkctl.schema import FILES, IDENTITY, from_plain, to_plain
 
 # In a list of mappings, the first of these keys that every item has is its identity.
 _IDENTITY = ("id", "code", "jaar", "email", "naam")
@@ -197,7 +197,7 @@ def _split(name: str, text: str) -> tuple[str, dict[str, str]]:
     `- code: ` or `- jaar: `); CannotMerge when it is not shaped so."""
     from wijkctl.yamlio import split_records
 
-    start = f"- {'jaar' if FILES[name][0] == 'regelingen' else 'code'}: "
+    start = f"- {IDENTITY[name]}: "
     head, pieces = split_records(text)
     chunks: dict[str, str] = {}
     for piece in pieces:
@@ -304,7 +304,7 @@ def _new_problems(name: str, records: list[Any], changed: list[str], a: dict[str
     from wijkctl.yamlio import load_text
 
     list_key, _schema, attr = FILES[name]
-    ident = "jaar" if list_key == "regelingen" else "code"
+    ident = IDENTITY[name]
 
     def key(record: Any) -> str:
         return str(getattr(record, ident))

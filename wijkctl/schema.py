@@ -68,6 +68,8 @@ FILES: dict[str, tuple[str, Schema, str]] = {
     VERBINDERS: ("gebieden", GEBIED, "gebieden"),
     REGELINGEN: ("regelingen", REGELING, "regelingen"),
 }
+# file name -> the key that identifies a top-level record (its first key in canonical form)
+IDENTITY: dict[str, str] = {WIJKEN: "code", VERBINDERS: "code", REGELINGEN: "jaar"}
 
 
 

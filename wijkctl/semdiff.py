@@ -13,7 +13,7 @@ from typing import Any
 
 from wijkctl import model
 from wijkctl.merge import identity as _identity
-from wijkctl.schema import FILES, to_plain
+from wijkctl.schema import FILES, IDENTITY, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
@@ -42,7 +42,7 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
     wijziging, oud, nieuw} (and `gebied` or `regeling` for those files)."""
     rows: list[dict[str, Any]] = []
     for name, (list_key, schema, attr) in FILES.items():
-        ident = "jaar" if list_key == "regelingen" else "code"
+        ident = IDENTITY[name]
         before = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(old, attr))}
         after = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(new, attr))}
         for key in dict.fromkeys([*before, *after]):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from wijkctl import fileio, gitops, model, store, yamlio
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
-from wijkctl.schema import FILES, to_plain
+from wijkctl.schema import FILES, IDENTITY, to_plain
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
 
 
@@ -170,7 +170,7 @@ def apply(
         texts = {name: text for name, text in texts.items() if text != snap.texts[name]}
         if not texts:
             return Outcome(change, [], "", dry_run=dry_run)
-        written = _verify_changes(snap, texts, records, before, after)
+        written = _verify_changes(snap, texts, data, before, after)
         outcome = Outcome(change, list(texts), _diff(snap, texts) if dry_run else "", dry_run=dry_run)
         if dry_run:
             return outcome
@@ -179,7 +179,7 @@ def apply(
             _commit_or_undo(snap, outcome)
         # the cache stays warm: the records just validated are those of the bytes written
         contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
-        if all(getattr(written, FILES[n][2]) is records[n] for n in DATA_FILES):  # the plain records are at hand
+        if written is data:  # the plain records are at hand
             store.remember_plain(root, contents, {FILES[n][2]: after[n] for n in DATA_FILES}, frozenset(proven))
         else:
             store.remember(root, contents, written, frozenset(proven))
@@ -192,10 +192,6 @@ def _plain(name: str, records: list) -> list[dict]:
     return [to_plain(r, schema, iso=True) for r in records]
 
 
-def _identity(name: str) -> str:
-    return "jaar" if FILES[name][0] == "regelingen" else "code"
-
-
 def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], records: list) -> str:
     """The canonical text of `records`: the unchanged records' lines as they are, the
     changed ones dumped anew (a file of an older version, or one that was or becomes
@@ -206,7 +202,7 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
     if not snap.loaded[name].older and before and after:
         head, chunks = yamlio.split_records(snap.texts[name])
         if len(chunks) == len(before):
-            ident = _identity(name)
+            ident = IDENTITY[name]
             index = {p[ident]: i for i, p in enumerate(before)}
             out = [head]
             for record, plain in zip(records, after, strict=True):
@@ -225,26 +221,26 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
     return text
 
 
-def _verify_changes(snap: Snapshot, texts: dict[str, str], records: dict[str, list],
+def _verify_changes(snap: Snapshot, texts: dict[str, str], data: model.Dataset,
                     before: dict[str, list[dict]], after: dict[str, list[dict]]) -> model.Dataset:
     """Load back the lines of every record that changed (they must give the records in
-    memory) and validate the whole data set; on any problem, `verify` reads the whole new
-    text again, to refuse with the lines a person sees."""
+    memory) and validate the whole data set; `data` itself when all is well. On any
+    problem, `verify` reads the whole new text again, to refuse with the lines a person sees."""
     from wijkctl.validate import validate
     from wijkctl.yamlio import load_text
 
+    records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
     for name, text in texts.items():
-        old = {p[_identity(name)]: p for p in before[name]}
-        fresh = [p for p in after[name] if old.get(p[_identity(name)]) != p]
+        old = {p[IDENTITY[name]]: p for p in before[name]}
+        new = [old.get(p[IDENTITY[name]]) != p for p in after[name]]
         head, chunks = yamlio.split_records(text)
         if len(chunks) != len(after[name]):
             return verify(snap, texts, records)
-        lines = head + "".join(c for c, p in zip(chunks, after[name], strict=True)
-                               if old.get(p[_identity(name)]) != p)
-        loaded = load_text(name, lines) if fresh else None
-        if loaded is not None and (loaded.problems or _plain(name, loaded.records) != fresh):
-            return verify(snap, texts, records)
-    data = model.Dataset(**{FILES[name][2]: records[name] for name in DATA_FILES})
+        fresh = [p for p, is_new in zip(after[name], new, strict=True) if is_new]
+        if fresh:
+            loaded = load_text(name, head + "".join(c for c, is_new in zip(chunks, new, strict=True) if is_new))
+            if loaded.problems or _plain(name, loaded.records) != fresh:
+                return verify(snap, texts, records)
     if any(p.ernst == "fout" for p in validate(data)):
         return verify(snap, texts, records)
     return data
