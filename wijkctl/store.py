@@ -146,8 +146,9 @@ def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Sna
     return Snapshot(root, texts, loaded, data, problems)
 
 
-def snapshot(root: Path, *, check_rules: bool = True) -> Snapshot:
-    raw = read_bytes(root)
+def snapshot(root: Path, *, check_rules: bool = True, raw: dict[str, bytes] | None = None) -> Snapshot:
+    """The files parsed (`raw`: their bytes, when already read)."""
+    raw = read_bytes(root) if raw is None else raw
     snap = parse(root, decode(root, raw), check_rules=check_rules)
     snap.raw = raw
     return snap
@@ -161,14 +162,9 @@ def load(root: Path) -> model.Dataset:
     from wijkctl import cache
 
     contents = read_bytes(root)
-    sleutel = cache.key(contents)
-    plain = cache.get(root, sleutel)
-    if plain is not None:
-        try:
-            with paused_gc():
-                return _from_plain(plain)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass  # not what this version writes: parse instead
+    data = dataset(cache.get(root, cache.key(contents)))
+    if data is not None:
+        return data
     data = parse(root, decode(root, contents)).require_valid()
     remember(root, contents, data)
     return data
@@ -199,26 +195,39 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str], dict[str, 
     nothing is parsed; they carry no line numbers, which only a refusal needs, and a
     refusal reads the files again. Otherwise the files are parsed as `snapshot` does.
     """
-    from wijkctl import cache
     from wijkctl.yamlio import CURRENT_VERSIE, Loaded
+
+    raw, plain, canonical = cached(root)
+    data = dataset(plain) if canonical >= set(DATA_FILES) else None
+    if data is not None:
+        loaded = {name: Loaded(getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
+                  for name in DATA_FILES}
+        snap = Snapshot(root, decode(root, raw), loaded, data)
+        snap.raw = raw
+        return snap, canonical, plain
+    return snapshot(root, raw=raw), canonical, None
+
+
+def cached(root: Path) -> tuple[dict[str, bytes], dict[str, list] | None, frozenset[str]]:
+    """The files' bytes, and what the parse cache holds for exactly those bytes: the plain
+    records (None: nothing) and the names of the files it knows to be canonical."""
+    from wijkctl import cache
 
     raw = read_bytes(root)
     plain, canonical = cache.lookup(root, cache.key(raw))
-    if plain is not None and canonical >= set(DATA_FILES):
-        try:
-            with paused_gc():
-                data = _from_plain(plain)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            data = None
-        if data is not None:
-            loaded = {name: Loaded(getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
-                      for name in DATA_FILES}
-            snap = Snapshot(root, decode(root, raw), loaded, data)
-            snap.raw = raw
-            return snap, canonical, plain
-    snap = parse(root, decode(root, raw))
-    snap.raw = raw
-    return snap, canonical if plain is not None else frozenset(), None
+    return raw, plain, canonical if plain is not None else frozenset()
+
+
+def dataset(plain: dict[str, list] | None) -> model.Dataset | None:
+    """The records of a cache entry, or None when there is none or it is not what this
+    version writes (then the files are parsed)."""
+    if plain is None:
+        return None
+    try:
+        with paused_gc():
+            return _from_plain(plain)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:

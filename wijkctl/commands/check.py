@@ -24,10 +24,18 @@ def check(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
+    from wijkctl.validate import validate
+
     root = data_dir(ctx)
-    if _all_clear(root, output):
+    raw, plain, canonical = store.cached(root)
+    # the quick answer: the cache knows these exact bytes canonical (so current, without
+    # comments) and the rules find nothing today; any problem needs its line: parse
+    data = store.dataset(plain) if canonical >= set(store.DATA_FILES) else None
+    if data is not None and not validate(data):
+        _print({"fouten": [], "waarschuwingen": []}, [], [], output)
+        message(_in_orde(data, 0))
         return
-    snap = store.snapshot(root)
+    snap = store.snapshot(root, raw=raw)
     comments = [
         Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing",
                 "commentaar")
@@ -68,28 +76,6 @@ def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], 
             print(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
 
 
-def _all_clear(root: object, output: Format) -> bool:
-    """The quick answer when the parse cache holds exactly these bytes, knows every file
-    canonical (so: current version, no comments) and the rules find nothing today: no
-    parsing. Any problem, and the files are read again for its line."""
-    from wijkctl import cache
-    from wijkctl.validate import validate
-
-    raw = store.read_bytes(root)  # type: ignore[arg-type]
-    plain, canonical = cache.lookup(root, cache.key(raw))  # type: ignore[arg-type]
-    if plain is None or not canonical >= set(store.DATA_FILES):
-        return False
-    try:
-        data = store._from_plain(plain)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return False
-    if validate(data):
-        return False
-    _print({"fouten": [], "waarschuwingen": []}, [], [], output)
-    message(_in_orde(data, 0))
-    return True
-
-
 def _in_orde(d: object, waarschuwingen: int) -> str:
     return (
         f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "  # type: ignore[attr-defined]
@@ -106,7 +92,7 @@ def fmt(
     from wijkctl.yamlio import dump_records
 
     root = data_dir(ctx)
-    if check_only and _known_canonical(root):
+    if check_only and store.cached(root)[2] >= set(store.DATA_FILES):  # proven by a write
         message("Alle bestanden staan in de vaste vorm.")
         return
     with nullcontext() if check_only else store.locked(root):
@@ -139,13 +125,5 @@ def fmt(
         transaction.verify(snap, different, records, rules=False)
         transaction.write(root, different)
     message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
-
-def _known_canonical(root: object) -> bool:
-    """The parse cache proved exactly these bytes canonical (a write does, for what it wrote)."""
-    from wijkctl import cache
-
-    raw = store.read_bytes(root)  # type: ignore[arg-type]
-    return cache.lookup(root, cache.key(raw))[1] >= set(store.DATA_FILES)  # type: ignore[arg-type]
-
 
 COMMANDS = {"check": check, "fmt": fmt}
