@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from wijkctl.text import datum, euro, getal, printable
 
@@ -170,8 +170,7 @@ def fit_widths(natural: list[int], minimum: list[int], available: int) -> list[i
     return widths
 
 
-@dataclass
-class _Measure:
+class _Measure(NamedTuple):
     """What one table column needs: its natural width and the least it can do with."""
 
     natural: int
