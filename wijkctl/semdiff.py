@@ -20,16 +20,6 @@ _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "
 _CONTACT = ("email", "telefoon")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _member(m: dict, contact: bool) -> str:
     if not contact:
         return m.get("naam", "?")
@@ -43,8 +33,8 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
     rows: list[dict[str, Any]] = []
     for name, (list_key, schema, attr) in FILES.items():
         ident = IDENTITY[name]
-        before = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(old, attr))}
-        after = {r[ident]: r for r in (to_plain(x, schema) for x in getattr(new, attr))}
+        before = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in getattr(old, attr))}
+        after = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in getattr(new, attr))}
         for key in dict.fromkeys([*before, *after]):
             place = {"bestand": name, "wijk": key if list_key == "wijken" else None, "organisatie": None}
             if list_key == "gebieden":
@@ -83,8 +73,8 @@ def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: boo
         hide = k in _CONTACT and place.get("kernlid") and not contact
         rows.append({**{x: y for x, y in place.items() if x != "kernlid"}, "veld": veld,
                      "wijziging": "toegevoegd" if a is None else "verwijderd" if b is None else "gewijzigd",
-                     "oud": HIDDEN if hide and a is not None else _plain(a),
-                     "nieuw": HIDDEN if hide and b is not None else _plain(b)})
+                     "oud": HIDDEN if hide and a is not None else a,
+                     "nieuw": HIDDEN if hide and b is not None else b})
 
 
 def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: list[dict], contact: bool) -> None:
@@ -114,7 +104,7 @@ def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: li
             label = f"{_ITEM.get(field, field)}[{key}]"
             if o is None or n is None:
                 rows.append({**place, "veld": label, "wijziging": "toegevoegd" if o is None else "verwijderd",
-                             "oud": None if o is None else _plain(o), "nieuw": None if n is None else _plain(n)})
+                             "oud": o, "nieuw": n})
             else:
                 _fields(rows, place, f"{label}.", o, n, contact)
 
