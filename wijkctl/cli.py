@@ -30,8 +30,7 @@ def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
         (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
         (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
         (re.compile(r"^No such command '([^']*)'\.(?: Did you mean (.*)\?)?$"),
-         lambda m: f"Onbekend commando '{m[1]}'." + (f" Bedoelde je {m[2].replace(', ', ' of ')}?" if m[2] else "")
-),
+         lambda m: f"Onbekend commando '{m[1]}'." + (f" Bedoelde je {m[2].replace(', ', ' of ')}?" if m[2] else "")),
         (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
         (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
         (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
@@ -207,14 +206,12 @@ def _bad_argument(argv: list[str]) -> str | None:
 
 def _help_to_stderr(ctx: Any) -> None:
     """The help for a bare `wijkctl`: an error (exit 2), so on stderr, and once."""
-    saved = sys.stdout
-    sys.stdout = sys.stderr
-    try:
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(sys.stderr):
         text = ctx.get_help()  # Typer's rich help prints itself and returns ""
         if text:
             print(text)
-    finally:
-        sys.stdout = saved
 
 
 class WijkctlGroup(_Dutch, TyperGroup):
