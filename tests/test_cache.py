@@ -38,10 +38,27 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(datadir, tmp_path, monkeypat
     monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
     expected = store.load(datadir)
     [cached] = list((tmp_path / "c").glob("*.json"))
-    sleutel = json.loads(cached.read_text())["sleutel"]
-    for junk in ("{not json", "[]", json.dumps({"sleutel": sleutel, "gegevens": {"wijken": [{"x": 1}]}})):
+    header, _, lines = cached.read_text().partition("\n")
+    sleutel = json.loads(header)["sleutel"]
+    good = json.loads(header)
+    for junk in ("{not json", "[]", json.dumps({"sleutel": sleutel, "gegevens": {"wijken": [{"x": 1}]}}),
+                 json.dumps({**good, "lengtes": good["lengtes"][:-1]}) + "\n" + lines,  # lines that do not add up
+                 json.dumps({**good, "samenvattingen": [[1]] * len(good["lengtes"])}) + "\n" + lines,
+                 header + "\n" + lines + "{}\n"):
         cached.write_text(junk)
         assert store.load(datadir) == expected
+
+
+def test_a_damaged_record_line_is_refused_and_the_cache_dropped(run, datadir, tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    assert run("verbinder", "molenwijk").exit_code == 0
+    [cached] = list((tmp_path / "c").glob("*.json"))
+    text = cached.read_text()
+    cached.write_text(text.replace('"code":"molenwijk"', '"code" "molenwijk"', 1))  # no longer JSON
+    result = run("verbinder", "molenwijk")
+    assert result.exit_code == 5 and "cache van wijkctl is beschadigd" in result.stderr
+    assert not cached.exists()
+    assert run("verbinder", "molenwijk").exit_code == 0
 
 
 def test_an_unwritable_or_disabled_cache_is_no_error(datadir, tmp_path, monkeypatch):
@@ -73,9 +90,14 @@ def test_plain_records_round_trip_through_json(wijk):
     assert from_plain(plain, WIJK) == wijk
 
 
-def test_bundled_set_round_trips():
-    data = store.snapshot(BUNDLED).require_valid()
-    assert store._from_plain(json.loads(json.dumps(store._to_plain(data), default=str))) == data
+def test_bundled_set_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    snap = store.snapshot(BUNDLED)
+    data = snap.require_valid()
+    store.remember(BUNDLED, snap.raw, data)
+    entry = cache.get(BUNDLED, cache.key(snap.raw))
+    assert entry is not None
+    assert store.dataset(entry) == data
 
 
 def test_a_write_leaves_the_cache_warm(run, datadir, monkeypatch):

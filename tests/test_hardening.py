@@ -175,7 +175,8 @@ def test_hostile_cache_files_are_ignored(run, datadir, tmp_path, monkeypatch):
             cached.write_bytes(good)
             monkeypatch.setattr(cache, "MAX_BYTES", 100)
         else:
-            cached.write_text(json.dumps({"sleutel": json.loads(good)["sleutel"], "gegevens": {"wijken": 5}}))
+            header = json.loads(good.partition(b"\n")[0])
+            cached.write_text(json.dumps({**header, "gebieden": 5}) + "\n" + good.decode().partition("\n")[2])
         result = run("verbinder", "molenwijk", "-o", "json")
         assert result.exit_code == 0 and json.loads(result.stdout)["naam"] == "Ingrid Hamer", hostile
     os.chmod(folder, 0o777)  # a directory others may write into is not trusted

@@ -7,6 +7,10 @@ tree), holding the records of data that passed validation and a key: the hash of
 three files' exact bytes and of the code that read them. A read uses the cache only
 when that key matches the bytes on disk now; anything unexpected means a normal parse.
 JSON cannot run code when loaded, unlike pickle.
+
+The file is a header line (the key, the small files' records, the index of the wijken
+and the length of each wijk's line) and then one JSON line per wijk, so a look-up parses
+the header and the one wijk it shows, and a write replaces only the lines it changed.
 """
 
 from __future__ import annotations
@@ -79,53 +83,92 @@ def _trusted(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def get(root: Path, sleutel: str) -> dict[str, Any] | None:
-    """The cached plain records for `root`, only when stored under `sleutel`.
+class Entry:
+    """A cache entry for the bytes on disk: the plain records of the small files, the
+    index of the wijken (`index.Index`), and each wijk's plain record as one JSON line,
+    parsed only when asked for (`plain`). `canonical`: the files known canonical."""
+
+    __slots__ = ("path", "raw", "canonical", "gebieden", "regelingen", "index", "_starts")
+
+    def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
+        from itertools import accumulate
+
+        from wijkctl.index import SUMMARY_PARTS, Index
+
+        self.path, self.raw = path, raw
+        names = header["canoniek"]
+        self.canonical = frozenset(n for n in names if isinstance(n, str))
+        self.gebieden: list[dict[str, Any]] = header["gebieden"]
+        self.regelingen: list[dict[str, Any]] = header["regelingen"]
+        self.index = Index(header["samenvattingen"])
+        lengths = header["lengtes"]
+        # where each line starts; a line ends one byte (its newline) before the next starts
+        self._starts = list(accumulate((n + 1 for n in lengths), initial=start))
+        if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
+                or len(lengths) != len(self.index) or self._starts[-1] != len(raw)
+                or not all(isinstance(x, list) and len(x) == SUMMARY_PARTS for x in self.index.summaries)):
+            raise ValueError("not an entry of this version")
+
+    def line(self, pos: int) -> bytes:
+        """The JSON of the wijk at `pos`, as stored."""
+        return self.raw[self._starts[pos]:self._starts[pos + 1] - 1]
+
+    def plain(self, pos: int) -> dict[str, Any]:
+        return json.loads(self.line(pos))
+
+    def forget(self) -> None:
+        """Remove this entry's file (found damaged)."""
+        with suppress(OSError):
+            os.unlink(self.path)
+
+
+def get(root: Path, sleutel: str) -> Entry | None:
+    """The cache entry for `root`, only when stored under `sleutel`.
 
     Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
     """
-    return lookup(root, sleutel)[0]
-
-
-def lookup(root: Path, sleutel: str) -> tuple[dict[str, Any] | None, frozenset[str]]:
-    """The cached plain records for `root` under `sleutel`, and the names of the files
-    known to be in canonical form (a writer needs not prove that again)."""
     from wijkctl import fileio
 
     path = _path(root)
     if path is None or not _trusted(path.parent):
-        return None, frozenset()
+        return None
     try:
         raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False)
+        end = raw.find(b"\n")
         with paused_gc():
-            stored = json.loads(raw)
-    except (OSError, ValueError, fileio.Unreadable, RecursionError):
-        return None, frozenset()
-    if not isinstance(stored, dict) or stored.get("sleutel") != sleutel:
-        return None, frozenset()
-    data = stored.get("gegevens")
-    canonical = stored.get("canoniek")
-    names = frozenset(n for n in canonical if isinstance(n, str)) if isinstance(canonical, list) else frozenset()
-    return (data, names) if isinstance(data, dict) else (None, frozenset())
+            header = json.loads(raw[:end] if end >= 0 else raw)
+        if not isinstance(header, dict) or header.get("sleutel") != sleutel or end < 0:
+            return None
+        return Entry(path, raw, header, end + 1)
+    except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
+        return None
 
 
-def put(root: Path, sleutel: str, data: dict[str, Any], canonical: frozenset[str] = frozenset()) -> None:
-    """Store plain records atomically; a cache that cannot be written is simply skipped."""
+def dumps(plain: object) -> bytes:
+    """One record as a line of the cache."""
+    return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
+
+
+def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, summaries: list, lines: list[bytes],
+        canonical: frozenset[str] = frozenset()) -> None:
+    """Store an entry atomically (`lines`: each wijk's `dumps`); a cache that cannot be
+    written is simply skipped."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
-    text = json.dumps({"sleutel": sleutel, "gegevens": data, "canoniek": sorted(canonical)}, ensure_ascii=False,
-                      default=str, separators=(",", ":"))
+    header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden,
+                    "regelingen": regelingen, "samenvattingen": summaries, "lengtes": [len(x) for x in lines]})
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(path.parent):
             return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + b"\n")
+            handle.write(b"".join(x + b"\n" for x in lines))
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)

@@ -160,7 +160,7 @@ class Wijziging:
 class Resultaat:
     wijzigingen: list[Wijziging]
     bijgewerkt: list[model.Wijk]
-    niet_gevonden: list[model.Wijk]  # wijken whose codes are not in the file
+    niet_gevonden: list[tuple[str, str]]  # name and codes of the wijken whose codes are not in the file
     onbekende_codes: list[str]  # Wijk rows of the same gemeenten that no wijk claims
     onbekende_buurten: dict[str, list[str]]  # wijk code -> its cbs_buurten missing in the file
     ontbrekend: list[str] = field(default_factory=list)  # figures whose columns the file lacks
@@ -199,10 +199,25 @@ def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] 
 
 def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
     """Set the figures of every wijk and buurt found in `table`; returns what changed and
-    what not. A buurt's name is never changed by an import."""
+    what not. A buurt's name is never changed by an import.
+
+    Only the wijken the table names (by their CBS code, a CBS buurt code or a buurt's
+    code) are built; the others are reported from the index of the wijken."""
+    from wijkctl.index import CBS, CBS_BUURTEN, CODE, NAAM
+
+    index = data.index
     bron = f"CBS Kerncijfers wijken en buurten {jaar}"
     result = Resultaat([], [], [], [], {}, [f for f in FIGURES if f not in table.figures])
-    for wijk in data.wijken:
+    named = {index.find("cbs", code) for code in table.wijken} | {
+        index.find(kind, code) for code in table.buurten for kind in ("cbs_buurt", "buurtcode")}
+    for pos, s in enumerate(index.summaries):
+        if pos not in named:  # none of its codes is in the table
+            if s[CBS] is not None or s[CBS_BUURTEN]:
+                if s[CBS] is None:
+                    result.onbekende_buurten[s[CODE]] = list(s[CBS_BUURTEN])
+                result.niet_gevonden.append((s[NAAM], s[CBS] or ", ".join(s[CBS_BUURTEN])))
+            continue
+        wijk = data.wijk_at(pos)
         figures, missing = _figures_for(wijk, table)
         if missing:
             result.onbekende_buurten[wijk.code] = missing
@@ -213,16 +228,17 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
                                          bron, f"{wijk.naam} / {buurt.naam}", result)
         if figures is None:
             if wijk.cbs_code is not None or wijk.cbs_buurten:
-                result.niet_gevonden.append(wijk)
+                result.niet_gevonden.append((wijk.naam, wijk.cbs_code or ", ".join(wijk.cbs_buurten)))
             continue
         wijk.cijfers = _updated(wijk.cijfers, figures, table, jaar, bron, wijk.naam, result)
         result.bijgewerkt.append(wijk)
-    gemeenten = {w.cbs_code[2:6] for w in data.wijken if w.cbs_code} | {
-        c[2:6] for w in data.wijken for c in w.cbs_buurten
-    }
-    bekend = {w.cbs_code for w in data.wijken if w.cbs_code}
+    cbs_buurten = index.keys("cbs_buurt")
+    gemeenten = {c[2:6] for c in index.keys("cbs")} | {c[2:6] for c in cbs_buurten}
+    bekend = index.keys("cbs")
+    # what follows "BU" in a buurt code, cut at every length: a Wijk row "WK" + x is
+    # claimed by a wijk of buurten when one of its buurt codes starts with "BU" + x
+    claimed = {c[2:2 + n] for c in cbs_buurten for n in range(len(c) - 1)}
     result.onbekende_codes = sorted(
-        code for code in table.wijken if code[2:6] in gemeenten and code not in bekend
-        and not any(c.startswith("BU" + code[2:]) for w in data.wijken for c in w.cbs_buurten)
+        code for code in table.wijken if code[2:6] in gemeenten and code not in bekend and code[2:] not in claimed
     )
     return result

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
+
+    from wijkctl.index import Index
 
 WIJKRAAD = "wijkraad"
 WIJKPLATFORM = "wijkplatform"
@@ -279,13 +282,66 @@ class Regeling:
         return dt.date(jaar, maand, dag)
 
 
-@dataclass
 class Dataset:
-    """The three data files, as records."""
+    """The three data files, as records.
 
-    wijken: list[Wijk] = field(default_factory=list)
-    gebieden: list[Gebied] = field(default_factory=list)
-    regelingen: list[Regeling] = field(default_factory=list)
+    The wijken may come from the parse cache one at a time (`lazy`: the index of the
+    wijken as read and a function that builds the wijk at a position): a look-up or a
+    write then builds only the wijken it asks for (`wijk_at`, found through `index`),
+    and the whole list only when something reads `wijken`. A wijk is built once, so a
+    change made to it is seen through `wijken` too.
+    """
+
+    def __init__(self, wijken: list[Wijk] | None = None, gebieden: list[Gebied] | None = None,
+                 regelingen: list[Regeling] | None = None, *,
+                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None):
+        self.gebieden = gebieden if gebieden is not None else []
+        self.regelingen = regelingen if regelingen is not None else []
+        self._wijken = wijken if wijken is not None or lazy is not None else []
+        self._index = lazy[0] if lazy else None
+        self._build = lazy[1] if lazy else None
+        self.built: dict[int, Wijk] = {}  # position -> a wijk built from `lazy`
+
+    @property
+    def wijken(self) -> list[Wijk]:
+        if self._wijken is None:
+            self._wijken = [self.wijk_at(pos) for pos in range(len(self.index))]
+        return self._wijken
+
+    @wijken.setter
+    def wijken(self, value: list[Wijk]) -> None:
+        self._wijken = value
+
+    @property
+    def lazy(self) -> bool:
+        """Whether the wijken come from the cache and the list was never asked for whole."""
+        return self._wijken is None
+
+    @property
+    def index(self) -> Index:
+        """The keys of the wijken as read (the rules look up before they change)."""
+        if self._index is None:
+            from wijkctl.index import Index
+
+            self._index = Index.of(self.wijken)
+        return self._index
+
+    def wijk_at(self, pos: int) -> Wijk:
+        """The wijk at position `pos` of the index."""
+        if self._wijken is not None:
+            return self._wijken[pos]
+        wijk = self.built.get(pos)
+        if wijk is None:
+            wijk = self.built[pos] = self._build(pos)  # type: ignore[misc]
+        return wijk
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (self.wijken, self.gebieden, self.regelingen) == (other.wijken, other.gebieden, other.regelingen)
+
+    def __repr__(self) -> str:
+        return f"Dataset({len(self.index)} wijken, {len(self.gebieden)} gebieden, {len(self.regelingen)} regelingen)"
 
     def gebied(self, code: str) -> Gebied | None:
         for g in self.gebieden:

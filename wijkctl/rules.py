@@ -47,7 +47,7 @@ def without_article(data: model.Dataset, query: str) -> str:
     unless a wijk is named with it."""
     q = query.strip()
     article = _ARTICLE.match(q)
-    if article and not any(fold(w.naam) == fold(q) for w in data.wijken):
+    if article and data.index.find("naam", fold(q)) is None:
         return q[article.end():]
     return q
 
@@ -57,40 +57,35 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
 
     Commands that change data pass `prefix=False`: they act only on a wijk named exactly,
     and a unique prefix becomes a suggestion. Raises NotFound (exit 3) with suggestions,
-    or listing the candidates when several fit.
+    or listing the candidates when several fit. Found through the index of the wijken
+    (`data.index`), so only the wijk found is built.
     """
+    from wijkctl.index import CODE, GEVOUWEN, NAAM
+
+    index = data.index
     q = without_article(data, query)
-    for wijk in data.wijken:
-        if wijk.code == q:
-            return wijk
     cbs = q.upper()
     if re.fullmatch(r"[0-9]{6}", cbs):
         cbs = "WK" + cbs
-    for wijk in data.wijken:
-        if wijk.cbs_code is not None and wijk.cbs_code == cbs:
-            return wijk
     key = fold(q)
-    if not key:
-        raise NotFound(f"'{query}' is geen wijknaam.")
-    for wijk in data.wijken:
-        if fold(wijk.naam) == key:
-            return wijk
-    for wijk in data.wijken:
-        if any(fold(b.naam) == key for b in wijk.buurten):
-            return wijk
-    prefixed = [w for w in data.wijken if fold(w.naam).startswith(key)]
+    for kind, wanted in (("code", q), ("cbs", cbs), ("naam", key), ("buurt", key)):
+        pos = index.find(kind, wanted) if wanted else None
+        if pos is not None:
+            return data.wijk_at(pos)
+        if kind == "cbs" and not key:
+            raise NotFound(f"'{query}' is geen wijknaam.")
+    prefixed = [s for s in index.summaries if s[GEVOUWEN].startswith(key)]
     if len(prefixed) == 1:
         if prefix:
-            return prefixed[0]
+            return data.wijk_at(index.find("code", prefixed[0][CODE]))  # type: ignore[arg-type]
         raise NotFound(
-            f"Wijk '{query}' niet gevonden. Bedoelde je {prefixed[0].naam}? "
+            f"Wijk '{query}' niet gevonden. Bedoelde je {prefixed[0][NAAM]}? "
             "Een wijziging vraagt de volledige naam, de code of de CBS-code."
         )
     if prefixed:
-        opties = ", ".join(f"{w.naam} ({w.code})" for w in prefixed)
+        opties = ", ".join(f"{s[NAAM]} ({s[CODE]})" for s in prefixed)
         raise NotFound(f"'{query}' past bij meerdere wijken: {opties}. Wees specifieker.")
-    names = [w.naam for w in data.wijken] + [b.naam for w in data.wijken for b in w.buurten]
-    raise NotFound(f"Wijk '{query}' niet gevonden.{_suggest(q, names)}")
+    raise NotFound(f"Wijk '{query}' niet gevonden.{_suggest(q, list(index.names()))}")
 
 
 def match_gebied(data: model.Dataset, query: str) -> model.Gebied:

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from wijkctl import fileio, model
 from wijkctl.errors import Busy, InvalidData, Problem, UsageError
-from wijkctl.schema import FILES, from_plain, paused_gc, to_plain
+from wijkctl.schema import FILES, GEBIED, REGELING, WIJK, WIJKEN, from_plain, paused_gc, to_plain
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
+    from wijkctl.cache import Entry
     from wijkctl.yamlio import Loaded
 
 DATA_FILES = tuple(FILES)
@@ -175,67 +176,66 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     """Put validated records in the parse cache under the exact bytes they were read from
     (a writer calls this with what it wrote, so the next read parses nothing), with the
     names of the files known to be canonical."""
-    remember_plain(root, contents, _to_plain(data), canonical)
-
-
-def remember_plain(root: Path, contents: dict[str, bytes], plain: dict[str, list[dict[str, object]]],
-                   canonical: frozenset[str] = frozenset()) -> None:
-    """`remember`, for records already made plain (`schema.to_plain`), per Dataset attribute."""
     from wijkctl import cache
+    from wijkctl.index import summary
 
-    cache.put(root, cache.key(contents), plain, canonical)
+    wijken = data.wijken
+    cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
+              regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
+              summaries=[summary(w) for w in wijken], lines=[cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken],
+              canonical=canonical)
 
 
-def snapshot_for_write(root: Path) -> tuple[Snapshot, frozenset[str], dict[str, list] | None]:
-    """The snapshot a writer starts from, the files known to be canonical, and, when the
-    records came from the cache, their plain form there (`to_plain(..., iso=True)`).
+def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
+    """The snapshot a writer starts from, and the cache entry its records came from.
 
     When the validated parse cache holds exactly these bytes and knows every file to be
     canonical (so: current version, no comments), the records come from the cache and
-    nothing is parsed; they carry no line numbers, which only a refusal needs, and a
+    nothing is parsed: the wijken are built one at a time as the change asks for them
+    (`model.Dataset.lazy`). They carry no line numbers, which only a refusal needs, and a
     refusal reads the files again. Otherwise the files are parsed as `snapshot` does.
     """
     from wijkctl.yamlio import CURRENT_VERSIE, Loaded
 
-    raw, plain, canonical = cached(root)
-    data = dataset(plain) if canonical >= set(DATA_FILES) else None
+    raw, entry = cached(root)
+    data = dataset(entry) if entry is not None and entry.canonical >= set(DATA_FILES) else None
     if data is not None:
-        loaded = {name: Loaded(getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
+        loaded = {name: Loaded([] if name == WIJKEN else getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
                   for name in DATA_FILES}
         snap = Snapshot(root, decode(root, raw), loaded, data)
         snap.raw = raw
-        return snap, canonical, plain
-    return snapshot(root, raw=raw), canonical, None
+        return snap, entry
+    return snapshot(root, raw=raw), None
 
 
-def cached(root: Path) -> tuple[dict[str, bytes], dict[str, list] | None, frozenset[str]]:
-    """The files' bytes, and what the parse cache holds for exactly those bytes: the plain
-    records (None: nothing) and the names of the files it knows to be canonical."""
+def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
+    """The files' bytes, and the parse cache's entry for exactly those bytes (or None)."""
     from wijkctl import cache
 
     raw = read_bytes(root)
-    plain, canonical = cache.lookup(root, cache.key(raw))
-    return raw, plain, canonical if plain is not None else frozenset()
+    return raw, cache.get(root, cache.key(raw))
 
 
-def dataset(plain: dict[str, list] | None) -> model.Dataset | None:
-    """The records of a cache entry, or None when there is none or it is not what this
-    version writes (then the files are parsed)."""
-    if plain is None:
+def dataset(entry: Entry | None) -> model.Dataset | None:
+    """The records of a cache entry, the wijken built as they are asked for; None when
+    there is no entry or it is not what this version writes (then the files are parsed)."""
+    if entry is None:
         return None
     try:
         with paused_gc():
-            return _from_plain(plain)
+            gebieden = [from_plain(r, GEBIED) for r in entry.gebieden]
+            regelingen = [from_plain(r, REGELING) for r in entry.regelingen]
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
+    def build(pos: int) -> model.Wijk:
+        try:
+            return from_plain(entry.plain(pos), WIJK)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            entry.forget()
+            raise InvalidData("De cache van wijkctl is beschadigd en is weggegooid; draai de opdracht opnieuw.") from None
 
-def _to_plain(data: model.Dataset) -> dict[str, list[dict[str, object]]]:
-    return {attr: [to_plain(r, schema) for r in getattr(data, attr)] for _key, schema, attr in FILES.values()}
-
-
-def _from_plain(plain: dict[str, list[dict[str, object]]]) -> model.Dataset:
-    return model.Dataset(**{attr: [from_plain(r, schema) for r in plain[attr]] for _key, schema, attr in FILES.values()})
+    return model.Dataset(gebieden=gebieden, regelingen=regelingen, lazy=(entry.index, build))
 
 
 # --- locking --------------------------------------------------------------------

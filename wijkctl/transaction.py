@@ -14,10 +14,11 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wijkctl import fileio, gitops, model, store, yamlio
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
-from wijkctl.schema import FILES, IDENTITY, to_plain
+from wijkctl.schema import FILES, IDENTITY, REGELINGEN, VERBINDERS, WIJK, WIJKEN, to_plain
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
 
 
@@ -73,8 +74,9 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
     """Load back exactly the texts about to be written and validate the data they make
     (with `rules` False, as `fmt` does: only that they load back).
 
-    Refused (exit 4) when the result breaks a rule or the loader refuses it, with the
-    lines of the new text; WijkctlError (exit 1, a bug) when it does not load back to
+    `records`: the records in memory of the files in `texts`, and of any other file
+    whose records `snap` does not hold (a write from the cache). Refused (exit 4) when
+    the result breaks a rule or the loader refuses it, with the lines of the new text; WijkctlError (exit 1, a bug) when it does not load back to
     the records in memory.
     """
     from wijkctl.validate import validate
@@ -83,7 +85,7 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
     loaded = {name: load_text(name, text) for name, text in texts.items()}
     problems = [p for result in loaded.values() for p in result.problems]
     data = model.Dataset(**{
-        attr: (loaded[name].records if name in loaded else snap.loaded[name].records)
+        attr: (loaded[name].records if name in loaded else records.get(name, snap.loaded[name].records))
         for name, (_key, _schema, attr) in FILES.items()
     })
     if not problems:
@@ -137,40 +139,49 @@ def apply(
     `mutate` changes the Dataset in place and returns a Change, or raises a
     WijkctlError to refuse; any refusal leaves every file byte-for-byte as it was.
 
-    A write costs the change, not the file: the records come from the validated parse
-    cache when it holds these exact bytes; only the records that changed are written
-    anew and spliced between the unchanged lines of the (canonical) file, and only they
-    are read back; the whole data set is validated in memory. The text is what a full
-    canonical dump would give (`WIJKCTL_CHECK_WRITES=1` proves it on every write).
+    A write costs the change, not the file. When the validated parse cache holds these
+    exact bytes, the wijken come from it one at a time, as the change asks for them
+    (`model.Dataset.lazy`); a wijk never built did not change. Only the records that
+    changed are written anew and spliced between the unchanged lines of the (canonical)
+    file, only they are read back, and only they are validated, with the index of the
+    others for what must be unique (`index.conflicts`). The text is what a full
+    canonical dump would give, and the verdict what a full validation would give
+    (`WIJKCTL_CHECK_WRITES=1` proves both on every write).
     """
     with nullcontext() if dry_run else locked(root):
         if commit and not dry_run:
             gitops.precheck(root, DATA_FILES)
-        snap, canonical, cached = store.snapshot_for_write(root)
+        snap, entry = store.snapshot_for_write(root)
         data = snap.require_valid()
-        before = {name: cached[FILES[name][2]] if cached else _plain(name, snap.loaded[name].records)
-                  for name in DATA_FILES}
         # once per file (the cache then remembers): prove the file canonical, before any change
+        canonical = entry.canonical if entry else frozenset()
         texts_as_read = {name: yamlio.dump_records(name, snap.loaded[name].records) for name in DATA_FILES
                          if name not in canonical and not snap.loaded[name].older}
         proven = set(canonical) | {n for n, t in texts_as_read.items() if t == snap.texts[n]
                                    and not snap.loaded[n].comments}
+        if entry is None:
+            before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
+        else:  # the cache's plain records are those of the bytes read
+            before = {VERBINDERS: entry.gebieden, REGELINGEN: entry.regelingen}
         change = mutate(data)
-        records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
-        after = {name: _plain(name, records[name]) for name in DATA_FILES}
-        changed = [name for name in DATA_FILES if after[name] != before[name]]
-        if not changed:  # nothing changed: the data as read was validated by the snapshot
+        if entry is not None and data.lazy:
+            plan = _plan_from_cache(entry, data, before)
+        else:
+            if entry is not None:
+                before[WIJKEN] = [entry.plain(pos) for pos in range(len(entry.index))]
+            plan = _plan(snap, data, before)
+        if not plan.changed:  # nothing changed: the data as read was validated by the snapshot
             return Outcome(change, [], "", dry_run=dry_run)
-        for name in changed:
+        for name in plan.changed:
             problem = writable_problem(snap, name, snap.texts[name] if name in proven else texts_as_read.get(name, ""))
             if problem:
                 raise problem
             proven.add(name)
-        texts = {name: _new_text(snap, name, before[name], after[name], records[name]) for name in changed}
+        texts = {name: plan.text(snap, name) for name in plan.changed}
         texts = {name: text for name, text in texts.items() if text != snap.texts[name]}
         if not texts:
             return Outcome(change, [], "", dry_run=dry_run)
-        written = _verify_changes(snap, texts, data, before, after)
+        written = plan.verify(snap, texts, data)
         outcome = Outcome(change, list(texts), _diff(snap, texts) if dry_run else "", dry_run=dry_run)
         if dry_run:
             return outcome
@@ -179,8 +190,8 @@ def apply(
             _commit_or_undo(snap, outcome)
         # the cache stays warm: the records just validated are those of the bytes written
         contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
-        if written is data:  # the plain records are at hand
-            store.remember_plain(root, contents, {FILES[n][2]: after[n] for n in DATA_FILES}, frozenset(proven))
+        if written is data and entry is not None and data.lazy:
+            plan.remember(root, contents, entry, data, frozenset(proven))  # type: ignore[attr-defined]
         else:
             store.remember(root, contents, written, frozenset(proven))
     return outcome
@@ -192,12 +203,125 @@ def _plain(name: str, records: list) -> list[dict]:
     return [to_plain(r, schema, iso=True) for r in records]
 
 
+def _check_writes() -> bool:
+    import os
+
+    return os.environ.get("WIJKCTL_CHECK_WRITES") == "1"
+
+
+class _Plan:
+    """What changed in every file: each file's records before and after, as plain dicts."""
+
+    def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list]):
+        self.before, self.after, self.records = before, after, records
+        self.changed = [name for name in DATA_FILES if name in after and after[name] != before[name]]
+
+    def text(self, snap: Snapshot, name: str) -> str:
+        return _new_text(snap, name, self.before[name], self.after[name], self.records[name])
+
+    def verify(self, snap: Snapshot, texts: dict[str, str], data: model.Dataset) -> model.Dataset:
+        return _verify_changes(snap, texts, data, self.before, self.after)
+
+
+def _plan(snap: Snapshot, data: model.Dataset, before: dict[str, list[dict]]) -> _Plan:
+    records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
+    return _Plan(before, {name: _plain(name, records[name]) for name in DATA_FILES}, records)
+
+
+class _CachePlan(_Plan):
+    """A change to wijken that came from the cache one at a time: only the wijken built
+    (`changed_at`: position -> wijk, of those that changed) are compared, written,
+    read back and validated."""
+
+    def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
+                 changed_at: dict[int, tuple[model.Wijk, dict]]):
+        super().__init__(before, after, records)
+        self.changed_at = changed_at
+        if changed_at:
+            self.changed.insert(0, WIJKEN)
+
+    def text(self, snap: Snapshot, name: str) -> str:
+        if name != WIJKEN:
+            return super().text(snap, name)
+        head, chunks = yamlio.split_records(snap.texts[name])
+        for pos, (wijk, _plain_wijk) in self.changed_at.items():
+            chunks[pos] = yamlio.dump_record(name, wijk)
+        text = head + "".join(chunks)
+        if _check_writes():
+            _same_as_full_dump(name, text, self.records[name])
+        return text
+
+    def verify(self, snap: Snapshot, texts: dict[str, str], data: model.Dataset) -> model.Dataset:
+        from wijkctl import index
+        from wijkctl.validate import validate
+        from wijkctl.yamlio import load_text
+
+        def full() -> model.Dataset:
+            return verify(snap, texts, {name: getattr(data, FILES[name][2]) for name in DATA_FILES})
+
+        for name, text in texts.items():
+            if name == WIJKEN:
+                head, chunks = yamlio.split_records(text)
+                loaded = load_text(name, head + "".join(chunks[pos] for pos in self.changed_at))
+                if loaded.problems or _plain(name, loaded.records) != [p for _w, p in self.changed_at.values()]:
+                    return full()
+            else:
+                loaded = load_text(name, text)
+                if loaded.problems or _plain(name, loaded.records) != self.after[name]:
+                    return full()
+        old = data.index
+        # the rules within each changed wijk and among them, with the small files whole
+        part = model.Dataset([w for w, _p in self.changed_at.values()], data.gebieden, data.regelingen)
+        clean = not any(p.ernst == "fout" for p in validate(part))
+        clean = clean and not index.conflicts(old, {pos: index.summary(w) for pos, (w, _p) in self.changed_at.items()})
+        codes = {g.code for g in data.gebieden}
+        clean = clean and all(s[index.GEBIED] in codes for s in old.summaries)
+        if _check_writes():  # the verdict of a full validation must be the same
+            if clean != (not any(p.ernst == "fout" for p in validate(model.Dataset(
+                    [data.wijk_at(pos) for pos in range(len(old))], data.gebieden, data.regelingen)))):
+                raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
+                                   "oordeel dan die van alles; er is niets veranderd. Meld dit.")
+        return data if clean else full()
+
+    def remember(self, root: Path, contents: dict[str, bytes], entry: Any, data: model.Dataset,
+                 canonical: frozenset[str]) -> None:
+        """The cache entry of the bytes written: the lines and summaries of the wijken
+        that did not change as they were, those of the changed ones anew."""
+        from wijkctl import cache, index
+
+        summaries = list(entry.index.summaries)
+        lines = [entry.line(pos) for pos in range(len(summaries))]
+        for pos, (wijk, plain) in self.changed_at.items():
+            summaries[pos] = index.summary(wijk)
+            lines[pos] = cache.dumps(plain)
+        cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
+                  regelingen=self.after.get(REGELINGEN, entry.regelingen), summaries=summaries, lines=lines,
+                  canonical=canonical)
+
+
+def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
+    changed_at = {}
+    for pos in sorted(data.built):
+        plain = to_plain(data.built[pos], WIJK, iso=True)
+        if plain != entry.plain(pos):
+            changed_at[pos] = (data.built[pos], plain)
+    small = [name for name in DATA_FILES if name != WIJKEN]
+    records = {name: getattr(data, FILES[name][2]) for name in small}
+    if _check_writes():
+        records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
+    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at)
+
+
+def _same_as_full_dump(name: str, text: str, records: list) -> None:
+    if text != yamlio.dump_records(name, records):
+        raise WijkctlError(f"Interne fout: de nieuwe tekst van {name} wijkt af van de vaste vorm; "
+                           "er is niets veranderd. Meld dit.")
+
+
 def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], records: list) -> str:
     """The canonical text of `records`: the unchanged records' lines as they are, the
     changed ones dumped anew (a file of an older version, or one that was or becomes
     empty, is dumped whole)."""
-    import os
-
     text = None
     if not snap.loaded[name].older and before and after:
         head, chunks = yamlio.split_records(snap.texts[name])
@@ -212,12 +336,10 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                 else:
                     out.append(yamlio.dump_record(name, record))
             text = "".join(out)
-    if text is None or os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
-        full = yamlio.dump_records(name, records)
-        if text is not None and text != full:
-            raise WijkctlError(f"Interne fout: de nieuwe tekst van {name} wijkt af van de vaste vorm; "
-                               "er is niets veranderd. Meld dit.")
-        text = full
+    if text is None:
+        return yamlio.dump_records(name, records)
+    if _check_writes():
+        _same_as_full_dump(name, text, records)
     return text
 
 

@@ -173,8 +173,25 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
     for lid in org.kern:
         if not lid.naam.strip():
             yield _err(WIJKEN, lid.regel, "kernlid zonder naam", "kernlid-naam-leeg", w.code)
-    if org.soort == model.WIJKPLATFORM and (org.tot is None or today < org.tot) and len(org.kern) < model.MIN_KERN:
+    if _kern_te_klein(org) and (org.tot is None or today < org.tot):
         yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}", "kern-te-klein", w.code)
+
+
+def _kern_te_klein(org: model.Organisatie) -> bool:
+    """A platform with too small a kern: a warning on every day before its end."""
+    return org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN
+
+
+def quiet_from(w: model.Wijk) -> str:
+    """The first day (ISO) from which the rules give no warning for wijk `w`: "" when
+    they give none now, index.NOOIT when one lasts for ever. Warnings only end: the one
+    warning of a wijk (kern-te-klein) stops when its platform does."""
+    from wijkctl.index import NOOIT
+
+    ends = [org.tot for org in w.organisaties if _kern_te_klein(org)]
+    if not ends:
+        return ""
+    return NOOIT if None in ends else max(ends).isoformat()  # type: ignore[type-var]
 
 
 def check_gebieden(data: model.Dataset) -> Iterator[Problem]:

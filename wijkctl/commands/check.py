@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import fileio, store, transaction
+from wijkctl import fileio, model, store, text, transaction
 from wijkctl.commands.common import OutputOpt, data_dir, message
 from wijkctl.errors import InvalidData, Problem
 from wijkctl.output import Block, Column, Format, to_csv, to_json, to_yaml
@@ -24,16 +24,15 @@ def check(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
-    from wijkctl.validate import validate
-
     root = data_dir(ctx)
-    raw, plain, canonical = store.cached(root)
-    # the quick answer: the cache knows these exact bytes canonical (so current, without
-    # comments) and the rules find nothing today; any problem needs its line: parse
-    data = store.dataset(plain) if canonical >= set(store.DATA_FILES) else None
-    if data is not None and not validate(data):
+    raw, entry = store.cached(root)
+    # the quick answer: the cache knows these exact bytes valid and canonical (so current,
+    # without comments), and the rules warn about nothing today; any problem needs its
+    # line: parse
+    data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
+    if data is not None and _quiet_today(data):
         _print({"fouten": [], "waarschuwingen": []}, [], [], output)
-        message(_in_orde(data, 0))
+        message(_in_orde(len(data.index), data, 0))
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
@@ -57,7 +56,7 @@ def check(
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
                     f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
-    message(_in_orde(snap.data, len(waarschuwingen)))
+    message(_in_orde(len(snap.data.wijken), snap.data, len(waarschuwingen)))
 
 
 def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], output: Format) -> None:
@@ -76,9 +75,21 @@ def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], 
             print(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
 
 
-def _in_orde(d: object, waarschuwingen: int) -> str:
+def _quiet_today(data: model.Dataset) -> bool:
+    """Whether validated data gives no warning today: no wijk warns (each wijk's summary
+    knows from which day it stops) and the small files give none."""
+    from wijkctl.index import NOOIT, STIL
+    from wijkctl.validate import validate
+
+    today = text.today().isoformat()
+    if not all(s[STIL] != NOOIT and s[STIL] <= today for s in data.index.summaries):
+        return False
+    return not validate(model.Dataset([], data.gebieden, data.regelingen))
+
+
+def _in_orde(wijken: int, d: object, waarschuwingen: int) -> str:
     return (
-        f"In orde: {len(d.wijken)} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "  # type: ignore[attr-defined]
+        f"In orde: {wijken} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "  # type: ignore[attr-defined]
         f"{'regeling' if len(d.regelingen) == 1 else 'regelingen'}"  # type: ignore[attr-defined]
         + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
@@ -92,7 +103,8 @@ def fmt(
     from wijkctl.yamlio import dump_records
 
     root = data_dir(ctx)
-    if check_only and store.cached(root)[2] >= set(store.DATA_FILES):  # proven by a write
+    entry = store.cached(root)[1] if check_only else None
+    if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
         message("Alle bestanden staan in de vaste vorm.")
         return
     with nullcontext() if check_only else store.locked(root):

@@ -89,9 +89,8 @@ def import_cbs(
         sys.stderr.write(render_plain(block))
     for figuur in result.ontbrekend:
         message(f"Het bestand heeft geen kolom voor {figuur.replace('_', ' ')}; dat cijfer blijft zoals het was.")
-    for wijk in result.niet_gevonden:
-        codes = wijk.cbs_code or ", ".join(wijk.cbs_buurten)
-        message(f"Niet in het bestand: {wijk.naam} ({codes}); cijfers ongewijzigd.")
+    for naam, codes in result.niet_gevonden:
+        message(f"Niet in het bestand: {naam} ({codes}); cijfers ongewijzigd.")
     for code, missing in result.onbekende_buurten.items():
         message(f"Buurten van {code} ontbreken in het bestand: {', '.join(missing)}; die sommen zijn onbekend.")
     if result.onbekende_codes:

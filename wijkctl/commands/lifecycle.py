@@ -60,7 +60,7 @@ def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]],
 
     def mutate(data: model.Dataset) -> model.Change:
         w = rules.match_wijk(data, wijk, prefix=False)
-        return change(w, {o.id for x in data.wijken for o in x.organisaties})
+        return change(w, set(data.index.keys("id")))
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     if dry_run:

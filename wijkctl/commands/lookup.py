@@ -41,7 +41,7 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
     if words:
         wijk = " ".join(words)
         gebied = next((g for g in data.gebieden if g.code == wijk.strip() or fold(g.naam) == fold(wijk)), None)
-        if gebied is not None and not any(fold(w.naam) == fold(wijk) for w in data.wijken):
+        if gebied is not None and data.index.find("naam", fold(wijk)) is None:
             _verbinders(data, [gebied], output)  # a gebied: its verbinder
             return
         w = rules.match_wijk(data, wijk)
