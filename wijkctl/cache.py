@@ -85,12 +85,13 @@ def _trusted(folder: Path) -> bool:
 
 class Entry:
     """A cache entry for the bytes on disk: the plain records of the small files, the
-    index of the wijken (`index.Index`), and each wijk's plain record as one JSON line,
-    parsed only when asked for (`plain`). `canonical`: the files known canonical."""
+    index of the wijken (`index.Index`, one JSON line per wijk's summary), and each
+    wijk's plain record as one JSON line, parsed only when asked for (`plain`).
+    `canonical`: the files known canonical. A write replaces only the lines it changed."""
 
-    __slots__ = ("path", "raw", "canonical", "gebieden", "regelingen", "index", "_starts")
+    __slots__ = ("_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen", "_summaries")
 
-    def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
+    def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int, *, with_index: bool = True):
         from itertools import accumulate
 
         from wijkctl.index import SUMMARY_PARTS, Index
@@ -100,18 +101,34 @@ class Entry:
         self.canonical = frozenset(n for n in names if isinstance(n, str))
         self.gebieden: list[dict[str, Any]] = header["gebieden"]
         self.regelingen: list[dict[str, Any]] = header["regelingen"]
-        self.index = Index(header["samenvattingen"])
-        lengths = header["lengtes"]
-        # where each line starts; a line ends one byte (its newline) before the next starts
-        self._starts = list(accumulate((n + 1 for n in lengths), initial=start))
+        size, lengths = header["samenvattingen"], header["lengtes"]
+        self._summaries = (start, start + size)
+        # where each record line starts; it ends one byte (its newline) before the next starts
+        self._starts = list(accumulate((n + 1 for n in lengths), initial=start + size))
         if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
-                or len(lengths) != len(self.index) or self._starts[-1] != len(raw)
-                or not all(isinstance(x, list) and len(x) == SUMMARY_PARTS for x in self.index.summaries)):
+                or self._starts[-1] != len(raw) or raw[start + size - 1:start + size] != b"\n"):
             raise ValueError("not an entry of this version")
+        if with_index:
+            section = raw[start:start + size - 1]
+            with paused_gc():
+                summaries = json.loads(b"[" + section.replace(b"\n", b",") + b"]") if section else []
+            if len(summaries) != len(lengths) or not all(
+                    isinstance(x, list) and len(x) == SUMMARY_PARTS for x in summaries):
+                raise ValueError("not an entry of this version")
+            self.index = Index(summaries)
 
     def line(self, pos: int) -> bytes:
         """The JSON of the wijk at `pos`, as stored."""
         return self.raw[self._starts[pos]:self._starts[pos + 1] - 1]
+
+    def lines(self) -> list[bytes]:
+        """Every wijk's JSON line, as stored."""
+        return self.raw[self._starts[0]:-1].split(b"\n") if len(self._starts) > 1 else []
+
+    def summary_lines(self) -> list[bytes]:
+        """Every wijk's summary as a JSON line, as stored."""
+        start, end = self._summaries
+        return self.raw[start:end - 1].split(b"\n") if end > start else []
 
     def plain(self, pos: int) -> dict[str, Any]:
         return json.loads(self.line(pos))
@@ -122,8 +139,9 @@ class Entry:
             os.unlink(self.path)
 
 
-def get(root: Path, sleutel: str) -> Entry | None:
-    """The cache entry for `root`, only when stored under `sleutel`.
+def get(root: Path, sleutel: str, *, with_index: bool = True) -> Entry | None:
+    """The cache entry for `root`, only when stored under `sleutel` (`with_index` False:
+    without reading the index, for a caller that needs only what the header says).
 
     Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
     """
@@ -139,27 +157,28 @@ def get(root: Path, sleutel: str) -> Entry | None:
             header = json.loads(raw[:end] if end >= 0 else raw)
         if not isinstance(header, dict) or header.get("sleutel") != sleutel or end < 0:
             return None
-        return Entry(path, raw, header, end + 1)
+        return Entry(path, raw, header, end + 1, with_index=with_index)
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
         return None
 
 
 def dumps(plain: object) -> bytes:
-    """One record as a line of the cache."""
+    """One record or summary as a line of the cache."""
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
-def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, summaries: list, lines: list[bytes],
+def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, summaries: list[bytes], lines: list[bytes],
         canonical: frozenset[str] = frozenset()) -> None:
-    """Store an entry atomically (`lines`: each wijk's `dumps`); a cache that cannot be
-    written is simply skipped."""
+    """Store an entry atomically (`summaries` and `lines`: each wijk's summary and plain
+    record as `dumps` gives them); a cache that cannot be written is simply skipped."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
+    section = b"".join(x + b"\n" for x in summaries)
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden,
-                    "regelingen": regelingen, "samenvattingen": summaries, "lengtes": [len(x) for x in lines]})
+                    "regelingen": regelingen, "samenvattingen": len(section), "lengtes": [len(x) for x in lines]})
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -168,6 +187,7 @@ def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, summaries
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(header + b"\n")
+            handle.write(section)
             handle.write(b"".join(x + b"\n" for x in lines))
         os.replace(tmp, path)
         tmp = None

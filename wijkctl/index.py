@@ -92,16 +92,21 @@ def conflicts(old: Index, changed: dict[int, Summary]) -> bool:
     """Whether the wijken at the positions in `changed`, with their new summaries, hold a
     key that must be unique twice, or one that a wijk which did not change holds in `old`.
 
-    Only a yes or no: a write that finds a conflict validates everything again, which
-    names the rule and the lines.
+    Only the keys a wijk did not hold before are looked up in `old`, so a change that
+    adds no key (a new e-mail address) builds no map at all. Only a yes or no: a write
+    that finds a conflict validates everything again, which names the rule and the lines.
     """
     seen: set[tuple[str, str]] = set()
     for pos, s in changed.items():
+        was = old.summaries[pos]
         for kind, keys_of in KEYS.items():
-            owners = old.keys(kind)
+            had = set(keys_of(was))
             for k in keys_of(s):
-                owner = owners.get(k)
-                if (owner is not None and owner != pos and owner not in changed) or (kind, k) in seen:
+                if (kind, k) in seen:
                     return True
                 seen.add((kind, k))
+                if k not in had:
+                    owner = old.find(kind, k)
+                    if owner is not None and owner != pos and owner not in changed:
+                        return True
     return False

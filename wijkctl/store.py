@@ -182,7 +182,8 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     wijken = data.wijken
     cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
               regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
-              summaries=[summary(w) for w in wijken], lines=[cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken],
+              summaries=[cache.dumps(summary(w)) for w in wijken],
+              lines=[cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken],
               canonical=canonical)
 
 
@@ -208,12 +209,12 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     return snapshot(root, raw=raw), None
 
 
-def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
+def cached(root: Path, *, with_index: bool = True) -> tuple[dict[str, bytes], Entry | None]:
     """The files' bytes, and the parse cache's entry for exactly those bytes (or None)."""
     from wijkctl import cache
 
     raw = read_bytes(root)
-    return raw, cache.get(root, cache.key(raw))
+    return raw, cache.get(root, cache.key(raw), with_index=with_index)
 
 
 def dataset(entry: Entry | None) -> model.Dataset | None:

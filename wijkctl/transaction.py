@@ -234,9 +234,10 @@ class _CachePlan(_Plan):
     read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
-                 changed_at: dict[int, tuple[model.Wijk, dict]]):
+                 changed_at: dict[int, tuple[model.Wijk, dict]], count: int):
         super().__init__(before, after, records)
-        self.changed_at = changed_at
+        self.changed_at, self.count = changed_at, count
+        self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
 
@@ -244,16 +245,18 @@ class _CachePlan(_Plan):
         if name != WIJKEN:
             return super().text(snap, name)
         head, chunks = yamlio.split_records(snap.texts[name])
+        if len(chunks) != self.count:
+            raise WijkctlError(f"Interne fout: {name} heeft niet de records van de cache; er is niets veranderd. Meld dit.")
         for pos, (wijk, _plain_wijk) in self.changed_at.items():
             chunks[pos] = yamlio.dump_record(name, wijk)
+        self.head, self.chunks = head, {pos: chunks[pos] for pos in self.changed_at}
         text = head + "".join(chunks)
         if _check_writes():
             _same_as_full_dump(name, text, self.records[name])
         return text
 
     def verify(self, snap: Snapshot, texts: dict[str, str], data: model.Dataset) -> model.Dataset:
-        from wijkctl import index
-        from wijkctl.validate import validate
+        from wijkctl.validate import valid_change, validate
         from wijkctl.yamlio import load_text
 
         def full() -> model.Dataset:
@@ -261,8 +264,7 @@ class _CachePlan(_Plan):
 
         for name, text in texts.items():
             if name == WIJKEN:
-                head, chunks = yamlio.split_records(text)
-                loaded = load_text(name, head + "".join(chunks[pos] for pos in self.changed_at))
+                loaded = load_text(name, self.head + "".join(self.chunks.values()))
                 if loaded.problems or _plain(name, loaded.records) != [p for _w, p in self.changed_at.values()]:
                     return full()
             else:
@@ -270,12 +272,7 @@ class _CachePlan(_Plan):
                 if loaded.problems or _plain(name, loaded.records) != self.after[name]:
                     return full()
         old = data.index
-        # the rules within each changed wijk and among them, with the small files whole
-        part = model.Dataset([w for w, _p in self.changed_at.values()], data.gebieden, data.regelingen)
-        clean = not any(p.ernst == "fout" for p in validate(part))
-        clean = clean and not index.conflicts(old, {pos: index.summary(w) for pos, (w, _p) in self.changed_at.items()})
-        codes = {g.code for g in data.gebieden}
-        clean = clean and all(s[index.GEBIED] in codes for s in old.summaries)
+        clean = valid_change(old, {pos: w for pos, (w, _p) in self.changed_at.items()}, data.gebieden, data.regelingen)
         if _check_writes():  # the verdict of a full validation must be the same
             if clean != (not any(p.ernst == "fout" for p in validate(model.Dataset(
                     [data.wijk_at(pos) for pos in range(len(old))], data.gebieden, data.regelingen)))):
@@ -289,10 +286,9 @@ class _CachePlan(_Plan):
         that did not change as they were, those of the changed ones anew."""
         from wijkctl import cache, index
 
-        summaries = list(entry.index.summaries)
-        lines = [entry.line(pos) for pos in range(len(summaries))]
+        summaries, lines = entry.summary_lines(), entry.lines()
         for pos, (wijk, plain) in self.changed_at.items():
-            summaries[pos] = index.summary(wijk)
+            summaries[pos] = cache.dumps(index.summary(wijk))
             lines[pos] = cache.dumps(plain)
         cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
                   regelingen=self.after.get(REGELINGEN, entry.regelingen), summaries=summaries, lines=lines,
@@ -309,7 +305,8 @@ def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dic
     records = {name: getattr(data, FILES[name][2]) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at)
+    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at,
+                      len(entry.index))
 
 
 def _same_as_full_dump(name: str, text: str, records: list) -> None:

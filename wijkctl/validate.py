@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
 from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Field, Schema
 from wijkctl.text import fold
+
+if TYPE_CHECKING:
+    from wijkctl.index import Index
 
 
 def _err(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None) -> Problem:
@@ -242,3 +246,24 @@ def validate(data: model.Dataset) -> list[Problem]:
     """Every problem of every registered validator, sorted by file and line."""
     problems = [p for validator in VALIDATORS for p in validator(data)]
     return sorted(problems, key=lambda p: (p.bestand, p.regel, p.melding))
+
+
+def valid_change(old: Index, changed: dict[int, model.Wijk], gebieden: list[model.Gebied],
+                 regelingen: list[model.Regeling]) -> bool:
+    """Whether valid wijken (`old`, their index) stay valid when the wijken at the
+    positions in `changed` become those given, with these gebieden and regelingen: the
+    same verdict as validating everything (no error), at the cost of the change.
+
+    The rules within each changed wijk and among them run on those wijken with the
+    small files whole; what must be unique is looked up in the index of the others
+    (`index.conflicts`); every other wijk's gebied must still exist.
+    """
+    from wijkctl.index import GEBIED, conflicts, summary
+
+    part = model.Dataset(list(changed.values()), gebieden, regelingen)
+    if any(p.ernst == "fout" for p in validate(part)):
+        return False
+    if conflicts(old, {pos: summary(w) for pos, w in changed.items()}):
+        return False
+    codes = {g.code for g in gebieden}
+    return all(s[GEBIED] in codes for pos, s in enumerate(old.summaries) if pos not in changed)

@@ -1,0 +1,119 @@
+"""The index of the wijken: look-ups through it, and the validation of only the wijken a
+change touched, which must give the verdict of validating everything."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wijkctl import model, rules, store
+from wijkctl.index import Index, conflicts, summary
+from wijkctl.validate import valid_change, validate
+
+from .conftest import BUNDLED
+
+DATA = store.snapshot(BUNDLED).require_valid()
+N = len(DATA.wijken)
+
+# Edits that a change could make to one wijk; the values are taken from other wijken so
+# that names, codes, buurten and ids collide as often as they do not.
+positions = st.integers(min_value=0, max_value=N - 1)
+
+
+@st.composite
+def edits(draw: st.DrawFn) -> tuple[str, int, int, str]:
+    kind = draw(st.sampled_from(["naam", "naam-hoofdletters", "cbs_code", "cbs_buurten", "buurt-naam", "buurt-cbs",
+                                 "buurt-erbij", "org-id", "org-erbij", "gebied", "code", "email", "leeg"]))
+    return kind, draw(positions), draw(positions), draw(st.sampled_from(["a", "b", "nieuw"]))
+
+
+def _apply(wijken: list[model.Wijk], edit: tuple[str, int, int, str]) -> int:
+    kind, at, other_at, word = edit
+    w, other = wijken[at], DATA.wijken[other_at]
+    if kind == "naam":
+        w.naam = other.naam if word != "nieuw" else f"{w.naam} {word}"
+    elif kind == "naam-hoofdletters":
+        w.naam = other.naam.upper()
+    elif kind == "cbs_code":
+        w.cbs_code, w.cbs_buurten = (other.cbs_code, []) if word != "nieuw" else ("WK999999", [])
+    elif kind == "cbs_buurten":
+        w.cbs_code, w.cbs_buurten = None, list(other.cbs_buurten) or ["BU99999999"]
+    elif kind == "buurt-naam" and w.buurten:
+        w.buurten[0].naam = other.buurten[0].naam if other.buurten and word != "nieuw" else "Nieuwe buurt"
+    elif kind == "buurt-cbs" and w.buurten:
+        codes = [b.cbs_code for b in other.buurten if b.cbs_code]
+        w.buurten[0].cbs_code = codes[0] if codes and word != "nieuw" else "BU99999998"
+    elif kind == "buurt-erbij":
+        naam = other.buurten[-1].naam if other.buurten and word == "a" else f"Buurt {word} {at}"
+        w.buurten.append(model.Buurt(naam=naam))
+    elif kind == "org-id" and w.organisaties:
+        ids = [o.id for o in other.organisaties]
+        w.organisaties[0].id = ids[0] if ids and word != "nieuw" else f"org-{at}-{word}"
+    elif kind == "org-erbij":
+        ids = [o.id for o in other.organisaties]
+        ident = ids[-1] if ids and word == "a" else f"raad-{at}-{word}"
+        w.organisaties.insert(0, model.Organisatie(id=ident, soort=model.WIJKRAAD, naam=f"Raad {word}"))
+    elif kind == "gebied":
+        w.gebied = other.gebied if word != "nieuw" else "nergens"
+    elif kind == "code":
+        w.code = other.code if word != "nieuw" else f"{w.code}-{word}"
+    elif kind == "email" and w.organisaties:
+        w.organisaties[-1].email = f"{word}@example.org"
+    elif kind == "leeg":
+        w.naam = " "
+    return at
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(edits(), min_size=1, max_size=4))
+def test_validating_the_changed_wijken_gives_the_verdict_of_validating_all(steps):
+    wijken = copy.deepcopy(DATA.wijken)
+    changed = {_apply(wijken, step) for step in steps}
+    full = not any(p.ernst == "fout" for p in validate(model.Dataset(wijken, DATA.gebieden, DATA.regelingen)))
+    part = valid_change(Index.of(DATA.wijken), {pos: wijken[pos] for pos in changed}, DATA.gebieden,
+                        DATA.regelingen)
+    assert part == full
+
+
+def test_a_change_that_adds_no_key_builds_no_map():
+    index = Index.of(DATA.wijken)
+    w = copy.deepcopy(DATA.wijken[3])
+    w.opmerking = "iets nieuws"
+    assert not conflicts(index, {3: summary(w)})
+    assert index._maps == {}
+
+
+def test_a_gebied_removed_while_an_unchanged_wijk_uses_it_is_found():
+    gebieden = [g for g in DATA.gebieden if g.code != DATA.wijken[0].gebied]
+    assert not valid_change(Index.of(DATA.wijken), {}, gebieden, DATA.regelingen)
+
+
+@settings(max_examples=100, deadline=None)
+@given(positions, st.sampled_from(["code", "cbs", "naam", "buurt", "prefix"]))
+def test_lookups_through_the_index_find_what_a_scan_finds(at, how):
+    w = DATA.wijken[at]
+    query = {"code": w.code, "cbs": w.cbs_code or w.code, "naam": w.naam.upper(),
+             "buurt": w.buurten[0].naam if w.buurten else w.naam, "prefix": w.naam[:-1]}[how]
+    data = model.Dataset(copy.deepcopy(DATA.wijken), DATA.gebieden, DATA.regelingen)
+    try:
+        found = rules.match_wijk(data, query).code
+    except Exception as exc:  # a prefix that several names share
+        assert how == "prefix" and "meerdere" in str(exc)
+        return
+    assert found == w.code
+
+
+def test_a_dataset_from_the_cache_builds_only_the_wijk_it_is_asked_for(tmp_path, monkeypatch):
+    from wijkctl import cache
+
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    snap = store.snapshot(BUNDLED)
+    store.remember(BUNDLED, snap.raw, snap.require_valid())
+    data = store.dataset(cache.get(BUNDLED, cache.key(snap.raw)))
+    assert data is not None and data.lazy
+    wijk = rules.match_wijk(data, "molenwijk")
+    assert list(data.built) == [data.index.find("code", "molenwijk")] and data.lazy
+    assert data.wijken[data.index.find("code", "molenwijk")] is wijk  # built once, the same record
+    assert data == DATA
