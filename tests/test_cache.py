@@ -43,7 +43,7 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(datadir, tmp_path, monkeypat
     good = json.loads(header)
     for junk in ("{not json", "[]", json.dumps({"sleutel": sleutel, "gegevens": {"wijken": [{"x": 1}]}}),
                  json.dumps({**good, "lengtes": good["lengtes"][:-1]}) + "\n" + lines,  # lines that do not add up
-                 json.dumps({**good, "samenvattingen": [[1]] * len(good["lengtes"])}) + "\n" + lines,
+                 json.dumps({**good, "kolommen": good["kolommen"][:-1]}) + "\n" + lines,  # a column short
                  header + "\n" + lines + "{}\n"):
         cached.write_text(junk)
         assert store.load(datadir) == expected
@@ -59,6 +59,13 @@ def test_a_damaged_record_line_is_refused_and_the_cache_dropped(run, datadir, tm
     assert result.exit_code == 5 and "cache van wijkctl is beschadigd" in result.stderr
     assert not cached.exists()
     assert run("verbinder", "molenwijk").exit_code == 0
+    # a column of the index that is not a list of one value per wijk
+    header, _, rest = cached.read_text().partition("\n")
+    first, _, rest = rest.partition("\n")
+    cached.write_text(header.replace(f'"kolommen":[{len(first)},', '"kolommen":[2,') + "\n[]\n" + rest)
+    result = run("verbinder", "molenwijk")
+    assert result.exit_code == 5 and "cache van wijkctl is beschadigd" in result.stderr
+    assert not cached.exists()
 
 
 def test_an_unwritable_or_disabled_cache_is_no_error(datadir, tmp_path, monkeypatch):

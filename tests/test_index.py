@@ -72,17 +72,17 @@ def test_validating_the_changed_wijken_gives_the_verdict_of_validating_all(steps
     wijken = copy.deepcopy(DATA.wijken)
     changed = {_apply(wijken, step) for step in steps}
     full = not any(p.ernst == "fout" for p in validate(model.Dataset(wijken, DATA.gebieden, DATA.regelingen)))
-    part = valid_change(Index.of(DATA.wijken), {pos: wijken[pos] for pos in changed}, DATA.gebieden,
-                        DATA.regelingen)
+    part = valid_change(Index.of(DATA.wijken), {pos: (summary(DATA.wijken[pos]), wijken[pos]) for pos in changed},
+                        DATA.gebieden, DATA.regelingen)
     assert part == full
 
 
 def test_a_change_that_adds_no_key_builds_no_map():
-    index = Index.of(DATA.wijken)
+    index = Index(N, load=lambda part: Index.of(DATA.wijken).column(part))
     w = copy.deepcopy(DATA.wijken[3])
     w.opmerking = "iets nieuws"
-    assert not conflicts(index, {3: summary(w)})
-    assert index._maps == {}
+    assert not conflicts(index, {3: (summary(DATA.wijken[3]), summary(w))})
+    assert index._maps == {} and index._columns == {}
 
 
 def test_a_gebied_removed_while_an_unchanged_wijk_uses_it_is_found():

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkctl import __version__
+from wijkctl.errors import InvalidData
 from wijkctl.schema import paused_gc
 
 try:  # the builtin module loads without OpenSSL, which hashlib's import pulls in
@@ -83,39 +84,55 @@ def _trusted(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
+class Damaged(InvalidData):
+    """A cache entry whose parts do not read back (exit 5); the entry is removed."""
+
+    def __init__(self) -> None:
+        super().__init__("De cache van wijkctl is beschadigd en is weggegooid; draai de opdracht opnieuw.")
+
+
 class Entry:
     """A cache entry for the bytes on disk: the plain records of the small files, the
-    index of the wijken (`index.Index`, one JSON line per wijk's summary), and each
-    wijk's plain record as one JSON line, parsed only when asked for (`plain`).
+    index of the wijken (`index.Index`: one JSON line per column, read when asked for),
+    and each wijk's plain record as one JSON line, parsed only when asked for (`plain`).
     `canonical`: the files known canonical. A write replaces only the lines it changed."""
 
-    __slots__ = ("_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen", "_summaries")
+    __slots__ = ("_columns", "_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen")
 
-    def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int, *, with_index: bool = True):
+    def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
 
-        from wijkctl.index import SUMMARY_PARTS, Index
+        from wijkctl.index import PARTS, Index
 
         self.path, self.raw = path, raw
         names = header["canoniek"]
         self.canonical = frozenset(n for n in names if isinstance(n, str))
         self.gebieden: list[dict[str, Any]] = header["gebieden"]
         self.regelingen: list[dict[str, Any]] = header["regelingen"]
-        size, lengths = header["samenvattingen"], header["lengtes"]
-        self._summaries = (start, start + size)
-        # where each record line starts; it ends one byte (its newline) before the next starts
-        self._starts = list(accumulate((n + 1 for n in lengths), initial=start + size))
+        columns, lengths = header["kolommen"], header["lengtes"]
+        # where each line starts; a line ends one byte (its newline) before the next starts
+        self._columns = list(accumulate((n + 1 for n in columns), initial=start))
+        self._starts = list(accumulate((n + 1 for n in lengths), initial=self._columns[-1]))
         if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
-                or self._starts[-1] != len(raw) or raw[start + size - 1:start + size] != b"\n"):
+                or len(columns) != len(PARTS) or self._starts[-1] != len(raw)
+                or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
-        if with_index:
-            section = raw[start:start + size - 1]
+        self.index = Index(len(lengths), load=self._column)
+
+    def column_line(self, part: int) -> bytes:
+        """The JSON of one column of the index, as stored."""
+        return self.raw[self._columns[part]:self._columns[part + 1] - 1]
+
+    def _column(self, part: int) -> list[Any]:
+        try:
             with paused_gc():
-                summaries = json.loads(b"[" + section.replace(b"\n", b",") + b"]") if section else []
-            if len(summaries) != len(lengths) or not all(
-                    isinstance(x, list) and len(x) == SUMMARY_PARTS for x in summaries):
-                raise ValueError("not an entry of this version")
-            self.index = Index(summaries)
+                column = json.loads(self.column_line(part))
+        except (ValueError, RecursionError):
+            column = None
+        if not isinstance(column, list) or len(column) != len(self.index):
+            self.forget()
+            raise Damaged
+        return column
 
     def line(self, pos: int) -> bytes:
         """The JSON of the wijk at `pos`, as stored."""
@@ -124,11 +141,6 @@ class Entry:
     def lines(self) -> list[bytes]:
         """Every wijk's JSON line, as stored."""
         return self.raw[self._starts[0]:-1].split(b"\n") if len(self._starts) > 1 else []
-
-    def summary_lines(self) -> list[bytes]:
-        """Every wijk's summary as a JSON line, as stored."""
-        start, end = self._summaries
-        return self.raw[start:end - 1].split(b"\n") if end > start else []
 
     def plain(self, pos: int) -> dict[str, Any]:
         return json.loads(self.line(pos))
@@ -139,9 +151,8 @@ class Entry:
             os.unlink(self.path)
 
 
-def get(root: Path, sleutel: str, *, with_index: bool = True) -> Entry | None:
-    """The cache entry for `root`, only when stored under `sleutel` (`with_index` False:
-    without reading the index, for a caller that needs only what the header says).
+def get(root: Path, sleutel: str) -> Entry | None:
+    """The cache entry for `root`, only when stored under `sleutel`.
 
     Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
     """
@@ -157,7 +168,7 @@ def get(root: Path, sleutel: str, *, with_index: bool = True) -> Entry | None:
             header = json.loads(raw[:end] if end >= 0 else raw)
         if not isinstance(header, dict) or header.get("sleutel") != sleutel or end < 0:
             return None
-        return Entry(path, raw, header, end + 1, with_index=with_index)
+        return Entry(path, raw, header, end + 1)
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
         return None
 
@@ -167,18 +178,19 @@ def dumps(plain: object) -> bytes:
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
-def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, summaries: list[bytes], lines: list[bytes],
+def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: list[bytes], lines: list[bytes],
         canonical: frozenset[str] = frozenset()) -> None:
-    """Store an entry atomically (`summaries` and `lines`: each wijk's summary and plain
-    record as `dumps` gives them); a cache that cannot be written is simply skipped."""
+    """Store an entry atomically (`columns`: each column of the index, and `lines`: each
+    wijk's plain record, as `dumps` gives them); a cache that cannot be written is simply
+    skipped."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
-    section = b"".join(x + b"\n" for x in summaries)
-    header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden,
-                    "regelingen": regelingen, "samenvattingen": len(section), "lengtes": [len(x) for x in lines]})
+    header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden, "regelingen": regelingen,
+                    "kolommen": [len(x) for x in columns], "lengtes": [len(x) for x in lines]})
+    section = b"".join(x + b"\n" for x in columns)
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

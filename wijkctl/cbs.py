@@ -210,12 +210,13 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
     result = Resultaat([], [], [], [], {}, [f for f in FIGURES if f not in table.figures])
     named = {index.find("cbs", code) for code in table.wijken} | {
         index.find(kind, code) for code in table.buurten for kind in ("cbs_buurt", "buurtcode")}
-    for pos, s in enumerate(index.summaries):
+    codes, namen, cbs_codes, cbs_buurten = (index.column(p) for p in (CODE, NAAM, CBS, CBS_BUURTEN))
+    for pos in range(len(index)):
         if pos not in named:  # none of its codes is in the table
-            if s[CBS] is not None or s[CBS_BUURTEN]:
-                if s[CBS] is None:
-                    result.onbekende_buurten[s[CODE]] = list(s[CBS_BUURTEN])
-                result.niet_gevonden.append((s[NAAM], s[CBS] or ", ".join(s[CBS_BUURTEN])))
+            if cbs_codes[pos] is not None or cbs_buurten[pos]:
+                if cbs_codes[pos] is None:
+                    result.onbekende_buurten[codes[pos]] = list(cbs_buurten[pos])
+                result.niet_gevonden.append((namen[pos], cbs_codes[pos] or ", ".join(cbs_buurten[pos])))
             continue
         wijk = data.wijk_at(pos)
         figures, missing = _figures_for(wijk, table)
@@ -232,12 +233,12 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
             continue
         wijk.cijfers = _updated(wijk.cijfers, figures, table, jaar, bron, wijk.naam, result)
         result.bijgewerkt.append(wijk)
-    cbs_buurten = index.keys("cbs_buurt")
-    gemeenten = {c[2:6] for c in index.keys("cbs")} | {c[2:6] for c in cbs_buurten}
+    buurtcodes = index.keys("cbs_buurt")
+    gemeenten = {c[2:6] for c in index.keys("cbs")} | {c[2:6] for c in buurtcodes}
     bekend = index.keys("cbs")
     # what follows "BU" in a buurt code, cut at every length: a Wijk row "WK" + x is
     # claimed by a wijk of buurten when one of its buurt codes starts with "BU" + x
-    claimed = {c[2:2 + n] for c in cbs_buurten for n in range(len(c) - 1)}
+    claimed = {c[2:2 + n] for c in buurtcodes for n in range(len(c) - 1)}
     result.onbekende_codes = sorted(
         code for code in table.wijken if code[2:6] in gemeenten and code not in bekend and code[2:] not in claimed
     )

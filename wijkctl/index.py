@@ -2,13 +2,11 @@
 
 A wijk's summary (`summary`) holds the keys it is found by and that must be unique in
 wijken.yaml — its code, name, CBS code, CBS buurt codes, buurten and organisation ids —
-and its gebied and the day from which its rules give no warning. The parse cache stores
-one summary per wijk beside that wijk's record, so a look-up, an import or a write finds
-the wijken it needs, and checks the cross-record rules for the wijken it changed,
-without building all the others (`Index`, `conflicts`).
-
-A summary is a plain list (it goes through JSON as it is); the positions below name its
-parts. Names are stored folded, as the rules compare them.
+and its gebied and the day from which its rules give no warning. The parse cache keeps
+the summaries by column (one list per part, `PARTS`), each parsed only when asked for,
+beside each wijk's record: a look-up by code reads the codes and one record, a write
+checks the cross-record rules for the wijken it changed (`conflicts`) without building
+all the others, and `check` reads only the column of days.
 """
 
 from __future__ import annotations
@@ -21,8 +19,8 @@ from wijkctl.text import fold
 if TYPE_CHECKING:
     from wijkctl import model
 
-CODE, NAAM, GEVOUWEN, GEBIED, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(9)
-SUMMARY_PARTS = 9
+PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
+CODE, NAAM, GEVOUWEN, GEBIED, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
@@ -31,50 +29,71 @@ Summary = list[Any]
 
 
 def summary(w: model.Wijk) -> Summary:
-    """The keys of one wijk (see the module's docstring)."""
+    """The parts of one wijk, in the order of PARTS."""
     from wijkctl.validate import quiet_from
 
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
             [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], quiet_from(w)]
 
 
-# kind of key -> the keys of that kind a summary holds; each is unique in the file
-KEYS: dict[str, Callable[[Summary], Iterable[str]]] = {
-    "code": lambda s: (s[CODE],),
-    "naam": lambda s: (s[GEVOUWEN],) if s[GEVOUWEN] else (),
-    "cbs": lambda s: (s[CBS],) if s[CBS] else (),
-    "cbs_buurt": lambda s: s[CBS_BUURTEN],
-    "buurt": lambda s: [b[B_GEVOUWEN] for b in s[BUURTEN] if b[B_GEVOUWEN]],
-    "buurtcode": lambda s: [b[B_CBS] for b in s[BUURTEN] if b[B_CBS]],
-    "id": lambda s: s[IDS],
+# kind of key -> the part holding it, and the keys of that kind in a value of that part;
+# every key is unique in the file
+KEYS: dict[str, tuple[int, Callable[[Any], Iterable[str]]]] = {
+    "code": (CODE, lambda v: (v,)),
+    "naam": (GEVOUWEN, lambda v: (v,) if v else ()),
+    "cbs": (CBS, lambda v: (v,) if v else ()),
+    "cbs_buurt": (CBS_BUURTEN, lambda v: v),
+    "buurt": (BUURTEN, lambda v: [b[B_GEVOUWEN] for b in v if b[B_GEVOUWEN]]),
+    "buurtcode": (BUURTEN, lambda v: [b[B_CBS] for b in v if b[B_CBS]]),
+    "id": (IDS, lambda v: v),
 }
 
 
+def keys_of(kind: str, s: Summary) -> Iterable[str]:
+    part, keys = KEYS[kind]
+    return keys(s[part])
+
+
 class Index:
-    """The summaries of the wijken in file order, and a map per kind of key to the
-    position of the first wijk holding it (each built when first asked for)."""
+    """The summaries of the wijken in file order, by column, and a map per kind of key
+    to the position of the first wijk holding it; each built when first asked for
+    (`load`: the column of a part, by its position in PARTS)."""
 
-    __slots__ = ("summaries", "_maps")
+    __slots__ = ("_columns", "_load", "_maps", "size")
 
-    def __init__(self, summaries: list[Summary]):
-        self.summaries = summaries
+    def __init__(self, size: int, columns: dict[int, list[Any]] | None = None,
+                 load: Callable[[int], list[Any]] | None = None):
+        self.size = size
+        self._columns = columns or {}
+        self._load = load
         self._maps: dict[str, dict[str, int]] = {}
 
     @classmethod
     def of(cls, wijken: list[model.Wijk]) -> Index:
-        return cls([summary(w) for w in wijken])
+        summaries = [summary(w) for w in wijken]
+        return cls(len(summaries), {part: [s[part] for s in summaries] for part in range(len(PARTS))})
 
     def __len__(self) -> int:
-        return len(self.summaries)
+        return self.size
+
+    def column(self, part: int) -> list[Any]:
+        """One part of every wijk, in file order."""
+        found = self._columns.get(part)
+        if found is None:
+            found = self._columns[part] = self._load(part)  # type: ignore[misc]
+        return found
+
+    def loaded(self, part: int) -> bool:
+        return part in self._columns
 
     def keys(self, kind: str) -> dict[str, int]:
         """Every key of `kind`, with the position of the (first) wijk holding it."""
         found = self._maps.get(kind)
         if found is None:
-            keys_of = KEYS[kind]
+            part, keys = KEYS[kind]
             found = {}
-            for pos, s in enumerate(self.summaries):
-                for k in keys_of(s):
+            for pos, value in enumerate(self.column(part)):
+                for k in keys(value):
                     found.setdefault(k, pos)
             self._maps[kind] = found
         return found
@@ -84,24 +103,24 @@ class Index:
 
     def names(self) -> Iterator[str]:
         """The names of the wijken, then of their buurten (for suggestions)."""
-        yield from (s[NAAM] for s in self.summaries)
-        yield from (b[B_NAAM] for s in self.summaries for b in s[BUURTEN])
+        yield from self.column(NAAM)
+        yield from (b[B_NAAM] for buurten in self.column(BUURTEN) for b in buurten)
 
 
-def conflicts(old: Index, changed: dict[int, Summary]) -> bool:
-    """Whether the wijken at the positions in `changed`, with their new summaries, hold a
-    key that must be unique twice, or one that a wijk which did not change holds in `old`.
+def conflicts(old: Index, changed: dict[int, tuple[Summary, Summary]]) -> bool:
+    """Whether the wijken at the positions in `changed` (each with its summary before and
+    after the change) hold a key that must be unique twice, or one that a wijk which did
+    not change holds in `old`.
 
     Only the keys a wijk did not hold before are looked up in `old`, so a change that
-    adds no key (a new e-mail address) builds no map at all. Only a yes or no: a write
+    adds no key (a new e-mail address) reads no column at all. Only a yes or no: a write
     that finds a conflict validates everything again, which names the rule and the lines.
     """
     seen: set[tuple[str, str]] = set()
-    for pos, s in changed.items():
-        was = old.summaries[pos]
-        for kind, keys_of in KEYS.items():
-            had = set(keys_of(was))
-            for k in keys_of(s):
+    for pos, (was, s) in changed.items():
+        for kind in KEYS:
+            had = set(keys_of(kind, was))
+            for k in keys_of(kind, s):
                 if (kind, k) in seen:
                     return True
                 seen.add((kind, k))

@@ -74,16 +74,17 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
             return data.wijk_at(pos)
         if kind == "cbs" and not key:
             raise NotFound(f"'{query}' is geen wijknaam.")
-    prefixed = [s for s in index.summaries if s[GEVOUWEN].startswith(key)]
+    prefixed = [pos for pos, folded in enumerate(index.column(GEVOUWEN)) if folded.startswith(key)]
+    names, codes = index.column(NAAM), index.column(CODE)
     if len(prefixed) == 1:
         if prefix:
-            return data.wijk_at(index.find("code", prefixed[0][CODE]))  # type: ignore[arg-type]
+            return data.wijk_at(prefixed[0])
         raise NotFound(
-            f"Wijk '{query}' niet gevonden. Bedoelde je {prefixed[0][NAAM]}? "
+            f"Wijk '{query}' niet gevonden. Bedoelde je {names[prefixed[0]]}? "
             "Een wijziging vraagt de volledige naam, de code of de CBS-code."
         )
     if prefixed:
-        opties = ", ".join(f"{s[NAAM]} ({s[CODE]})" for s in prefixed)
+        opties = ", ".join(f"{names[pos]} ({codes[pos]})" for pos in prefixed)
         raise NotFound(f"'{query}' past bij meerdere wijken: {opties}. Wees specifieker.")
     raise NotFound(f"Wijk '{query}' niet gevonden.{_suggest(q, list(index.names()))}")
 

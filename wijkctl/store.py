@@ -177,12 +177,13 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     (a writer calls this with what it wrote, so the next read parses nothing), with the
     names of the files known to be canonical."""
     from wijkctl import cache
-    from wijkctl.index import summary
+    from wijkctl.index import PARTS, summary
 
     wijken = data.wijken
+    summaries = [summary(w) for w in wijken]
     cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
               regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
-              summaries=[cache.dumps(summary(w)) for w in wijken],
+              columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=[cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken],
               canonical=canonical)
 
@@ -209,12 +210,12 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     return snapshot(root, raw=raw), None
 
 
-def cached(root: Path, *, with_index: bool = True) -> tuple[dict[str, bytes], Entry | None]:
+def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
     """The files' bytes, and the parse cache's entry for exactly those bytes (or None)."""
     from wijkctl import cache
 
     raw = read_bytes(root)
-    return raw, cache.get(root, cache.key(raw), with_index=with_index)
+    return raw, cache.get(root, cache.key(raw))
 
 
 def dataset(entry: Entry | None) -> model.Dataset | None:
@@ -233,8 +234,10 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
         try:
             return from_plain(entry.plain(pos), WIJK)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            from wijkctl.cache import Damaged
+
             entry.forget()
-            raise InvalidData("De cache van wijkctl is beschadigd en is weggegooid; draai de opdracht opnieuw.") from None
+            raise Damaged from None
 
     return model.Dataset(gebieden=gebieden, regelingen=regelingen, lazy=(entry.index, build))
 

@@ -234,9 +234,9 @@ class _CachePlan(_Plan):
     read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
-                 changed_at: dict[int, tuple[model.Wijk, dict]], count: int):
+                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], count: int):
         super().__init__(before, after, records)
-        self.changed_at, self.count = changed_at, count
+        self.changed_at, self.was, self.count = changed_at, was, count
         self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
@@ -272,7 +272,8 @@ class _CachePlan(_Plan):
                 if loaded.problems or _plain(name, loaded.records) != self.after[name]:
                     return full()
         old = data.index
-        clean = valid_change(old, {pos: w for pos, (w, _p) in self.changed_at.items()}, data.gebieden, data.regelingen)
+        clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
+                             data.gebieden, data.regelingen)
         if _check_writes():  # the verdict of a full validation must be the same
             if clean != (not any(p.ernst == "fout" for p in validate(model.Dataset(
                     [data.wijk_at(pos) for pos in range(len(old))], data.gebieden, data.regelingen)))):
@@ -286,26 +287,39 @@ class _CachePlan(_Plan):
         that did not change as they were, those of the changed ones anew."""
         from wijkctl import cache, index
 
-        summaries, lines = entry.summary_lines(), entry.lines()
-        for pos, (wijk, plain) in self.changed_at.items():
-            summaries[pos] = cache.dumps(index.summary(wijk))
+        lines = entry.lines()
+        for pos, (_wijk, plain) in self.changed_at.items():
             lines[pos] = cache.dumps(plain)
+        new = {pos: index.summary(wijk) for pos, (wijk, _plain) in self.changed_at.items()}
+        columns = []
+        for part in range(len(index.PARTS)):
+            if all(new[pos][part] == self.was[pos][part] for pos in new):
+                columns.append(entry.column_line(part))  # read by nobody, or as it was
+            else:
+                column = list(entry.index.column(part))
+                for pos, s in new.items():
+                    column[pos] = s[part]
+                columns.append(cache.dumps(column))
         cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
-                  regelingen=self.after.get(REGELINGEN, entry.regelingen), summaries=summaries, lines=lines,
+                  regelingen=self.after.get(REGELINGEN, entry.regelingen), columns=columns, lines=lines,
                   canonical=canonical)
 
 
 def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
-    changed_at = {}
+    from wijkctl.index import summary
+    from wijkctl.schema import from_plain
+
+    changed_at, was = {}, {}
     for pos in sorted(data.built):
-        plain = to_plain(data.built[pos], WIJK, iso=True)
-        if plain != entry.plain(pos):
+        plain, old = to_plain(data.built[pos], WIJK, iso=True), entry.plain(pos)
+        if plain != old:
             changed_at[pos] = (data.built[pos], plain)
+            was[pos] = summary(from_plain(old, WIJK))
     small = [name for name in DATA_FILES if name != WIJKEN]
     records = {name: getattr(data, FILES[name][2]) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at,
+    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at, was,
                       len(entry.index))
 
 

@@ -17,7 +17,7 @@ from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Field, Schema
 from wijkctl.text import fold
 
 if TYPE_CHECKING:
-    from wijkctl.index import Index
+    from wijkctl.index import Index, Summary
 
 
 def _err(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None) -> Problem:
@@ -248,11 +248,12 @@ def validate(data: model.Dataset) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.bestand, p.regel, p.melding))
 
 
-def valid_change(old: Index, changed: dict[int, model.Wijk], gebieden: list[model.Gebied],
+def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], gebieden: list[model.Gebied],
                  regelingen: list[model.Regeling]) -> bool:
     """Whether valid wijken (`old`, their index) stay valid when the wijken at the
-    positions in `changed` become those given, with these gebieden and regelingen: the
-    same verdict as validating everything (no error), at the cost of the change.
+    positions in `changed` (each with its summary before) become those given, with these
+    gebieden and regelingen: the same verdict as validating everything (no error), at
+    the cost of the change.
 
     The rules within each changed wijk and among them run on those wijken with the
     small files whole; what must be unique is looked up in the index of the others
@@ -260,10 +261,10 @@ def valid_change(old: Index, changed: dict[int, model.Wijk], gebieden: list[mode
     """
     from wijkctl.index import GEBIED, conflicts, summary
 
-    part = model.Dataset(list(changed.values()), gebieden, regelingen)
+    part = model.Dataset([w for _was, w in changed.values()], gebieden, regelingen)
     if any(p.ernst == "fout" for p in validate(part)):
         return False
-    if conflicts(old, {pos: summary(w) for pos, w in changed.items()}):
+    if conflicts(old, {pos: (was, summary(w)) for pos, (was, w) in changed.items()}):
         return False
     codes = {g.code for g in gebieden}
-    return all(s[GEBIED] in codes for pos, s in enumerate(old.summaries) if pos not in changed)
+    return all(g in codes for pos, g in enumerate(old.column(GEBIED)) if pos not in changed)

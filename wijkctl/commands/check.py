@@ -82,7 +82,7 @@ def _quiet_today(data: model.Dataset) -> bool:
     from wijkctl.validate import validate
 
     today = text.today().isoformat()
-    if not all(s[STIL] != NOOIT and s[STIL] <= today for s in data.index.summaries):
+    if not all(day != NOOIT and day <= today for day in data.index.column(STIL)):
         return False
     return not validate(model.Dataset([], data.gebieden, data.regelingen))
 
@@ -103,7 +103,7 @@ def fmt(
     from wijkctl.yamlio import dump_records
 
     root = data_dir(ctx)
-    entry = store.cached(root, with_index=False)[1] if check_only else None
+    entry = store.cached(root)[1] if check_only else None
     if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
         message("Alle bestanden staan in de vaste vorm.")
         return
