@@ -4,7 +4,7 @@
 
 For each size a synthetic set (benchmarks/nationwide.py) in a temporary folder; every
 case a separate process, the median of --runs, and the ratio to the floor
-(`python -c "import yaml"`). The write cases change the data on every run (a new wijk,
+(`python -c "import yaml"`, run beside every case run, round by round). The write cases change the data on every run (a new wijk,
 a new e-mail, new figures for 20 wijken) and start from the parse cache the previous
 write left, after one uncounted write that proves the files canonical. Peak memory of
 one nationwide write is reported from `/usr/bin/time -v` where that exists.
@@ -63,9 +63,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wijkctl-scaling-"))
     env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")}
     env.pop("WIJKCTL_CHECK_WRITES", None)
-    floor = statistics.median(timed([sys.executable, "-c", "import yaml"], env) for _ in range(opts.runs))
+    floors: list[float] = []
     cases = ["verbinder -o json", "check", "fmt --check", "register", "update --email", "import-cbs (20 rijen)"]
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {opts.runs} runs, medians; floor {floor * 1000:.0f} ms")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {opts.runs} runs, medians")
     print(f"{'case':24}" + "".join(f"{size:>16,}" for size in opts.sizes))
     table: dict[str, list[str]] = {c: [] for c in cases}
     peak = ""
@@ -89,8 +89,17 @@ def main() -> None:
             "update --email": lambda: [*w, "update", with_platform, "--email", f"e{next(counter)}@x.nl"],
             "import-cbs (20 rijen)": lambda: (cbs_csv(csv, next(counter)), [*w, "import-cbs", str(csv), "--year", "2024"])[1],
         }
+        # round by round, every case once and the floor beside it, so that the noise of a
+        # shared machine falls on the floor and the cases alike
+        times: dict[str, list[float]] = {c: [] for c in [*cases, "floor"]}
+        for _ in range(opts.runs):
+            for case in cases:
+                times[case].append(timed(argv[case](), env))
+                times["floor"].append(timed([sys.executable, "-c", "import yaml"], env))
+        floor = statistics.median(times["floor"])
+        floors.append(floor)
         for case in cases:
-            med = statistics.median(timed(argv[case](), env) for _ in range(opts.runs))
+            med = statistics.median(times[case])
             table[case].append(f"{med * 1000:7.0f} ms {med / floor:5.1f}x")
         if shutil.which("/usr/bin/time") and size == opts.sizes[0]:
             done = subprocess.run(["/usr/bin/time", "-v", *argv["register"]()], capture_output=True, text=True,
@@ -100,6 +109,7 @@ def main() -> None:
         shutil.rmtree(data)
     for case in cases:
         print(f"{case:24}" + "".join(f"{cell:>16}" for cell in table[case]))
+    print(f"{'floor (import yaml)':24}" + "".join(f"{f * 1000:13.0f} ms" for f in floors))
     if peak:
         print(f"peak memory of a register on {opts.sizes[0]:,} wijken: {int(peak) // 1024} MB")
     shutil.rmtree(work, ignore_errors=True)

@@ -97,7 +97,7 @@ class Entry:
     and each wijk's plain record as one JSON line, parsed only when asked for (`plain`).
     `canonical`: the files known canonical. A write replaces only the lines it changed."""
 
-    __slots__ = ("_columns", "_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen")
+    __slots__ = ("_columns", "_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -113,8 +113,12 @@ class Entry:
         # where each line starts; a line ends one byte (its newline) before the next starts
         self._columns = list(accumulate((n + 1 for n in columns), initial=start))
         self._starts = list(accumulate((n + 1 for n in lengths), initial=self._columns[-1]))
+        # where each wijk's lines start in the text of wijken.yaml, and where they end
+        spans = header["yaml"]
+        self.spans = list(accumulate(spans)) if spans is not None else None
         if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
                 or len(columns) != len(PARTS) or self._starts[-1] != len(raw)
+                or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
         self.index = Index(len(lengths), load=self._column)
@@ -138,9 +142,18 @@ class Entry:
         """The JSON of the wijk at `pos`, as stored."""
         return self.raw[self._starts[pos]:self._starts[pos + 1] - 1]
 
-    def lines(self) -> list[bytes]:
-        """Every wijk's JSON line, as stored."""
-        return self.raw[self._starts[0]:-1].split(b"\n") if len(self._starts) > 1 else []
+    def lines_with(self, changed: dict[int, bytes]) -> bytes:
+        """Every wijk's JSON line, as stored, with those at the positions in `changed`
+        replaced (each line ends in a newline)."""
+        out, at = [], self._starts[0]
+        for pos in sorted(changed):
+            out += [self.raw[at:self._starts[pos]], changed[pos], b"\n"]
+            at = self._starts[pos + 1]
+        out.append(self.raw[at:])
+        return b"".join(out)
+
+    def lengths(self) -> list[int]:
+        return [b - a - 1 for a, b in zip(self._starts, self._starts[1:])]
 
     def plain(self, pos: int) -> dict[str, Any]:
         return json.loads(self.line(pos))
@@ -178,18 +191,21 @@ def dumps(plain: object) -> bytes:
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
-def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: list[bytes], lines: list[bytes],
-        canonical: frozenset[str] = frozenset()) -> None:
-    """Store an entry atomically (`columns`: each column of the index, and `lines`: each
-    wijk's plain record, as `dumps` gives them); a cache that cannot be written is simply
-    skipped."""
+def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: list[bytes], lines: bytes,
+        lengths: list[int], yaml: list[int] | None, canonical: frozenset[str] = frozenset()) -> None:
+    """Store an entry atomically; a cache that cannot be written is simply skipped.
+
+    `columns`: each column of the index as `dumps` gives it; `lines`: each wijk's plain
+    record as `dumps` gives it, each ending in a newline, and `lengths` their lengths
+    without it; `yaml`: the length of the head of wijken.yaml and of each wijk's lines
+    there (in characters), when the file is canonical."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden, "regelingen": regelingen,
-                    "kolommen": [len(x) for x in columns], "lengtes": [len(x) for x in lines]})
+                    "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml})
     section = b"".join(x + b"\n" for x in columns)
     tmp = None
     try:
@@ -200,7 +216,7 @@ def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: 
         with os.fdopen(fd, "wb") as handle:
             handle.write(header + b"\n")
             handle.write(section)
-            handle.write(b"".join(x + b"\n" for x in lines))
+            handle.write(lines)
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)

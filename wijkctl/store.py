@@ -181,10 +181,17 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
 
     wijken = data.wijken
     summaries = [summary(w) for w in wijken]
+    lines = [cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken]
+    yaml = None
+    if WIJKEN in canonical:  # a canonical file splits into its records' lines
+        from wijkctl.yamlio import split_records
+
+        head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
+        yaml = [len(head), *map(len, chunks)] if len(chunks) == len(wijken) else None
     cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
               regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
-              lines=[cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken],
+              lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines], yaml=yaml,
               canonical=canonical)
 
 

@@ -234,9 +234,10 @@ class _CachePlan(_Plan):
     read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
-                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], count: int):
+                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], entry: Any):
         super().__init__(before, after, records)
-        self.changed_at, self.was, self.count = changed_at, was, count
+        self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
+        self.spans: list[int] | None = None
         self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
@@ -244,13 +245,25 @@ class _CachePlan(_Plan):
     def text(self, snap: Snapshot, name: str) -> str:
         if name != WIJKEN:
             return super().text(snap, name)
-        head, chunks = yamlio.split_records(snap.texts[name])
-        if len(chunks) != self.count:
-            raise WijkctlError(f"Interne fout: {name} heeft niet de records van de cache; er is niets veranderd. Meld dit.")
-        for pos, (wijk, _plain_wijk) in self.changed_at.items():
-            chunks[pos] = yamlio.dump_record(name, wijk)
-        self.head, self.chunks = head, {pos: chunks[pos] for pos in self.changed_at}
-        text = head + "".join(chunks)
+        old = snap.texts[name]
+        spans = self.entry.spans  # where each wijk's lines start, and the last ends
+        if spans is None or spans[-1] != len(old):
+            head, chunks = yamlio.split_records(old)
+            if len(chunks) != self.count:
+                raise WijkctlError(f"Interne fout: {name} heeft niet de records van de cache; er is niets veranderd. "
+                                   "Meld dit.")
+            spans = [len(head)]
+            for chunk in chunks:
+                spans.append(spans[-1] + len(chunk))
+        self.head = old[:spans[0]]
+        self.chunks = {pos: yamlio.dump_record(name, wijk) for pos, (wijk, _plain) in self.changed_at.items()}
+        out, at = [], 0
+        for pos, chunk in self.chunks.items():  # in the order of the file
+            out += [old[at:spans[pos]], chunk]
+            at = spans[pos + 1]
+        out.append(old[at:])
+        self.spans = spans
+        text = "".join(out)
         if _check_writes():
             _same_as_full_dump(name, text, self.records[name])
         return text
@@ -273,7 +286,7 @@ class _CachePlan(_Plan):
                     return full()
         old = data.index
         clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
-                             data.gebieden, data.regelingen)
+                             data.gebieden, data.regelingen, small_files_changed=set(texts) != {WIJKEN})
         if _check_writes():  # the verdict of a full validation must be the same
             if clean != (not any(p.ernst == "fout" for p in validate(model.Dataset(
                     [data.wijk_at(pos) for pos in range(len(old))], data.gebieden, data.regelingen)))):
@@ -287,9 +300,15 @@ class _CachePlan(_Plan):
         that did not change as they were, those of the changed ones anew."""
         from wijkctl import cache, index
 
-        lines = entry.lines()
-        for pos, (_wijk, plain) in self.changed_at.items():
-            lines[pos] = cache.dumps(plain)
+        changed = {pos: cache.dumps(plain) for pos, (_wijk, plain) in self.changed_at.items()}
+        lengths = entry.lengths()
+        for pos, line in changed.items():
+            lengths[pos] = len(line)
+        yaml = None
+        if self.spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
+            yaml = [b - a for a, b in zip([0, *self.spans], self.spans)]
+            for pos, chunk in self.chunks.items():
+                yaml[pos + 1] = len(chunk)
         new = {pos: index.summary(wijk) for pos, (wijk, _plain) in self.changed_at.items()}
         columns = []
         for part in range(len(index.PARTS)):
@@ -301,8 +320,8 @@ class _CachePlan(_Plan):
                     column[pos] = s[part]
                 columns.append(cache.dumps(column))
         cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
-                  regelingen=self.after.get(REGELINGEN, entry.regelingen), columns=columns, lines=lines,
-                  canonical=canonical)
+                  regelingen=self.after.get(REGELINGEN, entry.regelingen), columns=columns,
+                  lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, canonical=canonical)
 
 
 def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
@@ -319,8 +338,7 @@ def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dic
     records = {name: getattr(data, FILES[name][2]) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at, was,
-                      len(entry.index))
+    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at, was, entry)
 
 
 def _same_as_full_dump(name: str, text: str, records: list) -> None:

@@ -239,7 +239,15 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                         yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie", "staffel-betaalt-minder")
 
 
+def check_wijk_formats(data: model.Dataset) -> Iterator[Problem]:
+    """`check_formats`, for the wijken only."""
+    for record in data.wijken:
+        yield from _formats(WIJKEN, record, FILES[WIJKEN][1], record.code)
+
+
 VALIDATORS = (check_formats, check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
+# the rules whose problems are about wijken alone
+WIJK_VALIDATORS = (check_wijk_formats, check_wijk_identity, check_cijfers, check_organisaties)
 
 
 def validate(data: model.Dataset) -> list[Problem]:
@@ -249,7 +257,7 @@ def validate(data: model.Dataset) -> list[Problem]:
 
 
 def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], gebieden: list[model.Gebied],
-                 regelingen: list[model.Regeling]) -> bool:
+                 regelingen: list[model.Regeling], *, small_files_changed: bool = True) -> bool:
     """Whether valid wijken (`old`, their index) stay valid when the wijken at the
     positions in `changed` (each with its summary before) become those given, with these
     gebieden and regelingen: the same verdict as validating everything (no error), at
@@ -257,14 +265,19 @@ def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], geb
 
     The rules within each changed wijk and among them run on those wijken with the
     small files whole; what must be unique is looked up in the index of the others
-    (`index.conflicts`); every other wijk's gebied must still exist.
+    (`index.conflicts`); every other wijk's gebied must still exist. Unless
+    `small_files_changed`, the gebieden and regelingen are those that were valid with
+    `old`, and only the rules about wijken run.
     """
     from wijkctl.index import GEBIED, conflicts, summary
 
     part = model.Dataset([w for _was, w in changed.values()], gebieden, regelingen)
-    if any(p.ernst == "fout" for p in validate(part)):
+    validators = VALIDATORS if small_files_changed else WIJK_VALIDATORS
+    if any(p.ernst == "fout" for validator in validators for p in validator(part)):
         return False
     if conflicts(old, {pos: (was, summary(w)) for pos, (was, w) in changed.items()}):
         return False
+    if not small_files_changed:
+        return True
     codes = {g.code for g in gebieden}
     return all(g in codes for pos, g in enumerate(old.column(GEBIED)) if pos not in changed)
