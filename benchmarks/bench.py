@@ -46,9 +46,10 @@ def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tu
         ("Tab: aanvullen van WIJK", [wijkctl], None, {
             "_WIJKCTL_COMPLETE": "complete_bash", "COMP_CWORD": "4",
             "COMP_WORDS": f"wijkctl --data-dir {haarlem} show mee"}),
-        ("NL verbinder WIJK -o json", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], 5.0, {}),
+        ("NL verbinder WIJK -o json", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], 2.5, {}),
         ("NL verbinder WIJK -o json, koud", [*w, str(nl), "verbinder", "gm0100-wijk-05", "-o", "json"], None, cold),
-        ("NL check", [*w, str(nl), "check"], 40.0, {}),
+        ("NL check", [*w, str(nl), "check"], 6.0, {}),
+        ("NL fmt --check", [*w, str(nl), "fmt", "--check"], None, {}),
         ("NL subsidy -o json (alle)", [*w, str(nl), "subsidy", "--year", str(year), "-o", "json"], 40.0, {}),
         # writes: {n} is a counter and {wijk} a wijk without an organisation, new every run
         ("NL register", [*w, str(nl), "register", "{wijk}", "--name", "Platform {n}", "--from", "2025-01-01",
@@ -56,6 +57,7 @@ def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tu
         ("NL update --email", [*w, str(nl), "update", "gm0100-wijk-04", "--email", "info{n}@x.nl"], 4.0, {}),
         ("NL update --add-member", [*w, str(nl), "update", "gm0100-wijk-04", "--add-member", "Lid {n} <l{n}@x.nl>"],
          4.0, {}),
+        ("NL import-cbs (20 rijen)", [*w, str(nl), "import-cbs", "{csv}", "--year", "2024"], 6.0, {}),
     ]
 
 
@@ -68,7 +70,13 @@ def run_once(argv: list[str], env: dict[str, str]) -> float:
     if any("{" in a for a in argv):
         n = next(COUNTER)
         wijk = next(FREE) if "{wijk}" in argv else ""
-        argv = [a.replace("{n}", str(n)).replace("{wijk}", wijk) for a in argv]
+        csv = ""
+        if "{csv}" in argv:  # a CBS table with new figures for 20 wijken, every run
+            from scaling import cbs_csv
+
+            csv = str(Path(env["WIJKCTL_CACHE_DIR"]).parent / f"kwb{n}.csv")
+            cbs_csv(Path(csv), n)
+        argv = [a.replace("{n}", str(n)).replace("{wijk}", wijk).replace("{csv}", csv) for a in argv]
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start

@@ -1,6 +1,6 @@
 """Instruction counts of wijkctl runs against the interpreter floor, with callgrind.
 
-    python benchmarks/instructions.py [--compare OTHER_PYTHON]
+    python benchmarks/instructions.py [--compare OTHER_PYTHON] [--nationwide DIR]
 
 Wall-clock time on a shared machine varies by tens of percent from run to run;
 the number of instructions a run executes does not (valgrind's callgrind counts them).
@@ -31,6 +31,38 @@ def count(argv: list[str], env: dict[str, str]) -> int:
     raise SystemExit(f"callgrind gaf geen telling voor {' '.join(argv)}:\n{done.stderr[-2000:]}")
 
 
+def nationwide(python: str, work: Path, source: Path) -> dict[str, int]:
+    """The counts of look-ups and writes on a copy of a nationwide set (benchmarks/nationwide.py),
+    each write a real change that starts from the cache the previous one left."""
+    from scaling import cbs_csv, free_wijken
+
+    wijkctl = str(Path(python).parent / "wijkctl")
+    data = Path(tempfile.mkdtemp(prefix="nl-", dir=work)) / "nl"
+    shutil.copytree(source, data)
+    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / f"cache-{data.parent.name}")}
+    env.pop("WIJKCTL_CHECK_WRITES", None)
+    w = [python, wijkctl, "--data-dir", str(data)]
+    free = iter(free_wijken(sum(1 for line in (data / "wijken.yaml").open() if line.startswith("- code: "))))
+    csv = work / "kwb.csv"
+    cbs_csv(csv, 1)
+    subprocess.run([*w, "update", "gm0001-wijk-01", "--email", "start@x.nl"], env=env, capture_output=True, check=True)
+    cases = {
+        "NL verbinder WIJK -o json": ["verbinder", "gm0001-wijk-01", "-o", "json"],
+        "NL check": ["check"],
+        "NL fmt --check": ["fmt", "--check"],
+        "NL register": ["register", next(free), "--name", "P", "--from", "2025-01-01",
+                        "-m", "A <a@x.nl>", "-m", "B <b@x.nl>", "-m", "C <c@x.nl>"],
+        "NL update --email": ["update", "gm0001-wijk-01", "--email", "nieuw@x.nl"],
+        "NL import-cbs (20 rijen)": ["import-cbs", str(csv), "--year", "2024"],
+    }
+    out = {}
+    for label, args in cases.items():
+        if label == "NL verbinder WIJK -o json":
+            subprocess.run([*w, *args], env=env, capture_output=True)
+        out[label] = count([*w, *args], env)
+    return out
+
+
 def measure(python: str, work: Path) -> dict[str, int]:
     """The counts for one installation, on the data set it bundles (an older release may
     not read a newer format)."""
@@ -55,6 +87,8 @@ def measure(python: str, work: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Tel instructies van wijkctl tegen de vloer.")
     parser.add_argument("--compare", metavar="PYTHON", help="de Python van een andere installatie")
+    parser.add_argument("--nationwide", type=Path, metavar="MAP",
+                        help="ook look-ups en schrijfacties op (een kopie van) deze landelijke set")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind ontbreekt (Debian: apt-get install valgrind)")
@@ -62,6 +96,10 @@ def main() -> None:
     runs = {"deze": measure(sys.executable, work)}
     if args.compare:
         runs["ander"] = measure(args.compare, work)
+    if args.nationwide:
+        for name, python in (("deze", sys.executable), ("ander", args.compare)):
+            if python:
+                runs[name].update(nationwide(python, work, args.nationwide))
     print(f"{'case':32}" + "".join(f" {name + ' (mln)':>14} {'x vloer':>8}" for name in runs))
     for label in runs["deze"]:
         line = f"{label:32}"
