@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,3 +120,53 @@ def test_a_dataset_from_the_cache_builds_only_the_wijk_it_is_asked_for(tmp_path,
     assert list(data.built) == [data.index.find("code", "molenwijk")] and data.lazy
     assert data.wijken[data.index.find("code", "molenwijk")] is wijk  # built once, the same record
     assert data == DATA
+
+
+def _warm(datadir, run):
+    """A write proves the files canonical and leaves the cache warm."""
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+               *MEMBERS).exit_code == 0
+    snap, entry = store.snapshot_for_write(datadir)
+    assert entry is not None and snap.data.lazy  # the next write starts from the cache
+
+
+@pytest.mark.parametrize("check_writes", ["1", "0"])
+def test_a_change_that_reads_every_wijk_from_the_cache_is_written_whole(datadir, run, monkeypatch, check_writes):
+    from wijkctl import transaction
+
+    _warm(datadir, run)
+    monkeypatch.setenv("WIJKCTL_CHECK_WRITES", check_writes)
+
+    def mutate(data: model.Dataset) -> model.Change:
+        for w in data.wijken:  # the whole list: no longer lazy
+            if w.code == "meerwijk":
+                w.opmerking = "Gewijzigd via de hele lijst."
+        return model.Change("ok", "test")
+
+    outcome = transaction.apply(datadir, mutate)
+    assert outcome.changed == ["wijken.yaml"]
+    assert "Gewijzigd via de hele lijst." in (datadir / "wijken.yaml").read_text()
+    # the cache the write left gives what a parse gives, and the next write splices from it
+    assert store.load(datadir) == store.snapshot(datadir).require_valid()
+    assert run("update", "molenwijk", "--email", "na@example.org").exit_code == 0
+    assert run("check", "--strict").exit_code == 0 and run("fmt", "--check").exit_code == 0
+
+
+def test_a_refused_change_from_the_cache_names_the_line(datadir, run):
+    from wijkctl import transaction
+    from wijkctl.errors import Refused
+
+    _warm(datadir, run)
+    before = {p.name: p.read_bytes() for p in datadir.iterdir()}
+
+    def mutate(data: model.Dataset) -> model.Change:
+        wijk = rules.match_wijk(data, "meerwijk")
+        wijk.naam = "Molenwijk"  # the name of another wijk, which was never built
+        return model.Change("ok", "test")
+
+    with pytest.raises(Refused) as refused:
+        transaction.apply(datadir, mutate)
+    assert any("wijken.yaml:" in line and "Molenwijk" in line for line in refused.value.details)
+    assert {p.name: p.read_bytes() for p in datadir.iterdir()} == before
