@@ -170,3 +170,12 @@ def test_a_refused_change_from_the_cache_names_the_line(datadir, run):
         transaction.apply(datadir, mutate)
     assert any("wijken.yaml:" in line and "Molenwijk" in line for line in refused.value.details)
     assert {p.name: p.read_bytes() for p in datadir.iterdir()} == before
+
+
+def test_a_write_to_the_verbinders_keeps_the_offsets_of_the_wijken(datadir, run):
+    _warm(datadir, run)
+    assert run("set-verbinder", "noord", "--name", "Kees de Boer", "--email", "kdboer@haarlem.nl").exit_code == 0
+    snap, entry = store.snapshot_for_write(datadir)
+    assert entry is not None and entry.spans is not None and entry.spans[-1] == len(snap.texts["wijken.yaml"])
+    assert run("update", "molenwijk", "--email", "daarna@example.org").exit_code == 0  # spliced by those offsets
+    assert store.load(datadir) == store.snapshot(datadir).require_valid()

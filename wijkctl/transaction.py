@@ -190,8 +190,8 @@ def apply(
             _commit_or_undo(snap, outcome)
         # the cache stays warm: the records just validated are those of the bytes written
         contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
-        if written is data and entry is not None and data.lazy:
-            plan.remember(root, contents, entry, data, frozenset(proven))  # type: ignore[attr-defined]
+        if isinstance(plan, _CachePlan) and written is data:
+            plan.remember(root, contents, frozenset(proven))
         else:
             store.remember(root, contents, written, frozenset(proven))
     return outcome
@@ -294,19 +294,20 @@ class _CachePlan(_Plan):
                                    "oordeel dan die van alles; er is niets veranderd. Meld dit.")
         return data if clean else full()
 
-    def remember(self, root: Path, contents: dict[str, bytes], entry: Any, data: model.Dataset,
-                 canonical: frozenset[str]) -> None:
+    def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str]) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
         that did not change as they were, those of the changed ones anew."""
         from wijkctl import cache, index
 
+        entry = self.entry
         changed = {pos: cache.dumps(plain) for pos, (_wijk, plain) in self.changed_at.items()}
         lengths = entry.lengths()
         for pos, line in changed.items():
             lengths[pos] = len(line)
         yaml = None
-        if self.spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
-            yaml = [b - a for a, b in zip([0, *self.spans], self.spans)]
+        spans = self.spans if self.spans is not None else entry.spans  # wijken.yaml as written, or as it was
+        if spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
+            yaml = [b - a for a, b in zip([0, *spans], spans)]
             for pos, chunk in self.chunks.items():
                 yaml[pos + 1] = len(chunk)
         new = {pos: index.summary(wijk) for pos, (wijk, _plain) in self.changed_at.items()}
