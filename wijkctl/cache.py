@@ -46,16 +46,33 @@ def _cache_dir() -> Path | None:
     return Path(base) / "wijkctl"
 
 
-def key(contents: dict[str, bytes]) -> str:
-    """The hash of the files' bytes and of the code that parses and validates them."""
-    digest = blake2b(f"{__version__}|{sys.version_info[:2]}".encode(), digest_size=32)
-    # Every module of the package, so that no edit to the code that reads, checks or
-    # represents the data (an editable install) can be served stale results.
+_CODE_KEY: list[str] = []
+
+
+def code_key() -> str:
+    """The hash of the code that parses and validates the files: every module of the
+    package, so that no edit to the code that reads, checks or represents the data (an
+    editable install) can be served stale results."""
+    if _CODE_KEY:
+        return _CODE_KEY[0]
+    digest = blake2b(f"{__version__}|{sys.version_info[:2]}".encode(), digest_size=16)
     with suppress(OSError), os.scandir(Path(__file__).parent) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             if entry.name.endswith(".py"):
                 st = entry.stat()
                 digest.update(f"{entry.name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    _CODE_KEY.append(digest.hexdigest())
+    return _CODE_KEY[0]
+
+
+def text_key(text: bytes) -> str:
+    """A short hash of some bytes (a file, or one record's lines), to know them again."""
+    return blake2b(text, digest_size=12).hexdigest()
+
+
+def key(contents: dict[str, bytes]) -> str:
+    """The hash of the files' bytes and of the code that parses and validates them."""
+    digest = blake2b(code_key().encode(), digest_size=32)
     for name in sorted(contents):
         digest.update(f"{name}:{len(contents[name])}:".encode())
         digest.update(contents[name])
@@ -97,7 +114,8 @@ class Entry:
     and each wijk's plain record as one JSON line, parsed only when asked for (`plain`).
     `canonical`: the files known canonical. A write replaces only the lines it changed."""
 
-    __slots__ = ("_columns", "_starts", "canonical", "gebieden", "index", "path", "raw", "regelingen", "spans")
+    __slots__ = ("_columns", "_starts", "canonical", "code", "files", "gebieden", "head", "index", "path", "raw",
+                 "regelingen", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -109,6 +127,9 @@ class Entry:
         self.canonical = frozenset(n for n in names if isinstance(n, str))
         self.gebieden: list[dict[str, Any]] = header["gebieden"]
         self.regelingen: list[dict[str, Any]] = header["regelingen"]
+        # to know the files again when they changed (`refresh`): the code that made the
+        # entry, a key of each small file's bytes and of the head of wijken.yaml
+        self.code, self.files, self.head = header["code"], header["bestanden"], header["kop"]
         columns, lengths = header["kolommen"], header["lengtes"]
         # where each line starts; a line ends one byte (its newline) before the next starts
         self._columns = list(accumulate((n + 1 for n in columns), initial=start))
@@ -117,11 +138,19 @@ class Entry:
         spans = header["yaml"]
         self.spans = list(accumulate(spans)) if spans is not None else None
         if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
-                or len(columns) != len(PARTS) or self._starts[-1] != len(raw)
+                or len(columns) != len(PARTS) + 1 or self._starts[-1] != len(raw) or not isinstance(self.files, dict)
                 or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
         self.index = Index(len(lengths), load=self._column)
+
+    def text_keys(self) -> list[str] | None:
+        """The key (`text_key`) of each wijk's lines in wijken.yaml, when known."""
+        from wijkctl.index import PARTS
+
+        if self.column_line(len(PARTS)) == b"null":
+            return None
+        return self._column(len(PARTS))
 
     def column_line(self, part: int) -> bytes:
         """The JSON of one column of the index, as stored."""
@@ -164,8 +193,9 @@ class Entry:
             os.unlink(self.path)
 
 
-def get(root: Path, sleutel: str) -> Entry | None:
-    """The cache entry for `root`, only when stored under `sleutel`.
+def get(root: Path, sleutel: str | None) -> Entry | None:
+    """The cache entry for `root`, only when stored under `sleutel` (None: whatever
+    bytes it was stored for, when this code stored it; see `refresh`).
 
     Anything odd (another owner, a link, a FIFO, a huge or foreign file) means no cache.
     """
@@ -179,7 +209,9 @@ def get(root: Path, sleutel: str) -> Entry | None:
         end = raw.find(b"\n")
         with paused_gc():
             header = json.loads(raw[:end] if end >= 0 else raw)
-        if not isinstance(header, dict) or header.get("sleutel") != sleutel or end < 0:
+        if not isinstance(header, dict) or end < 0:
+            return None
+        if header.get("sleutel") != sleutel if sleutel is not None else header.get("code") != code_key():
             return None
         return Entry(path, raw, header, end + 1)
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
@@ -192,19 +224,24 @@ def dumps(plain: object) -> bytes:
 
 
 def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: list[bytes], lines: bytes,
-        lengths: list[int], yaml: list[int] | None, canonical: frozenset[str] = frozenset()) -> None:
+        lengths: list[int], yaml: list[int] | None, text_keys: list[str] | None, head: str | None,
+        files: dict[str, str], canonical: frozenset[str] = frozenset()) -> None:
     """Store an entry atomically; a cache that cannot be written is simply skipped.
 
     `columns`: each column of the index as `dumps` gives it; `lines`: each wijk's plain
     record as `dumps` gives it, each ending in a newline, and `lengths` their lengths
     without it; `yaml`: the length of the head of wijken.yaml and of each wijk's lines
-    there (in characters), when the file is canonical."""
+    there (in characters), and `text_keys` and `head` the `text_key` of each wijk's
+    lines and of the head, when the file is canonical; `files`: the `text_key` of the
+    small files."""
     import tempfile
 
     path = _path(root)
     if path is None:
         return
+    columns = [*columns, dumps(text_keys)]
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden, "regelingen": regelingen,
+                    "code": code_key(), "bestanden": files, "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml})
     section = b"".join(x + b"\n" for x in columns)
     tmp = None

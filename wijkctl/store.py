@@ -160,10 +160,8 @@ def load(root: Path) -> model.Dataset:
 
     Served from the validated parse cache when it holds exactly these files' bytes.
     """
-    from wijkctl import cache
-
-    contents = read_bytes(root)
-    data = dataset(cache.get(root, cache.key(contents)))
+    contents, entry = cached(root)
+    data = dataset(entry)
     if data is not None:
         return data
     data = parse(root, decode(root, contents)).require_valid()
@@ -182,17 +180,27 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     wijken = data.wijken
     summaries = [summary(w) for w in wijken]
     lines = [cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken]
-    yaml = None
+    yaml = text_keys = kop = None
     if WIJKEN in canonical:  # a canonical file splits into its records' lines
         from wijkctl.yamlio import split_records
 
         head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
-        yaml = [len(head), *map(len, chunks)] if len(chunks) == len(wijken) else None
+        if len(chunks) == len(wijken):
+            yaml = [len(head), *map(len, chunks)]
+            text_keys = [cache.text_key(c.encode("utf-8")) for c in chunks]
+            kop = cache.text_key(head.encode("utf-8"))
     cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
               regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines], yaml=yaml,
-              canonical=canonical)
+              text_keys=text_keys, head=kop, files=small_file_keys(contents), canonical=canonical)
+
+
+def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
+    """The `cache.text_key` of the small files, to know them again after a change elsewhere."""
+    from wijkctl import cache
+
+    return {name: cache.text_key(contents[name]) for name in DATA_FILES if name != WIJKEN}
 
 
 def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
@@ -218,11 +226,19 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
 
 
 def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
-    """The files' bytes, and the parse cache's entry for exactly those bytes (or None)."""
+    """The files' bytes, and the parse cache's entry for exactly those bytes (or None).
+
+    When the files changed since the entry was stored (a `git pull`), a new entry is
+    made from it that parses only the wijken whose lines changed (`refresh`)."""
     from wijkctl import cache
 
     raw = read_bytes(root)
-    return raw, cache.get(root, cache.key(raw))
+    entry = cache.get(root, cache.key(raw))
+    if entry is None:
+        from wijkctl.refresh import refresh
+
+        entry = refresh(root, raw)
+    return raw, entry
 
 
 def dataset(entry: Entry | None) -> model.Dataset | None:

@@ -304,12 +304,15 @@ class _CachePlan(_Plan):
         lengths = entry.lengths()
         for pos, line in changed.items():
             lengths[pos] = len(line)
-        yaml = None
+        yaml = text_keys = None
         spans = self.spans if self.spans is not None else entry.spans  # wijken.yaml as written, or as it was
         if spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
             yaml = [b - a for a, b in zip([0, *spans], spans)]
+            text_keys = entry.text_keys()
             for pos, chunk in self.chunks.items():
                 yaml[pos + 1] = len(chunk)
+                if text_keys is not None:
+                    text_keys[pos] = cache.text_key(chunk.encode("utf-8"))
         new = {pos: index.summary(wijk) for pos, (wijk, _plain) in self.changed_at.items()}
         columns = []
         for part in range(len(index.PARTS)):
@@ -322,7 +325,9 @@ class _CachePlan(_Plan):
                 columns.append(cache.dumps(column))
         cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
                   regelingen=self.after.get(REGELINGEN, entry.regelingen), columns=columns,
-                  lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, canonical=canonical)
+                  lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
+                  head=entry.head if text_keys is not None else None, files=store.small_file_keys(contents),
+                  canonical=canonical)
 
 
 def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
