@@ -179,3 +179,23 @@ def test_a_write_to_the_verbinders_keeps_the_offsets_of_the_wijken(datadir, run)
     assert entry is not None and entry.spans is not None and entry.spans[-1] == len(snap.texts["wijken.yaml"])
     assert run("update", "molenwijk", "--email", "daarna@example.org").exit_code == 0  # spliced by those offsets
     assert store.load(datadir) == store.snapshot(datadir).require_valid()
+
+
+def test_offsets_that_do_not_fall_on_records_are_not_trusted(datadir, run, monkeypatch):
+    import json
+
+    from wijkctl import cache, yamlio
+
+    _warm(datadir, run)
+    monkeypatch.delenv("WIJKCTL_CHECK_WRITES")  # the write itself must notice
+    [path] = cache._path(datadir).parent.glob("*.json")
+    header, _, rest = path.read_bytes().partition(b"\n")
+    fields = json.loads(header)
+    at = 1 + store.snapshot_for_write(datadir)[0].data.index.find("code", "molenwijk")
+    fields["yaml"][at] -= 7  # molenwijk's lines end 7 characters early; the total stays
+    fields["yaml"][at + 1] += 7
+    path.write_bytes(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + rest)
+    for wijk in ("molenwijk", "meerwijk", "oude-stad"):
+        assert run("update", "molenwijk", "--email", f"{wijk}@example.org").exit_code == 0
+        text = (datadir / "wijken.yaml").read_text()
+        assert yamlio.dump_records("wijken.yaml", yamlio.load_text("wijken.yaml", text).records) == text

@@ -247,7 +247,7 @@ class _CachePlan(_Plan):
             return super().text(snap, name)
         old = snap.texts[name]
         spans = self.entry.spans  # where each wijk's lines start, and the last ends
-        if spans is None or spans[-1] != len(old):
+        if spans is None or spans[-1] != len(old) or not all(_one_record(old, spans, pos) for pos in self.changed_at):
             head, chunks = yamlio.split_records(old)
             if len(chunks) != self.count:
                 raise WijkctlError(f"Interne fout: {name} heeft niet de records van de cache; er is niets veranderd. "
@@ -328,6 +328,13 @@ class _CachePlan(_Plan):
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
                   head=entry.head if text_keys is not None else None, files=store.small_file_keys(contents),
                   canonical=canonical)
+
+
+def _one_record(text: str, spans: list[int], pos: int) -> bool:
+    """Whether the span of `pos` in a canonical text holds exactly one top-level record."""
+    start, end = spans[pos], spans[pos + 1]
+    return (start > 0 and text.startswith("\n- ", start - 1) and "\n- " not in text[start:end - 1]
+            and (end == len(text) or text.startswith("\n- ", end - 1)))
 
 
 def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
