@@ -119,6 +119,8 @@ def _same_as_parsing(root: Path, raw: dict[str, bytes], made: dict[str, Any]) ->
 
     snap = store.snapshot(root, raw=raw)
     plain = [json.loads(line) for line in made["lines"].splitlines()]
-    if snap.errors or plain != [to_plain(w, WIJK, iso=True) for w in snap.data.wijken]:
+    if (snap.errors or plain != [to_plain(w, WIJK, iso=True) for w in snap.data.wijken]
+            or made["gebieden"] != [to_plain(g, GEBIED, iso=True) for g in snap.data.gebieden]
+            or made["regelingen"] != [to_plain(r, REGELING, iso=True) for r in snap.data.regelingen]):
         raise WijkctlError("Interne fout: de cache, bijgewerkt voor alleen de gewijzigde wijken, wijkt af van "
                            "het lezen van alles. Meld dit.")
