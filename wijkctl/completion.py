@@ -4,20 +4,20 @@ from __future__ import annotations
 
 
 def wijken(data_dir: str | None, incomplete: str) -> list[tuple[str, str]]:
-    """(code, name) of the wijken whose code or folded name starts with `incomplete`.
+    """(code, name) of the wijken whose code or folded name starts with `incomplete`,
+    from the index of the wijken: no wijk is built on a Tab.
 
     Any error gives no candidates: completion never prints into the user's prompt.
     """
     try:
         from wijkctl import store
+        from wijkctl.index import CODE, GEVOUWEN, NAAM
         from wijkctl.text import fold
 
-        data = store.load(store.find_data_dir(data_dir))
+        index = store.load(store.find_data_dir(data_dir)).index
+        codes, names, folded = index.column(CODE), index.column(NAAM), index.column(GEVOUWEN)
     except Exception:
         return []
     key = fold(incomplete)
-    out = []
-    for w in data.wijken:
-        if w.code.startswith(incomplete) or fold(w.naam).startswith(key):
-            out.append((w.code, w.naam))
-    return out
+    return [(codes[pos], names[pos]) for pos in range(len(index))
+            if codes[pos].startswith(incomplete) or folded[pos].startswith(key)]
