@@ -74,16 +74,23 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
 
 
 def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any) -> None:
-    """Each gebied with its verbinder and wijken."""
+    """Each gebied with its verbinder and wijken (from the index: no wijk is built)."""
+    from wijkctl.index import CODE, GEBIED, NAAM
+
+    index = data.index
+    per_gebied: dict[str, list[int]] = {}
+    for pos, code in enumerate(index.column(GEBIED)):
+        per_gebied.setdefault(code, []).append(pos)
+    codes, names = index.column(CODE), index.column(NAAM)
     rows = []
     for g in gebieden:
-        wijken = [w for w in data.wijken if w.gebied == g.code]
+        wijken = per_gebied.get(g.code, [])
         rows.append({
             "gebied": g.code,
             "gebied_naam": g.naam,
             **_verbinder_fields(g),
-            "wijken": [w.code for w in wijken],
-            "wijk_namen": ", ".join(w.naam for w in wijken),
+            "wijken": [codes[pos] for pos in wijken],
+            "wijk_namen": ", ".join(names[pos] for pos in wijken),
         })
     columns = [
         Column("gebied", "Code", table=False),
