@@ -129,18 +129,22 @@ def list_(
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
     dag = parse_date(on, "--on") if on else text.today()
+    from wijkctl.index import GEBIED
+
     data = store.load(data_dir(ctx))
-    wijken = data.wijken
-    if gebied is not None:
+    if gebied is None:
+        wijken = data.wijken
+    else:  # only the wijken of that gebied are built
         code = rules.match_gebied(data, gebied).code
-        wijken = [w for w in wijken if w.gebied == code]
+        wijken = [data.wijk_at(pos) for pos, g in enumerate(data.index.column(GEBIED)) if g == code]
+    gebieden = {g.code: g for g in reversed(data.gebieden)}  # the first of a code, as data.gebied finds it
     rows = []
     for w in wijken:
         actief = w.actief_op(dag)
         st = w.status_op(dag)
         if status is not None and st != status.value:
             continue
-        g = data.gebied(w.gebied)
+        g = gebieden.get(w.gebied)
         c = w.cijfers
         rows.append({
             "code": w.code,
