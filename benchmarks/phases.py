@@ -18,8 +18,16 @@ import sys
 import time
 
 start = time.perf_counter()
-import wijkctl.cli as cli  # noqa: E402
-from wijkctl import cache, fileio, rules, store, transaction, validate, yamlio  # noqa: E402
+from wijkctl import (
+    cache,
+    cli,  # the imports are measured
+    fileio,
+    rules,
+    store,
+    transaction,
+    validate,
+    yamlio,
+)
 
 IMPORTS = time.perf_counter() - start
 PHASES = [

@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkctl import model, rules, store
+from wijkctl.errors import NotFound
 from wijkctl.index import Index, conflicts, summary
 from wijkctl.validate import valid_change, validate
 
@@ -102,7 +102,7 @@ def test_lookups_through_the_index_find_what_a_scan_finds(at, how):
     data = model.Dataset(copy.deepcopy(DATA.wijken), DATA.gebieden, DATA.regelingen)
     try:
         found = rules.match_wijk(data, query).code
-    except Exception as exc:  # a prefix that several names share
+    except NotFound as exc:  # a prefix that several names share
         assert how == "prefix" and "meerdere" in str(exc)
         return
     assert found == w.code

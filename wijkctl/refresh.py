@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wijkctl import cache, index, model
-from wijkctl.schema import FILES, GEBIED, REGELING, REGELINGEN, VERBINDERS, WIJK, WIJKEN, from_plain, to_plain
+from wijkctl.schema import (
+    FILES,
+    GEBIED,
+    REGELING,
+    REGELINGEN,
+    VERBINDERS,
+    WIJK,
+    WIJKEN,
+    from_plain,
+    to_plain,
+)
 
 if TYPE_CHECKING:
     from wijkctl.cache import Entry

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 from wijkctl import fileio, model
 from wijkctl.errors import Busy, InvalidData, Problem, UsageError
-from wijkctl.schema import FILES, GEBIED, REGELING, WIJK, WIJKEN, from_plain, paused_gc, to_plain
+from wijkctl.schema import (
+    FILES,
+    GEBIED,
+    REGELING,
+    WIJK,
+    WIJKEN,
+    from_plain,
+    paused_gc,
+    to_plain,
+)
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
     from wijkctl.cache import Entry

@@ -18,7 +18,15 @@ from typing import Any
 
 from wijkctl import fileio, gitops, model, store, yamlio
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
-from wijkctl.schema import FILES, IDENTITY, REGELINGEN, VERBINDERS, WIJK, WIJKEN, to_plain
+from wijkctl.schema import (
+    FILES,
+    IDENTITY,
+    REGELINGEN,
+    VERBINDERS,
+    WIJK,
+    WIJKEN,
+    to_plain,
+)
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
 
 
