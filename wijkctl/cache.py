@@ -8,9 +8,10 @@ three files' exact bytes and of the code that read them. A read uses the cache o
 when that key matches the bytes on disk now; anything unexpected means a normal parse.
 JSON cannot run code when loaded, unlike pickle.
 
-The file is a header line (the key, the small files' records, the index of the wijken
-and the length of each wijk's line) and then one JSON line per wijk, so a look-up parses
-the header and the one wijk it shows, and a write replaces only the lines it changed.
+The file is a header line (the key, the small files' records, the length of every other
+line), then the index of the wijken as one JSON line per column (`index.py`), then one
+JSON line per wijk: a look-up parses the header, the columns it needs and the one wijk it
+shows, and a write replaces only the lines it changed.
 """
 
 from __future__ import annotations
@@ -114,22 +115,22 @@ class Entry:
     and each wijk's plain record as one JSON line, parsed only when asked for (`plain`).
     `canonical`: the files known canonical. A write replaces only the lines it changed."""
 
-    __slots__ = ("_columns", "_starts", "canonical", "code", "files", "gebieden", "head", "index", "path", "raw",
-                 "regelingen", "spans")
+    __slots__ = ("_columns", "_starts", "canonical", "files", "gebieden", "head", "index", "path", "raw",
+                 "regelingen", "sleutel", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
 
         from wijkctl.index import PARTS, Index
 
-        self.path, self.raw = path, raw
+        self.path, self.raw, self.sleutel = path, raw, header["sleutel"]
         names = header["canoniek"]
         self.canonical = frozenset(n for n in names if isinstance(n, str))
         self.gebieden: list[dict[str, Any]] = header["gebieden"]
         self.regelingen: list[dict[str, Any]] = header["regelingen"]
-        # to know the files again when they changed (`refresh`): the code that made the
-        # entry, a key of each small file's bytes and of the head of wijken.yaml
-        self.code, self.files, self.head = header["code"], header["bestanden"], header["kop"]
+        # to know the files again when they changed (`refresh`): a key of each small
+        # file's bytes and of the head of wijken.yaml
+        self.files, self.head = header["bestanden"], header["kop"]
         columns, lengths = header["kolommen"], header["lengtes"]
         # where each line starts; a line ends one byte (its newline) before the next starts
         self._columns = list(accumulate((n + 1 for n in columns), initial=start))
@@ -216,6 +217,13 @@ def get(root: Path, sleutel: str | None) -> Entry | None:
         return Entry(path, raw, header, end + 1)
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
         return None
+
+
+def layout(head: str, chunks: list[str]) -> dict[str, Any]:
+    """What `put` keeps of a canonical wijken.yaml split into its head and each wijk's
+    lines (`yamlio.split_records`): their lengths and their `text_key`s."""
+    return {"yaml": [len(head), *map(len, chunks)], "text_keys": [text_key(c.encode("utf-8")) for c in chunks],
+            "head": text_key(head.encode("utf-8"))}
 
 
 def dumps(plain: object) -> bytes:

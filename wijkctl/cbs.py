@@ -210,6 +210,7 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
     result = Resultaat([], [], [], [], {}, [f for f in FIGURES if f not in table.figures])
     named = {index.find("cbs", code) for code in table.wijken} | {
         index.find(kind, code) for code in table.buurten for kind in ("cbs_buurt", "buurtcode")}
+    named.discard(None)  # codes no wijk holds
     codes, namen, cbs_codes, cbs_buurten = (index.column(p) for p in (CODE, NAAM, CBS, CBS_BUURTEN))
     for pos in range(len(index)):
         if pos not in named:  # none of its codes is in the table

@@ -129,3 +129,16 @@ def conflicts(old: Index, changed: dict[int, tuple[Summary, Summary]]) -> bool:
                     if owner is not None and owner != pos and owner not in changed:
                         return True
     return False
+
+
+def held_twice(new: Index) -> bool:
+    """Whether a key that must be unique is held twice in `new` (by two wijken, or twice
+    by one): what `conflicts` asks of a change, asked of a whole index."""
+    for part, keys in KEYS.values():
+        seen: set[str] = set()
+        for value in new.column(part):
+            for k in keys(value):
+                if k in seen:
+                    return True
+                seen.add(k)
+    return False

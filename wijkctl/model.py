@@ -341,7 +341,8 @@ class Dataset:
         return (self.wijken, self.gebieden, self.regelingen) == (other.wijken, other.gebieden, other.regelingen)
 
     def __repr__(self) -> str:
-        return f"Dataset({len(self.index)} wijken, {len(self.gebieden)} gebieden, {len(self.regelingen)} regelingen)"
+        wijken = len(self._wijken) if self._wijken is not None else len(self.index)
+        return f"Dataset({wijken} wijken, {len(self.gebieden)} gebieden, {len(self.regelingen)} regelingen)"
 
     def gebied(self, code: str) -> Gebied | None:
         for g in self.gebieden:

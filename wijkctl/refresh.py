@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wijkctl import cache, index, model
+from wijkctl import cache, index
 from wijkctl.schema import (
     FILES,
     GEBIED,
@@ -38,10 +38,15 @@ if TYPE_CHECKING:
     from wijkctl.cache import Entry
 
 
-def refresh(root: Path, raw: dict[str, bytes]) -> Entry | None:
-    """The cache entry for the files' bytes `raw`, made from the previous entry of
-    `root` and stored; None when that cannot be done safely."""
-    old = cache.get(root, None)
+_READ = object()  # `old` not given: read it
+
+
+def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, old: Any = _READ) -> Entry | None:
+    """The cache entry for the files' bytes `raw` (whose `cache.key` is `sleutel`), made
+    from the previous entry of `root` (`old`, when the caller has read it) and stored;
+    None when that cannot be done safely."""
+    if old is _READ:
+        old = cache.get(root, None)
     if old is None or not old.canonical >= set(FILES) or old.spans is None or old.head is None:
         return None
     try:
@@ -52,18 +57,21 @@ def refresh(root: Path, raw: dict[str, bytes]) -> Entry | None:
         return None
     if os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
         _same_as_parsing(root, raw, made)
-    cache.put(root, cache.key(raw), **made)
-    return cache.get(root, cache.key(raw))
+    sleutel = sleutel or cache.key(raw)
+    cache.put(root, sleutel, **made)
+    return cache.get(root, sleutel)
 
 
 def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
-    from wijkctl.validate import VALIDATORS, WIJK_VALIDATORS
+    from wijkctl.store import small_file_keys
+    from wijkctl.validate import breaks_rules
     from wijkctl.yamlio import dump_record, dump_records, load_text, split_records
 
     small: dict[str, list] = {}
     changed_small = False
+    files = small_file_keys(raw)
     for name, plain in ((VERBINDERS, old.gebieden), (REGELINGEN, old.regelingen)):
-        if cache.text_key(raw[name]) == old.files.get(name):
+        if files[name] == old.files.get(name):
             small[name] = [from_plain(r, FILES[name][1]) for r in plain]
             continue
         text = raw[name].decode("utf-8")
@@ -71,10 +79,10 @@ def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
         if loaded.problems or loaded.comments or loaded.older or dump_records(name, loaded.records) != text:
             return None
         small[name], changed_small = loaded.records, True
-    text = raw[WIJKEN].decode("utf-8")
-    head, chunks = split_records(text)
-    keys = [cache.text_key(c.encode("utf-8")) for c in chunks]
-    if cache.text_key(head.encode("utf-8")) != old.head or not chunks:
+    head, chunks = split_records(raw[WIJKEN].decode("utf-8"))
+    layout = cache.layout(head, chunks)
+    keys = layout["text_keys"]
+    if layout["head"] != old.head or not chunks:
         return None
     old_keys = old.text_keys()
     if old_keys is None:
@@ -88,36 +96,20 @@ def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
     if any(dump_record(WIJKEN, w) != chunks[i] for i, w in records.items()):
         return None  # not in canonical form: parsed whole, the write path says so
     gebieden, regelingen = small[VERBINDERS], small[REGELINGEN]
-    part = model.Dataset(list(records.values()), gebieden, regelingen)
-    if any(p.ernst == "fout" for v in (VALIDATORS if changed_small else WIJK_VALIDATORS) for p in v(part)):
+    if breaks_rules(list(records.values()), gebieden, regelingen, small_files_changed=changed_small):
         return None
     summaries = {i: index.summary(w) for i, w in records.items()}
     columns = [[summaries[i][p] if i in summaries else old.index.column(p)[known[keys[i]]] for i in range(len(chunks))]
                for p in range(len(index.PARTS))]
     new = index.Index(len(chunks), dict(enumerate(columns)))
-    if _twice(new) or (changed_small and not set(new.column(index.GEBIED)) <= {g.code for g in gebieden}):
+    if index.held_twice(new) or (changed_small and not set(new.column(index.GEBIED)) <= {g.code for g in gebieden}):
         return None
     lines = [cache.dumps(to_plain(records[i], WIJK, iso=True)) if i in records else old.line(known[keys[i]])
              for i in range(len(chunks))]
-    spans = [len(head), *map(len, chunks)]
     return {"gebieden": [to_plain(g, GEBIED, iso=True) for g in gebieden],
             "regelingen": [to_plain(r, REGELING, iso=True) for r in regelingen],
             "columns": [cache.dumps(c) for c in columns], "lines": b"".join(x + b"\n" for x in lines),
-            "lengths": [len(x) for x in lines], "yaml": spans, "text_keys": keys, "head": old.head,
-            "files": {name: cache.text_key(raw[name]) for name in (VERBINDERS, REGELINGEN)},
-            "canonical": frozenset(FILES)}
-
-
-def _twice(new: index.Index) -> bool:
-    """Whether a key that must be unique is held twice (or twice by one wijk)."""
-    for part, keys_of in index.KEYS.values():
-        seen: set[str] = set()
-        for value in new.column(part):
-            for k in keys_of(value):
-                if k in seen:
-                    return True
-                seen.add(k)
-    return False
+            "lengths": [len(x) for x in lines], **layout, "files": files, "canonical": frozenset(FILES)}
 
 
 def _same_as_parsing(root: Path, raw: dict[str, bytes], made: dict[str, Any]) -> None:

@@ -189,20 +189,18 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     wijken = data.wijken
     summaries = [summary(w) for w in wijken]
     lines = [cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken]
-    yaml = text_keys = kop = None
+    layout: dict[str, object] = {"yaml": None, "text_keys": None, "head": None}
     if WIJKEN in canonical:  # a canonical file splits into its records' lines
         from wijkctl.yamlio import split_records
 
         head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
         if len(chunks) == len(wijken):
-            yaml = [len(head), *map(len, chunks)]
-            text_keys = [cache.text_key(c.encode("utf-8")) for c in chunks]
-            kop = cache.text_key(head.encode("utf-8"))
+            layout = cache.layout(head, chunks)
     cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
               regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
-              lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines], yaml=yaml,
-              text_keys=text_keys, head=kop, files=small_file_keys(contents), canonical=canonical)
+              lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
+              files=small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]
 
 
 def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
@@ -226,6 +224,7 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     raw, entry = cached(root)
     data = dataset(entry) if entry is not None and entry.canonical >= set(DATA_FILES) else None
     if data is not None:
+        # the wijken are not listed here: they are in `data`, built as the change asks
         loaded = {name: Loaded([] if name == WIJKEN else getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
                   for name in DATA_FILES}
         snap = Snapshot(root, decode(root, raw), loaded, data)
@@ -242,12 +241,13 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
     from wijkctl import cache
 
     raw = read_bytes(root)
-    entry = cache.get(root, cache.key(raw))
-    if entry is None:
-        from wijkctl.refresh import refresh
+    sleutel = cache.key(raw)
+    entry = cache.get(root, None)  # whatever this version of wijkctl stored for `root`
+    if entry is not None and entry.sleutel == sleutel:
+        return raw, entry
+    from wijkctl.refresh import refresh
 
-        entry = refresh(root, raw)
-    return raw, entry
+    return raw, refresh(root, raw, sleutel=sleutel, old=entry)
 
 
 def dataset(entry: Entry | None) -> model.Dataset | None:

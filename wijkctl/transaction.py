@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wijkctl import fileio, gitops, model, store, yamlio
 from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
@@ -28,6 +28,9 @@ from wijkctl.schema import (
     to_plain,
 )
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
+
+if TYPE_CHECKING:
+    from wijkctl.cache import Entry
 
 
 @dataclass
@@ -84,8 +87,8 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
 
     `records`: the records in memory of the files in `texts`, and of any other file
     whose records `snap` does not hold (a write from the cache). Refused (exit 4) when
-    the result breaks a rule or the loader refuses it, with the lines of the new text; WijkctlError (exit 1, a bug) when it does not load back to
-    the records in memory.
+    the result breaks a rule or the loader refuses it, with the lines of the new text;
+    WijkctlError (exit 1, a bug) when it does not load back to the records in memory.
     """
     from wijkctl.validate import validate
     from wijkctl.yamlio import load_text
@@ -242,7 +245,7 @@ class _CachePlan(_Plan):
     read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
-                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], entry: Any):
+                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], entry: Entry):
         super().__init__(before, after, records)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
         self.spans: list[int] | None = None
@@ -345,7 +348,7 @@ def _one_record(text: str, spans: list[int], pos: int) -> bool:
             and (end == len(text) or text.startswith("\n- ", end - 1)))
 
 
-def _plan_from_cache(entry: Any, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
+def _plan_from_cache(entry: Entry, data: model.Dataset, before: dict[str, list[dict]]) -> _CachePlan:
     from wijkctl.index import summary
     from wijkctl.schema import from_plain
 

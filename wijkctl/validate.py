@@ -34,9 +34,19 @@ def _line(record: object, key: str) -> int:
 
 def check_formats(data: model.Dataset) -> Iterator[Problem]:
     """Every value has its declared format or is one of its declared choices (model.decl)."""
-    for bestand, (_key, schema, attr) in FILES.items():
-        for record in getattr(data, attr):
-            yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
+    for bestand in FILES:
+        yield from _file_formats(data, bestand)
+
+
+def check_wijk_formats(data: model.Dataset) -> Iterator[Problem]:
+    """`check_formats`, for the wijken only."""
+    return _file_formats(data, WIJKEN)
+
+
+def _file_formats(data: model.Dataset, bestand: str) -> Iterator[Problem]:
+    _key, schema, attr = FILES[bestand]
+    for record in getattr(data, attr):
+        yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
 
 
 def _formats(bestand: str, record: object, schema: Schema, wijk: str | None) -> Iterator[Problem]:
@@ -239,12 +249,6 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                         yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie", "staffel-betaalt-minder")
 
 
-def check_wijk_formats(data: model.Dataset) -> Iterator[Problem]:
-    """`check_formats`, for the wijken only."""
-    for record in data.wijken:
-        yield from _formats(WIJKEN, record, FILES[WIJKEN][1], record.code)
-
-
 VALIDATORS = (check_formats, check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
 # the rules whose problems are about wijken alone
 WIJK_VALIDATORS = (check_wijk_formats, check_wijk_identity, check_cijfers, check_organisaties)
@@ -271,9 +275,7 @@ def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], geb
     """
     from wijkctl.index import GEBIED, conflicts, summary
 
-    part = model.Dataset([w for _was, w in changed.values()], gebieden, regelingen)
-    validators = VALIDATORS if small_files_changed else WIJK_VALIDATORS
-    if any(p.ernst == "fout" for validator in validators for p in validator(part)):
+    if breaks_rules([w for _was, w in changed.values()], gebieden, regelingen, small_files_changed=small_files_changed):
         return False
     if conflicts(old, {pos: (was, summary(w)) for pos, (was, w) in changed.items()}):
         return False
@@ -281,3 +283,13 @@ def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], geb
         return True
     codes = {g.code for g in gebieden}
     return all(g in codes for pos, g in enumerate(old.column(GEBIED)) if pos not in changed)
+
+
+def breaks_rules(wijken: list[model.Wijk], gebieden: list[model.Gebied], regelingen: list[model.Regeling], *,
+                 small_files_changed: bool) -> bool:
+    """Whether these wijken, among themselves and with these gebieden and regelingen,
+    break a rule (an error, not a warning). Unless `small_files_changed`, the gebieden
+    and regelingen were valid already, and only the rules about wijken run."""
+    part = model.Dataset(wijken, gebieden, regelingen)
+    validators = VALIDATORS if small_files_changed else WIJK_VALIDATORS
+    return any(p.ernst == "fout" for validator in validators for p in validator(part))

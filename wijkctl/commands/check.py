@@ -32,7 +32,7 @@ def check(
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
     if data is not None and _quiet_today(data):
         _print({"fouten": [], "waarschuwingen": []}, [], [], output)
-        message(_in_orde(len(data.index), data, 0))
+        message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0))
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
@@ -56,7 +56,7 @@ def check(
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
                     f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
-    message(_in_orde(len(snap.data.wijken), snap.data, len(waarschuwingen)))
+    message(_in_orde(len(snap.data.wijken), len(snap.data.gebieden), len(snap.data.regelingen), len(waarschuwingen)))
 
 
 def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], output: Format) -> None:
@@ -87,10 +87,10 @@ def _quiet_today(data: model.Dataset) -> bool:
     return not validate(model.Dataset([], data.gebieden, data.regelingen))
 
 
-def _in_orde(wijken: int, d: object, waarschuwingen: int) -> str:
+def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int) -> str:
     return (
-        f"In orde: {wijken} wijken, {len(d.gebieden)} gebieden, {len(d.regelingen)} "  # type: ignore[attr-defined]
-        f"{'regeling' if len(d.regelingen) == 1 else 'regelingen'}"  # type: ignore[attr-defined]
+        f"In orde: {wijken} wijken, {gebieden} gebieden, {regelingen} "
+        f"{'regeling' if regelingen == 1 else 'regelingen'}"
         + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
 

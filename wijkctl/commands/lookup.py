@@ -128,9 +128,9 @@ def list_(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
-    dag = parse_date(on, "--on") if on else text.today()
     from wijkctl.index import GEBIED
 
+    dag = parse_date(on, "--on") if on else text.today()
     data = store.load(data_dir(ctx))
     if gebied is None:
         wijken = data.wijken
