@@ -351,13 +351,16 @@ def test_the_driver_never_waits_on_a_fifo_or_follows_a_missing_file(tmp_path):
 
 
 def test_two_members_that_cannot_be_told_apart_are_a_conflict_not_a_loss():
+    from wijkctl import model
     from wijkctl.merge import _Merger
+    from wijkctl.schema import schema_of
 
-    o = [{"naam": "Jan"}, {"naam": "Jan"}]
+    kern = next(f for f in schema_of(model.Organisatie).fields if f.key == "kern")
+    o = [{"naam": "Jan"}, {"naam": "jan"}]  # one identity: the folded name
     a = [*o, {"naam": "Piet"}]
-    b = [{"naam": "Jan"}, {"naam": "Jan"}, {"naam": "Kees"}]
+    b = [{"naam": "Jan"}, {"naam": "JAN"}, {"naam": "Kees"}]
     merger = _Merger()
-    merger.value(("molenwijk",), o, a, b, name="kern")
+    merger.value(("molenwijk",), o, a, b, kern)
     assert merger.conflicts and "dezelfde naam" in merger.conflicts[0][1]
 
 

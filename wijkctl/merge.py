@@ -1,37 +1,43 @@
 """Three-way merge of a data file per record and field, for `wijkctl merge-driver`.
 
-Git merges text line by line; wijkctl knows the identities in its files (a wijk by
-code, a buurt by name, an organisation by id, a kern member by e-mail, a gebied by
-code, a regeling by year), so it merges per record and per field: a field changed on
-one side only takes that change, the same change on both sides is taken once, and a
-field changed differently on both sides is a conflict. Records added on both sides are
-kept in a place that does not depend on which side is "ours", so the result is the same
-either way round. The merged data is then checked with every rule `check --strict`
-applies; a problem that neither side had is a conflict too (two removed kern members
-that leave two; two platforms on the same ground). So is an organisation ended on one
-side and changed on the other.
+Git merges text line by line; wijkctl knows the identities in its files, as the record
+classes declare them (`model.identity`: a wijk by code, a buurt by name, an organisation
+by id, a kern member by its folded name, a gebied by code, a regeling by year), so it
+merges per record and per field: a field changed on one side only takes that change, the
+same change on both sides is taken once, and a field changed differently on both sides
+is a conflict. So is a record added on both sides with different content (the same
+platform registered twice with different kernen), a record removed on one side and
+changed on the other, a member renamed on one side and removed or renamed on the other,
+and an organisation ended on one side and changed on the other. Records added on both
+sides are kept in a place that does not depend on which side is "ours", so the result is
+the same either way round. The merged data is then checked with every rule `check
+--strict` applies; a problem that neither side had (compared by rule id and record, never
+by message text) is a conflict too (two removed kern members that leave two; two
+platforms on the same ground). Conflict reports name kern members and fields, never
+their contact data.
 
 It works on the records' lines (see `merge_text`), so a record nobody changed is never
-parsed or rewritten, and the cost is one strict read and three validations of the file.
+parsed or rewritten.
 
 Pure: texts in, a `Result` out. `merge_text` refuses (raises `CannotMerge`) a side it
 cannot read strictly, or whose changed record is not canonical, or a result that holds a
-comment; the driver then falls back to git's own line merge.
+comment; the driver then falls back to git's own line merge and checks its result with
+`check_merged`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from wijkctl import model
-from wijkctl.schema import FILES, IDENTITY, from_plain, to_plain
+from wijkctl.schema import FILES, IDENTITY, Field, Schema, from_plain, to_plain
 
-# In a list of mappings, the first of these keys that every item has is its identity.
-_IDENTITY = ("id", "code", "jaar", "email", "naam")
 _ABSENT = object()
+_HIDDEN = "(waarden niet getoond: persoonsgegevens)"
 
 
 class CannotMerge(Exception):
@@ -44,7 +50,7 @@ class Conflict:
 
     record: str  # the record's identity (wijk code, gebied code, regeling year)
     waar: str  # where in the record, in words ("organisatie x, veld email")
-    melding: str  # what, in Dutch, with the values
+    melding: str  # what, in Dutch, with the values that are not personal data
 
     def __str__(self) -> str:
         return f"{self.record}: {self.waar}: {self.melding}" if self.waar else f"{self.record}: {self.melding}"
@@ -60,6 +66,13 @@ class Result:
         return not self.conflicts
 
 
+def _personal(schema: Schema | None) -> bool:
+    """Whether records of `schema` hold personal data, themselves or in a nested record."""
+    if schema is None:
+        return False
+    return bool(getattr(schema.cls, "PERSONAL", ())) or any(_personal(f.schema) for f in schema.fields)
+
+
 def _show(value: Any) -> str:
     if value is _ABSENT or value is None:
         return "(niets)"
@@ -72,19 +85,14 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def identity(items: list[Any]) -> str | None:
-    """The key that identifies the mappings of a list (the first of `_IDENTITY` all have), if any."""
-    if not items or not all(isinstance(i, dict) for i in items):
-        return None
-    for key in _IDENTITY:
-        if all(key in i for i in items):
-            return key
-    return None
-
-
 # a keyed list's items, as a person names one
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
          "wijken": "wijk", "gebieden": "gebied", "regelingen": "regeling"}
+
+
+def _keyed(f: Field | None) -> bool:
+    """Whether `f` is a list of records merged item by item (its class declares an identity)."""
+    return f is not None and f.kind == "records" and getattr(f.schema.cls, "IDENTITY", None) is not None  # type: ignore[union-attr]
 
 
 class _Merger:
@@ -96,36 +104,65 @@ class _Merger:
     def conflict(self, path: tuple[str, ...], melding: str) -> None:
         self.conflicts.append((", ".join(path), melding))
 
-    def value(self, path: tuple[str, ...], o: Any, a: Any, b: Any, name: str | None = None, prefix: str = "") -> Any:
+    def record(self, path: tuple[str, ...], o: Any, a: Any, b: Any, schema: Schema) -> Any:
+        """One record (a top-level record or an item of a keyed list), by identity."""
         if a == b:
             return a
         if a == o:
             return b
         if b == o:
             return a
+        if o is _ABSENT and a is not _ABSENT and b is not _ABSENT:
+            velden = ", ".join(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k))
+            self.conflict(path, f"aan beide kanten toegevoegd, verschillend (velden: {velden})")
+            return a
+        if a is _ABSENT or b is _ABSENT:
+            gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
+            self.conflict(path, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
+            return b if a is _ABSENT else a
+        return self.mapping(path, o, a, b, schema)
+
+    def value(self, path: tuple[str, ...], o: Any, a: Any, b: Any, f: Field | None, prefix: str = "",
+              personal: tuple[str, ...] = ()) -> Any:
+        """One field of a record; `personal`: the keys of that record that are personal data."""
+        if a == b:
+            return a
+        if a == o:
+            return b
+        if b == o:
+            return a
+        name = f.key if f is not None else ""
         where = (*path, f"veld {prefix}{name}") if name else path
+        if _keyed(f):
+            merged = self.records(path, [] if o is _ABSENT else o, [] if a is _ABSENT else a,
+                                  [] if b is _ABSENT else b, f.schema, _ITEM.get(name, name))  # type: ignore[union-attr,arg-type]
+            return merged or _ABSENT
         if o is not _ABSENT and (a is _ABSENT or b is _ABSENT):
             gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
             self.conflict(where, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
             return b if a is _ABSENT else a
-        if isinstance(a, dict) and isinstance(b, dict) and (o is _ABSENT or isinstance(o, dict)):
-            return self.mapping(path, {} if o is _ABSENT else o, a, b, prefix=f"{prefix}{name}." if name else "")
-        if isinstance(a, list) and isinstance(b, list) and (o is _ABSENT or isinstance(o, list)):
-            ident = identity(a + b + ([] if o is _ABSENT else o))
-            if ident is not None:
-                return self.records(path, [] if o is _ABSENT else o, a, b, ident, _ITEM.get(name or "", name or ""))
-        self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, theirs {_show(b)}")
+        if f is not None and f.kind == "record" and all(isinstance(x, dict) for x in (a, b)) \
+                and (o is _ABSENT or isinstance(o, dict)):
+            return self.mapping(path, {} if o is _ABSENT else o, a, b, f.schema, prefix=f"{prefix}{name}.")  # type: ignore[arg-type]
+        if name in personal or (f is not None and _personal(f.schema)):
+            self.conflict(where, f"aan beide kanten anders gewijzigd {_HIDDEN}")
+        else:
+            self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, "
+                                 f"theirs {_show(b)}")
         return a if a is not _ABSENT else b
 
-    def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict, prefix: str = "") -> dict:
+    def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict, schema: Schema, prefix: str = "") -> dict:
         before = len(self.conflicts)
+        fields = {f.key: f for f in schema.fields}
+        personal = getattr(schema.cls, "PERSONAL", ())
         out: dict[str, Any] = {}
         for k in dict.fromkeys([*a, *b, *o]):
-            v = self.value(path, o.get(k, _ABSENT), a.get(k, _ABSENT), b.get(k, _ABSENT), name=k, prefix=prefix)
+            v = self.value(path, o.get(k, _ABSENT), a.get(k, _ABSENT), b.get(k, _ABSENT), fields.get(k), prefix,
+                           personal)
             if v is not _ABSENT:
                 out[k] = v
         # an organisation ended on one side and changed on the other is not a clean merge
-        if "id" in a and "soort" in a and len(self.conflicts) == before:
+        if schema.cls is model.Organisatie and o and len(self.conflicts) == before:
             ended = [side for side, rec in (("ours", a), ("theirs", b)) if rec.get("tot") != o.get("tot")]
             if ended:
                 tot = (a if ended[0] == "ours" else b).get("tot")
@@ -133,23 +170,47 @@ class _Merger:
                                     "kant gewijzigd; beslis of de wijziging nog geldt")
         return out
 
-    def records(self, path: tuple[str, ...], o: list[dict], a: list[dict], b: list[dict], ident: str,
+    def records(self, path: tuple[str, ...], o: list[dict], a: list[dict], b: list[dict], schema: Schema,
                 item: str) -> list[dict]:
         """A keyed list: merged per item by identity; new items placed symmetrically.
-        Two items with the same identity on one side (say two kern members named alike
-        without an e-mail) cannot be told apart: a conflict, so that nothing is lost."""
-        oi = {i[ident]: i for i in o}
-        ai = {i[ident]: i for i in a}
-        bi = {i[ident]: i for i in b}
+        Two items with the same identity on one side (say two kern members whose names fold
+        alike) cannot be told apart: a conflict, so that nothing is lost."""
+        def key(i: dict) -> Any:
+            return model.identity(schema.cls, i)
+
+        oi, ai, bi = ({key(i): i for i in x} for x in (o, a, b))
         if len(oi) != len(o) or len(ai) != len(a) or len(bi) != len(b):
-            self.conflict(path, f"twee {item or 'items'} met dezelfde {ident}; voeg met de hand samen")
+            self.conflict(path, f"twee {item or 'items'} met dezelfde {schema.cls.IDENTITY}; voeg met de hand samen")
             return a
+        renamed = (_renamed(o, a, oi, ai, key), _renamed(o, b, oi, bi, key))
         merged: dict[Any, dict] = {}
         for k in dict.fromkeys([*oi, *ai, *bi]):
-            v = self.value((*path, f"{item} {k}".strip()), oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT))
+            shown = (ai.get(k) or bi.get(k) or oi[k]).get(schema.cls.IDENTITY, k)
+            where = (*path, f"{item} {shown}".strip())
+            if k in oi and k not in ai and k not in bi and (k in renamed[0] or k in renamed[1]):
+                self.conflict(where, "aan de ene kant hernoemd of vervangen, aan de andere kant verwijderd of "
+                                     "ook hernoemd; voeg met de hand samen")
+            v = self.record(where, oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT), schema)
             if v is not _ABSENT:
                 merged[k] = v
         return [merged[k] for k in _order(list(oi), list(ai), list(bi)) if k in merged]
+
+
+def _renamed(o: list[dict], side: list[dict], oi: dict, si: dict, key: Any) -> set[Any]:
+    """The base items a side replaced by a new one (`update --change-member` giving a member
+    another name): removed on that side while an item new there stands at its place or
+    keeps one of its contact values (e-mail, phone)."""
+    new = [(pos, i) for pos, i in enumerate(side) if key(i) not in oi]
+    out = set()
+    for pos, old in enumerate(o):
+        k = key(old)
+        if k in si:
+            continue
+        contact = {(c, str(old[c]).lower()) for c in model.KernLid.PERSONAL if old.get(c)}
+        if any(p == pos or contact & {(c, str(i[c]).lower()) for c in model.KernLid.PERSONAL if i.get(c)}
+               for p, i in new):
+            out.add(k)
+    return out
 
 
 def _order(o: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
@@ -227,9 +288,25 @@ def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, A
     return to_plain(loaded.records[0], schema)
 
 
+def _current_base(name: str, base: str, head: str) -> str:
+    """The base in the sides' version: a base of an older `versie` is migrated as a whole
+    file (ids made unique over the whole file, as the sides got them when a command wrote
+    them) and written canonically, so that records nobody changed compare equal."""
+    from wijkctl.yamlio import dump_records, load_text
+
+    first = base.split("\n", 1)[0]
+    if not base.strip() or head.startswith(first + "\n"):
+        return base
+    loaded = load_text(name, base)
+    if loaded.problems:
+        raise CannotMerge(f"de basis is geen geldig {name}: {loaded.problems[0]}")
+    return dump_records(name, loaded.records)
+
+
 def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, list[Any]] | None = None) -> Result:
     """Merge three texts of the data file `name`. `others`: the records of the other two
-    files (for the rules that look across files); missing ones count as empty.
+    files (for the rules that look across files); missing ones count as empty. An empty
+    base (git's add/add) means every record was added on both sides.
 
     Works on the records' lines: a record whose lines are the same on both sides, or
     changed on one side only, is taken as it is (nothing is reformatted); only a record
@@ -240,7 +317,6 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     from wijkctl.yamlio import dump_record, load_text
 
     list_key, schema, _attr = FILES[name]
-    o_head, o = _split(name, base)
     a_head, a = _split(name, ours)
     b_head, b = _split(name, theirs)
     empty = f"{list_key}: []\n"
@@ -248,15 +324,15 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     if len(heads) != 1 or not next(iter(heads)).endswith(f"{list_key}:\n"):
         raise CannotMerge("de kanten hebben een ander begin (versie?)")
     head = heads.pop()
+    o_head, o = _split(name, _current_base(name, base, head))
     base_head = o_head.replace(empty, f"{list_key}:\n") if o_head.strip() else head
     merger = _Merger()
     merged: dict[str, str] = {}
     conflicts: list[Conflict] = []
-    changed: list[str] = []
+    changed = False
     for k in dict.fromkeys([*o, *a, *b]):
         oc, ac, bc = o.get(k), a.get(k), b.get(k)
-        if ac != oc or bc != oc:
-            changed.append(k)
+        changed = changed or ac != oc or bc != oc
         if ac == bc or bc == oc:
             chunk = ac
         elif ac == oc:
@@ -265,7 +341,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
             plain = [_ABSENT if c is None else _record(name, h, c, canonical=strict)
                      for c, h, strict in ((oc, base_head, False), (ac, head, True), (bc, head, True))]
             merger.conflicts = []
-            v = merger.value((), *plain)
+            v = merger.record((), *plain, schema)
             conflicts += [Conflict(k, w, m) for w, m in merger.conflicts]
             if v is _ABSENT:
                 chunk = None
@@ -283,7 +359,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
         loaded = load_text(name, text)
         if loaded.problems or loaded.comments:
             raise CannotMerge("het samengevoegde bestand leest niet")
-        conflicts = _new_problems(name, loaded.records, changed, a, b, head, others)
+        conflicts = new_problems(name, loaded.records, ours, theirs, others)
     if not conflicts:
         return Result(text)
     marked = {c.record for c in conflicts}
@@ -296,39 +372,85 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     return Result("".join(out), conflicts)
 
 
-def _new_problems(name: str, records: list[Any], changed: list[str], a: dict[str, str], b: dict[str, str],
-                  head: str, others: dict[str, list[Any]] | None) -> list[Conflict]:
-    """Conflicts for the problems (with `check --strict`: warnings too) of the merged data
-    that neither side had: each side is the merged data with that side's changed records."""
-    from wijkctl.validate import validate
+def check_merged(name: str, merged: str, ours: str, theirs: str, others: dict[str, list[Any]] | None) -> list[Conflict]:
+    """What git's line merge of `ours` and `theirs` broke (the driver's fallback): the
+    result must read strictly and hold no problem that neither side had; a side that does
+    not read cannot prove the result, so that is a conflict too."""
     from wijkctl.yamlio import load_text
 
-    list_key, _schema, attr = FILES[name]
-    ident = IDENTITY[name]
+    loaded = load_text(name, merged)
+    if loaded.problems:
+        return [Conflict(name, "", f"het regel voor regel samengevoegde bestand leest niet: {loaded.problems[0].melding}")]
+    return new_problems(name, loaded.records, ours, theirs, others)
 
-    def key(record: Any) -> str:
-        return str(getattr(record, ident))
 
-    merged = {key(r): r for r in records}
+def new_problems(name: str, records: list[Any], ours: str, theirs: str,
+                 others: dict[str, list[Any]] | None) -> list[Conflict]:
+    """Conflicts for the problems (warnings too, as `check --strict` counts them) of the
+    merged records that neither side had, each problem known by its rule id and the record
+    it is about (never by its message, which may name what the other side changed)."""
+    from wijkctl.yamlio import load_text
 
-    def side(chunks: dict[str, str]) -> list[Any]:
-        """That side's records: its own lines where something changed, the merged ones elsewhere."""
-        mine = "".join(chunks[k] for k in changed if k in chunks)
-        parsed = {key(r): r for r in load_text(name, head + mine).records} if mine else {}
-        return [parsed[k] if k in parsed else merged[k] for k in chunks if k in parsed or k in merged]
-
-    def problems(recs: list[Any]) -> set[tuple[str, str | None, str]]:
-        data = model.Dataset(**{a_: (recs if a_ == attr else (others or {}).get(a_, []))
-                                for _n, (_l, _s, a_) in FILES.items()})
-        return {(p.regel_id, p.wijk, p.melding) for p in validate(data)}
-
-    new = problems(records) - problems(side(a)) - problems(side(b))
+    sides = []
+    for text in (ours, theirs):
+        loaded = load_text(name, text)
+        if loaded.problems:
+            return [Conflict(name, "", "een kant leest niet strikt; het resultaat is niet te controleren")]
+        sides.append(_problems(name, loaded.records, others))
+    merged = _problems(name, records, others)
+    new = Counter({k: n for k, n in merged.items()}) - (sides[0] | sides[1])
+    examples = _examples(name, records, others)
     conflicts = []
-    keys = set(merged)
-    for regel_id, wijk, melding in sorted(new, key=str):
-        targets = [wijk] if list_key == "wijken" and wijk in keys else [k for k in changed if k in keys]
-        conflicts += [Conflict(k, "", f"samengevoegd breekt dit een regel ({regel_id}): {melding}") for k in targets]
+    for k in sorted(new, key=str):
+        _bestand, _ernst, regel_id, record, _sub = k
+        melding = examples[k]
+        if regel_id.startswith("formaat-") and regel_id[len("formaat-"):] in model.KernLid.PERSONAL:
+            melding = f"een waarde heeft niet de goede vorm {_HIDDEN}"
+        conflicts.append(Conflict(str(record) if record is not None else name, "",
+                                  f"samengevoegd breekt dit een regel ({regel_id}): {melding}"))
     return conflicts
+
+
+_Key = tuple[str, str, str, Any, Any]
+
+
+def _dataset(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> model.Dataset:
+    attr = FILES[name][2]
+    return model.Dataset(**{a_: (records if a_ == attr else (others or {}).get(a_, []))
+                            for _n, (_l, _s, a_) in FILES.items()})
+
+
+def _problems(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> Counter[_Key]:
+    return Counter(key for key, _melding in _located(name, records, others))
+
+
+def _examples(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> dict[_Key, str]:
+    out: dict[_Key, str] = {}
+    for key, melding in _located(name, records, others):
+        out.setdefault(key, melding)
+    return out
+
+
+def _located(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> list[tuple[_Key, str]]:
+    """Every problem of the data with these records, as (file, severity, rule id, the
+    top-level record it is about, the organisation within it) and its message."""
+    from wijkctl.validate import validate
+
+    ident = IDENTITY[name]
+    starts = sorted(((r.regel, getattr(r, ident), r) for r in records), key=lambda t: t[0])
+    out = []
+    for p in validate(_dataset(name, records, others)):
+        record, sub = None, None
+        if p.bestand == name:
+            at = [(ident_, r) for line, ident_, r in starts if line <= p.regel]
+            if p.wijk is not None:
+                at = [(ident_, r) for _l, ident_, r in starts if ident_ == p.wijk] or at
+            if at:
+                record, holder = at[-1]
+                orgs = [org.id for org in getattr(holder, "organisaties", []) if org.regel <= p.regel]
+                sub = orgs[-1] if orgs and p.regel >= holder.regel else None
+        out.append(((p.bestand, p.ernst, p.regel_id, record, sub), p.melding))
+    return out
 
 
 def _sort_organisations(wijk: dict, a: dict | None, b: dict | None) -> None:

@@ -108,8 +108,27 @@ class Change:
     resultaat: Any = None
 
 
+def identity(cls: type, record: Any) -> Any:
+    """The identity of a record of class `cls` (a record or its plain dict): the value of
+    the key its class declares as `IDENTITY`, folded as look-ups fold names where the class
+    says `IDENTITY_FOLDED`. None for a class that declares no identity (its lists are
+    compared whole). The commands, `check`, the merge driver and `diff` all ask this."""
+    key = getattr(cls, "IDENTITY", None)
+    if key is None:
+        return None
+    value = record.get(key) if isinstance(record, dict) else getattr(record, key, None)
+    if getattr(cls, "IDENTITY_FOLDED", False) and isinstance(value, str):
+        from wijkctl.text import fold
+
+        return fold(value)
+    return value
+
+
 @dataclass(kw_only=True)
 class KernLid:
+    IDENTITY = "naam"  # a member is its name, folded: "Jan Smit" is "jan smit" (CONTRACT §1)
+    IDENTITY_FOLDED = True
+    PERSONAL = ("email", "telefoon")  # personal data: never shown where not asked for
     naam: str = decl("str", "naam", required=True)
     email: str | None = decl("str", "e-mailadres", fmt="email")
     telefoon: str | None = decl("str", "telefoonnummer", fmt="telefoon")
@@ -119,6 +138,7 @@ class KernLid:
 
 @dataclass(kw_only=True)
 class Organisatie:
+    IDENTITY = "id"
     id: str = decl("str", "id", required=True, fmt="slug")
     soort: str = decl("str", "soort", required=True, keuze=SOORTEN)
     naam: str = decl("str", "naam", required=True)
@@ -183,6 +203,7 @@ class Cijfers:
 
 @dataclass(kw_only=True)
 class Buurt:
+    IDENTITY = "naam"
     naam: str = decl("str", "naam", required=True)
     cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_buurt")
     cijfers: Cijfers | None = decl("record", "cijfers", of=Cijfers)
@@ -192,6 +213,7 @@ class Buurt:
 
 @dataclass(kw_only=True)
 class Wijk:
+    IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
     naam: str = decl("str", "naam", required=True)
     cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_wijk")
@@ -231,6 +253,7 @@ class Verbinder:
 
 @dataclass(kw_only=True)
 class Gebied:
+    IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
     naam: str = decl("str", "naam", required=True)
     verbinder: Verbinder | None = decl("record", "gebiedsverbinder", of=Verbinder)
@@ -250,6 +273,8 @@ class Staffel:
 
 @dataclass(kw_only=True)
 class Toeslag:
+    IDENTITY = "naam"  # unique in its regeling, folded (validate.check_regelingen)
+    IDENTITY_FOLDED = True
     naam: str = decl("str", "naam", required=True)
     maatstaf: str = decl("str", "maatstaf", required=True, keuze=MAATSTAVEN)
     staffels: list[Staffel] | None = decl("records", "staffels", of=Staffel, nullable=True)
@@ -261,6 +286,7 @@ class Toeslag:
 
 @dataclass(kw_only=True)
 class Regeling:
+    IDENTITY = "jaar"
     jaar: int = decl("int", "jaar", required=True, fmt="jaar")
     naam: str = decl("str", "naam", required=True)
     bron: str | None = decl("str", "bron", multiline=True)

@@ -158,9 +158,12 @@ def _check_kvk_needed(rechtsvorm: str | None, kvk: str | None) -> None:
 def _check_kern(members: list[model.KernLid]) -> None:
     seen: set[str] = set()
     for lid in members:
-        if fold(lid.naam) in seen:
+        key = model.identity(model.KernLid, lid)
+        if not key:
+            raise UsageError(f"Kernlid '{lid.naam}' heeft geen naam met letters of cijfers.")
+        if key in seen:
             raise UsageError(f"Kernlid '{lid.naam}' staat er twee keer in.")
-        seen.add(fold(lid.naam))
+        seen.add(key)
     if len(members) < model.MIN_KERN:
         raise Refused(
             f"Een wijkplatform heeft een kern van minstens {model.MIN_KERN} bewoners; "
@@ -429,38 +432,56 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
     if change is not None:
         lid, nieuw = _member(org, kern, change[0]), change[1]
         if lid != nieuw:
-            if any(k is not lid and fold(k.naam) == fold(nieuw.naam) for k in kern):
-                raise Refused(f"{nieuw.naam} zit al in de kern van {org.naam}.")
+            _refuse_twice(org, [k for k in kern if k is not lid], nieuw)
             kern[kern.index(lid)] = nieuw
             wat.append(f"kernlid {lid.naam} gewijzigd")
-    for naam_lid in remove:
-        lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid) or lid.email == naam_lid.strip()), None)
-        if lid is None:
-            if any(fold(k.naam) == fold(naam_lid) or k.email == naam_lid.strip() for k in org.kern):
-                continue  # already gone in this very change
-            close = _suggest(naam_lid, [lid.naam for lid in kern])
-            if not add and not wat and not close:  # a repeated removal: already as asked
-                return f"'{naam_lid}' is geen kernlid (meer) van {org.naam}."
-            raise NotFound(f"'{naam_lid}' is geen kernlid van {org.naam}.{close}")
+    missing = [q for q in remove if not _matches(org.kern, q)]
+    if missing and len(missing) == len(remove) and not add and not wat and not any(
+            _suggest(q, [k.naam for k in kern]) for q in missing):
+        return f"'{missing[0]}' is geen kernlid (meer) van {org.naam}."  # a repeated removal: already as asked
+    for query in remove:
+        if not _matches(kern, query) and _matches(org.kern, query):
+            continue  # already gone in this very change
+        lid = _member(org, kern, query)
         kern.remove(lid)
         wat.append(f"kernlid {lid.naam} eruit")
     for lid in add:
         if any(k == lid for k in kern) and not remove and not wat:  # a repeated addition
             return f"{lid.naam} zit al in de kern van {org.naam}."
-        if any(fold(k.naam) == fold(lid.naam) for k in kern):
-            raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
+        _refuse_twice(org, kern, lid)
         kern.append(lid)
         wat.append(f"kernlid {lid.naam} erbij")
     org.kern = kern
     return None
 
 
+def _refuse_twice(org: model.Organisatie, kern: list[model.KernLid], lid: model.KernLid) -> None:
+    """Refuse (exit 4) a member whose identity (folded name) is already in the kern."""
+    if any(model.identity(model.KernLid, k) == model.identity(model.KernLid, lid) for k in kern):
+        raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
+
+
+def _matches(kern: list[model.KernLid], query: str) -> list[model.KernLid]:
+    """The members a person means by `query`: the one whose identity (folded name) it is,
+    else those with that e-mail address (several share one in a household)."""
+    key = fold(query)
+    by_name = [k for k in kern if model.identity(model.KernLid, k) == key] if key else []
+    if by_name:
+        return by_name
+    email = query.strip().lower()
+    return [k for k in kern if k.email is not None and k.email.lower() == email]
+
+
 def _member(org: model.Organisatie, kern: list[model.KernLid], query: str) -> model.KernLid:
-    """A kern member by name (folded) or e-mail; NotFound with "bedoelde je" otherwise."""
-    lid = next((k for k in kern if fold(k.naam) == fold(query) or (k.email or "").lower() == query.strip().lower()), None)
-    if lid is None:
+    """The kern member `query` means (by name, folded, or e-mail); NotFound (exit 3) with
+    "bedoelde je" when none, or listing them when an e-mail address is several members'."""
+    found = _matches(kern, query)
+    if not found:
         raise NotFound(f"'{query}' is geen kernlid van {org.naam}.{_suggest(query, [k.naam for k in kern])}")
-    return lid
+    if len(found) > 1:
+        raise NotFound(f"'{query}' is het e-mailadres van meer kernleden van {org.naam}: "
+                       f"{', '.join(k.naam for k in found)}. Noem het kernlid bij naam.")
+    return found[0]
 
 
 def _refuse_breaking_succession(wijk: model.Wijk, org: model.Organisatie) -> None:

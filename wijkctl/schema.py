@@ -68,8 +68,9 @@ FILES: dict[str, tuple[str, Schema, str]] = {
     VERBINDERS: ("gebieden", GEBIED, "gebieden"),
     REGELINGEN: ("regelingen", REGELING, "regelingen"),
 }
-# file name -> the key that identifies a top-level record (its first key in canonical form)
-IDENTITY: dict[str, str] = {WIJKEN: "code", VERBINDERS: "code", REGELINGEN: "jaar"}
+# file name -> the key that identifies a top-level record (its first key in canonical form),
+# as its record class declares it (model.identity)
+IDENTITY: dict[str, str] = {name: schema.cls.IDENTITY for name, (_key, schema, _attr) in FILES.items()}
 
 
 

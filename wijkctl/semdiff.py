@@ -1,9 +1,10 @@
 """What changed between two versions of the data, per record and field, and what it costs.
 
-Pure: two Datasets in, rows out. The same identities as the merge driver: a wijk by code,
-an organisation by id, a kern member by e-mail (else name), a buurt by name, a gebied by
-code, a regeling by year. Kern members' contact data (e-mail, phone) are personal data
-and appear only when asked for.
+Pure: two Datasets in, rows out. The same identities as the merge driver and the
+commands, as the record classes declare them (`model.identity`): a wijk by code, an
+organisation by id, a kern member by its folded name, a buurt by name, a gebied by code,
+a regeling by year. Kern members' contact data (e-mail, phone) are personal data and
+appear only when asked for.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import datetime as dt
 from typing import Any
 
 from wijkctl import model
-from wijkctl.merge import identity as _identity
-from wijkctl.schema import FILES, IDENTITY, to_plain
+from wijkctl.schema import FILES, IDENTITY, Schema, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
-_CONTACT = ("email", "telefoon")
+# the last year a subsidy is computed for: no valid data file holds a later date (CONTRACT §3)
+LAST_YEAR = 2200
 
 
 def _member(m: dict, contact: bool) -> str:
     if not contact:
         return m.get("naam", "?")
-    extra = " ".join(f"<{m['email']}>" if k == "email" else m[k] for k in _CONTACT if m.get(k))
+    extra = " ".join(f"<{m['email']}>" if k == "email" else m[k] for k in model.KernLid.PERSONAL if m.get(k))
     return f"{m.get('naam', '?')} {extra}".strip()
 
 
@@ -48,7 +49,7 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
                 rows.append({**place, "veld": None, "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": None if o is None else _summary(o), "nieuw": None if n is None else _summary(n)})
                 continue
-            _fields(rows, place, "", o, n, contact)
+            _fields(rows, place, "", o, n, contact, schema)
     return rows
 
 
@@ -56,32 +57,31 @@ def _summary(record: dict) -> str:
     return record.get("naam") or str(record.get("code") or record.get("jaar") or "")
 
 
-def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: bool) -> None:
+def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: bool, schema: Schema) -> None:
+    fields = {f.key: f for f in schema.fields}
+    personal = getattr(schema.cls, "PERSONAL", ())
     for k in dict.fromkeys([*o, *n]):
         a, b = o.get(k), n.get(k)
         if a == b:
             continue
         veld = f"{prefix}{k}"
-        if isinstance(a, dict) and isinstance(b, dict):
-            _fields(rows, place, f"{veld}.", a, b, contact)
+        f = fields.get(k)
+        if f is not None and f.kind == "record" and isinstance(a, dict) and isinstance(b, dict):
+            _fields(rows, place, f"{veld}.", a, b, contact, f.schema)  # type: ignore[arg-type]
             continue
-        lists = [x for x in (a, b) if x is not None]
-        ident = _identity([i for x in lists for i in x]) if all(isinstance(x, list) for x in lists) else None
-        if ident is not None:
-            _items(rows, place, k, ident, a or [], b or [], contact)
+        if f is not None and f.kind == "records" and getattr(f.schema.cls, "IDENTITY", None):  # type: ignore[union-attr]
+            _items(rows, place, k, f.schema, a or [], b or [], contact)  # type: ignore[arg-type]
             continue
-        hide = k in _CONTACT and place.get("kernlid") and not contact
-        rows.append({**{x: y for x, y in place.items() if x != "kernlid"}, "veld": veld,
+        hide = k in personal and not contact
+        rows.append({**place, "veld": veld,
                      "wijziging": "toegevoegd" if a is None else "verwijderd" if b is None else "gewijzigd",
                      "oud": HIDDEN if hide and a is not None else a,
                      "nieuw": HIDDEN if hide and b is not None else b})
 
 
-def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: list[dict], contact: bool) -> None:
-    before = {i[ident]: i for i in a}
-    after = {i[ident]: i for i in b}
-    if field == "kern" and ident != "naam":
-        _renamed_members(before, after)
+def _items(rows: list, place: dict, field: str, schema: Schema, a: list[dict], b: list[dict], contact: bool) -> None:
+    before = {model.identity(schema.cls, i): i for i in a}
+    after = {model.identity(schema.cls, i): i for i in b}
     for key in dict.fromkeys([*before, *after]):
         o, n = before.get(key), after.get(key)
         if o == n:
@@ -92,35 +92,21 @@ def _items(rows: list, place: dict, field: str, ident: str, a: list[dict], b: li
                 rows.append({**sub, "veld": None, "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": None if o is None else _summary(o), "nieuw": None if n is None else _summary(n)})
             else:
-                _fields(rows, sub, "", o, n, contact)
+                _fields(rows, sub, "", o, n, contact, schema)
         elif field == "kern":
             if o is None or n is None:
                 rows.append({**place, "veld": "kern", "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": None if o is None else _member(o, contact),
                              "nieuw": None if n is None else _member(n, contact)})
             else:
-                _fields(rows, {**place, "kernlid": True}, f"kern[{n.get('naam', '?')}].", o, n, contact)
+                _fields(rows, place, f"kern[{n.get('naam', '?')}].", o, n, contact, schema)
         else:
-            label = f"{_ITEM.get(field, field)}[{key}]"
+            label = f"{_ITEM.get(field, field)}[{(n or o or {}).get(schema.cls.IDENTITY, key)}]"
             if o is None or n is None:
                 rows.append({**place, "veld": label, "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": o, "nieuw": n})
             else:
-                _fields(rows, place, f"{label}.", o, n, contact)
-
-
-def _renamed_members(before: dict[Any, dict], after: dict[Any, dict]) -> None:
-    """A kern member whose e-mail changed is one member changed, not one removed and one
-    added: pair a removed and an added member of the same name (when only one of each has
-    it), under the old key."""
-    gone = [k for k in before if k not in after]
-    new = [k for k in after if k not in before]
-    for k in gone:
-        naam = before[k].get("naam")
-        same = [m for m in new if after[m].get("naam") == naam]
-        if len(same) == 1 and sum(before[g].get("naam") == naam for g in gone) == 1:
-            after[k] = after.pop(same[0])
-            new.remove(same[0])
+                _fields(rows, place, f"{label}.", o, n, contact, schema)
 
 
 def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str, Any]]:
@@ -151,9 +137,12 @@ def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str
 
 def years(old: model.Dataset, new: model.Dataset, today: dt.date) -> range:
     """The years a subsidy can be computed for in either version: from the first regeling
-    to next year, or to the last year an organisation is known to be active."""
+    to next year, or further, to the last year an organisation is known to be active (its
+    `tot`) or starts (a platform from after next year), never past LAST_YEAR."""
     starts = [r.jaar for d in (old, new) for r in d.regelingen]
     if not starts:
         return range(0)
-    ends = [o.tot.year for d in (old, new) for w in d.wijken for o in w.organisaties if o.tot]
-    return range(min(starts), max([today.year + 1, *ends]) + 1)
+    ends = [(o.tot or o.van).year for d in (old, new) for w in d.wijken for o in w.organisaties  # type: ignore[union-attr]
+            if o.tot or o.van]
+    last = min(max([today.year + 1, *ends]), LAST_YEAR)
+    return range(min(starts), last + 1)

@@ -184,11 +184,25 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
         yield _err(WIJKEN, _line(org, "buurten"), f"'{org.naam}' noemt een buurt twee keer", "buurt-dubbel", w.code)
     if org.rechtsvorm in model.KVK_VERPLICHT and org.kvk is None:
         yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig", "kvk-nodig", w.code)
-    for lid in org.kern:
-        if not lid.naam.strip():
-            yield _err(WIJKEN, lid.regel, "kernlid zonder naam", "kernlid-naam-leeg", w.code)
+    yield from _check_kern(w, org)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
         yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}", "kern-te-klein", w.code)
+
+
+def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:
+    """Every kern member has a name, and no two have the same identity (the folded name,
+    model.KernLid.IDENTITY): the commands, the merge driver and `diff` know a member by it.
+    Two members sharing an e-mail address (a household) are allowed."""
+    seen: dict[str, model.KernLid] = {}
+    for lid in org.kern:
+        key = model.identity(model.KernLid, lid)
+        if not key:
+            yield _err(WIJKEN, _line(lid, "naam"), f"kernlid van '{org.naam}' zonder naam (of alleen leestekens)",
+                       "kernlid-naam-leeg", w.code)
+        elif key in seen:
+            yield _err(WIJKEN, _line(lid, "naam"), f"kernlid '{lid.naam}' staat al in de kern van '{org.naam}' "
+                       f"(regel {seen[key].regel}); een naam komt één keer voor in een kern", "kernlid-uniek", w.code)
+        seen.setdefault(key, lid)
 
 
 def _kern_te_klein(org: model.Organisatie) -> bool:

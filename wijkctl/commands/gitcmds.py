@@ -29,28 +29,36 @@ def merge_driver(
     """Git-merge-driver: voegt een gegevensbestand per record en veld samen en controleert het resultaat."""
     from wijkctl.merge import CannotMerge, merge_text
 
+    if ours.is_symlink():  # git gives its own temporary file; never write through a link
+        raise UsageError(f"wijkctl merge-driver: {ours} is een symbolische koppeling; daar schrijft wijkctl niet "
+                         "doorheen. Er is niets veranderd.")
     texts = [_read(p) for p in (base, ours, theirs)]
     name = _data_file(path, texts[1])
     shown = path or name or str(ours)
     if name is None or any(t is None for t in texts):
-        _fallback(base, ours, theirs, shown, "geen gegevensbestand van wijkctl of niet als UTF-8 te lezen")
+        _fallback(base, ours, theirs, shown, "geen gegevensbestand van wijkctl of niet als UTF-8 te lezen", name, path)
         return
     try:
         result = merge_text(name, texts[0] or "", texts[1] or "", texts[2] or "", _others(path, name))
     except CannotMerge as why:
-        _fallback(base, ours, theirs, shown, str(why))
+        _fallback(base, ours, theirs, shown, str(why), name, path)
         return
     _write(ours, result.text)
     if result.clean:
         return
-    records = sorted({c.record for c in result.conflicts})
-    lines = [f"  {c}" for c in result.conflicts[:20]]
-    if len(result.conflicts) > 20:
-        lines.append(f"  … en nog {len(result.conflicts) - 20}.")
+    _conflict(shown, result.conflicts, "Tussen <<<<<<< en >>>>>>> staan alleen die records, eerst onze versie en "
+                                       "dan die van de ander. Kies of combineer")
+
+
+def _conflict(shown: str, conflicts: list[Any], hint: str) -> None:
+    """Report the conflicts (names and fields, never kern contact data) and exit 1."""
+    records = sorted({c.record for c in conflicts})
+    lines = [f"  {c}" for c in conflicts[:20]]
+    if len(conflicts) > 20:
+        lines.append(f"  … en nog {len(conflicts) - 20}.")
     message(
         f"wijkctl merge-driver: conflict in {shown}, in {', '.join(records)}:\n" + "\n".join(lines) + "\n"
-        "Tussen <<<<<<< en >>>>>>> staan alleen die records, eerst onze versie en dan die van de ander. "
-        "Kies of combineer, draai 'wijkctl check --strict' en daarna 'git add'."
+        f"{hint}, draai 'wijkctl check --strict' en daarna 'git add'."
     )
     raise typer.Exit(CONFLICT)
 
@@ -114,29 +122,57 @@ def _write(target: Path, text: str) -> None:
         raise WriteFailed(f"Kan het resultaat niet naar {target} schrijven: {fileio.reason(exc)}.") from None
 
 
-def _fallback(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> None:
-    """git's own line merge (`git merge-file`), so nothing is lost; its result in OURS."""
+def _fallback(base: Path, ours: Path, theirs: Path, shown: str, why: str, name: str | None, path: str | None) -> None:
+    """git's own line merge (`git merge-file`), so nothing is lost; its result in OURS.
+    For a data file the result is then read and checked like any merge: what it breaks,
+    or what cannot be checked, is a conflict (exit 1). A missing BASE is an empty one."""
     import stat
+    import tempfile
 
     for p in (base, ours, theirs):
         try:
             regular = stat.S_ISREG(os.stat(p).st_mode)
+        except FileNotFoundError:
+            if p is base:
+                continue
+            raise UsageError(f"wijkctl merge-driver: {p} is niet te lezen: bestaat niet.") from None
         except OSError as exc:
             raise UsageError(f"wijkctl merge-driver: {p} is niet te lezen: {fileio.reason(exc)}.") from None
         if not regular:  # git merge-file would wait on a FIFO for ever
             raise UsageError(f"wijkctl merge-driver: {p} is geen gewoon bestand.")
+    before = [_read(ours), _read(theirs)]
     message(f"wijkctl merge-driver: {shown}: {why}; git voegt dit bestand regel voor regel samen.")
-    try:
-        done = subprocess.run(
-            ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
-        )
-    except OSError as exc:
-        raise WriteFailed(f"git merge-file start niet: {fileio.reason(exc)}.") from None
+    with tempfile.TemporaryDirectory(prefix="wijkctl-merge-") as tmp:
+        if not base.exists():
+            base = Path(tmp) / "base"
+            base.write_bytes(b"")
+        try:
+            done = subprocess.run(
+                ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+            )
+        except OSError as exc:
+            raise WriteFailed(f"git merge-file start niet: {fileio.reason(exc)}.") from None
     if done.returncode < 0 or done.returncode > 127:
         raise WriteFailed(f"git merge-file mislukte: {done.stderr.strip()}")
     if done.returncode:
         raise typer.Exit(CONFLICT)
+    if name is not None:
+        _check_line_merge(ours, shown, name, path, before)
+
+
+def _check_line_merge(ours: Path, shown: str, name: str, path: str | None, before: list[str | None]) -> None:
+    """A clean line merge of a data file stands only when its result passes the rules."""
+    from wijkctl.merge import Conflict, check_merged
+
+    merged = _read(ours)
+    if merged is None or None in before:
+        conflicts = [Conflict(name, "", "een kant of het resultaat is niet als UTF-8 te lezen; niet te controleren")]
+    else:
+        conflicts = check_merged(name, merged, before[0] or "", before[1] or "", _others(path, name))
+    if conflicts:
+        _conflict(shown, conflicts, "git voegde de regels samen zonder markeringen, maar het resultaat breekt een "
+                                    "regel; herstel het")
 
 
 # --- git-setup ---------------------------------------------------------------------
