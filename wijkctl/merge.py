@@ -197,20 +197,14 @@ class _Merger:
 
 
 def _renamed(o: list[dict], side: list[dict], oi: dict, si: dict, key: Any) -> set[Any]:
-    """The base items a side replaced by a new one (`update --change-member` giving a member
-    another name): removed on that side while an item new there stands at its place or
-    keeps one of its contact values (e-mail, phone)."""
-    new = [(pos, i) for pos, i in enumerate(side) if key(i) not in oi]
-    out = set()
-    for pos, old in enumerate(o):
-        k = key(old)
-        if k in si:
-            continue
-        contact = {(c, str(old[c]).lower()) for c in model.KernLid.PERSONAL if old.get(c)}
-        if any(p == pos or contact & {(c, str(i[c]).lower()) for c in model.KernLid.PERSONAL if i.get(c)}
-               for p, i in new):
-            out.add(k)
-    return out
+    """The base items a side gave another identity (`update --change-member` giving a member
+    another name): removed on that side while an item new there keeps one of its contact
+    values (e-mail, phone)."""
+    def contact(item: dict) -> set[tuple[str, str]]:
+        return {(c, str(item[c]).lower()) for c in model.KernLid.PERSONAL if item.get(c)}
+
+    new = [contact(i) for i in side if key(i) not in oi]
+    return {key(old) for old in o if key(old) not in si and any(contact(old) & c for c in new)}
 
 
 def _order(o: list[Any], a: list[Any], b: list[Any]) -> list[Any]:

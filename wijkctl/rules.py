@@ -456,7 +456,10 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
 
 
 def _refuse_twice(org: model.Organisatie, kern: list[model.KernLid], lid: model.KernLid) -> None:
-    """Refuse (exit 4) a member whose identity (folded name) is already in the kern."""
+    """Refuse a member without an identity (exit 2) or one whose identity (folded name) is
+    already in the kern (exit 4)."""
+    if not model.identity(model.KernLid, lid):
+        raise UsageError(f"Kernlid '{lid.naam}' heeft geen naam met letters of cijfers.")
     if any(model.identity(model.KernLid, k) == model.identity(model.KernLid, lid) for k in kern):
         raise Refused(f"{lid.naam} zit al in de kern van {org.naam}.")
 
