@@ -149,14 +149,22 @@ CONFLICTS = {
     "convert|end": ([("convert", "europawijk", "--from", "2025-01-01", *FOUR)],
                     [("end", "europawijk", "--on", "2025-01-01", "--reason", "opgeheven")],
                     "beëindigd"),
-    "end|add member": ([("end", "molenwijk", "--on", "2025-01-01")],
-                       [("update", "molenwijk", "--on", "2024-06-01", "--add-member", "Eva <e@x.nl>")], "beëindigd"),
     "register|register": ([("register", "boerhaavewijk", "--name", "P1", "--from", "2025-01-01", *FOUR)],
                           [("register", "boerhaavewijk", "--name", "P2", "--from", "2025-03-01", *FOUR)],
                           "samengevoegd breekt dit een regel"),
     "remove|remove": ([("update", "molenwijk", "--remove-member", "a@x.nl")],
                       [("update", "molenwijk", "--remove-member", "b@x.nl")], "heeft 2 kernleden"),
 }
+
+
+def test_an_end_and_a_change_of_one_platform_merge_as_if_serial(base, tmp_path):
+    """They commute (either order gives the same data): no conflict (issue 20, item 2)."""
+    end = ("end", "molenwijk", "--on", "2025-01-01")
+    add = ("update", "molenwijk", "--on", "2024-06-01", "--add-member", "Eva <e@x.nl>")
+    a, b = _side(base, tmp_path, "a", end), _side(base, tmp_path, "b", add)
+    result = _merge(base, a, b)
+    assert result.clean, result.conflicts
+    assert result.text == _text(_side(a, tmp_path, "ab", add)) == _text(_side(b, tmp_path, "ba", end))
 
 
 @pytest.mark.parametrize("case", list(CONFLICTS))

@@ -8,7 +8,7 @@ same change on both sides is taken once, and a field changed differently on both
 is a conflict. So is a record added on both sides with different content (the same
 platform registered twice with different kernen), a record removed on one side and
 changed on the other, a member renamed on one side and removed or renamed on the other,
-and an organisation ended on one side and changed on the other. Records added on both
+and an organisation ended on both sides in different ways. Records added on both
 sides are kept in a place that does not depend on which side is "ours", so the result is
 the same either way round. The merged data is then checked with every rule `check
 --strict` applies; a problem that neither side had (compared by rule id and record, never
@@ -161,13 +161,13 @@ class _Merger:
                            personal)
             if v is not _ABSENT:
                 out[k] = v
-        # an organisation ended on one side and changed on the other is not a clean merge
-        if schema.cls is model.Organisatie and o and len(self.conflicts) == before:
-            ended = [side for side, rec in (("ours", a), ("theirs", b)) if rec.get("tot") != o.get("tot")]
-            if ended:
-                tot = (a if ended[0] == "ours" else b).get("tot")
-                self.conflict(path, f"aan de kant van {ended[0]} beëindigd (tot {_show(tot)}) en aan de andere "
-                                    "kant gewijzigd; beslis of de wijziging nog geldt")
+        # an organisation ended on both sides (say `convert` and `end`), each in its own way,
+        # is not a clean merge; ended on one side and changed on the other merges like any
+        # two changes (the serial result is the same either way)
+        if schema.cls is model.Organisatie and o and len(self.conflicts) == before \
+                and a.get("tot") != o.get("tot") and b.get("tot") != o.get("tot"):
+            self.conflict(path, f"aan beide kanten beëindigd (tot {_show(a.get('tot'))}), maar verschillend; "
+                                "beslis welk einde geldt")
         return out
 
     def records(self, path: tuple[str, ...], o: list[dict], a: list[dict], b: list[dict], schema: Schema,
