@@ -11,7 +11,11 @@ other, pull (a merge) and push. A merge is counted as
   a clean merge they refuse is "clean but wrong" (the dangerous kind: each side passed
   the gate, the merge does not);
 - conflict between wijken: the commands merged touched different wijken;
-- conflict within a wijk: they touched a common wijk.
+- conflict within a wijk: they touched a common wijk;
+- false conflict: a conflict where both serial orders of the commands (replayed on the
+  merge base) succeed, agree, and give data that passes `check --strict` (as both sides
+  did): the merge should have been clean;
+- clean unlike serial: a clean merge that differs from what both serial orders agree on.
 
 A change that `check --strict` refuses is not committed (the gate, as the pre-commit hook
 does). A clone whose merge conflicts aborts it and drops its change (reset to origin), as a
@@ -119,6 +123,30 @@ def setup(folder: Path, clones: int, driver: bool) -> list[Path]:
     return out
 
 
+def replay(repo: Path, base: str, orders: list[list[list[str]]]) -> list[tuple[bool, dict[str, bytes]]]:
+    """Each order of commands run on the commit `base` in a scratch work tree: whether
+    every command succeeded, and the data files afterwards."""
+    out = []
+    for n, commands in enumerate(orders):
+        tree = repo.parent / f"replay-{repo.name}-{n}"
+        sh(repo, "git", "worktree", "add", "-q", "--detach", str(tree), base)
+        try:
+            ok = all(sh(tree, "wijkctl", "--data-dir", "data", *args, ok=False).returncode == 0 for args in commands)
+            ok = ok and sh(tree, "wijkctl", "--data-dir", "data", "check", "--strict", ok=False).returncode == 0
+            files = {p.name: p.read_bytes() for p in sorted((tree / "data").glob("*.yaml"))}
+        finally:
+            sh(repo, "git", "worktree", "remove", "--force", str(tree))
+        out.append((ok, files))
+    return out
+
+
+def serial_agrees(repo: Path, mine: list[str], theirs: list[list[str]]) -> dict[str, bytes] | None:
+    """The data both serial orders give, when both succeed, agree and pass the gate."""
+    base = sh(repo, "git", "merge-base", "HEAD", "origin/main").stdout.strip()
+    (ok1, one), (ok2, two) = replay(repo, base, [[mine, *theirs], [*theirs, mine]])
+    return one if ok1 and ok2 and one == two else None
+
+
 def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
     rng = random.Random(seed)
     counts: Counter = Counter()
@@ -126,10 +154,12 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
         folder = Path(tmp)
         repos = setup(folder, clones, driver)
         log: list[str] = []  # the wijk (or gebied) of every change pushed, in order
+        pushed: list[list[str]] = []  # the command of every change pushed, in order
         seen = [0] * clones  # how much of the log each clone has merged
         for _ in range(rounds):
             active = rng.sample(range(clones), rng.randrange(2, clones + 1))
             touched: dict[int, str] = {}
+            ran: dict[int, list[str]] = {}
             for i in active:
                 args, wijk = command(rng, i)
                 done = sh(repos[i], "wijkctl", "--data-dir", "data", *args, "--commit", ok=False)
@@ -141,6 +171,7 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                     counts["refused by the gate"] += 1
                 else:
                     touched[i] = wijk
+                    ran[i] = args
                     counts["commands"] += 1
             for i in active:
                 repo = repos[i]
@@ -151,8 +182,10 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                     counts["merges"] += 1
                     merge = sh(repo, "git", "merge", "-q", "--no-edit", "origin/main", ok=False)
                     same = touched[i] in log[seen[i]:]
+                    serial = serial_agrees(repo, ran[i], pushed[seen[i]:])
                     if merge.returncode != 0:
                         counts["conflict within a wijk" if same else "conflict between wijken"] += 1
+                        counts["false conflict"] += serial is not None
                         if os.environ.get("MULTICLONE_VERBOSE"):
                             print(f"{touched[i]} against {log[seen[i]:]}:", merge.stderr, file=sys.stderr)
                         sh(repo, "git", "merge", "--abort", ok=False)
@@ -160,6 +193,8 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                         seen[i] = len(log)
                         continue
                     counts["clean"] += 1
+                    merged = {p.name: p.read_bytes() for p in sorted((repo / "data").glob("*.yaml"))}
+                    counts["clean unlike serial"] += serial is not None and merged != serial
                     strict = sh(repo, "wijkctl", "--data-dir", "data", "check", "--strict", ok=False)
                     fmt = sh(repo, "wijkctl", "--data-dir", "data", "fmt", "--check", ok=False)
                     if strict.returncode != 0 or fmt.returncode != 0:
@@ -175,6 +210,7 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                 if mine:
                     sh(repo, "git", "push", "-q", "origin", "HEAD:main")
                     log.append(touched[i])
+                    pushed.append(ran[i])
                     seen[i] = len(log)
     return counts
 
@@ -182,7 +218,8 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
 def report(label: str, counts: Counter, seconds: float) -> None:
     merges = counts["merges"] or 1
     print(f"{label}: {counts['commands']} commands, {counts['merges']} merges in {seconds:.0f} s")
-    for key in ("clean", "clean but wrong", "conflict between wijken", "conflict within a wijk"):
+    for key in ("clean", "clean but wrong", "clean unlike serial", "conflict between wijken", "conflict within a wijk",
+                "false conflict"):
         print(f"  {key:<24} {counts[key]:>5}  ({100 * counts[key] / merges:.1f}% of merges)")
     print(f"  refused by a rule        {counts['refused by a rule']:>5}")
     print(f"  refused by the gate      {counts['refused by the gate']:>5}")

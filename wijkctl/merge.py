@@ -274,7 +274,8 @@ def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, A
     text = head + chunk
     loaded = load_text(name, text)
     if loaded.problems or len(loaded.records) != 1:
-        raise CannotMerge(f"een kant is geen geldig {name}: {loaded.problems[0] if loaded.problems else 'leeg'}")
+        # the problem's line only: its message may quote a value, and a kern member's is personal data
+        raise CannotMerge(f"een kant is geen geldig {name} bij {chunk.splitlines()[0]}")
     if loaded.comments:
         raise CannotMerge(f"een kant heeft commentaar bij {chunk.splitlines()[0]}")
     if canonical and (loaded.older or dump_records(name, loaded.records) != text):
@@ -293,7 +294,7 @@ def _current_base(name: str, base: str, head: str) -> str:
         return base
     loaded = load_text(name, base)
     if loaded.problems:
-        raise CannotMerge(f"de basis is geen geldig {name}: {loaded.problems[0]}")
+        raise CannotMerge(f"de basis is geen geldig {name} (regel {loaded.problems[0].regel})")
     return dump_records(name, loaded.records)
 
 
@@ -374,7 +375,9 @@ def check_merged(name: str, merged: str, ours: str, theirs: str, others: dict[st
 
     loaded = load_text(name, merged)
     if loaded.problems:
-        return [Conflict(name, "", f"het regel voor regel samengevoegde bestand leest niet: {loaded.problems[0].melding}")]
+        first = loaded.problems[0]  # its line, not its message: that may quote a member's contact data
+        return [Conflict(name, "", f"het regel voor regel samengevoegde bestand leest niet (regel {first.regel}); "
+                                   "'wijkctl check' zegt waarom")]
     return new_problems(name, loaded.records, ours, theirs, others)
 
 
