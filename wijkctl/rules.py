@@ -100,9 +100,6 @@ def match_gebied(data: model.Dataset, query: str) -> model.Gebied:
 
 # --- input values ---------------------------------------------------------------
 
-_MEMBER = re.compile(r"\s*(?P<naam>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<telefoon>[^<>]*?)\s*")
-
-
 def value_complaint(cls: type, key: str, value: object) -> str | None:
     """What is wrong with a command-line value for the field `key` of record `cls`,
     judged by the field's declaration (the same rule `check` applies to the files)."""
@@ -121,27 +118,17 @@ def _require(cls: type, key: str, value: object, context: str = "") -> None:
         raise UsageError(f"{context}{klacht[0].upper()}{klacht[1:]}.")
 
 
-def parse_member(text: str) -> model.KernLid:
-    """`"Naam <email> [telefoon]"` as a kern member; UsageError (exit 2) when malformed."""
-    m = _MEMBER.fullmatch(text)
-    if not m or not m.group("naam"):
-        raise UsageError(f"Kernlid '{text}' heeft niet de vorm \"Naam <e-mail> [telefoon]\".")
-    lid = model.KernLid(naam=m.group("naam"), email=m.group("email").strip(), telefoon=m.group("telefoon") or None)
-    for key in ("email", "telefoon"):
-        if getattr(lid, key) is not None:
-            _require(model.KernLid, key, getattr(lid, key), f"Kernlid '{lid.naam}': ")
-    return lid
-
-
 @dataclass(frozen=True)
 class Details:
     """Optional platform details given on the command line, checked once when made:
-    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one."""
+    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one.
+    `leeg` names the details to clear (`update --email ""`)."""
 
     rechtsvorm: str | None = None
     kvk: str | None = None
     email: str | None = None
     website: str | None = None
+    leeg: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("rechtsvorm", "kvk", "email", "website"):
@@ -395,6 +382,7 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
     if naam is not None and naam.strip() != org.naam:
         if not naam.strip():
             raise UsageError("De naam (--name) mag niet leeg zijn.")
+        _require(model.Organisatie, "naam", naam.strip())
         wat.append(f"naam {org.naam} → {naam.strip()}")
         org.naam = naam.strip()
     for attr, label in (("rechtsvorm", "rechtsvorm"), ("kvk", "KvK"), ("email", "e-mail"), ("website", "website")):
@@ -402,6 +390,9 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
         if value is not None and value != getattr(org, attr):
             setattr(org, attr, value)
             wat.append(f"{label} {value}")
+        elif attr in details.leeg and getattr(org, attr) is not None:
+            setattr(org, attr, None)
+            wat.append(f"{label} verwijderd")
     _check_kvk_needed(org.rechtsvorm, org.kvk)
     if buurten:
         nieuw = _check_buurten(wijk, buurten)
@@ -433,13 +424,19 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
                 raise Refused(f"{nieuw.naam} zit al in de kern van {org.naam}.")
             kern[kern.index(lid)] = nieuw
             wat.append(f"kernlid {lid.naam} gewijzigd")
+    def named(pool: list[model.KernLid], query: str) -> model.KernLid | None:
+        return next((k for k in pool if fold(k.naam) == fold(query) or k.email == query.strip()), None)
+
+    # a removal of someone not in the kern is a repeat only when the whole request is:
+    # next to a real removal it is a mistake, whatever the order
+    real = any(named(kern, q) is not None for q in remove)
     for naam_lid in remove:
-        lid = next((lid for lid in kern if fold(lid.naam) == fold(naam_lid) or lid.email == naam_lid.strip()), None)
+        lid = named(kern, naam_lid)
         if lid is None:
-            if any(fold(k.naam) == fold(naam_lid) or k.email == naam_lid.strip() for k in org.kern):
+            if named(org.kern, naam_lid) is not None:
                 continue  # already gone in this very change
             close = _suggest(naam_lid, [lid.naam for lid in kern])
-            if not add and not wat and not close:  # a repeated removal: already as asked
+            if not real and not add and not wat and not close:  # a repeated removal: already as asked
                 return f"'{naam_lid}' is geen kernlid (meer) van {org.naam}."
             raise NotFound(f"'{naam_lid}' is geen kernlid van {org.naam}.{close}")
         kern.remove(lid)

@@ -187,6 +187,9 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
     for lid in org.kern:
         if not lid.naam.strip():
             yield _err(WIJKEN, lid.regel, "kernlid zonder naam", "kernlid-naam-leeg", w.code)
+        elif lid.email is None and lid.telefoon is None:
+            yield _err(WIJKEN, lid.regel, f"kernlid '{lid.naam}' heeft geen e-mailadres en geen telefoonnummer; "
+                       "een kernlid heeft er minstens één", "kernlid-contact", w.code)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
         yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}", "kern-te-klein", w.code)
 

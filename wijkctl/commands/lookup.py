@@ -14,8 +14,8 @@ from wijkctl.commands.common import (
     WijksArg,
     data_dir,
     message,
-    parse_date,
 )
+from wijkctl.invoer import datum as parse_date
 from wijkctl.output import Block, Column, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro, fold
 
@@ -130,7 +130,7 @@ def list_(
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
     from wijkctl.index import GEBIED
 
-    dag = parse_date(on, "--on") if on else text.today()
+    dag = parse_date(on, "--on") if on is not None else text.today()
     data = store.load(data_dir(ctx))
     if gebied is None:
         wijken = data.wijken
