@@ -180,7 +180,8 @@ def _write_copy(copy: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(new)
-        raise WriteFailed(f"Kan de kopie voor de editor niet schrijven: {fileio.reason(exc)}; er is niets veranderd.") from None
+        raise WriteFailed(f"Kan de kopie voor de editor niet schrijven: {fileio.reason(exc)}; "
+                          "er is niets veranderd.") from None
 
 
 def _read_copy(copy: Path) -> str | None:

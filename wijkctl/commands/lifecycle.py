@@ -19,14 +19,21 @@ Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVOR
 MemberOpt = Annotated[
     list[str] | None,
     typer.Option("--member", "-m", metavar='"NAAM <E-MAIL> [TELEFOON]"',
-                 help='Een kernlid; herhaal de optie, minstens 3 keer. Alleen een telefoonnummer: "Naam <> 023 531 2345".'),
+                 help='Een kernlid; herhaal de optie, minstens 3 keer. Alleen een telefoonnummer: '
+                      '"Naam <> 023 531 2345".'),
 ]
 LegalFormOpt = Annotated[
     Rechtsvorm | None,
     typer.Option("--legal-form", help="Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk."),
 ]
-KvkOpt = Annotated[str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers (spaties of punten mogen).")]
-EmailOpt = Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help='E-mailadres van het platform; bij update haalt "" het weg (zo ook bij --website en --kvk).')]
+KvkOpt = Annotated[
+    str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers (spaties of punten mogen).")
+]
+EmailOpt = Annotated[
+    str | None,
+    typer.Option("--email", metavar="E-MAIL",
+                 help='E-mailadres van het platform; bij update haalt "" het weg (zo ook bij --website en --kvk).'),
+]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
 _CLEARABLE = (("kvk", "--kvk"), ("email", "--email"), ("website", "--website"))
 
