@@ -301,3 +301,10 @@ def test_a_percentage_with_three_decimals_is_still_read(run, tmp_path):
     csv_file = tmp_path / "kwb.csv"
     csv_file.write_text(kerncijfers(2024, [("Wijk", "WK039220", 8060, 3968, "52.900", 310)]))
     assert run("import-cbs", str(csv_file), "--year", "2024").exit_code == 0
+
+
+def test_a_look_up_folds_invisible_characters_away_and_suggests_for_a_look_alike(run):
+    shown = run("verbinder", "Molen\u200bwijk", "-o", "json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["wijk"] == "molenwijk"
+    alike = run("verbinder", "Mоlenwijk")  # a Cyrillic о: another name, never silently the same
+    assert alike.exit_code == 3 and "Bedoelde je Molenwijk" in alike.stderr

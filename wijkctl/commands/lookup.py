@@ -15,7 +15,6 @@ from wijkctl.commands.common import (
     data_dir,
     message,
 )
-from wijkctl.invoer import datum as parse_date
 from wijkctl.output import Block, Column, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro, fold
 
@@ -130,7 +129,9 @@ def list_(
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
     from wijkctl.index import GEBIED
 
-    dag = parse_date(on, "--on") if on is not None else text.today()
+    from wijkctl.invoer import datum  # only here: a look-up without --on never needs it
+
+    dag = datum(on, "--on") if on is not None else text.today()
     data = store.load(data_dir(ctx))
     if gebied is None:
         wijken = data.wijken
