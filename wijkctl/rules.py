@@ -412,6 +412,11 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
     return wat
 
 
+def _named(pool: list[model.KernLid], query: str) -> model.KernLid | None:
+    """The member of `pool` that `--remove-member` names: by folded name or by e-mail."""
+    return next((k for k in pool if fold(k.naam) == fold(query) or k.email == query.strip()), None)
+
+
 def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, model.KernLid] | None,
                  remove: list[str], add: list[model.KernLid]) -> str | None:
     """Change, remove and add kern members, noting each in `wat`. Returns why nothing is to
@@ -424,16 +429,13 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
                 raise Refused(f"{nieuw.naam} zit al in de kern van {org.naam}.")
             kern[kern.index(lid)] = nieuw
             wat.append(f"kernlid {lid.naam} gewijzigd")
-    def named(pool: list[model.KernLid], query: str) -> model.KernLid | None:
-        return next((k for k in pool if fold(k.naam) == fold(query) or k.email == query.strip()), None)
-
     # a removal of someone not in the kern is a repeat only when the whole request is:
     # next to a real removal it is a mistake, whatever the order
-    real = any(named(kern, q) is not None for q in remove)
+    real = any(_named(kern, q) is not None for q in remove)
     for naam_lid in remove:
-        lid = named(kern, naam_lid)
+        lid = _named(kern, naam_lid)
         if lid is None:
-            if named(org.kern, naam_lid) is not None:
+            if _named(org.kern, naam_lid) is not None:
                 continue  # already gone in this very change
             close = _suggest(naam_lid, [lid.naam for lid in kern])
             if not real and not add and not wat and not close:  # a repeated removal: already as asked

@@ -61,6 +61,7 @@ def edit(
     text = store.decode(root, {name: original})[name]  # not UTF-8: exit 5, as every reader
     try:
         folder = Path(tempfile.mkdtemp(prefix="wijkctl-edit-"))  # 0700: kern members are personal data
+        os.chmod(folder, 0o700)  # also under an odd umask: `_private` demands exactly this
     except OSError as exc:
         raise WriteFailed(f"Kan geen tijdelijke map maken voor de bewerking: {fileio.reason(exc)}.") from None
     copy = folder / name

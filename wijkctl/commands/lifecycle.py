@@ -85,7 +85,7 @@ def register_(
     ctx: typer.Context,
     wijk: WijkArg,
     name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform of de wijkraad.")],
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD of D-M-JJJJ); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Eerste dag niet meer actief, voor een organisatie die al gestopt is.")] = None,
     wijkraad: Annotated[bool, typer.Option("--wijkraad", help="Leg een bestaande of vroegere wijkraad vast (zonder kern).")] = False,
     member: MemberOpt = None,
@@ -108,7 +108,7 @@ def register_(
         _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken), dry_run, commit)
         return
     if from_ is None:
-        raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD).")
+        raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD of D-M-JJJJ).")
     area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()), source)
     members, details = _members(member), _details(legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w, taken: rules.register(w, naam=name, area=area, members=members, details=details,

@@ -123,7 +123,7 @@ def list_(
     ctx: typer.Context,
     gebied: Annotated[str | None, typer.Option("--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD); standaard vandaag.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
