@@ -2,7 +2,9 @@
 
 FAKE_EDITOR_STEPS names a JSON file with a list of steps, one per time the editor is
 opened: {"replace": [OLD, NEW]}, {"append": TEXT}, {"keep": true} (close without
-saving), {"empty": true} or {"exit": CODE}. What the editor was shown each time is
+saving), {"empty": true}, {"exit": CODE}, {"rename": [OLD, NEW]} (save as vim, VS Code and
+gedit do: a new file renamed over the copy) or {"symlink": TARGET} (put a link to TARGET
+in place of the copy). What the editor was shown each time is
 saved next to it as seen-1.yaml, seen-2.yaml, ...
 """
 
@@ -29,3 +31,13 @@ elif "append" in step:
     path.write_text(text + step["append"], encoding="utf-8")
 elif "empty" in step:
     path.write_text("", encoding="utf-8")
+elif "rename" in step:
+    old, new = step["rename"]
+    assert old in text, f"fake editor: {old!r} not in the file"
+    fresh = path.with_name(path.name + ".swp")
+    fresh.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.chmod(fresh, 0o600)
+    os.replace(fresh, path)
+elif "symlink" in step:
+    path.unlink()
+    path.symlink_to(step["symlink"])

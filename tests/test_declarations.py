@@ -73,7 +73,7 @@ def test_every_older_version_has_its_migration_step():
 
 
 def _rename_key(items: yaml.Node) -> None:
-    """A stand-in migration: in this imagined versie 3, versie 2's `wijknaam` is `naam`."""
+    """A stand-in migration: in this imagined versie 4, versie 3's `wijknaam` is `naam`."""
     for item in items.value:
         for key_node, _value in item.value:
             if key_node.value == "wijknaam":
@@ -81,23 +81,23 @@ def _rename_key(items: yaml.Node) -> None:
 
 
 def test_the_migration_seam_reads_an_older_file_and_its_next_change_writes_the_current(run, datadir, monkeypatch):
-    monkeypatch.setitem(yamlio.CURRENT_VERSIE, "wijken.yaml", 3)  # a stand-in versie 3
-    monkeypatch.setitem(yamlio.MIGRATIONS, ("wijken.yaml", 2), _rename_key)
+    monkeypatch.setitem(yamlio.CURRENT_VERSIE, "wijken.yaml", 4)  # a stand-in versie 4
+    monkeypatch.setitem(yamlio.MIGRATIONS, ("wijken.yaml", 3), _rename_key)
     path = datadir / "wijken.yaml"
     old = path.read_text().replace("\n  naam: ", "\n  wijknaam: ")
     path.write_text(old)
     result = run("check")
-    assert result.exit_code == 0 and "wijken.yaml is versie 2" in result.stderr
+    assert result.exit_code == 0 and "wijken.yaml is versie 3" in result.stderr
     assert json.loads(run("verbinder", "molenwijk", "-o", "json").stdout)["wijk_naam"] == "Molenwijk"
     assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
     new = path.read_text()
-    assert new.startswith("versie: 3\n") and "wijknaam" not in new and "Wijkplatform Molenwijk" in new
+    assert new.startswith("versie: 4\n") and "wijknaam" not in new and "Wijkplatform Molenwijk" in new
     # against the migrated old text the change only adds lines: the diff is the migration and the change
     import difflib
 
-    migrated = old.replace("versie: 2\n", "versie: 3\n", 1).replace("wijknaam", "naam").splitlines()
+    migrated = old.replace("versie: 3\n", "versie: 4\n", 1).replace("wijknaam", "naam").splitlines()
     assert not [d for d in difflib.ndiff(migrated, new.splitlines()) if d.startswith("- ")]
-    assert run("check").stderr.count("versie 2") == 0
+    assert run("check").stderr.count("versie 3") == 0
 
 
 def test_a_newer_version_is_refused_with_its_line(run, datadir):

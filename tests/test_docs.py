@@ -88,7 +88,7 @@ def test_usage_errors_are_dutch(run):
     assert "Onbekende optie --bogus" in result.stderr and "Zie 'wijkctl list --help'" in result.stderr
     assert run("register").exit_code == 2
     assert "ontbreekt" in run("register").stderr
-    assert "geen geheel getal" in run("subsidy", "--year", "x").stderr
+    assert "Ongeldig jaar voor --year: 'x'" in run("subsidy", "--year", "x").stderr
     assert "Onbekend commando" in run("registrer").stderr
     assert "Bedoelde je 'register'" in run("registr").stderr and "Did you" not in run("registr").stderr
 

@@ -189,3 +189,71 @@ def test_no_temporary_folder_is_a_dutch_error(run, datadir, editor, monkeypatch)
     result = run("edit")
     assert result.exit_code == 1 and "Kan geen tijdelijke map maken" in result.stderr
     assert "Traceback" not in result.stderr and snapshot_bytes(datadir) == before
+
+
+# --- the temporary copy: never written through a link (issue 20, item 5) ----------------
+
+
+def test_an_editor_that_saves_by_renaming_a_new_file_over_the_copy_keeps_working(run, datadir, editor):
+    """vim (backupcopy=no), VS Code and gedit write a new file and rename it over the copy."""
+    seen = editor(
+        {"rename": [MOLENWIJK, MOLENWIJK + "  bogus: 1\n"]},
+        {"rename": ["  bogus: 1\n", "  opmerking: Via een nieuw bestand.\n"]},
+    )
+    result = run("edit")
+    assert result.exit_code == 0, result.stderr
+    assert "onbekende sleutel 'bogus'" in seen()[1]
+    assert "Via een nieuw bestand." in (datadir / "wijken.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("first", [[], [{"replace": [MOLENWIJK, MOLENWIJK + "  bogus: 1\n"]}]],
+                         ids=["at-once", "after-a-problem"])
+def test_a_link_in_place_of_the_copy_is_refused_and_its_target_never_written(run, datadir, editor, tmp_path, first):
+    target = tmp_path / "elders.txt"
+    target.write_text("van iemand anders\n", encoding="utf-8")
+    before = snapshot_bytes(datadir)
+    editor(*first, {"symlink": str(target)})
+    result = run("edit")
+    assert result.exit_code == 5, result.output
+    assert "symbolische koppeling" in result.stderr and "er is niets veranderd" in result.stderr.lower()
+    assert "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") == "van iemand anders\n"
+    assert snapshot_bytes(datadir) == before
+
+
+def test_the_problem_header_is_never_written_through_a_link(run, datadir, editor, tmp_path, monkeypatch):
+    """A link put in place of the copy after it was read is replaced, not written through."""
+    target = tmp_path / "elders.txt"
+    target.write_text("van iemand anders\n", encoding="utf-8")
+    real = edit_command._read_copy
+
+    def read_then_swap(copy):
+        text = real(copy)
+        copy.unlink()
+        copy.symlink_to(target)
+        return text
+
+    monkeypatch.setattr(edit_command, "_read_copy", read_then_swap)
+    editor({"replace": [MOLENWIJK, MOLENWIJK + "  bogus: 1\n"]}, {"exit": 1})
+    run("edit")
+    assert target.read_text(encoding="utf-8") == "van iemand anders\n"
+
+
+def test_a_hard_link_or_a_folder_no_longer_private_is_refused(run, datadir, editor, tmp_path, monkeypatch):
+    import os
+
+    other = tmp_path / "elders.txt"
+    other.write_text("x\n", encoding="utf-8")
+    real = edit_command._run_editor
+    before = snapshot_bytes(datadir)
+    for tamper, said in ((lambda copy: (copy.unlink(), os.link(other, copy)), "harde koppeling"),
+                         (lambda copy: os.chmod(copy.parent, 0o755), "niet meer alleen van jou")):
+        def and_tamper(argv, copy, tamper=tamper):
+            real(argv, copy)
+            tamper(copy)
+
+        monkeypatch.setattr(edit_command, "_run_editor", and_tamper)
+        editor({"replace": [MOLENWIJK, MOLENWIJK + "  opmerking: x\n"]})
+        result = run("edit")
+        assert result.exit_code == 5 and said in result.stderr, result.output
+        assert other.read_text(encoding="utf-8") == "x\n" and snapshot_bytes(datadir) == before

@@ -62,7 +62,7 @@ def test_several_platforms_in_oude_stad_and_a_historic_wijkraad_converted_by_com
     assert haarlem("check").exit_code == 0
 
 
-def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_writes_versie_2(tmp_path):
+def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_writes_the_current_versie(tmp_path):
     data = copy_data(V1, tmp_path)
     run = Run(data)
     old = (data / "wijken.yaml").read_text()
@@ -72,7 +72,7 @@ def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_wr
     assert show["organisaties"][1]["opvolger_van"] == ["wijkraad-molenwijk"]
     assert run("register", "meerwijk", "--name", "Wijkplatform Meerwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
     new = (data / "wijken.yaml").read_text()
-    assert new.startswith("versie: 2\n")
+    assert new.startswith("versie: 3\n")
     removed = [d[2:] for d in difflib.ndiff(old.splitlines(), new.splitlines()) if d.startswith("- ")]
     # only migrated lines go: the version, the buurt names (now records), the first line of
     # each organisation (now under its new id) and opvolger_van (now a list of ids)

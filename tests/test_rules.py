@@ -100,24 +100,6 @@ def test_a_wijkraad_with_an_unknown_start_counts_as_active_before_any_known_date
     register(w, D(1950, 1, 1), buurten=["Zuid"])
 
 
-@pytest.mark.parametrize("text,ok", [
-    ("Anna de Vries <anna@example.org>", True),
-    ("Anna de Vries <anna@example.org> 0612345678", True),
-    ("Anna de Vries <anna@example.org> +31 6 1234 5678", True),
-    ("Anna de Vries", False),
-    ("<anna@example.org>", False),
-    ("Anna <anna-at-example.org>", False),
-    ("Anna <anna@example.org> bel me", False),
-])
-def test_parse_member(text, ok):
-    if ok:
-        lid = rules.parse_member(text)
-        assert lid.naam == "Anna de Vries" and lid.email == "anna@example.org"
-    else:
-        with pytest.raises(UsageError):
-            rules.parse_member(text)
-
-
 def test_convert_ends_wijkraad_and_links_successor():
     w = wijk(raad())
     convert(w, D(2024, 7, 1))

@@ -53,7 +53,7 @@ BAD = [
     ("integer phone", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-01-01\n    kern:\n    - naam: A\n      telefoon: 612345678\n", 13, "'telefoon' moet tekst zijn"),
     ("missing required", "versie: 1\nwijken:\n- code: x\n  naam: X\n", 3, "'gebied' ontbreekt"),
     ("negative figure", GOOD + "  cijfers:\n    inwoners: -5\n", 8, "0 of groter"),
-    ("newer version", GOOD.replace("versie: 1", "versie: 3"), 1, "installeer een nieuwere wijkctl"),
+    ("newer version", GOOD.replace("versie: 1", "versie: 4"), 1, "installeer een nieuwere wijkctl"),
     ("no version", GOOD.replace("versie: 1\n", ""), 1, "'versie' ontbreekt"),
     ("tab indent", GOOD.replace("  gebied", "\tgebied"), 6, "tab in de inspringing"),
     ("syntax", GOOD + "  naam: [unclosed\n", 8, "een lijst tussen [ ] is niet gesloten (bij wat op regel 7 begint)"),

@@ -38,6 +38,7 @@ SOURCES = {
 _SUFFIX = re.compile(r"_[0-9]+$")
 # A CBS number: ASCII digits, a decimal comma or point; no sign, exponent, NaN or infinity.
 _NUMBER = re.compile(r"[0-9]{1,15}(?:[.,][0-9]{1,6})?")
+_GROUPED = re.compile(r"[0-9]{1,3}[.,][0-9]{3}")
 
 
 @dataclass
@@ -59,13 +60,21 @@ class Table:
     figures: tuple[str, ...] = FIGURES  # the figures whose columns the file has
 
 
-def _number(raw: str, where: str) -> Decimal | None:
-    """A CBS cell: None for CBS's marks, else a number >= 0; UsageError for anything else."""
+def _number(raw: str, where: str, *, count: bool = False) -> Decimal | None:
+    """A CBS cell: None for CBS's marks, else a number >= 0; UsageError for anything else.
+
+    In a column of counts (`count`), a separator before exactly three digits (`8.000`) is
+    refused: it reads as 8 with a decimal point and as 8000 with Dutch digit grouping,
+    and CBS writes counts without grouping."""
     value = raw.strip().strip('"').strip()
     if value in MISSING:
         return None
     if not _NUMBER.fullmatch(value):
         raise UsageError(f"{where}: '{value}' is geen getal van 0 of meer; het bestand is niet ingelezen.")
+    if count and _GROUPED.fullmatch(value):
+        raise UsageError(f"{where}: '{value}' is dubbelzinnig (een kommagetal of een getal met een "
+                         "scheidingsteken voor duizendtallen?); CBS schrijft aantallen zonder scheidingsteken. "
+                         "Het bestand is niet ingelezen.")
     return Decimal(value.replace(",", "."))
 
 
@@ -105,39 +114,53 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             "SoortRegio ontbreken. Download de tabel als CSV met de OData-sleutels als kolomnamen."
         )
     table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])))
+    seen: dict[tuple[str, str], int] = {}  # (soort, code) -> the line it was first read on
     try:
         for row in reader:
             if not row or len(row) <= max(columns["code"], columns["soort"]):
                 continue
             soort = row[columns["soort"]].strip()
-            code = row[columns["code"]].strip()
             if soort not in ("Wijk", "Buurt"):
                 continue  # Land, Gemeente
-            where = {key: f"{naam} regel {reader.line_num}, kolom {names[key]}" for key in names}
-            values = {
-                key: _number(row[i], where[key]) if i < len(row) else None
-                for key, i in columns.items() if key not in ("code", "soort")
-            }
-            woningen, pct = values.get("woningen"), values.get("corporatie_pct")
-            if pct is not None and pct > 100:
-                raise UsageError(
-                    f"{naam} regel {reader.line_num}, kolom {names['corporatie_pct']}: {pct} is meer dan 100 procent; "
-                    "het bestand is niet ingelezen."
-                )
-            regio = Regio(
-                code=code,
-                soort=soort,
-                inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
-                woningen=_whole(woningen, where.get("woningen", "")),
-                sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
-                uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
-            )
-            (table.wijken if soort == "Wijk" else table.buurten)[code] = regio
+            regio = _regio(row, columns, names, soort, f"{naam} regel {reader.line_num}")
+            _add(table, regio, seen, reader.line_num, naam)
     except csv.Error as exc:
         raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc} (regel {reader.line_num}).") from None
-    if not table.wijken:
-        raise UsageError(f"{naam} bevat geen rijen met SoortRegio 'Wijk'; is dit wel een tabel Kerncijfers wijken en buurten?")
+    if not table.wijken and not table.buurten:
+        raise UsageError(f"{naam} bevat geen rijen met SoortRegio 'Wijk' of 'Buurt'; "
+                         "is dit wel een tabel Kerncijfers wijken en buurten?")
     return table
+
+
+def _regio(row: list[str], columns: dict[str, int], names: dict[str, str], soort: str, regel: str) -> Regio:
+    """One Wijk or Buurt row as figures; UsageError for a value that is no figure."""
+    where = {key: f"{regel}, kolom {names[key]}" for key in names}
+    values = {
+        key: _number(row[i], where[key], count=key != "corporatie_pct") if i < len(row) else None
+        for key, i in columns.items() if key not in ("code", "soort")
+    }
+    woningen, pct = values.get("woningen"), values.get("corporatie_pct")
+    if pct is not None and pct > 100:
+        raise UsageError(f"{where['corporatie_pct']}: {pct} is meer dan 100 procent; het bestand is niet ingelezen.")
+    return Regio(
+        code=row[columns["code"]].strip(),
+        soort=soort,
+        inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
+        woningen=_whole(woningen, where.get("woningen", "")),
+        sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
+        uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
+    )
+
+
+def _add(table: Table, regio: Regio, seen: dict[tuple[str, str], int], line: int, naam: str) -> None:
+    """Add a row; the same region twice is read once when its figures agree, and refuses
+    the file when they differ (which of the two would be true is not for wijkctl to guess)."""
+    rows = table.wijken if regio.soort == "Wijk" else table.buurten
+    first = seen.setdefault((regio.soort, regio.code), line)
+    if first != line and rows[regio.code] != regio:
+        raise UsageError(f"{naam} regel {line}: {regio.soort.lower()} {regio.code} staat er al op regel {first}, "
+                         "met andere cijfers; het bestand is niet ingelezen.")
+    rows[regio.code] = regio
 
 
 def _round(value: Decimal) -> int:

@@ -60,8 +60,8 @@ def _organisations(w: model.Wijk, on: dt.date, until: dt.date) -> list[Item]:
             out.append(Item("einde", org.tot, w.code, org.id, f"{org.naam} ({w.naam}) stopt op {datum(org.tot)}."))
         if org.tot is not None and org.tot <= on:
             continue
-        if org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN:
-            dag = max(on, org.begin)
+        dag = max(on, org.begin)
+        if org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN and dag <= until:
             out.append(Item("kern_te_klein", dag, w.code, org.id,
                             f"{org.naam} ({w.naam}) heeft {len(org.kern)} kernleden; minstens {model.MIN_KERN} zijn nodig."))
         if org.soort == model.WIJKRAAD and org.actief_op(on):

@@ -85,11 +85,12 @@ def size_text(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
-def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, own: bool = False) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them.
 
     Raises FileNotFoundError when it does not exist, and Unreadable for anything else
-    that is not read: not a regular file, larger than `limit`, no permission.
+    that is not read: not a regular file, larger than `limit`, no permission; with `own`,
+    also a file of another user or one with a second name (a hard link).
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
@@ -104,6 +105,9 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> byt
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable(path, f"is {_kind(info.st_mode)}, geen gewoon bestand")
+        if own and (info.st_uid != os.geteuid() or info.st_nlink != 1):
+            raise Unreadable(path, "is niet van jou" if info.st_uid != os.geteuid()
+                             else "heeft nog een naam (een harde koppeling)")
         if info.st_size > limit:
             raise Unreadable(path, f"is groter dan de grens van {size_text(limit)}")
         os.set_blocking(fd, True)

@@ -9,17 +9,24 @@ command can never disagree on what a KvK number is. "Digits" are ASCII digits on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
+
+from wijkctl.text import name_problem
 
 
 class Format(NamedTuple):
     """A pattern (or a range, for years), the Dutch complaint for a value that misses it
-    (with `{label}` and `{value}` in it), and the rule in words for docs/data-format.md."""
+    (with `{label}` and `{value}` in it), and the rule in words for docs/data-format.md.
+    A `toets` instead of a pattern says why a text misses the format (None: it fits);
+    the complaint is then `{label}` and that reason, without the value (which may hold
+    the very characters that would garble a terminal)."""
 
     pattern: re.Pattern[str] | None
     klacht: str
     uitleg: str
     bereik: tuple[int, int] | None = None
+    toets: Callable[[str], str | None] | None = None
 
 
 FORMATS: dict[str, Format] = {
@@ -38,6 +45,8 @@ FORMATS: dict[str, Format] = {
                        "cijfers, spaties en koppeltekens, eventueel met `+` ervoor, als tekst"),
     "website": Format(re.compile(r"https?://\S+"), "{label} '{value}' moet met http:// of https:// beginnen",
                       "begint met `http://` of `https://`"),
+    "naam": Format(None, "{label} {reden}", "zonder onzichtbare tekens (U+200B, U+202E, U+00AD, ...) en "
+                   "niet Latijns, Grieks of Cyrillisch door elkaar", toets=name_problem),
     "jaar": Format(None, "{label} {value} is geen plausibel jaar (1900 tot en met 2200)",
                    "een jaar van 1900 tot en met 2200", (1900, 2200)),
 }
@@ -50,6 +59,9 @@ def complaint(label: str, value: Any, fmt: str | None = None, keuze: tuple[str, 
     if fmt is None:
         return None
     rule = FORMATS[fmt]
+    if rule.toets is not None:
+        reden = rule.toets(value) if isinstance(value, str) else "moet tekst zijn"
+        return None if reden is None else rule.klacht.format(label=label, reden=reden)
     if rule.bereik is not None:
         ok = isinstance(value, int) and rule.bereik[0] <= value <= rule.bereik[1]
     else:

@@ -37,6 +37,11 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
             f"--commit: er loopt nog een git {busy}. Maak die eerst af (los conflicten op, 'wijkctl check --strict', "
             f"'git add', 'git {busy} --continue') of breek af ('git {busy} --abort'); er is niets veranderd."
         )
+    if git(root, "symbolic-ref", "-q", "HEAD").returncode != 0:
+        raise UsageError(
+            "--commit: git staat niet op een branch (detached HEAD); een commit hier raakt zoek bij de volgende "
+            "checkout. Maak of kies eerst een branch ('git switch -c NAAM' of 'git switch main'); er is niets veranderd."
+        )
     if git(root, "diff", "--cached", "--quiet").returncode != 0:
         raise UsageError(
             "--commit: er staan al andere wijzigingen klaar voor een commit (git add). "

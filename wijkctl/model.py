@@ -64,6 +64,7 @@ MAATSTAF: dict[str, Maatstaf] = {m.naam: m for m in (
 MAATSTAVEN = tuple(MAATSTAF)
 REGELING_STATUS = ("concept", "vastgesteld")
 MIN_KERN = 3
+ROLLEN = ("contactpersoon", "voorzitter", "secretaris", "penningmeester", "lid")
 
 
 def decl(kind: str, label: str, *, required: bool = False, fmt: str | None = None,
@@ -129,9 +130,10 @@ class KernLid:
     IDENTITY = "naam"  # a member is its name, folded: "Jan Smit" is "jan smit" (CONTRACT §1)
     IDENTITY_FOLDED = True
     PERSONAL = ("email", "telefoon")  # personal data: never shown where not asked for
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     email: str | None = decl("str", "e-mailadres", fmt="email")
     telefoon: str | None = decl("str", "telefoonnummer", fmt="telefoon")
+    rol: str | None = decl("str", "rol in de kern", keuze=ROLLEN)
     regel: int = _place()
     regels: dict[str, int] = _places()
 
@@ -141,7 +143,7 @@ class Organisatie:
     IDENTITY = "id"
     id: str = decl("str", "id", required=True, fmt="slug")
     soort: str = decl("str", "soort", required=True, keuze=SOORTEN)
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     van: dt.date | None = decl("date", "eerste actieve dag (ontbreekt: onbekend)")
     tot: dt.date | None = decl("date", "eerste dag niet meer actief")
     reden_einde: str | None = decl("str", "reden van het einde")
@@ -204,7 +206,7 @@ class Cijfers:
 @dataclass(kw_only=True)
 class Buurt:
     IDENTITY = "naam"
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_buurt")
     cijfers: Cijfers | None = decl("record", "cijfers", of=Cijfers)
     regel: int = _place()
@@ -215,7 +217,7 @@ class Buurt:
 class Wijk:
     IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_wijk")
     cbs_buurten: list[str] = decl("strlist", "buurtcode", fmt="cbs_buurt")
     gebied: str = decl("str", "gebied", required=True)
@@ -245,7 +247,7 @@ class Wijk:
 
 @dataclass(kw_only=True)
 class Verbinder:
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     email: str | None = decl("str", "e-mailadres", fmt="email")
     regel: int = _place()
     regels: dict[str, int] = _places()
@@ -255,7 +257,7 @@ class Verbinder:
 class Gebied:
     IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     verbinder: Verbinder | None = decl("record", "gebiedsverbinder", of=Verbinder)
     opmerking: str | None = decl("str", "opmerking", multiline=True)
     regel: int = _place()
@@ -275,7 +277,7 @@ class Staffel:
 class Toeslag:
     IDENTITY = "naam"  # unique in its regeling, folded (validate.check_regelingen)
     IDENTITY_FOLDED = True
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     maatstaf: str = decl("str", "maatstaf", required=True, keuze=MAATSTAVEN)
     staffels: list[Staffel] | None = decl("records", "staffels", of=Staffel, nullable=True)
     boven_gemiddelde: int | None = decl("int", "bedrag boven het gemiddelde")
@@ -288,7 +290,7 @@ class Toeslag:
 class Regeling:
     IDENTITY = "jaar"
     jaar: int = decl("int", "jaar", required=True, fmt="jaar")
-    naam: str = decl("str", "naam", required=True)
+    naam: str = decl("str", "naam", required=True, fmt="naam")
     bron: str | None = decl("str", "bron", multiline=True)
     status: str = decl("str", "status", required=True, keuze=REGELING_STATUS, default="concept")
     basisbedrag: int = decl("int", "basisbedrag", required=True)

@@ -105,7 +105,7 @@ def to_yaml(data: Any) -> str:
     return yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width ＝＋－＠
 
 
 def csv_cell(value: Any, decimal_comma: bool = False) -> Any:

@@ -100,9 +100,6 @@ def match_gebied(data: model.Dataset, query: str) -> model.Gebied:
 
 # --- input values ---------------------------------------------------------------
 
-_MEMBER = re.compile(r"\s*(?P<naam>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<telefoon>[^<>]*?)\s*")
-
-
 def value_complaint(cls: type, key: str, value: object) -> str | None:
     """What is wrong with a command-line value for the field `key` of record `cls`,
     judged by the field's declaration (the same rule `check` applies to the files)."""
@@ -121,27 +118,17 @@ def _require(cls: type, key: str, value: object, context: str = "") -> None:
         raise UsageError(f"{context}{klacht[0].upper()}{klacht[1:]}.")
 
 
-def parse_member(text: str) -> model.KernLid:
-    """`"Naam <email> [telefoon]"` as a kern member; UsageError (exit 2) when malformed."""
-    m = _MEMBER.fullmatch(text)
-    if not m or not m.group("naam"):
-        raise UsageError(f"Kernlid '{text}' heeft niet de vorm \"Naam <e-mail> [telefoon]\".")
-    lid = model.KernLid(naam=m.group("naam"), email=m.group("email").strip(), telefoon=m.group("telefoon") or None)
-    for key in ("email", "telefoon"):
-        if getattr(lid, key) is not None:
-            _require(model.KernLid, key, getattr(lid, key), f"Kernlid '{lid.naam}': ")
-    return lid
-
-
 @dataclass(frozen=True)
 class Details:
     """Optional platform details given on the command line, checked once when made:
-    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one."""
+    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one.
+    `leeg` names the details to clear (`update --email ""`)."""
 
     rechtsvorm: str | None = None
     kvk: str | None = None
     email: str | None = None
     website: str | None = None
+    leeg: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("rechtsvorm", "kvk", "email", "website"):
@@ -398,6 +385,7 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
     if naam is not None and naam.strip() != org.naam:
         if not naam.strip():
             raise UsageError("De naam (--name) mag niet leeg zijn.")
+        _require(model.Organisatie, "naam", naam.strip())
         wat.append(f"naam {org.naam} → {naam.strip()}")
         org.naam = naam.strip()
     for attr, label in (("rechtsvorm", "rechtsvorm"), ("kvk", "KvK"), ("email", "e-mail"), ("website", "website")):
@@ -405,6 +393,9 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
         if value is not None and value != getattr(org, attr):
             setattr(org, attr, value)
             wat.append(f"{label} {value}")
+        elif attr in details.leeg and getattr(org, attr) is not None:
+            setattr(org, attr, None)
+            wat.append(f"{label} verwijderd")
     _check_kvk_needed(org.rechtsvorm, org.kvk)
     if buurten:
         nieuw = _check_buurten(wijk, buurten)

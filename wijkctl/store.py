@@ -6,7 +6,6 @@ Changing the data is `transaction.apply`; the files themselves are read and repl
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Iterator
@@ -51,7 +50,9 @@ def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
     The search upward stops at the root of the git repository it starts in, so a data
     set in some enclosing folder is never changed by mistake.
     """
-    chosen = explicit or os.environ.get(ENV_DATA)
+    if explicit is not None and not str(explicit).strip():
+        raise UsageError("--data-dir is leeg; geef de gegevensmap op, of laat de optie weg.")
+    chosen = explicit or os.environ.get(ENV_DATA)  # an empty variable counts as unset
     if chosen:
         root = Path(chosen)
         if not (root / DATA_FILES[0]).is_file():
@@ -278,18 +279,12 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
 
 
 def _lock_timeout() -> float:
+    from wijkctl.invoer import omgeving_getal
+
     raw = os.environ.get(ENV_LOCK_TIMEOUT)
     if raw is None or raw.strip() == "":
         return DEFAULT_LOCK_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0 <= value <= MAX_LOCK_TIMEOUT:  # also refuses nan and inf
-        raise UsageError(
-            f"{ENV_LOCK_TIMEOUT} moet een aantal seconden van 0 tot {MAX_LOCK_TIMEOUT:g} zijn, niet '{raw}'."
-        )
-    return value
+    return omgeving_getal(ENV_LOCK_TIMEOUT, raw, MAX_LOCK_TIMEOUT)
 
 
 def _open_dir(root: Path) -> int:

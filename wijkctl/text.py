@@ -118,3 +118,53 @@ def printable(value: str, *, keep_newlines: bool = False) -> str:
                        if ord(ch) < 0xD800 or ord(ch) > 0xDFFF else f"\\x{ord(ch) - 0xDC00:02x}")
     return "".join(out)
 
+
+
+def invisible_character(value: str) -> str | None:
+    """The first invisible formatting character in `value` as `U+200B`, or None: Unicode's
+    format characters (category Cf), among them the soft hyphen U+00AD, zero-width
+    spaces and joiners, the bidirectional controls U+202A-U+202E and U+2066-U+2069 that
+    can show a text in another order than it is read, and the tag characters."""
+    if value.isascii():
+        return None
+    for ch in value:
+        if unicodedata.category(ch) == "Cf":
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def mixed_scripts(value: str) -> tuple[str, str] | None:
+    """Two of the Latin, Greek and Cyrillic scripts when letters of both stand in
+    `value` (as a Cyrillic `о` in `Mоlenwijk`, which looks like the Latin name but
+    folds apart from it), else None."""
+    if value.isascii():
+        return None
+    seen: list[str] = []
+    for ch in value:
+        if not ch.isalpha():
+            continue
+        script = unicodedata.name(ch, "").split(" ", 1)[0]
+        if script in _SCRIPTS and script not in seen:
+            seen.append(script)
+            if len(seen) == 2:
+                return seen[0], seen[1]
+    return None
+
+
+_SCRIPT_NAMES = {"LATIN": "Latijnse", "GREEK": "Griekse", "CYRILLIC": "Cyrillische"}
+
+
+def name_problem(value: str) -> str | None:
+    """Why `value` cannot be a name (of a wijk, buurt, organisation, gebied, person),
+    or None: an invisible character, or letters of two look-alike scripts."""
+    teken = invisible_character(value)
+    if teken is not None:
+        return f"bevat een onzichtbaar teken ({teken}); typ de naam zonder"
+    scripts = mixed_scripts(value)
+    if scripts is not None:
+        a, b = (_SCRIPT_NAMES[s] for s in scripts)
+        return f"mengt {a} en {b} letters die op elkaar lijken; typ de naam in één schrift"
+    return None

@@ -199,7 +199,10 @@ def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:
         if not key:
             yield _err(WIJKEN, _line(lid, "naam"), f"kernlid van '{org.naam}' zonder naam (of alleen leestekens)",
                        "kernlid-naam-leeg", w.code)
-        elif key in seen:
+        elif lid.email is None and lid.telefoon is None:
+            yield _err(WIJKEN, lid.regel, f"kernlid '{lid.naam}' heeft geen e-mailadres en geen telefoonnummer; "
+                       "een kernlid heeft er minstens één", "kernlid-contact", w.code)
+        if key and key in seen:
             yield _err(WIJKEN, _line(lid, "naam"), f"kernlid '{lid.naam}' staat al in de kern van '{org.naam}' "
                        f"(regel {seen[key].regel}); een naam komt één keer voor in een kern", "kernlid-uniek", w.code)
         seen.setdefault(key, lid)

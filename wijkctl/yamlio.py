@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from wijkctl.errors import Problem
+from wijkctl.formats import FORMATS
 from wijkctl.schema import (
     FILES,
     REGELINGEN,
@@ -36,7 +37,7 @@ from wijkctl.text import control_character, slug, unique_id
 # the node tree of the list in a file of version N into version N + 1. Working on nodes
 # keeps every line number, so problems in a migrated file point at its own lines. A file
 # is migrated in memory when read and written in the current version on its next change.
-CURRENT_VERSIE: dict[str, int] = {WIJKEN: 2, VERBINDERS: 1, REGELINGEN: 1}
+CURRENT_VERSIE: dict[str, int] = {WIJKEN: 3, VERBINDERS: 1, REGELINGEN: 1}
 MIGRATIONS: dict[tuple[str, int], Callable[[yaml.Node], None]] = {}  # filled below the reader
 
 try:  # the C parser is about 6x faster; the pure one gives the same nodes
@@ -285,6 +286,7 @@ class _Reader:
 
 
 _BAD = object()
+_YEARS: tuple[int, int] = FORMATS["jaar"].bereik  # type: ignore[assignment]
 _MAX_DIGITS = 15
 _PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
 _PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
@@ -356,7 +358,13 @@ def _wijken_1_to_2(items: yaml.Node) -> None:
                 _SEQ, [_text_node(ident, opvolger)], opvolger.start_mark, opvolger.end_mark))
 
 
+def _wijken_2_to_3(items: yaml.Node) -> None:
+    """wijken.yaml versie 2 -> 3: kern members may have a `rol` and may have a phone
+    number instead of an e-mail address; what versie 2 held is versie 3 as it is."""
+
+
 MIGRATIONS[(WIJKEN, 1)] = _wijken_1_to_2
+MIGRATIONS[(WIJKEN, 2)] = _wijken_2_to_3
 
 
 # --- scalar converters: (loader, node, multiline) -> (complaint with {key}, or None; value)
@@ -390,6 +398,9 @@ def _date(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | No
         return f"ongeldige datum '{node.value}'", None
     if isinstance(value, dt.datetime):
         return f"'{{key}}' moet een datum zijn zonder tijd, niet '{node.value}'", None
+    if not _YEARS[0] <= value.year <= _YEARS[1]:
+        return (f"datum '{node.value}' ligt buiten het bereik dat wijkctl leest: het jaar moet van "
+                f"{_YEARS[0]} tot en met {_YEARS[1]} zijn"), None
     return None, value
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wijkctl.errors import UsageError
 from wijkctl.output import Format
 
 OutputOpt = Annotated[
@@ -43,7 +41,8 @@ OptionalWijksArg = Annotated[
 def _data_dir_option(ctx: typer.Context) -> str | None:
     root_ctx = ctx.find_root()
     obj = root_ctx.obj or {}
-    return obj.get("data_dir") or root_ctx.params.get("data_dir")
+    value = obj.get("data_dir")
+    return value if value is not None else root_ctx.params.get("data_dir")
 
 
 def data_dir(ctx: typer.Context) -> Path:
@@ -51,14 +50,6 @@ def data_dir(ctx: typer.Context) -> Path:
     from wijkctl.store import find_data_dir
 
     return find_data_dir(_data_dir_option(ctx))
-
-
-def parse_date(value: str, option: str) -> dt.date:
-    """An ISO date from the command line, or exit 2 with a Dutch message."""
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"Ongeldige datum voor {option}: '{value}'. Gebruik JJJJ-MM-DD, bijvoorbeeld 2025-03-01.") from None
 
 
 def message(text: str) -> None:

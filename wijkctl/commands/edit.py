@@ -11,6 +11,7 @@ since it was copied (optimistic, so no lock is held while a person types).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -60,12 +61,13 @@ def edit(
     text = store.decode(root, {name: original})[name]  # not UTF-8: exit 5, as every reader
     try:
         folder = Path(tempfile.mkdtemp(prefix="wijkctl-edit-"))  # 0700: kern members are personal data
+        os.chmod(folder, 0o700)  # also under an odd umask: `_private` demands exactly this
     except OSError as exc:
         raise WriteFailed(f"Kan geen tijdelijke map maken voor de bewerking: {fileio.reason(exc)}.") from None
     copy = folder / name
     kept = False
     try:
-        copy.write_text(text, encoding="utf-8")
+        _write_copy(copy, text)
         _session(root, name, original, text, copy, editor, commit)
     except WijkctlError as exc:
         kept = str(copy) in exc.message  # the message tells the user where their work is
@@ -97,7 +99,7 @@ def _session(root: Path, name: str, original: bytes, text: str, copy: Path, edit
         if not problems:
             break
         shown = _with_header(body, problems)
-        copy.write_text(shown, encoding="utf-8")
+        _write_copy(copy, shown)
     try:
         outcome = _write(root, name, original, body, commit)
     except WijkctlError as exc:
@@ -151,14 +153,51 @@ def _run_editor(editor: list[str], copy: Path) -> None:
         )
 
 
-def _read_copy(copy: Path) -> str | None:
-    """The edited copy, or None when it is gone; bounded like any data file."""
+def _private(folder: Path) -> None:
+    """Refuse (exit 5) unless `folder` is still wijkctl's private temporary folder: a
+    folder, not a link, ours, mode 0700. Only then can nobody else put a file in it."""
+    import stat
+
     try:
-        raw = fileio.read_regular(copy, MAX_FILE_BYTES)
+        info = os.lstat(folder)
+    except OSError as exc:
+        raise InvalidData(f"De tijdelijke map {folder} is weg ({fileio.reason(exc)}); er is niets veranderd.") from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) != 0o700:
+        raise InvalidData(f"De tijdelijke map {folder} is niet meer alleen van jou (map, eigenaar of rechten "
+                          "veranderd); wijkctl leest en schrijft er niets meer in. Er is niets veranderd.")
+
+
+def _write_copy(copy: Path, text: str) -> None:
+    """Put `text` in the copy as a new file renamed over it: never written through a link
+    or into a file that someone put in its place."""
+    _private(copy.parent)
+    new = copy.parent / f".{copy.name}.{os.urandom(6).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(new, flags, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(new, copy)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(new)
+        raise WriteFailed(f"Kan de kopie voor de editor niet schrijven: {fileio.reason(exc)}; "
+                          "er is niets veranderd.") from None
+
+
+def _read_copy(copy: Path) -> str | None:
+    """The edited copy, or None when it is gone; bounded like any data file. Opened without
+    following a link, and only a regular file of ours with one name in the private folder
+    is read: anything else is refused (exit 5), and nothing is written through it.
+    Editors that save by renaming a new file over the copy make such a file."""
+    _private(copy.parent)
+    try:
+        raw = fileio.read_regular(copy, MAX_FILE_BYTES, follow_symlinks=False, own=True)
     except FileNotFoundError:
         return None
     except fileio.Unreadable as exc:
-        raise Refused(f"{copy} {exc.reden}; er is niets veranderd.") from None
+        raise InvalidData(f"De bewerkte kopie {copy.name} {exc.reden}; wijkctl leest die niet en schrijft er niet "
+                          "doorheen. Er is niets veranderd.") from None
     return raw.decode("utf-8", errors="replace")  # a broken byte shows as U+FFFD and is a problem at its line
 
 

@@ -9,7 +9,7 @@ from typing import IO, Annotated
 
 import typer
 
-from wijkctl import cbs, fileio, model, transaction
+from wijkctl import cbs, fileio, invoer, model, transaction
 from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
@@ -58,13 +58,12 @@ def read_table(path: Path) -> cbs.Table:
 def import_cbs(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="BESTAND", help="CSV van CBS Kerncijfers wijken en buurten (OData-sleutels als kolomnamen).")],
-    year: Annotated[int, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, bijvoorbeeld 2024.")],
+    year_: Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, bijvoorbeeld 2024.")],
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
 ) -> None:
     """Werk de cijfers van de wijken bij uit een CBS-tabel Kerncijfers wijken en buurten."""
-    if not 1900 <= year <= 2200:
-        raise UsageError(f"Ongeldig jaar {year}; geef een jaar als 2024.")
+    year = invoer.jaar(year_, "--year")
     table = read_table(file)
 
     def mutate(data: model.Dataset) -> model.Change:

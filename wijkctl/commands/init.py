@@ -12,7 +12,7 @@ import typer
 
 from wijkctl import fileio, gitops, store, transaction
 from wijkctl.commands.common import message
-from wijkctl.errors import InvalidData, Refused, WriteFailed
+from wijkctl.errors import InvalidData, Refused, UsageError, WriteFailed
 
 
 def bundled(name: str) -> str:
@@ -21,14 +21,18 @@ def bundled(name: str) -> str:
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
+    map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
+    directory = _target(map_)
     created = not directory.exists()
     try:
         directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file in the way, also of a parent
+        raise UsageError(f"Kan de map {directory} niet maken: daar (of erboven) staat een bestand dat geen map is; "
+                         "er is niets veranderd.") from None
     except OSError as exc:
         raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
     try:
@@ -44,6 +48,18 @@ def init(
         + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
            "bestanden per wijk samenvoegen." if commit else "")
     )
+
+
+def _target(map_: str) -> Path:
+    """The folder to write into; an empty name is refused (it would mean the current
+    folder without anyone having said so), as is a file that is not a folder."""
+    if not map_.strip():
+        raise UsageError("De map voor 'init' is leeg; geef een map op, bijvoorbeeld 'wijkctl init data' "
+                         "(of 'wijkctl init .' voor de huidige map).")
+    directory = Path(map_)
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UsageError(f"{directory} is een bestand, geen map; kies een map voor de gegevens. Er is niets veranderd.")
+    return directory
 
 
 def _write(directory: Path, force: bool, commit: bool) -> None:

@@ -9,36 +9,49 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import model, rules, text, transaction
-from wijkctl.commands.common import (
-    CommitOpt,
-    DryRunOpt,
-    WijkArg,
-    data_dir,
-    message,
-    parse_date,
-)
+from wijkctl import invoer, model, rules, text, transaction
+from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, data_dir, message
 from wijkctl.errors import UsageError
+from wijkctl.invoer import datum as parse_date
 
 Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVORMEN}, type=str)  # type: ignore[misc]
 
 MemberOpt = Annotated[
     list[str] | None,
     typer.Option("--member", "-m", metavar='"NAAM <E-MAIL> [TELEFOON]"',
-                 help="Een kernlid; herhaal de optie, minstens 3 keer."),
+                 help='Een kernlid; herhaal de optie, minstens 3 keer. Alleen een telefoonnummer: '
+                      '"Naam <> 023 531 2345".'),
 ]
 LegalFormOpt = Annotated[
     Rechtsvorm | None,
     typer.Option("--legal-form", help="Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk."),
 ]
-KvkOpt = Annotated[str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers.")]
-EmailOpt = Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help="E-mailadres van het platform.")]
+KvkOpt = Annotated[
+    str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers (spaties of punten mogen).")
+]
+EmailOpt = Annotated[
+    str | None,
+    typer.Option("--email", metavar="E-MAIL",
+                 help='E-mailadres van het platform; bij update haalt "" het weg (zo ook bij --website en --kvk).'),
+]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
+_CLEARABLE = (("kvk", "--kvk"), ("email", "--email"), ("website", "--website"))
 
 
-def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, website: str | None) -> rules.Details:
-    # checked as it is made: a bad value is a usage error before the data is even read
-    return rules.Details(legal_form.value if legal_form else None, kvk, email, website)
+def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, website: str | None, *,
+             clear: bool = False) -> rules.Details:
+    """The details as given; checked as they are made, so a bad value is a usage error before
+    the data is even read. An empty value clears that detail where `clear` (update), and is
+    refused elsewhere (there is nothing to clear)."""
+    given = {"kvk": kvk, "email": email, "website": website}
+    leeg = tuple(key for key, value in given.items() if value is not None and not value.strip())
+    if leeg and not clear:
+        optie = dict(_CLEARABLE)[leeg[0]]
+        raise UsageError(f"{optie} is leeg; laat de optie weg als er niets is.")
+    waarden = {key: None if key in leeg or value is None else value.strip() for key, value in given.items()}
+    if waarden["kvk"] is not None:
+        waarden["kvk"] = invoer.kvk(waarden["kvk"])
+    return rules.Details(legal_form.value if legal_form else None, leeg=leeg, **waarden)
 
 
 BuurtOpt = Annotated[
@@ -50,7 +63,7 @@ OrgOpt = Annotated[str | None, typer.Option("--org", metavar="ID", help="De orga
 
 
 def _members(member: list[str] | None) -> list[model.KernLid]:
-    return [rules.parse_member(m) for m in member or []]
+    return [invoer.lid(m) for m in member or []]
 
 
 def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]], model.Change],
@@ -72,7 +85,7 @@ def register_(
     ctx: typer.Context,
     wijk: WijkArg,
     name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform of de wijkraad.")],
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD of D-M-JJJJ); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Eerste dag niet meer actief, voor een organisatie die al gestopt is.")] = None,
     wijkraad: Annotated[bool, typer.Option("--wijkraad", help="Leg een bestaande of vroegere wijkraad vast (zonder kern).")] = False,
     member: MemberOpt = None,
@@ -86,16 +99,16 @@ def register_(
     commit: CommitOpt = False,
 ) -> None:
     """Registreer een wijkplatform, of met --wijkraad een (vroegere) wijkraad."""
-    tot = parse_date(to, "--to") if to else None
+    tot = parse_date(to, "--to") if to is not None else None
     if wijkraad:
-        if member or legal_form or kvk or email or website:
+        if member or legal_form or any(v is not None for v in (kvk, email, website)):
             raise UsageError("Een wijkraad krijgt geen kern, rechtsvorm, KvK, e-mail of website; laat die opties weg.")
         van = None if from_ is None or from_.strip().lower() == "onbekend" else parse_date(from_, "--from")
         area = rules.Area(van, tot, tuple(buurt or ()), source)
         _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken), dry_run, commit)
         return
     if from_ is None:
-        raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD).")
+        raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD of D-M-JJJJ).")
     area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()), source)
     members, details = _members(member), _details(legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w, taken: rules.register(w, naam=name, area=area, members=members, details=details,
@@ -145,13 +158,14 @@ def update(
     commit: CommitOpt = False,
 ) -> None:
     """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
-    dag = parse_date(on, "--on") if on else text.today()
-    if not any((name, legal_form, kvk, email, website, add_member, remove_member, buurt, change_member, from_)):
+    dag = parse_date(on, "--on") if on is not None else text.today()
+    wijzigt = (name, legal_form, add_member, remove_member, buurt, change_member, from_)
+    if not any(wijzigt) and kvk is None and email is None and website is None:
         raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
     add = _members(add_member)
-    details = _details(legal_form, kvk, email, website)
-    van = parse_date(from_, "--from") if from_ else None
-    change = (change_member[0], rules.parse_member(change_member[1])) if change_member else None
+    details = _details(legal_form, kvk, email, website, clear=True)
+    van = parse_date(from_, "--from") if from_ is not None else None
+    change = (change_member[0], invoer.lid(change_member[1])) if change_member else None
     _run(ctx, wijk, lambda w, _taken: rules.update(
         w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
         buurten=list(buurt or []), van=van, change=change), dry_run, commit)

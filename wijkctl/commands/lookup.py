@@ -14,7 +14,6 @@ from wijkctl.commands.common import (
     WijksArg,
     data_dir,
     message,
-    parse_date,
 )
 from wijkctl.output import Block, Column, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro, fold
@@ -124,13 +123,15 @@ def list_(
     ctx: typer.Context,
     gebied: Annotated[str | None, typer.Option("--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD); standaard vandaag.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
     from wijkctl.index import GEBIED
 
-    dag = parse_date(on, "--on") if on else text.today()
+    from wijkctl.invoer import datum  # only here: a look-up without --on never needs it
+
+    dag = datum(on, "--on") if on is not None else text.today()
     data = store.load(data_dir(ctx))
     if gebied is None:
         wijken = data.wijken

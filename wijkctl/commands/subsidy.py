@@ -6,10 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from wijkctl import rules, store, text
+from wijkctl import invoer, rules, store, text
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import OutputOpt, complete_wijk, data_dir
-from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro
 
@@ -72,14 +71,12 @@ def subsidy(
         typer.Argument(metavar="[WIJK]...", help="Een of meer wijken; zonder WIJK alle wijken met een wijkplatform in het jaar.",
                        autocompletion=complete_wijk, show_default=False),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Leg de berekening stap voor stap uit.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
-    jaar = year if year is not None else text.today().year
-    if not 1900 <= jaar <= 2200:
-        raise UsageError(f"Ongeldig jaar {jaar}; geef een jaar als 2025.")
+    jaar = invoer.jaar(year, "--year") if year is not None else text.today().year
     data = store.load(data_dir(ctx))
     gekozen = None
     if wijken:
