@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from wijkctl import store, text
-from wijkctl.commands.common import OutputOpt, data_dir, parse_date
+from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, parse_date
 from wijkctl.errors import UsageError
-from wijkctl.output import Block, Column, Format, Report, render
+from wijkctl.output import Block, Column, Report, render
 
 
 def due(
@@ -17,6 +17,7 @@ def due(
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De dag waarop je kijkt (JJJJ-MM-DD); standaard vandaag.")] = None,
     within: Annotated[int, typer.Option("--within", metavar="DAGEN", help="Ook wat binnen zoveel dagen komt; standaard 30.")] = 30,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Wat aandacht vraagt: termijnen, te kleine kernen, organisaties die stoppen, oude cijfers, wijkraden; niets als niets speelt."""
     from wijkctl.due import due as items_due
@@ -26,12 +27,11 @@ def due(
         raise UsageError(f"--within moet 0 tot 3660 dagen zijn, niet {within}.")
     items = items_due(store.load(data_dir(ctx)), dag, within)
     rows = [item._asdict() for item in items]
-    if output in (Format.table, Format.wide):  # one line per item, and nothing at all when nothing is due (cron mails output)
-        for item in items:
-            print(f"{item.datum.isoformat()}  {item.soort}  {item.melding}")
-        return
-    columns = [Column(k, k) for k in ("soort", "datum", "wijk", "organisatie", "melding")]
-    render(Report(rows, [Block(columns, rows)]), output)
+    # the table: one line per item, and nothing at all when nothing is due (cron mails output)
+    lines = [f"{item.datum.isoformat()}  {item.soort}  {item.melding}" for item in items]
+    columns = [Column("soort", "Soort"), Column("datum", "Datum", "date"), Column("wijk", "Wijk"),
+               Column("organisatie", "Organisatie"), Column("melding", "Melding")]
+    render(Report(rows, [Block(columns, rows, title="Aandacht")], plain=lines), output, file)
 
 
 COMMANDS = {"due": due}
