@@ -14,14 +14,20 @@ from wijkctl.errors import UsageError
 from wijkctl.output import Format, WriteFormat
 
 OutputOpt = Annotated[
-    Format, typer.Option("--output", "-o", help="Uitvoervorm: table (standaard; op een smalle terminal vallen kolommen weg), wide (alle kolommen), json, yaml, csv, csv-nl (voor Nederlandse Excel) of xlsx (een spreadsheet, met --file of doorgestuurd naar een bestand).")
+    Format, typer.Option("--output", "-o", help=(
+        "Uitvoervorm: table (standaard; op een smalle terminal vallen kolommen weg), wide (alle kolommen), "
+        "json, yaml, csv, csv-nl (voor Nederlandse Excel) of xlsx (een spreadsheet, met --file of "
+        "doorgestuurd naar een bestand)."))
 ]
 FileOpt = Annotated[
     Path | None,
-    typer.Option("--file", metavar="BESTAND", help="Schrijf de uitvoer naar dit bestand in plaats van naar het scherm (voor -o xlsx nodig op een terminal).", show_default=False),
+    typer.Option("--file", metavar="BESTAND", show_default=False, help=(
+        "Schrijf de uitvoer naar dit bestand in plaats van naar het scherm (voor -o xlsx nodig op een terminal).")),
 ]
 WriteOutputOpt = Annotated[
-    WriteFormat, typer.Option("--output", "-o", help="Uitvoervorm: table (standaard: een regel op stderr) of json/yaml: het geschreven record met zijn id, bij --dry-run ook de diff.")
+    WriteFormat, typer.Option("--output", "-o", help=(
+        "Uitvoervorm: table (standaard: een regel op stderr) of json/yaml: het geschreven record met zijn id, "
+        "bij --dry-run ook de diff."))
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Toon de wijziging als diff van de YAML en verander niets.")
@@ -86,8 +92,8 @@ def written(outcome: Any, output: WriteFormat, payload: dict[str, Any] | Callabl
         if outcome.dry_run:
             sys.stdout.write(outcome.diff)
     else:
-        data = {**(payload() if callable(payload) else payload), "samenvatting": outcome.change.samenvatting, "bestanden": list(outcome.changed),
-                "proefdraai": outcome.dry_run, "gecommit": outcome.committed}
+        data = {**(payload() if callable(payload) else payload), "samenvatting": outcome.change.samenvatting,
+                "bestanden": list(outcome.changed), "proefdraai": outcome.dry_run, "gecommit": outcome.committed}
         if outcome.dry_run:
             data["diff"] = outcome.diff
         render(Report(data, []), output)

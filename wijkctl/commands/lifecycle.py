@@ -104,7 +104,8 @@ def register_(
             raise UsageError("Een wijkraad krijgt geen kern, rechtsvorm, KvK, e-mail of website; laat die opties weg.")
         van = None if from_ is None or from_.strip().lower() == "onbekend" else parse_date(from_, "--from")
         area = rules.Area(van, tot, tuple(buurt or ()), source)
-        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken), dry_run, commit, output)
+        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken),
+             dry_run, commit, output)
         return
     if from_ is None:
         raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD).")

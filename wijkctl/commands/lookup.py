@@ -36,8 +36,12 @@ def _verbinder_fields(gebied: model.Gebied | None) -> dict[str, Any]:
     return {"naam": v.naam if v else None, "email": v.email if v else None}
 
 
-def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: OutputOpt = "table",  # type: ignore[assignment]
-              file: FileOpt = None) -> None:
+def verbinder(
+    ctx: typer.Context,
+    words: OptionalWijksArg = None,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
+) -> None:
     """De gebiedsverbinder van een wijk; zonder WIJK alle gebieden met hun verbinder."""
     data = store.load(data_dir(ctx))
     if words:
