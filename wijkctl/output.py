@@ -290,7 +290,7 @@ def is_terminal(stream: TextIO) -> bool:
 
 def render(report: Report, fmt: Format | WriteFormat, file: Path | None = None, stream: TextIO | None = None) -> None:
     """Print `report` in the chosen format: to stdout, or to `file` (`--file`)."""
-    fmt = Format(fmt.value)
+    fmt = Format(getattr(fmt, "value", fmt))
     if fmt == Format.xlsx:
         from wijkctl import xlsx
 
