@@ -297,3 +297,19 @@ def test_totals_rows_are_last_and_never_wrapped_on_a_narrow_terminal():
     assert output.render_plain(block).splitlines()[-1].startswith("Totaal: 21 wijken")
     assert "Totaal" not in output.to_csv(block) and "Totaal" in output.to_csv(block, dutch=True)
     assert output.to_csv(block, dutch=True).splitlines()[0] == "\ufeffWijk;Inwoners"
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in output.Format])
+def test_diff_speaks_every_format(repo, fmt):
+    data = repo / "data"
+    assert invoke(data, "register", "molenwijk", "--name", "P", "--from", "2025-03-01", *MEMBERS3).exit_code == 0
+    result = invoke(data, "diff", "-o", fmt)
+    assert result.exit_code == 0, result.stderr
+    raw = result.stdout_bytes
+    if fmt == "json":
+        assert any(change["wijk"] == "molenwijk" for change in json.loads(raw))
+    elif fmt == "xlsx":
+        sheet = sheets(raw).worksheets[0]
+        assert [c.value for c in sheet[1]][:2] == ["Bestand", "Wijk"] and sheet.max_row > 1
+    else:
+        assert b"molenwijk" in raw or b"Molenwijk" in raw
