@@ -66,8 +66,8 @@ import sys
 with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
     rows = list(csv.DictReader(f, dialect="excel", delimiter=";"))
 for row in rows:
-    print(f"{row['naam']:<10} {row['platform'] or '':<24} kvk={row['kvk'] or '-':<9} "
-          f"{row['rechtsvorm'] or '-':<10} bedrag={row['bedrag']:>6}  regeling {row['regeling_jaar']} ({row['regeling_status']})")
+    print(f"{row['Wijk']:<10} {row['Platform'] or '':<24} kvk={row['KvK'] or '-':<9} "
+          f"{row['Rechtsvorm'] or '-':<10} bedrag={row['Bedrag']:>6}  regeling {row['Regelingsjaar']} ({row['Status regeling']})")
 PY
 
 printf '\n# the history, one commit per event\n'

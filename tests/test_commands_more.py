@@ -176,12 +176,14 @@ def test_csv_nl_opens_in_dutch_excel(run, datadir):
     raw = run("list", "-o", "csv-nl").stdout_bytes
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), dialect="excel", delimiter=";"))
-    molenwijk = next(r for r in rows if r["code"] == "molenwijk")
-    assert molenwijk["organisatie"] == "'=HYPERLINK()" and molenwijk["inwoners"] == "8135"
-    assert "," in molenwijk["aandeel_sociale_huur"] or molenwijk["aandeel_sociale_huur"] == ""
+    # csv-nl is for people: the Dutch labels as header (csv keeps the keys for scripts)
+    molenwijk = next(r for r in rows if r["Wijkcode"] == "molenwijk")
+    assert molenwijk["Organisatie"] == "'=HYPERLINK()" and molenwijk["Inwoners"] == "8135"
+    assert "," in molenwijk["Aandeel"] or molenwijk["Aandeel"] == ""
+    assert rows[-1]["Wijk"].startswith("Totaal: ")  # the totals row last
     sub = list(csv.DictReader(io.StringIO(run("subsidy", "--year", "2025", "-o", "csv-nl").stdout.lstrip("\ufeff"),
                                           newline=""), delimiter=";"))
-    assert sub[0]["wijk"] == "molenwijk" and sub[0]["bedrag"].isdigit()
+    assert sub[0]["Wijkcode"] == "molenwijk" and sub[0]["Bedrag"].isdigit()
 
 
 def test_subsidy_json_names_the_deadline(run):

@@ -149,6 +149,15 @@ class _Guarded:
     def flush(self) -> None:
         self._do(lambda: self._stream.flush(), "")
 
+    def write_bytes(self, data: bytes) -> None:
+        """Binary output (a spreadsheet) through the same guard, after any text before it."""
+        def both() -> None:
+            self._stream.flush()
+            self._stream.buffer.write(data)
+            self._stream.buffer.flush()
+
+        self._do(both, "")
+
     def _do(self, action: Any, text: str) -> Any:
         import errno
 
@@ -252,46 +261,80 @@ class WijkctlGroup(_Dutch, TyperGroup):
         if fileio is not None:  # one process may run several commands (tests)
             fileio.landed = False
         args = hoist_globals(sys.argv[1:] if args is None else list(args))
+        report = _Reporter(asks_json(args))
         bad = _bad_argument(args)
         if bad:
-            _report(bad)
-            return errors.USAGE
+            return report(bad, errors.USAGE)
         try:
             code = super().main(args=args, prog_name=prog_name or "wijkctl", complete_var=complete_var,
                                 standalone_mode=False, **extra)
         except OutputFailed as exc:
-            code = _output_failed(exc, errors.OK)
+            code = _output_failed(exc, errors.OK, report)
         except errors.WijkctlError as exc:
-            _report(exc.message, exc.details)
-            code = exc.exit_code
+            code = report(exc.message, exc.exit_code, exc.details)
         except click_exc.UsageError as exc:
-            code = exc.exit_code
-            _report("Fout: " + dutch_usage_message(exc.format_message()))
-            if exc.ctx is not None:
-                print(f"Zie '{exc.ctx.command_path} --help' voor hulp.", file=sys.stderr)
+            hint = f"Zie '{exc.ctx.command_path} --help' voor hulp." if exc.ctx is not None else None
+            code = report("Fout: " + dutch_usage_message(exc.format_message()), exc.exit_code, hint=hint)
         except click_exc.ClickException as exc:
-            _report("Fout: " + exc.format_message())
-            code = exc.exit_code
+            code = report("Fout: " + exc.format_message(), exc.exit_code)
         except typer.Abort:
-            _report("Afgebroken.")
-            code = errors.INTERNAL
+            code = report("Afgebroken.", errors.INTERNAL)
         except KeyboardInterrupt:
-            _report("Afgebroken.")
-            code = 130
+            code = report("Afgebroken.", 130)
         except Exception as exc:  # a bug: say so briefly, trace only on request
             if os.environ.get("WIJKCTL_DEBUG") == "1":
                 import traceback
 
                 traceback.print_exc()
-            _report(
-                f"Interne fout in wijkctl: {type(exc).__name__}: {exc}. "
-                "Zet WIJKCTL_DEBUG=1 voor de volledige traceback en meld dit."
-            )
-            code = errors.INTERNAL
+            code = report(f"Interne fout in wijkctl: {type(exc).__name__}: {exc}. "
+                          "Zet WIJKCTL_DEBUG=1 voor de volledige traceback en meld dit.", errors.INTERNAL)
         return code
 
 
-def _output_failed(exc: OutputFailed, code: Any) -> int:
+def asks_json(argv: list[str]) -> bool:
+    """Whether the command line asks for `-o json` (the last -o counts, as for click):
+    then an error is JSON too."""
+    wanted = None
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            break
+        if arg in ("-o", "--output"):
+            wanted = next(args, None)
+        elif arg.startswith("--output="):
+            wanted = arg.split("=", 1)[1]
+        elif arg.startswith("-o") and not arg.startswith("--"):
+            wanted = arg[2:].lstrip("=")
+    return wanted is not None and wanted.strip() == "json"
+
+
+class _Reporter:
+    """Says an error on stderr, as text or (under `-o json`) as
+    `{"fout": {"melding", "code", "details"?}}`; returns the exit code."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+
+    def __call__(self, message: str, code: int, details: list[str] | None = None, hint: str | None = None) -> int:
+        from wijkctl.text import printable
+
+        if self.as_json:
+            from wijkctl.output import to_json
+
+            fout: dict[str, Any] = {"melding": message, "code": code}
+            if details:
+                fout["details"] = list(details)
+            sys.stderr.write(to_json({"fout": fout}))
+            return code
+        print(printable(message, keep_newlines=True), file=sys.stderr)
+        for line in details or []:
+            print(f"  {printable(line, keep_newlines=True)}", file=sys.stderr)
+        if hint:
+            print(hint, file=sys.stderr)
+        return code
+
+
+def _output_failed(exc: OutputFailed, code: Any, report: _Reporter | None = None) -> int:
     """The exit code when stdout failed: a write that landed stays a success."""
     import errno
 
@@ -300,19 +343,10 @@ def _output_failed(exc: OutputFailed, code: Any) -> int:
         return errors.OK if landed else 141  # 141: as the shell reports death by SIGPIPE
     from wijkctl.fileio import reason
 
-    _report(f"Kan de uitvoer niet schrijven: {reason(exc.error)}."
-            + (" De wijziging is wel opgeslagen." if landed else ""))
-    if landed:
-        return code if isinstance(code, int) else errors.OK
-    return errors.INTERNAL
-
-
-def _report(message: str, details: list[str] | None = None) -> None:
-    from wijkctl.text import printable
-
-    print(printable(message, keep_newlines=True), file=sys.stderr)
-    for line in details or []:
-        print(f"  {printable(line, keep_newlines=True)}", file=sys.stderr)
+    result = (code if isinstance(code, int) else errors.OK) if landed else errors.INTERNAL
+    (report or _Reporter(False))(f"Kan de uitvoer niet schrijven: {reason(exc.error)}."
+                                 + (" De wijziging is wel opgeslagen." if landed else ""), result)
+    return result
 
 
 def _version(value: bool) -> None:

@@ -1,18 +1,22 @@
-"""One renderer for every command that prints data: table | json | yaml | csv.
+"""One renderer for every command that prints data: table | wide | json | yaml | csv | csv-nl | xlsx.
 
 Commands build a `Report` (the data for scripts, plus blocks of rows for people) and
-`render` prints it. A Rich table only on a terminal; piped, the table is plain aligned
-text with no colour, no box drawing and no truncation, and Rich is never imported.
+`render` prints it, all formats from the same rows. A Rich table only on a terminal;
+piped, the table is plain aligned text with no colour, no box drawing and no truncation,
+and Rich is never imported. A column has a key (csv and json) and a Dutch label (the
+header of table, csv-nl and xlsx); a block's totals rows belong to it and come last.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from wijkctl.text import datum, euro, getal, printable
@@ -25,12 +29,22 @@ class Format(str, Enum):
     csv = "csv"
     csv_nl = "csv-nl"  # for Dutch Excel: `;`, UTF-8 BOM, CRLF, decimal comma
     wide = "wide"  # a table with every column, even where the terminal is too narrow
+    xlsx = "xlsx"  # a spreadsheet with typed cells (wijkctl.xlsx), to --file or a pipe
+
+
+class WriteFormat(str, Enum):
+    """What a command that changes data prints: its one-line report (table), or the
+    record(s) written for scripts."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
 
 
 @dataclass
 class Column:
-    key: str
-    header: str
+    key: str  # the name scripts read: the csv header and the JSON key
+    header: str  # the Dutch label people read: the header of table, csv-nl and xlsx
     kind: str = "text"  # text | int | money | date | pct
     unknown: str = ""  # what a person reads for None
     table: bool = True  # False: only in csv, not in the table people read
@@ -42,7 +56,8 @@ class Block:
     columns: list[Column]
     rows: list[dict[str, Any]]
     title: str | None = None
-    footer: dict[str, Any] | None = None  # a totals row: on a terminal, and last in csv-nl
+    totals: list[dict[str, Any]] = field(default_factory=list)  # rows after the data, never wrapped;
+    # in the table, csv-nl and xlsx, not in csv (for scripts) nor json (whose data says it)
     header: bool = True  # False for a block of "field: value" rows
 
 
@@ -52,6 +67,8 @@ class Report:
     blocks: list[Block]  # what people read; the first block is what csv prints
     notes: list[str] = field(default_factory=list)  # lines after the tables, for people (stderr when piped)
     text: list[str] = field(default_factory=list)  # lines after the tables that were asked for (stdout)
+    plain: list[str] | None = None  # when set, what table and wide print instead of the blocks
+    # (check's `file:line: message` for editors, due's one line per item for cron)
 
 
 def human(value: Any, kind: str = "text", unknown: str = "") -> str:
@@ -127,16 +144,16 @@ def csv_cell(value: Any, decimal_comma: bool = False) -> Any:
 
 
 def to_csv(block: Block, dutch: bool = False) -> str:
-    """The block as CSV: `,` and LF, one row per record; with `dutch`, what Dutch Excel
-    opens by double-click (`;`, a UTF-8 BOM, CRLF, decimal comma) and the totals row last.
-    Every cell passes the formula guard."""
+    """The block as CSV: `,` and LF, the keys as header, one row per record; with `dutch`,
+    what Dutch Excel opens by double-click (`;`, a UTF-8 BOM, CRLF, decimal comma), the
+    Dutch labels as header and the totals rows last. Every cell passes the formula guard."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
-    writer.writerow([c.key for c in block.columns])
-    rows = block.rows + ([block.footer] if dutch and block.footer else [])  # a spreadsheet shows the total
+    writer.writerow([csv_cell(c.header if dutch else c.key) for c in block.columns])
+    rows = block.rows + (block.totals if dutch else [])  # a spreadsheet shows the total
     for row in rows:
         writer.writerow([csv_cell(row.get(c.key), dutch) for c in block.columns])
     return ("\ufeff" if dutch else "") + buffer.getvalue()
@@ -147,6 +164,7 @@ def render_plain(block: Block) -> str:
     columns = [c for c in block.columns if c.table]
     lines = [[c.header for c in columns]] if block.header else []
     lines += [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
+    lines += [[human(r.get(c.key), c.kind) for c in columns] for r in block.totals]
     widths = [max(len(cell) for cell in col) for col in zip(*lines)]
     right = [c.kind in ("int", "money", "pct") for c in columns]
     out = [printable(block.title)] if block.title else []
@@ -178,15 +196,17 @@ class _Measure(NamedTuple):
     folded: int  # long words folded
 
 
-def _measure(column: Column, texts: list[str]) -> _Measure:
-    """`texts`: the header, the footer, then the cells."""
+def _measure(column: Column, header: str, totals: list[str], cells: list[str]) -> _Measure:
+    """A totals cell is never wrapped: its whole length is the least the column can do with."""
+    texts = [header, *totals, *cells]
     natural = max(len(t) for t in texts) or 1
+    total = max((len(t) for t in totals), default=0)
     if column.kind in ("int", "money", "pct", "date"):  # a number or date never wraps, though its header may
-        head = max((len(w) for w in column.header.split()), default=1)
+        head = max((len(w) for w in header.split()), default=1)
         unbroken = max(max((len(t) for t in texts[1:]), default=1), head)
         return _Measure(natural, unbroken, unbroken)
     words = max((len(w) for t in texts for w in t.split()), default=1)
-    return _Measure(natural, words, min(natural, 8))
+    return _Measure(natural, max(words, total), max(min(natural, 8), total))
 
 
 def _fit(measures: list[_Measure], width: int, header: bool, folding: bool):
@@ -210,10 +230,9 @@ def layout(block: Block, width: int, wide: bool = False):
     first, as kubectl does; `wide` keeps them all and folds long words instead. None when
     not even that fits (the block is then printed as plain text)."""
     columns = [c for c in block.columns if c.table]
-    footer = block.footer or {}
     measures = [
-        _measure(c, [c.header if block.header else "", human(footer.get(c.key), c.kind) if footer else "",
-                     *(human(r.get(c.key), c.kind, c.unknown) for r in block.rows)])
+        _measure(c, c.header if block.header else "", [human(t.get(c.key), c.kind) for t in block.totals],
+                 [human(r.get(c.key), c.kind, c.unknown) for r in block.rows])
         for c in columns
     ]
     shown = list(range(len(columns)))
@@ -242,13 +261,13 @@ def _rich_tables(report: Report, stream: TextIO, wide: bool = False) -> None:
             console.print(Text(printable(block.title), style="bold"))
         fitted = layout(block, console.width, wide)
         if fitted is None:
-            stream.write(render_plain(Block(block.columns, block.rows, header=block.header)))
+            stream.write(render_plain(Block(block.columns, block.rows, totals=block.totals, header=block.header)))
             continue
         columns, widths, style, dropped = fitted
         table = Table(box=style, pad_edge=style is not None, show_header=block.header,
-                      show_footer=bool(block.footer), header_style="bold")
+                      show_footer=bool(block.totals), header_style="bold")
         for c, w in zip(columns, widths):
-            footer = human(block.footer.get(c.key), c.kind) if block.footer else ""
+            footer = "\n".join(human(t.get(c.key), c.kind) for t in block.totals)  # one line per totals row
             table.add_column(Text(c.header), footer=Text(footer), width=w, overflow="fold",
                              justify="right" if c.kind in ("int", "money", "pct") else "left")
         for row in block.rows:
@@ -269,15 +288,33 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
-    """Print `report` to stdout in the chosen format."""
-    out = stream or sys.stdout
+def render(report: Report, fmt: Format | WriteFormat, file: Path | None = None, stream: TextIO | None = None) -> None:
+    """Print `report` in the chosen format: to stdout, or to `file` (`--file`)."""
+    fmt = Format(getattr(fmt, "value", fmt))
+    if fmt == Format.xlsx:
+        from wijkctl import xlsx
+
+        _deliver(xlsx.workbook(report.blocks), file, stream or sys.stdout)
+    elif file is not None:
+        import io
+
+        buffer = io.StringIO()
+        _render_text(report, fmt, buffer)
+        write_file(file, buffer.getvalue().encode("utf-8"))
+    else:
+        _render_text(report, fmt, stream or sys.stdout)
+
+
+def _render_text(report: Report, fmt: Format, out: TextIO) -> None:
     if fmt == Format.json:
         out.write(to_json(report.data))
     elif fmt == Format.yaml:
         out.write(to_yaml(report.data))
     elif fmt in (Format.csv, Format.csv_nl):
-        out.write(to_csv(report.blocks[0], dutch=fmt == Format.csv_nl))
+        if report.blocks:
+            out.write(to_csv(report.blocks[0], dutch=fmt == Format.csv_nl))
+    elif report.plain is not None:
+        out.write("".join(printable(line) + "\n" for line in report.plain))
     elif is_terminal(out) and os.environ.get("TERM") != "dumb":
         _rich_tables(report, out, wide=fmt == Format.wide)
     else:
@@ -287,3 +324,46 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
             out.write(("\n" if report.blocks else "") + "\n".join(printable(t) for t in report.text) + "\n")
         if report.notes:
             sys.stderr.write("\n".join(printable(n) for n in report.notes) + "\n")
+
+
+def _deliver(content: bytes, file: Path | None, out: TextIO) -> None:
+    """A binary document to `file`, or to stdout when that is not a terminal."""
+    if file is not None:
+        write_file(file, content)
+        return
+    if is_terminal(out):
+        from wijkctl.errors import UsageError
+
+        raise UsageError("Een spreadsheet (-o xlsx) hoort niet in de terminal: geef --file BESTAND.xlsx "
+                         "of stuur de uitvoer naar een bestand (> overzicht.xlsx).")
+    write_bytes = getattr(out, "write_bytes", None)  # the CLI's guarded stdout
+    if write_bytes is not None:
+        write_bytes(content)
+    else:
+        out.flush()
+        out.buffer.write(content)  # type: ignore[attr-defined]
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """`content` as the file `path`, whole or not at all (a temporary file renamed over it)."""
+    import tempfile
+
+    from wijkctl.errors import UsageError, WriteFailed
+    from wijkctl.fileio import reason
+
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"--file {path} is een map; geef een bestandsnaam.")
+    if not path.parent.is_dir():
+        raise UsageError(f"--file {path}: de map {path.parent} bestaat niet.")
+    temp = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+            temp = handle.name
+            handle.write(content)
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise WriteFailed(f"Kan {path} niet schrijven: {reason(exc)}.") from None

@@ -8,9 +8,15 @@ from typing import Annotated
 import typer
 
 from wijkctl import fileio, model, store, text, transaction
-from wijkctl.commands.common import OutputOpt, data_dir, message
+from wijkctl.commands.common import (
+    FileOpt,
+    OutputOpt,
+    WriteOutputOpt,
+    data_dir,
+    message,
+)
 from wijkctl.errors import InvalidData, Problem
-from wijkctl.output import Block, Column, Format, to_csv, to_json, to_yaml
+from wijkctl.output import Block, Column, Format, Report, WriteFormat, render
 from wijkctl.yamlio import CURRENT_VERSIE
 
 
@@ -22,6 +28,7 @@ def check(
     ctx: typer.Context,
     strict: Annotated[bool, typer.Option("--strict", help="Behandel waarschuwingen als fouten.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
     root = data_dir(ctx)
@@ -31,7 +38,7 @@ def check(
     # line: parse
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
     if data is not None and _quiet_today(data):
-        _print({"fouten": [], "waarschuwingen": []}, [], [], output)
+        _print({"fouten": [], "waarschuwingen": []}, [], [], output, file)
         message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0))
         return
     snap = store.snapshot(root, raw=raw)
@@ -46,7 +53,7 @@ def check(
     if strict:
         fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
     payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen]}
-    _print(payload, fouten, waarschuwingen, output)
+    _print(payload, fouten, waarschuwingen, output, file)
     if fouten:
         raise InvalidData(
             f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
@@ -59,20 +66,17 @@ def check(
     message(_in_orde(len(snap.data.wijken), len(snap.data.gebieden), len(snap.data.regelingen), len(waarschuwingen)))
 
 
-def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], output: Format) -> None:
-    if output == Format.json:
-        print(to_json(payload), end="")
-    elif output == Format.yaml:
-        print(to_yaml(payload), end="")
-    elif output in (Format.csv, Format.csv_nl):
-        rows = [{"ernst": ernst, **_as_dict(p)} for ernst, ps in (("fout", fouten), ("waarschuwing", waarschuwingen)) for p in ps]
-        print(to_csv(Block([Column(k, k) for k in ("ernst", "bestand", "regel", "regel_id", "wijk", "melding")], rows),
-                     dutch=output == Format.csv_nl), end="")
-    else:
-        for p in fouten:
-            print(f"{p.bestand}:{p.regel}: {p.melding}")
-        for p in waarschuwingen:
-            print(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
+_COLUMNS = [Column("ernst", "Ernst"), Column("bestand", "Bestand"), Column("regel", "Regel", "int"),
+            Column("regel_id", "Regel-id"), Column("wijk", "Wijk"), Column("melding", "Melding")]
+
+
+def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], output: Format, file) -> None:
+    """Through the renderer; the table is `file:line: message`, one problem a line, as
+    editors read it (bean-check's form)."""
+    rows = [{"ernst": ernst, **_as_dict(p)} for ernst, ps in (("fout", fouten), ("waarschuwing", waarschuwingen))
+            for p in ps]
+    lines = [str(p) for p in fouten] + [f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}" for p in waarschuwingen]
+    render(Report(payload, [Block(_COLUMNS, rows, title="Controle")], plain=lines), output, file)
 
 
 def _quiet_today(data: model.Dataset) -> bool:
@@ -98,6 +102,7 @@ def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int) -
 def fmt(
     ctx: typer.Context,
     check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de vaste vorm staan.")] = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
     from wijkctl.yamlio import dump_records
@@ -105,7 +110,7 @@ def fmt(
     root = data_dir(ctx)
     entry = store.cached(root)[1] if check_only else None
     if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
-        message("Alle bestanden staan in de vaste vorm.")
+        _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
         return
     with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)
@@ -129,13 +134,21 @@ def fmt(
                 raise InvalidData(
                     f"Niet in de vaste vorm: {', '.join(different)}. 'wijkctl fmt' herschrijft ze."
                 )
-            message("Alle bestanden staan in de vaste vorm.")
+            _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
             return
         link = fileio.refuse_symlinks(root, list(different))
         if link:
             raise InvalidData(f"{link}; er is niets veranderd.")
         transaction.verify(snap, different, records, rules=False)
         transaction.write(root, different)
-    message(f"Herschreven: {', '.join(different)}." if different else "Alle bestanden stonden al in de vaste vorm.")
+    _formatted(output, f"Herschreven: {', '.join(different)}." if different
+               else "Alle bestanden stonden al in de vaste vorm.", list(different))
+
+
+def _formatted(output: WriteFormat, line: str, herschreven: list[str]) -> None:
+    """fmt's one line on stderr; under `-o json` also the files it rewrote."""
+    if output != WriteFormat.table:
+        render(Report({"herschreven": herschreven, "samenvatting": line}, []), output)
+    message(line)
 
 COMMANDS = {"check": check, "fmt": fmt}

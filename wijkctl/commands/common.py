@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from wijkctl.output import Format
+from wijkctl.output import Format, WriteFormat
 
 OutputOpt = Annotated[
-    Format, typer.Option("--output", "-o", help="Uitvoervorm: table (standaard; op een smalle terminal vallen kolommen weg), wide (alle kolommen), json, yaml, csv of csv-nl (voor Nederlandse Excel).")
+    Format, typer.Option("--output", "-o", help=(
+        "Uitvoervorm: table (standaard; op een smalle terminal vallen kolommen weg), wide (alle kolommen), "
+        "json, yaml, csv, csv-nl (voor Nederlandse Excel) of xlsx (een spreadsheet, met --file of "
+        "doorgestuurd naar een bestand)."))
+]
+FileOpt = Annotated[
+    Path | None,
+    typer.Option("--file", metavar="BESTAND", show_default=False, help=(
+        "Schrijf de uitvoer naar dit bestand in plaats van naar het scherm (voor -o xlsx nodig op een terminal).")),
+]
+WriteOutputOpt = Annotated[
+    WriteFormat, typer.Option("--output", "-o", help=(
+        "Uitvoervorm: table (standaard: een regel op stderr) of json/yaml: het geschreven record met zijn id, "
+        "bij --dry-run ook de diff."))
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Toon de wijziging als diff van de YAML en verander niets.")
@@ -57,3 +71,32 @@ def message(text: str) -> None:
     from wijkctl.text import printable
 
     print(printable(text, keep_newlines=True), file=sys.stderr)
+
+
+def written(outcome: Any, output: WriteFormat, payload: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
+    """What a write prints: its one-line report on stderr; the unified diff of a dry run on
+    stdout; under `-o json`/`yaml` instead of that diff, `payload` (the record(s) written,
+    with their ids) and what happened (files, dry run, commit, and the diff of a dry run)."""
+    from wijkctl.output import Report, render
+
+    if output == WriteFormat.table:
+        if outcome.dry_run:
+            sys.stdout.write(outcome.diff)
+    else:
+        data = {**(payload() if callable(payload) else payload), "samenvatting": outcome.change.samenvatting,
+                "bestanden": list(outcome.changed), "proefdraai": outcome.dry_run, "gecommit": outcome.committed}
+        if outcome.dry_run:
+            data["diff"] = outcome.diff
+        render(Report(data, []), output)
+    message(outcome.report())
+
+
+def public_organisation(org: Any) -> dict[str, Any]:
+    """An organisation as its record in the YAML, the kern by names only (personal data)."""
+    from wijkctl import model
+    from wijkctl.schema import schema_of, to_plain
+
+    record = to_plain(org, schema_of(model.Organisatie))
+    if "kern" in record:
+        record["kern"] = [{"naam": lid["naam"]} for lid in record["kern"]]
+    return record

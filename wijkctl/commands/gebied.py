@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from wijkctl import model, rules, transaction
-from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
+from wijkctl.commands.common import (
+    CommitOpt,
+    DryRunOpt,
+    WriteOutputOpt,
+    data_dir,
+    written,
+)
 
 
 def set_verbinder(
@@ -18,16 +23,22 @@ def set_verbinder(
     email: Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help="E-mailadres van de gebiedsverbinder.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Leg een nieuwe gebiedsverbinder vast voor een gebied (de vorige blijft in git)."""
+    from wijkctl.schema import GEBIED, to_plain
+
+    seen: dict[str, Any] = {}
 
     def mutate(data: model.Dataset) -> model.Change:
-        return rules.set_verbinder(data, gebied, naam=name, email=email)
+        seen["voor"] = [to_plain(g, GEBIED) for g in data.gebieden]
+        change = rules.set_verbinder(data, gebied, naam=name, email=email)
+        seen["na"] = [to_plain(g, GEBIED) for g in data.gebieden]
+        return change
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
-    if dry_run:
-        sys.stdout.write(outcome.diff)
-    message(outcome.report())
+    changed = [g for g in seen["na"] if g not in seen["voor"]]
+    written(outcome, output, {"gebied": changed[0] if changed else None})
 
 
 COMMANDS = {"set-verbinder": set_verbinder}

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import OutputOpt, data_dir, message
+from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import git as _git
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
@@ -237,6 +237,7 @@ def diff(
     rev2: Annotated[str | None, typer.Argument(metavar="[REV2]", help="De nieuwe revisie (standaard de werkmap).")] = None,
     contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van kernleden.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Wat er veranderde tussen twee versies van de gegevens, per wijk, organisatie en veld, en wat het kost."""
     from wijkctl import semdiff, store, text
@@ -265,7 +266,7 @@ def diff(
     if geld:
         blocks.append(Block(money_cols, geld, title="Subsidie die daardoor anders uitkomt"))
     data = rows + geld
-    render(Report(data, blocks), output)
+    render(Report(data, blocks), output, file)
 
 
 def _cell(value: Any) -> Any:

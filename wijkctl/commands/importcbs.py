@@ -10,7 +10,14 @@ from typing import IO, Annotated
 import typer
 
 from wijkctl import cbs, fileio, invoer, model, transaction
-from wijkctl.commands.common import CommitOpt, DryRunOpt, data_dir, message
+from wijkctl.commands.common import (
+    CommitOpt,
+    DryRunOpt,
+    WriteOutputOpt,
+    data_dir,
+    message,
+    written,
+)
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
 from wijkctl.text import getal
@@ -61,6 +68,7 @@ def import_cbs(
     year_: Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, bijvoorbeeld 2024.")],
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Werk de cijfers van de wijken bij uit een CBS-tabel Kerncijfers wijken en buurten."""
     year = invoer.jaar(year_, "--year")
@@ -78,9 +86,7 @@ def import_cbs(
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     result: cbs.Resultaat = outcome.resultaat
-    if dry_run:
-        sys.stdout.write(outcome.diff)
-    if result.wijzigingen:
+    if result.wijzigingen:  # for the person at the terminal, beside the one-line report
         rows = [{"wijk": w.plaats, "cijfer": w.cijfer, "oud": _cell(w.oud, w.cijfer), "nieuw": _cell(w.nieuw, w.cijfer)}
                 for w in result.wijzigingen if w.cijfer != "bron"]
         block = Block([Column("wijk", "Wijk"), Column("cijfer", "Cijfer"), Column("oud", "Oud", "text"),
@@ -94,10 +100,23 @@ def import_cbs(
         message(f"Buurten van {code} ontbreken in het bestand: {', '.join(missing)}; die sommen zijn onbekend.")
     if result.onbekende_codes:
         message(f"Wijkcodes in het bestand die geen wijk in de gegevens hebben: {', '.join(result.onbekende_codes)}.")
-    if outcome.changed or dry_run:
-        message(outcome.report())
-    else:
-        message("De cijfers waren al bijgewerkt; er is niets veranderd.")
+    if not (outcome.changed or dry_run):
+        outcome.change.samenvatting = "De cijfers waren al bijgewerkt; er is niets veranderd."
+    written(outcome, output, lambda: _payload(result))
+
+
+def _payload(result: cbs.Resultaat) -> dict:
+    """The figures written, per wijk, and every change to them."""
+    from wijkctl.schema import WIJK, to_plain
+
+    return {
+        "wijken": [{"code": w.code, **{k: v for k, v in to_plain(w, WIJK).items() if k in ("cijfers", "buurten")}}
+                   for w in result.bijgewerkt],
+        "wijzigingen": [{"plaats": w.plaats, "cijfer": w.cijfer, "oud": w.oud, "nieuw": w.nieuw}
+                        for w in result.wijzigingen],
+        "niet_gevonden": [naam for naam, _codes in result.niet_gevonden],
+        "onbekende_codes": list(result.onbekende_codes),
+    }
 
 
 def _cell(value: int | str | None, cijfer: str) -> str:

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from wijkctl import fileio, gitops, store, transaction
-from wijkctl.commands.common import message
+from wijkctl.commands.common import WriteOutputOpt, message
 from wijkctl.errors import InvalidData, Refused, UsageError, WriteFailed
+from wijkctl.output import Report, WriteFormat, render
 
 
 def bundled(name: str) -> str:
@@ -24,6 +25,7 @@ def init(
     map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
     directory = _target(map_)
@@ -42,6 +44,8 @@ def init(
             with suppress(OSError):
                 directory.rmdir()
         raise
+    if output != WriteFormat.table:
+        render(Report({"map": str(directory), "bestanden": list(store.DATA_FILES), "gecommit": commit}, []), output)
     message(
         f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
         f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"

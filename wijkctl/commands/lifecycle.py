@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from wijkctl import invoer, model, rules, text, transaction
-from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, data_dir, message
+from wijkctl.commands.common import (
+    CommitOpt,
+    DryRunOpt,
+    WijkArg,
+    WriteOutputOpt,
+    data_dir,
+    public_organisation,
+    written,
+)
 from wijkctl.errors import UsageError
 from wijkctl.invoer import datum as parse_date
+from wijkctl.output import WriteFormat
 
 Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVORMEN}, type=str)  # type: ignore[misc]
 
@@ -67,18 +75,27 @@ def _members(member: list[str] | None) -> list[model.KernLid]:
 
 
 def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]], model.Change],
-         dry_run: bool, commit: bool) -> None:
+         dry_run: bool, commit: bool, output: WriteFormat = WriteFormat.table) -> None:
     """Apply `change` to the wijk meant by `wijk` (exactly: never a prefix), on the data as
-    read under the lock; `change` also gets the organisation ids already in the file."""
+    read under the lock; `change` also gets the organisation ids already in the file.
+    Under `-o json`: the organisations written (new or changed) and the ids removed."""
+    seen: dict[str, Any] = {}
 
     def mutate(data: model.Dataset) -> model.Change:
         w = rules.match_wijk(data, wijk, prefix=False)
+        seen.update(wijk=w, voor={o.id: public_organisation(o) for o in w.organisaties})
         return change(w, set(data.index.keys("id")))
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
-    if dry_run:
-        sys.stdout.write(outcome.diff)
-    message(outcome.report())
+    payload: dict[str, Any] = {}
+    if output != WriteFormat.table:
+        w, voor = seen["wijk"], seen["voor"]
+        na = {o.id: public_organisation(o) for o in w.organisaties}
+        nieuw = [i for i in na if i not in voor]
+        payload = {"wijk": w.code, "id": nieuw[0] if len(nieuw) == 1 else None,
+                   "organisaties": [r for i, r in na.items() if voor.get(i) != r],
+                   "verwijderd": [i for i in voor if i not in na]}
+    written(outcome, output, payload)
 
 
 def register_(
@@ -97,6 +114,7 @@ def register_(
     website: WebsiteOpt = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Registreer een wijkplatform, of met --wijkraad een (vroegere) wijkraad."""
     tot = parse_date(to, "--to") if to is not None else None
@@ -105,14 +123,15 @@ def register_(
             raise UsageError("Een wijkraad krijgt geen kern, rechtsvorm, KvK, e-mail of website; laat die opties weg.")
         van = None if from_ is None or from_.strip().lower() == "onbekend" else parse_date(from_, "--from")
         area = rules.Area(van, tot, tuple(buurt or ()), source)
-        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken), dry_run, commit)
+        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken),
+             dry_run, commit, output)
         return
     if from_ is None:
         raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD of D-M-JJJJ).")
     area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()), source)
     members, details = _members(member), _details(legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w, taken: rules.register(w, naam=name, area=area, members=members, details=details,
-                                                    taken=taken), dry_run, commit)
+                                                    taken=taken), dry_run, commit, output)
 
 
 def convert(
@@ -130,13 +149,14 @@ def convert(
     website: WebsiteOpt = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Zet een wijkraad om in een wijkplatform: de wijkraad eindigt, het platform begint."""
     van = parse_date(from_, "--from")
     members, details = _members(member), _details(legal_form, kvk, email, website)
     _run(ctx, wijk, lambda w, taken: rules.convert(
         w, van=van, raden=list(raad or []), naam=name, members=members, details=details,
-        buurten=list(buurt or []), bron=source, taken=taken), dry_run, commit)
+        buurten=list(buurt or []), bron=source, taken=taken), dry_run, commit, output)
 
 
 def update(
@@ -156,6 +176,7 @@ def update(
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is (ook een dat later begint); standaard vandaag.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
     dag = parse_date(on, "--on") if on is not None else text.today()
@@ -168,7 +189,7 @@ def update(
     change = (change_member[0], invoer.lid(change_member[1])) if change_member else None
     _run(ctx, wijk, lambda w, _taken: rules.update(
         w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
-        buurten=list(buurt or []), van=van, change=change), dry_run, commit)
+        buurten=list(buurt or []), van=van, change=change), dry_run, commit, output)
 
 
 def end(
@@ -179,10 +200,11 @@ def end(
     reason: Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Beëindig een actieve organisatie (wijkraad of wijkplatform) van een wijk."""
     dag = parse_date(on, "--on")
-    _run(ctx, wijk, lambda w, _taken: rules.end(w, on=dag, org_query=org, reden=reason), dry_run, commit)
+    _run(ctx, wijk, lambda w, _taken: rules.end(w, on=dag, org_query=org, reden=reason), dry_run, commit, output)
 
 
 def unregister(
@@ -192,9 +214,10 @@ def unregister(
     org: OrgOpt = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
+    output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Verwijder een organisatie die per vergissing is vastgelegd (de geschiedenis blijft in git)."""
-    _run(ctx, wijk, lambda w, _taken: rules.unregister(w, org_query=org, reden=reason), dry_run, commit)
+    _run(ctx, wijk, lambda w, _taken: rules.unregister(w, org_query=org, reden=reason), dry_run, commit, output)
 
 
 COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end, "unregister": unregister}

@@ -9,6 +9,7 @@ import typer
 
 from wijkctl import model, rules, store, text
 from wijkctl.commands.common import (
+    FileOpt,
     OptionalWijksArg,
     OutputOpt,
     WijksArg,
@@ -34,14 +35,19 @@ def _verbinder_fields(gebied: model.Gebied | None) -> dict[str, Any]:
     return {"naam": v.naam if v else None, "email": v.email if v else None}
 
 
-def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+def verbinder(
+    ctx: typer.Context,
+    words: OptionalWijksArg = None,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
+) -> None:
     """De gebiedsverbinder van een wijk; zonder WIJK alle gebieden met hun verbinder."""
     data = store.load(data_dir(ctx))
     if words:
         wijk = " ".join(words)
         gebied = next((g for g in data.gebieden if g.code == wijk.strip() or fold(g.naam) == fold(wijk)), None)
         if gebied is not None and data.index.find("naam", fold(wijk)) is None:
-            _verbinders(data, [gebied], output)  # a gebied: its verbinder
+            _verbinders(data, [gebied], output, file)  # a gebied: its verbinder
             return
         w = rules.match_wijk(data, wijk)
         buurt = _say_how_matched(w, rules.without_article(data, wijk))
@@ -60,19 +66,19 @@ def verbinder(ctx: typer.Context, words: OptionalWijksArg = None, output: Output
             message(f"{buurt} valt onder {dekkend[0].naam} ({dekkend[0].soort})." if dekkend
                     else f"Geen wijkraad of wijkplatform in {buurt}. {BEWONERSINITIATIEVEN}")
         columns = [
-            Column("wijk", "Code", table=False),
+            Column("wijk", "Wijkcode", table=False),
             Column("wijk_naam", "Wijk"),
             Column("gebied", "Gebiedscode", table=False),
             Column("gebied_naam", "Gebied", drop=1),
             Column("naam", "Gebiedsverbinder", unknown="onbekend"),
             Column("email", "E-mail", unknown="onbekend"),
         ]
-        render(Report(row, [Block(columns, [row])]), output)
+        render(Report(row, [Block(columns, [row])]), output, file)
         return
-    _verbinders(data, data.gebieden, output)
+    _verbinders(data, data.gebieden, output, file)
 
 
-def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any) -> None:
+def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any, file: Any) -> None:
     """Each gebied with its verbinder and wijken (from the index: no wijk is built)."""
     from wijkctl.index import CODE, GEBIED, NAAM
 
@@ -92,14 +98,14 @@ def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any) 
             "wijk_namen": ", ".join(names[pos] for pos in wijken),
         })
     columns = [
-        Column("gebied", "Code", table=False),
+        Column("gebied", "Gebiedscode", table=False),
         Column("gebied_naam", "Gebied"),
         Column("naam", "Gebiedsverbinder", unknown="onbekend"),
         Column("email", "E-mail", unknown="onbekend", drop=1),
         Column("wijk_namen", "Wijken"),
     ]
     data_rows = [{k: v for k, v in r.items() if k != "wijk_namen"} for r in rows]
-    render(Report(data_rows, [Block(columns, rows)]), output)
+    render(Report(data_rows, [Block(columns, rows)]), output, file)
 
 
 def _say_how_matched(w: model.Wijk, query: str) -> str | None:
@@ -125,10 +131,10 @@ def list_(
     status: Annotated[Status | None, typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
     from wijkctl.index import GEBIED
-
     from wijkctl.invoer import datum  # only here: a look-up without --on never needs it
 
     dag = datum(on, "--on") if on is not None else text.today()
@@ -164,7 +170,7 @@ def list_(
             "aandeel_sociale_huur": _aandeel(c),
         })
     columns = [
-        Column("code", "Code", table=False),
+        Column("code", "Wijkcode", table=False),
         Column("naam", "Wijk"),
         Column("cbs_code", "CBS-code", table=False),
         Column("gebied", "Gebiedscode", table=False),
@@ -178,13 +184,13 @@ def list_(
     ]
     known = [r["inwoners"] for r in rows if r["inwoners"] is not None]
     platforms = sum(r["status"] == "wijkplatform" for r in rows)
-    footer = {
+    totals = [{
         "naam": f"Totaal: {len(rows)} wijken",
         "status": f"{platforms} platforms",
         "inwoners": sum(known) if known else None,
-    }
+    }]
     notes = [BEWONERSINITIATIEVEN] if any(r["status"] != "wijkplatform" for r in rows) else []
-    render(Report(rows, [Block(columns, rows, footer=footer)], notes), output)
+    render(Report(rows, [Block(columns, rows, totals=totals)], notes), output, file)
 
 
 def show(
@@ -192,6 +198,7 @@ def show(
     words: WijksArg,
     contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van de kernleden (persoonsgegevens).")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Alles over één wijk: cijfers, gebiedsverbinder, organisaties door de tijd, subsidie."""
     from wijkctl import subsidy
@@ -230,7 +237,7 @@ def show(
     platforms = [o for o in actief if o.soort == model.WIJKPLATFORM]
     if not platforms or any(not any(p.dekt(b.naam) for p in platforms) for b in w.buurten):
         notes.append(BEWONERSINITIATIEVEN)  # some of the wijk has no platform today
-    render(Report(record, blocks, notes), output)
+    render(Report(record, blocks, notes), output, file)
 
 
 _FIGURES = ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")

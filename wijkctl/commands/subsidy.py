@@ -8,7 +8,7 @@ import typer
 
 from wijkctl import invoer, rules, store, text
 from wijkctl import subsidy as engine
-from wijkctl.commands.common import OutputOpt, complete_wijk, data_dir
+from wijkctl.commands.common import FileOpt, OutputOpt, complete_wijk, data_dir
 from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import BEWONERSINITIATIEVEN, euro
 
@@ -74,6 +74,7 @@ def subsidy(
     year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Leg de berekening stap voor stap uit.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
+    file: FileOpt = None,
 ) -> None:
     """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
     jaar = invoer.jaar(year, "--year") if year is not None else text.today().year
@@ -100,16 +101,17 @@ def subsidy(
     }
     rows = [_row(jaar, e, payload["regeling"]) for e in entries]
     columns = [
-        Column("jaar", "Jaar", table=False), Column("wijk", "Code", table=False), Column("naam", "Wijk"),
+        Column("jaar", "Jaar", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
         Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied", drop=5),
-        Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id", table=False),
+        Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id platform", table=False),
         Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
         Column("buurten", "Buurten", table=any(row["buurten"] for row in rows), drop=4),
         Column("maanden", "Maanden", "int", drop=3), Column("basisbedrag", "Basis", "money", drop=2),
-        *(Column(_toeslag_key(t.naam), t.naam, "money", drop=2) for t in r.toeslagen),
+        *(Column(_toeslag_key(t.naam), f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
+          for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
         Column("regeling", "Regeling", table=False), Column("regeling_jaar", "Regelingsjaar", table=False),
-        Column("regeling_status", "Status regeling", table=False),
+        Column("regeling_status", "Status regeling", drop=6),
         Column("aanvragen_voor", "Aanvragen voor", table=False),
         Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows), drop=1),
     ]
@@ -117,9 +119,21 @@ def subsidy(
     if explain and output in (Format.table, Format.wide):
         for u in ov.uitkomsten:
             uitleg += ["", *engine.uitleg(u)]
-    footer = {"jaar": jaar, "naam": "Totaal", "bedrag": ov.totaal, "regeling": r.naam, "regeling_jaar": r.jaar,
-              "regeling_status": r.status}
-    render(Report(payload, [Block(columns, rows, footer=footer)], _notes(ov), uitleg[1:]), output)
+    render(Report(payload, [Block(columns, rows, totals=_totals(ov))], _notes(ov), uitleg[1:]), output, file)
+
+
+def _totals(ov: engine.Overzicht) -> list[dict[str, Any]]:
+    """The table's last rows: the total and, when the regeling has a plafond, the plafond
+    and how far the total stays under it or goes over it."""
+    r = ov.regeling
+    regeling = {"jaar": ov.jaar, "regeling": r.naam, "regeling_jaar": r.jaar, "regeling_status": r.status}
+    rows = [{**regeling, "naam": "Totaal", "bedrag": ov.totaal}]
+    if ov.plafond_saldo is not None:
+        rows.append({**regeling, "naam": "Plafond", "bedrag": r.plafond})
+        over = ov.plafond_saldo < 0
+        rows.append({**regeling, "naam": "Boven het plafond" if over else "Onder het plafond",
+                     "bedrag": abs(ov.plafond_saldo)})
+    return rows
 
 
 def _notes(ov: engine.Overzicht) -> list[str]:
