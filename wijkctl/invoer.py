@@ -26,6 +26,7 @@ _DIGITS = re.compile(r"[0-9]{1,15}")
 
 
 def _spaces_stripped(value: str) -> str:
+    """Without surrounding ASCII spaces, the only ones a date or number is typed with."""
     return value.strip(" ")
 
 
