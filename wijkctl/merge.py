@@ -215,7 +215,7 @@ def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, A
     """One record's lines, read strictly (and checked to be canonical) as a plain dict."""
     from wijkctl.yamlio import dump_records, load_text
 
-    schema = FILES[name][1]
+    schema = FILES[name].schema
     text = head + chunk
     loaded = load_text(name, text)
     if loaded.problems or len(loaded.records) != 1:
@@ -239,7 +239,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     """
     from wijkctl.yamlio import dump_record, load_text
 
-    list_key, schema, _attr = FILES[name]
+    list_key, schema = FILES[name].list_key, FILES[name].schema
     o_head, o = _split(name, base)
     a_head, a = _split(name, ours)
     b_head, b = _split(name, theirs)
@@ -303,7 +303,7 @@ def _new_problems(name: str, records: list[Any], changed: list[str], a: dict[str
     from wijkctl.validate import validate
     from wijkctl.yamlio import load_text
 
-    list_key, _schema, attr = FILES[name]
+    list_key, attr = FILES[name].list_key, FILES[name].attr
     ident = IDENTITY[name]
 
     def key(record: Any) -> str:
@@ -319,7 +319,7 @@ def _new_problems(name: str, records: list[Any], changed: list[str], a: dict[str
 
     def problems(recs: list[Any]) -> set[tuple[str, str | None, str]]:
         data = model.Dataset(**{a_: (recs if a_ == attr else (others or {}).get(a_, []))
-                                for _n, (_l, _s, a_) in FILES.items()})
+                                for a_ in (f.attr for f in FILES.values())})
         return {(p.regel_id, p.wijk, p.melding) for p in validate(data)}
 
     new = problems(records) - problems(side(a)) - problems(side(b))

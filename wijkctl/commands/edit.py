@@ -203,7 +203,7 @@ def _problems(root: Path, name: str, body: str) -> tuple[list[Problem], list[Pro
     snap = store.snapshot(root, check_rules=False)
     data = model.Dataset(**{
         attr: loaded.records if other == name else snap.loaded[other].records
-        for other, (_key, _schema, attr) in FILES.items()
+        for other, attr in ((n, f.attr) for n, f in FILES.items())
     })
     found = [p for other in DATA_FILES if other != name for p in snap.loaded[other].problems] + validate(data)
     return ([p if p.bestand == name else p._replace(regel=0, melding=f"{p.bestand}:{p.regel}: {p.melding}")
