@@ -40,10 +40,17 @@ HEADER_END = "# ---- wijkctl haalt de regels hierboven zelf weg ----"
 DEFAULT_EDITORS = ("sensible-editor", "editor", "nano", "vi")
 
 
+def _choices() -> str:
+    """The declared files as a person names them: "wijken (standaard), verbinders of ..."."""
+    names = [n.removesuffix(".yaml") for n in DATA_FILES]
+    names[0] += " (standaard)"
+    return ", ".join(names[:-1]) + f" of {names[-1]}"
+
+
 def edit(
     ctx: typer.Context,
     bestand: Annotated[
-        str, typer.Argument(metavar="[BESTAND]", help="wijken (standaard), verbinders of subsidieregeling, met of zonder .yaml.")
+        str, typer.Argument(metavar="[BESTAND]", help=f"{_choices()}, met of zonder .yaml.")
     ] = "wijken",
     commit: CommitOpt = False,
 ) -> None:
