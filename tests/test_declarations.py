@@ -29,7 +29,7 @@ def all_schemas() -> list[Schema]:
             if f.schema is not None:
                 walk(f.schema)
 
-    for _key, schema, _attr in FILES.values():
+    for schema in (f.schema for f in FILES.values()):
         walk(schema)
     return seen
 

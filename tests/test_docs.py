@@ -35,7 +35,7 @@ def test_data_format_reference_is_up_to_date():
     assert gen["generate"](doc) == doc, "docs/data-format.md is out of date: run python docs/gen_format.py"
     from wijkctl.schema import FILES
 
-    for name, (list_key, _schema, _attr) in FILES.items():
+    for name, list_key in ((n, f.list_key) for n, f in FILES.items()):
         assert f"## {name}" in doc and f"{list_key}:" in doc
 
 

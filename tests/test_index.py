@@ -74,23 +74,30 @@ def test_validating_the_changed_wijken_gives_the_verdict_of_validating_all(steps
     wijken = copy.deepcopy(DATA.wijken)
     changed = {_apply(wijken, step) for step in steps}
     full = not any(p.ernst == "fout" for p in validate(model.Dataset(wijken, DATA.gebieden, DATA.regelingen)))
-    was = {pos: (summary(DATA.wijken[pos]), wijken[pos]) for pos in changed}
-    assert valid_change(Index.of(DATA.wijken), was, DATA.gebieden, DATA.regelingen) == full
+    was = {pos: (summary(DATA.wijken[pos], None), wijken[pos]) for pos in changed}
+    others = {"gebieden": DATA.gebieden, "regelingen": DATA.regelingen}
     # the gebieden and regelingen did not change: only the rules about wijken need to run
-    assert valid_change(Index.of(DATA.wijken), was, DATA.gebieden, DATA.regelingen, small_files_changed=False) == full
+    assert valid_change(Index.of(DATA.wijken), was, others, changed_files=frozenset({"wijken.yaml"})) == full
+    # a changed regeling: the rules about it run too (none of the rules about wijken reads it)
+    both = frozenset({"wijken.yaml", "subsidieregeling.yaml"})
+    assert valid_change(Index.of(DATA.wijken), was, others, changed_files=both) == full
 
 
 def test_a_change_that_adds_no_key_builds_no_map():
     index = Index(N, load=lambda part: Index.of(DATA.wijken).column(part))
     w = copy.deepcopy(DATA.wijken[3])
     w.opmerking = "iets nieuws"
-    assert not conflicts(index, {3: (summary(DATA.wijken[3]), summary(w))})
+    assert not conflicts(index, {3: (summary(DATA.wijken[3], None), summary(w, None))})
     assert index._maps == {} and index._columns == {}
 
 
-def test_a_gebied_removed_while_an_unchanged_wijk_uses_it_is_found():
+def test_a_changed_file_that_a_rule_about_each_wijk_reads_asks_for_every_wijk():
+    """The gebied of every wijk must exist: when verbinders.yaml changed, no verdict from
+    the changed wijken alone (None), so the write validates everything and finds it."""
     gebieden = [g for g in DATA.gebieden if g.code != DATA.wijken[0].gebied]
-    assert not valid_change(Index.of(DATA.wijken), {}, gebieden, DATA.regelingen)
+    others = {"gebieden": gebieden, "regelingen": DATA.regelingen}
+    assert valid_change(Index.of(DATA.wijken), {}, others, changed_files=frozenset({"verbinders.yaml"})) is None
+    assert any(p.regel_id == "gebied-bestaat" for p in validate(model.Dataset(DATA.wijken, **others)))
 
 
 @settings(max_examples=100, deadline=None)
@@ -189,12 +196,13 @@ def test_offsets_that_do_not_fall_on_records_are_not_trusted(datadir, run, monke
     _warm(datadir, run)
     monkeypatch.delenv("WIJKCTL_CHECK_WRITES")  # the write itself must notice
     [path] = cache._path(datadir).parent.glob("*.json")
-    header, _, rest = path.read_bytes().partition(b"\n")
+    header, _, rest = path.read_bytes().partition(b"\n")[2].partition(b"\n")  # after the digest line
     fields = json.loads(header)
     at = 1 + store.snapshot_for_write(datadir)[0].data.index.find("code", "molenwijk")
     fields["yaml"][at] -= 7  # molenwijk's lines end 7 characters early; the total stays
     fields["yaml"][at + 1] += 7
-    path.write_bytes(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + rest)
+    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + rest
+    path.write_bytes(cache._digest(body) + b"\n" + body)  # an entry that verifies, with offsets that are wrong
     for wijk in ("molenwijk", "meerwijk", "oude-stad"):
         assert run("update", "molenwijk", "--email", f"{wijk}@example.org").exit_code == 0
         text = (datadir / "wijken.yaml").read_text()

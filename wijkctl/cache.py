@@ -8,8 +8,9 @@ three files' exact bytes and of the code that read them. A read uses the cache o
 when that key matches the bytes on disk now; anything unexpected means a normal parse.
 JSON cannot run code when loaded, unlike pickle.
 
-The file is a header line (the key, the small files' records, the length of every other
-line), then the index of the wijken as one JSON line per column (`index.py`), then one
+The file is a digest line (blake2b over everything after it: an entry that does not
+verify is never used), a header line (the key, the small files' records, the length of
+every other line), then the index of the wijken as one JSON line per column (`index.py`), then one
 JSON line per wijk: a look-up parses the header, the columns it needs and the one wijk it
 shows, and a write replaces only the lines it changed.
 """
@@ -21,11 +22,14 @@ import os
 import sys
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wijkctl import __version__
-from wijkctl.errors import InvalidData
-from wijkctl.schema import paused_gc
+from wijkctl.errors import WijkctlError
+from wijkctl.schema import FILES, WIJKEN, paused_gc, to_plain
+
+if TYPE_CHECKING:
+    from wijkctl import model
 
 try:  # the builtin module loads without OpenSSL, which hashlib's import pulls in
     from _blake2 import blake2b
@@ -37,14 +41,46 @@ MAX_BYTES = 256 * 1024 * 1024  # a larger cache file is not read
 KEEP = 16  # cache files kept: one per data directory recently read
 
 
-def _cache_dir() -> Path | None:
+def _cache_dir(root: Path) -> Path | None:
+    """Where the cache of data directory `root` lives; None: no cache.
+
+    A cache is never a file of the data's work tree: a relative `WIJKCTL_CACHE_DIR`
+    (whose place depends on the working directory) and one inside the data directory or
+    the git work tree it is in are ignored, with a warning; the command then parses."""
     chosen = os.environ.get(ENV_DIR)
     if chosen == "off":
         return None
     if chosen:
-        return Path(chosen)
+        folder = Path(chosen)
+        if not folder.is_absolute():
+            _warn(f"{ENV_DIR}={chosen} is geen absoluut pad en wordt genegeerd; wijkctl werkt zonder cache.")
+            return None
+        if _inside_work_tree(folder, root):
+            _warn(f"{ENV_DIR}={chosen} ligt in de gegevensmap of haar git-repository en wordt genegeerd; "
+                  "wijkctl werkt zonder cache.")
+            return None
+        return folder
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "wijkctl"
+
+
+def _inside_work_tree(folder: Path, root: Path) -> bool:
+    """Whether `folder` is `root`, inside it, or inside the git work tree `root` is in."""
+    try:
+        where, data = Path(os.path.realpath(folder)), Path(os.path.realpath(root))
+    except (OSError, ValueError):
+        return True
+    tree = next((d for d in (data, *data.parents) if os.path.lexists(d / ".git")), data)
+    return where == tree or tree in where.parents
+
+
+_WARNED: set[str] = set()
+
+
+def _warn(message: str) -> None:
+    if message not in _WARNED:  # once per run
+        _WARNED.add(message)
+        print(f"Waarschuwing: {message}", file=sys.stderr)
 
 
 _CODE_KEY: list[str] = []
@@ -81,7 +117,7 @@ def key(contents: dict[str, bytes]) -> str:
 
 
 def _path(root: Path) -> Path | None:
-    folder = _cache_dir()
+    folder = _cache_dir(root)
     if folder is None:
         return None
     try:
@@ -102,21 +138,39 @@ def _trusted(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-class Damaged(InvalidData):
-    """A cache entry whose parts do not read back (exit 5); the entry is removed."""
+class Damaged(WijkctlError):
+    """An entry that verifies (so this code wrote it, for these bytes) whose parts still do
+    not read back: a fault of this code, not of the data (exit 1); the entry is removed,
+    so the next run parses. A damaged, edited or foreign entry never gets this far."""
 
     def __init__(self) -> None:
-        super().__init__("De cache van wijkctl is beschadigd en is weggegooid; draai de opdracht opnieuw.")
+        super().__init__("Interne fout: de cache van wijkctl leest niet terug en is weggegooid. Meld dit.")
+
+
+DIGEST_SIZE = 32  # the first line of an entry: the hex digest of everything after it
+
+
+def _digest(*parts: bytes) -> bytes:
+    """The digest of an entry, keyed by the code that writes and reads entries."""
+    digest = blake2b(key=code_key().encode()[:64], digest_size=DIGEST_SIZE)
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest().encode()
 
 
 class Entry:
-    """A cache entry for the bytes on disk: the plain records of the small files, the
-    index of the wijken (`index.Index`: one JSON line per column, read when asked for),
-    and each wijk's plain record as one JSON line, parsed only when asked for (`plain`).
-    `canonical`: the files known canonical. A write replaces only the lines it changed."""
+    """A verified cache entry for the bytes on disk: the plain records of the small
+    files (`small`, by file name), the index of the wijken (`index.Index`: one JSON line
+    per column, read when asked for), and each wijk's plain record as one JSON line,
+    parsed only when asked for (`plain`). `canonical`: the files known canonical. A write
+    replaces only the lines it changed.
 
-    __slots__ = ("_columns", "_starts", "canonical", "files", "gebieden", "head", "index", "path", "raw",
-                 "regelingen", "sleutel", "spans")
+    The first line is a digest over the rest, whose header holds `sleutel`, the key of
+    the data files' bytes: a value edited in the cache directory, a damaged or foreign
+    file does not verify and is never served (`get`)."""
+
+    __slots__ = ("_columns", "_starts", "canonical", "files", "head", "index", "path", "raw",
+                 "sleutel", "small", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -126,8 +180,7 @@ class Entry:
         self.path, self.raw, self.sleutel = path, raw, header["sleutel"]
         names = header["canoniek"]
         self.canonical = frozenset(n for n in names if isinstance(n, str))
-        self.gebieden: list[dict[str, Any]] = header["gebieden"]
-        self.regelingen: list[dict[str, Any]] = header["regelingen"]
+        self.small: dict[str, list[dict[str, Any]]] = header["klein"]
         # to know the files again when they changed (`refresh`): a key of each small
         # file's bytes and of the head of wijken.yaml
         self.files, self.head = header["bestanden"], header["kop"]
@@ -138,7 +191,7 @@ class Entry:
         # where each wijk's lines start in the text of wijken.yaml, and where they end
         spans = header["yaml"]
         self.spans = list(accumulate(spans)) if spans is not None else None
-        if (not isinstance(self.gebieden, list) or not isinstance(self.regelingen, list)
+        if (not isinstance(self.small, dict) or not all(isinstance(v, list) for v in self.small.values())
                 or len(columns) != len(PARTS) + 1 or self._starts[-1] != len(raw) or not isinstance(self.files, dict)
                 or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
@@ -207,10 +260,13 @@ def get(root: Path, sleutel: str | None) -> Entry | None:
         return None
     try:
         raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False)
-        end = raw.find(b"\n")
+        first = 2 * DIGEST_SIZE
+        end = raw.find(b"\n", first + 1)
+        if end < 0 or raw[first:first + 1] != b"\n" or raw[:first] != _digest(memoryview(raw)[first + 1:]):
+            return None  # damaged, edited, or not an entry of this code: parse
         with paused_gc():
-            header = json.loads(raw[:end] if end >= 0 else raw)
-        if not isinstance(header, dict) or end < 0:
+            header = json.loads(raw[first + 1:end])
+        if not isinstance(header, dict):
             return None
         if header.get("sleutel") != sleutel if sleutel is not None else header.get("code") != code_key():
             return None
@@ -226,17 +282,29 @@ def layout(head: str, chunks: list[str]) -> dict[str, Any]:
             "head": text_key(head.encode("utf-8"))}
 
 
+def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
+    """The records of every file but wijken.yaml as the cache holds them, by file name."""
+    return {name: [to_plain(r, f.schema, iso=True) for r in data.of(f.attr)] for name, f in FILES.items()
+            if name != WIJKEN}
+
+
+def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
+    """The `text_key` of the small files, to know them again after a change elsewhere."""
+    return {name: text_key(contents[name]) for name in FILES if name != WIJKEN}
+
+
 def dumps(plain: object) -> bytes:
     """One record or summary as a line of the cache."""
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
-def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: list[bytes], lines: bytes,
+def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes], lines: bytes,
         lengths: list[int], yaml: list[int] | None, text_keys: list[str] | None, head: str | None,
         files: dict[str, str], canonical: frozenset[str] = frozenset()) -> None:
     """Store an entry atomically; a cache that cannot be written is simply skipped.
 
-    `columns`: each column of the index as `dumps` gives it; `lines`: each wijk's plain
+    `small`: the plain records of every file but wijken.yaml, by file name; `columns`:
+    each column of the index as `dumps` gives it; `lines`: each wijk's plain
     record as `dumps` gives it, each ending in a newline, and `lengths` their lengths
     without it; `yaml`: the length of the head of wijken.yaml and of each wijk's lines
     there (in characters), and `text_keys` and `head` the `text_key` of each wijk's
@@ -248,10 +316,10 @@ def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: 
     if path is None:
         return
     columns = [*columns, dumps(text_keys)]
-    header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "gebieden": gebieden, "regelingen": regelingen,
+    header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
                     "code": code_key(), "bestanden": files, "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml})
-    section = b"".join(x + b"\n" for x in columns)
+    section = header + b"\n" + b"".join(x + b"\n" for x in columns)
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -259,7 +327,7 @@ def put(root: Path, sleutel: str, *, gebieden: list, regelingen: list, columns: 
             return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as handle:
-            handle.write(header + b"\n")
+            handle.write(_digest(section, lines) + b"\n")
             handle.write(section)
             handle.write(lines)
         os.replace(tmp, path)

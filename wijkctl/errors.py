@@ -59,6 +59,7 @@ class Problem(NamedTuple):
     ernst: str = "fout"  # fout | waarschuwing
     regel_id: str = "vorm"  # a stable name of the rule broken, for scripts
     wijk: str | None = None  # the code of the wijk it concerns, if one
+    tot: str | None = None  # a warning: the first day (ISO) it no longer holds; None: it lasts
 
     def __str__(self) -> str:
         return f"{self.bestand}:{self.regel}: {self.melding}"

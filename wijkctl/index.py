@@ -28,12 +28,11 @@ NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
 Summary = list[Any]
 
 
-def summary(w: model.Wijk) -> Summary:
-    """The parts of one wijk, in the order of PARTS."""
-    from wijkctl.validate import quiet_from
-
+def summary(w: model.Wijk, stil: str | None) -> Summary:
+    """The parts of one wijk, in the order of PARTS; `stil`: the first day from which its
+    rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
-            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], quiet_from(w)]
+            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil]
 
 
 # kind of key -> the part holding it, and the keys of that kind in a value of that part;
@@ -70,7 +69,9 @@ class Index:
 
     @classmethod
     def of(cls, wijken: list[model.Wijk]) -> Index:
-        summaries = [summary(w) for w in wijken]
+        """The index of records in memory, for look-ups and what must be unique (no STIL:
+        only an index stored with the records knows from which day they are quiet)."""
+        summaries = [summary(w, None) for w in wijken]
         return cls(len(summaries), {part: [s[part] for s in summaries] for part in range(len(PARTS))})
 
     def __len__(self) -> int:
@@ -82,9 +83,6 @@ class Index:
         if found is None:
             found = self._columns[part] = self._load(part)  # type: ignore[misc]
         return found
-
-    def loaded(self, part: int) -> bool:
-        return part in self._columns
 
     def keys(self, kind: str) -> dict[str, int]:
         """Every key of `kind`, with the position of the (first) wijk holding it."""
@@ -100,6 +98,17 @@ class Index:
 
     def find(self, kind: str, key: str) -> int | None:
         return self.keys(kind).get(key)
+
+    def starting_with(self, folded: str) -> list[int]:
+        """The positions of the wijken whose folded name starts with `folded`."""
+        return [pos for pos, name in enumerate(self.column(GEVOUWEN)) if name.startswith(folded)]
+
+    def label(self, pos: int) -> str:
+        """The wijk at `pos` as a person names it: "Naam (code)"."""
+        return f"{self.column(NAAM)[pos]} ({self.column(CODE)[pos]})"
+
+    def name(self, pos: int) -> str:
+        return self.column(NAAM)[pos]
 
     def names(self) -> Iterator[str]:
         """The names of the wijken, then of their buurten (for suggestions)."""

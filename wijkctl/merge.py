@@ -270,7 +270,7 @@ def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, A
     """One record's lines, read strictly (and checked to be canonical) as a plain dict."""
     from wijkctl.yamlio import dump_records, load_text
 
-    schema = FILES[name][1]
+    schema = FILES[name].schema
     text = head + chunk
     loaded = load_text(name, text)
     if loaded.problems or len(loaded.records) != 1:
@@ -311,7 +311,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     """
     from wijkctl.yamlio import dump_record, load_text
 
-    list_key, schema, _attr = FILES[name]
+    list_key, schema = FILES[name].list_key, FILES[name].schema
     a_head, a = _split(name, ours)
     b_head, b = _split(name, theirs)
     empty = f"{list_key}: []\n"
@@ -412,9 +412,9 @@ _Key = tuple[str, str, str, Any, Any]
 
 
 def _dataset(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> model.Dataset:
-    attr = FILES[name][2]
-    return model.Dataset(**{a_: (records if a_ == attr else (others or {}).get(a_, []))
-                            for _n, (_l, _s, a_) in FILES.items()})
+    attr = FILES[name].attr
+    return model.Dataset(**{f.attr: (records if f.attr == attr else (others or {}).get(f.attr, []))
+                            for f in FILES.values()})
 
 
 def _problems(name: str, records: list[Any], others: dict[str, list[Any]] | None) -> Counter[_Key]:

@@ -311,7 +311,10 @@ class Regeling:
 
 
 class Dataset:
-    """The three data files, as records.
+    """The records of every data file, keyed by the file's `Dataset` attribute
+    (`schema.DataFile.attr`): `data.wijken`, `data.gebieden`, `data.regelingen`, and any
+    other declared file's records by its attribute as well (`records`). A file that is
+    absent, or not given, has no records.
 
     The wijken may come from the parse cache one at a time (`lazy`: the index of the
     wijken as read and a function that builds the wijk at a position): a look-up or a
@@ -322,13 +325,42 @@ class Dataset:
 
     def __init__(self, wijken: list[Wijk] | None = None, gebieden: list[Gebied] | None = None,
                  regelingen: list[Regeling] | None = None, *,
-                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None):
-        self.gebieden = gebieden if gebieden is not None else []
-        self.regelingen = regelingen if regelingen is not None else []
+                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None, **others: list[Any]):
+        self.records: dict[str, list[Any]] = {"gebieden": gebieden if gebieden is not None else [],
+                                              "regelingen": regelingen if regelingen is not None else [], **others}
         self._wijken = wijken if wijken is not None or lazy is not None else []
         self._index = lazy[0] if lazy else None
         self._build = lazy[1] if lazy else None
         self.built: dict[int, Wijk] = {}  # position -> a wijk built from `lazy`
+
+    def of(self, attr: str) -> list[Any]:
+        """The records of the file whose `Dataset` attribute is `attr` (none when absent)."""
+        if attr == "wijken":
+            return self.wijken
+        return self.records.setdefault(attr, [])
+
+    def __getattr__(self, attr: str) -> list[Any]:
+        # the records of a declared file without a convenience accessor of its own
+        records = self.__dict__.get("records")
+        if records is None or attr not in records:
+            raise AttributeError(attr)
+        return records[attr]
+
+    @property
+    def gebieden(self) -> list[Gebied]:
+        return self.records["gebieden"]
+
+    @gebieden.setter
+    def gebieden(self, value: list[Gebied]) -> None:
+        self.records["gebieden"] = value
+
+    @property
+    def regelingen(self) -> list[Regeling]:
+        return self.records["regelingen"]
+
+    @regelingen.setter
+    def regelingen(self, value: list[Regeling]) -> None:
+        self.records["regelingen"] = value
 
     @property
     def wijken(self) -> list[Wijk]:
@@ -366,7 +398,9 @@ class Dataset:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):
             return NotImplemented
-        return (self.wijken, self.gebieden, self.regelingen) == (other.wijken, other.gebieden, other.regelingen)
+        mine = {k: v for k, v in self.records.items() if v}
+        theirs = {k: v for k, v in other.records.items() if v}
+        return self.wijken == other.wijken and mine == theirs
 
     def __repr__(self) -> str:
         wijken = len(self._wijken) if self._wijken is not None else len(self.index)

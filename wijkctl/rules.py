@@ -57,11 +57,10 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
 
     Commands that change data pass `prefix=False`: they act only on a wijk named exactly,
     and a unique prefix becomes a suggestion. Raises NotFound (exit 3) with suggestions,
-    or listing the candidates when several fit. Found through the index of the wijken
-    (`data.index`), so only the wijk found is built.
+    or listing the candidates when several fit. Found through the look-ups of the
+    wijken's index (`data.index`: find, starting_with, label, names), so only the wijk
+    found is built.
     """
-    from wijkctl.index import CODE, GEVOUWEN, NAAM
-
     index = data.index
     q = without_article(data, query)
     cbs = q.upper()
@@ -74,17 +73,16 @@ def match_wijk(data: model.Dataset, query: str, *, prefix: bool = True) -> model
             return data.wijk_at(pos)
         if kind == "cbs" and not key:
             raise NotFound(f"'{query}' is geen wijknaam.")
-    prefixed = [pos for pos, folded in enumerate(index.column(GEVOUWEN)) if folded.startswith(key)]
-    names, codes = index.column(NAAM), index.column(CODE)
+    prefixed = index.starting_with(key)
     if len(prefixed) == 1:
         if prefix:
             return data.wijk_at(prefixed[0])
         raise NotFound(
-            f"Wijk '{query}' niet gevonden. Bedoelde je {names[prefixed[0]]}? "
+            f"Wijk '{query}' niet gevonden. Bedoelde je {index.name(prefixed[0])}? "
             "Een wijziging vraagt de volledige naam, de code of de CBS-code."
         )
     if prefixed:
-        opties = ", ".join(f"{names[pos]} ({codes[pos]})" for pos in prefixed)
+        opties = ", ".join(index.label(pos) for pos in prefixed)
         raise NotFound(f"'{query}' past bij meerdere wijken: {opties}. Wees specifieker.")
     raise NotFound(f"Wijk '{query}' niet gevonden.{_suggest(q, list(index.names()))}")
 

@@ -62,16 +62,47 @@ REGELING = schema_of(model.Regeling)
 WIJKEN = "wijken.yaml"
 VERBINDERS = "verbinders.yaml"
 REGELINGEN = "subsidieregeling.yaml"
-# file name -> (the list key, the schema of its items, the Dataset attribute)
-FILES: dict[str, tuple[str, Schema, str]] = {
-    WIJKEN: ("wijken", WIJK, "wijken"),
-    VERBINDERS: ("gebieden", GEBIED, "gebieden"),
-    REGELINGEN: ("regelingen", REGELING, "regelingen"),
-}
-# file name -> the key that identifies a top-level record (its first key in canonical form),
-# as its record class declares it (model.identity)
-IDENTITY: dict[str, str] = {name: schema.cls.IDENTITY for name, (_key, schema, _attr) in FILES.items()}
 
+
+class DataFile:
+    """One data file, declared once: everything the loader, the writer, the cache, the
+    journal, `check`, `fmt`, `edit`, `diff`, the merge driver, `git-setup` and `init`
+    need to know of it. Adding a file is one declaration in `FILES`, its records in
+    `model.py` and its rules in `validate.py`.
+
+    `name`: the file name; `list_key`: the key of its list of records; `schema`: the
+    record type; `attr`: the `model.Dataset` attribute holding the records; `identity`:
+    the key that identifies a top-level record (its first key in canonical form, as the
+    record class declares it in `IDENTITY`; nested records declare theirs the same way,
+    read by `model.identity`); `versie`: the current version
+    (older versions are read through `yamlio.MIGRATIONS`); `optional`: an absent file
+    means no records, so the data set of an earlier release stays valid.
+    """
+
+    __slots__ = ("attr", "identity", "list_key", "name", "optional", "schema", "versie")
+
+    def __init__(self, name: str, list_key: str, schema: Schema, attr: str, identity: str, *, versie: int,
+                 optional: bool = False):
+        self.name, self.list_key, self.schema, self.attr = name, list_key, schema, attr
+        self.identity, self.versie, self.optional = identity, versie, optional
+
+    def __repr__(self) -> str:
+        return f"DataFile({self.name!r})"
+
+    def empty(self) -> bytes:
+        """The canonical text of the file without records: what an absent optional file reads as."""
+        return f"versie: {self.versie}\n{self.list_key}: []\n".encode()
+
+
+# every data file, in the order of the data set (the first is the one a data directory is found by)
+FILES: dict[str, DataFile] = {f.name: f for f in (
+    DataFile(WIJKEN, "wijken", WIJK, "wijken", WIJK.cls.IDENTITY, versie=3),
+    DataFile(VERBINDERS, "gebieden", GEBIED, "gebieden", GEBIED.cls.IDENTITY, versie=1),
+    DataFile(REGELINGEN, "regelingen", REGELING, "regelingen", REGELING.cls.IDENTITY, versie=1),
+)}
+# file name -> the key that identifies a top-level record, as its record class declares it
+# (nested records too declare theirs on their class: `model.identity`)
+IDENTITY: dict[str, str] = {name: f.identity for name, f in FILES.items()}
 
 
 class FlowMapping(dict):

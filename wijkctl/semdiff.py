@@ -32,10 +32,10 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
     """One row per added, removed or changed field: {bestand, wijk, organisatie, veld,
     wijziging, oud, nieuw} (and `gebied` or `regeling` for those files)."""
     rows: list[dict[str, Any]] = []
-    for name, (list_key, schema, attr) in FILES.items():
+    for name, list_key, schema, attr in ((n, f.list_key, f.schema, f.attr) for n, f in FILES.items()):
         ident = IDENTITY[name]
-        before = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in getattr(old, attr))}
-        after = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in getattr(new, attr))}
+        before = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in old.of(attr))}
+        after = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in new.of(attr))}
         for key in dict.fromkeys([*before, *after]):
             place = {"bestand": name, "wijk": key if list_key == "wijken" else None, "organisatie": None}
             if list_key == "gebieden":

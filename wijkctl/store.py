@@ -18,8 +18,6 @@ from wijkctl import fileio, model
 from wijkctl.errors import Busy, InvalidData, Problem, UsageError
 from wijkctl.schema import (
     FILES,
-    GEBIED,
-    REGELING,
     WIJK,
     WIJKEN,
     from_plain,
@@ -117,18 +115,28 @@ class Snapshot:
 
 
 def read_bytes(root: Path) -> dict[str, bytes]:
-    """The three files' bytes; exit 5 when one is missing, unreadable or not a regular file."""
+    """Every declared file's bytes; exit 5 when one is unreadable or not a regular file, or
+    missing and not optional. An absent optional file reads as its text without records
+    (`DataFile.empty`), so the data set of an earlier release stays valid; `absent` tells."""
     recover_if_interrupted(root)
     contents = {}
-    for name in DATA_FILES:
+    for name, declared in FILES.items():
         path = root / name
         try:
             contents[name] = fileio.read_regular(path, MAX_FILE_BYTES)
         except FileNotFoundError:
+            if declared.optional:
+                contents[name] = declared.empty()
+                continue
             raise InvalidData(f"{path} ontbreekt; 'wijkctl init' schrijft een volledige gegevensmap.") from None
         except fileio.Unreadable as exc:
             raise InvalidData(f"{path} {exc.reden}.") from None
     return contents
+
+
+def absent(root: Path) -> list[str]:
+    """The optional files that are not in `root` (their records: none)."""
+    return [name for name, f in FILES.items() if f.optional and not os.path.lexists(root / name)]
 
 
 def decode(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
@@ -149,7 +157,7 @@ def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Sna
 
     loaded = {name: load_text(name, texts[name]) for name in DATA_FILES}
     data = model.Dataset(
-        **{FILES[name][2]: loaded[name].records for name in DATA_FILES}
+        **{FILES[name].attr: loaded[name].records for name in DATA_FILES}
     )
     problems = [p for name in DATA_FILES for p in loaded[name].problems]
     if check_rules and not problems:
@@ -186,9 +194,10 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     names of the files known to be canonical."""
     from wijkctl import cache
     from wijkctl.index import PARTS, summary
+    from wijkctl.validate import quiet_from
 
     wijken = data.wijken
-    summaries = [summary(w) for w in wijken]
+    summaries = [summary(w, quiet_from(w, data.records)) for w in wijken]
     lines = [cache.dumps(to_plain(w, WIJK, iso=True)) for w in wijken]
     layout: dict[str, object] = {"yaml": None, "text_keys": None, "head": None}
     if WIJKEN in canonical:  # a canonical file splits into its records' lines
@@ -197,18 +206,10 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
         head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
         if len(chunks) == len(wijken):
             layout = cache.layout(head, chunks)
-    cache.put(root, cache.key(contents), gebieden=[to_plain(g, GEBIED, iso=True) for g in data.gebieden],
-              regelingen=[to_plain(r, REGELING, iso=True) for r in data.regelingen],
+    cache.put(root, cache.key(contents), small=cache.small_plain(data),
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
-              files=small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]
-
-
-def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
-    """The `cache.text_key` of the small files, to know them again after a change elsewhere."""
-    from wijkctl import cache
-
-    return {name: cache.text_key(contents[name]) for name in DATA_FILES if name != WIJKEN}
+              files=cache.small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]
 
 
 def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
@@ -226,7 +227,7 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     data = dataset(entry) if entry is not None and entry.canonical >= set(DATA_FILES) else None
     if data is not None:
         # the wijken are not listed here: they are in `data`, built as the change asks
-        loaded = {name: Loaded([] if name == WIJKEN else getattr(data, FILES[name][2]), [], [], CURRENT_VERSIE[name], name)
+        loaded = {name: Loaded([] if name == WIJKEN else data.of(FILES[name].attr), [], [], CURRENT_VERSIE[name], name)
                   for name in DATA_FILES}
         snap = Snapshot(root, decode(root, raw), loaded, data)
         snap.raw = raw
@@ -248,7 +249,23 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
         return raw, entry
     from wijkctl.refresh import refresh
 
-    return raw, refresh(root, raw, sleutel=sleutel, old=entry)
+    entry = refresh(root, raw, sleutel=sleutel, old=entry)
+    if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
+        _same_as_parsing(root, raw, entry)
+    return raw, entry
+
+
+def _same_as_parsing(root: Path, raw: dict[str, bytes], entry: Entry) -> None:
+    """The records of a refreshed entry must be those of parsing everything, which must
+    find no problem (a debug check)."""
+    from wijkctl import cache
+    from wijkctl.errors import WijkctlError
+
+    snap = snapshot(root, raw=raw)
+    if (snap.errors or [entry.plain(pos) for pos in range(len(entry.index))]
+            != [to_plain(w, WIJK, iso=True) for w in snap.data.wijken] or entry.small != cache.small_plain(snap.data)):
+        raise WijkctlError("Interne fout: de cache, bijgewerkt voor alleen de gewijzigde wijken, wijkt af van "
+                           "het lezen van alles. Meld dit.")
 
 
 def dataset(entry: Entry | None) -> model.Dataset | None:
@@ -258,8 +275,8 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
         return None
     try:
         with paused_gc():
-            gebieden = [from_plain(r, GEBIED) for r in entry.gebieden]
-            regelingen = [from_plain(r, REGELING) for r in entry.regelingen]
+            small = {f.attr: [from_plain(r, f.schema) for r in entry.small[name]] for name, f in FILES.items()
+                     if name != WIJKEN}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -272,7 +289,7 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
             entry.forget()
             raise Damaged from None
 
-    return model.Dataset(gebieden=gebieden, regelingen=regelingen, lazy=(entry.index, build))
+    return model.Dataset(**small, lazy=(entry.index, build))
 
 
 # --- locking --------------------------------------------------------------------

@@ -21,8 +21,6 @@ from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
 from wijkctl.schema import (
     FILES,
     IDENTITY,
-    REGELINGEN,
-    VERBINDERS,
     WIJK,
     WIJKEN,
     to_plain,
@@ -97,7 +95,7 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
     problems = [p for result in loaded.values() for p in result.problems]
     data = model.Dataset(**{
         attr: (loaded[name].records if name in loaded else records.get(name, snap.loaded[name].records))
-        for name, (_key, _schema, attr) in FILES.items()
+        for name, attr in ((n, f.attr) for n, f in FILES.items())
     })
     if not problems:
         for name, result in loaded.items():
@@ -173,7 +171,7 @@ def apply(
         if entry is None:
             before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
         else:  # the cache's plain records are those of the bytes read
-            before = {VERBINDERS: entry.gebieden, REGELINGEN: entry.regelingen}
+            before = dict(entry.small)
         change = mutate(data)
         if entry is not None and data.lazy:
             plan = _plan_from_cache(entry, data, before)
@@ -196,13 +194,14 @@ def apply(
         outcome = Outcome(change, list(texts), _diff(snap, texts) if dry_run else "", dry_run=dry_run)
         if dry_run:
             return outcome
+        missing = store.absent(root)  # an optional file this write creates
         write(root, texts)
         if commit:
-            _commit_or_undo(snap, outcome)
+            _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written
         contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
         if isinstance(plan, _CachePlan) and written is data:
-            plan.remember(root, contents, frozenset(proven))
+            plan.remember(root, contents, frozenset(proven), data)
         else:
             store.remember(root, contents, written, frozenset(proven))
     return outcome
@@ -210,7 +209,7 @@ def apply(
 
 def _plain(name: str, records: list) -> list[dict]:
     """Records as plain dicts with ISO dates, comparable with the parse cache's."""
-    schema = FILES[name][1]
+    schema = FILES[name].schema
     return [to_plain(r, schema, iso=True) for r in records]
 
 
@@ -235,7 +234,7 @@ class _Plan:
 
 
 def _plan(snap: Snapshot, data: model.Dataset, before: dict[str, list[dict]]) -> _Plan:
-    records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
+    records = {name: data.of(FILES[name].attr) for name in DATA_FILES}
     return _Plan(before, {name: _plain(name, records[name]) for name in DATA_FILES}, records)
 
 
@@ -284,7 +283,7 @@ class _CachePlan(_Plan):
         from wijkctl.yamlio import load_text
 
         def full() -> model.Dataset:
-            return verify(snap, texts, {name: getattr(data, FILES[name][2]) for name in DATA_FILES})
+            return verify(snap, texts, {name: data.of(FILES[name].attr) for name in DATA_FILES})
 
         for name, text in texts.items():
             if name == WIJKEN:
@@ -297,15 +296,17 @@ class _CachePlan(_Plan):
                     return full()
         old = data.index
         clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
-                             data.gebieden, data.regelingen, small_files_changed=set(texts) != {WIJKEN})
+                             data.records, changed_files=frozenset(texts))
+        if clean is None:  # a rule's scope asks for every wijk
+            return full()
         if _check_writes():  # the verdict of a full validation must be the same
             if clean != (not any(p.ernst == "fout" for p in validate(model.Dataset(
-                    [data.wijk_at(pos) for pos in range(len(old))], data.gebieden, data.regelingen)))):
+                    [data.wijk_at(pos) for pos in range(len(old))], **data.records)))):
                 raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
                                    "oordeel dan die van alles; er is niets veranderd. Meld dit.")
         return data if clean else full()
 
-    def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str]) -> None:
+    def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
         that did not change as they were, those of the changed ones anew."""
         from wijkctl import cache, index
@@ -324,7 +325,10 @@ class _CachePlan(_Plan):
                 yaml[pos + 1] = len(chunk)
                 if text_keys is not None:
                     text_keys[pos] = cache.text_key(chunk.encode("utf-8"))
-        new = {pos: index.summary(wijk) for pos, (wijk, _plain) in self.changed_at.items()}
+        from wijkctl.validate import quiet_from
+
+        new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
+               for pos, (wijk, _plain) in self.changed_at.items()}
         columns = []
         for part in range(len(index.PARTS)):
             if all(new[pos][part] == self.was[pos][part] for pos in new):
@@ -334,10 +338,11 @@ class _CachePlan(_Plan):
                 for pos, s in new.items():
                     column[pos] = s[part]
                 columns.append(cache.dumps(column))
-        cache.put(root, cache.key(contents), gebieden=self.after.get(VERBINDERS, entry.gebieden),
-                  regelingen=self.after.get(REGELINGEN, entry.regelingen), columns=columns,
+        small = {name: self.after.get(name, plain) for name, plain in entry.small.items()}
+        cache.put(root, cache.key(contents), small=small,
+                  columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
-                  head=entry.head if text_keys is not None else None, files=store.small_file_keys(contents),
+                  head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents),
                   canonical=canonical)
 
 
@@ -357,9 +362,9 @@ def _plan_from_cache(entry: Entry, data: model.Dataset, before: dict[str, list[d
         plain, old = to_plain(data.built[pos], WIJK, iso=True), entry.plain(pos)
         if plain != old:
             changed_at[pos] = (data.built[pos], plain)
-            was[pos] = summary(from_plain(old, WIJK))
+            was[pos] = summary(from_plain(old, WIJK), None)
     small = [name for name in DATA_FILES if name != WIJKEN]
-    records = {name: getattr(data, FILES[name][2]) for name in small}
+    records = {name: data.of(FILES[name].attr) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
     return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at, was, entry)
@@ -404,7 +409,7 @@ def _verify_changes(snap: Snapshot, texts: dict[str, str], data: model.Dataset,
     from wijkctl.validate import validate
     from wijkctl.yamlio import load_text
 
-    records = {name: getattr(data, FILES[name][2]) for name in DATA_FILES}
+    records = {name: data.of(FILES[name].attr) for name in DATA_FILES}
     for name, text in texts.items():
         old = {p[IDENTITY[name]]: p for p in before[name]}
         new = [old.get(p[IDENTITY[name]]) != p for p in after[name]]
@@ -421,9 +426,11 @@ def _verify_changes(snap: Snapshot, texts: dict[str, str], data: model.Dataset,
     return data
 
 
-def _commit_or_undo(snap: Snapshot, outcome: Outcome) -> None:
-    """Commit the written files; when git refuses, put the files and the index back."""
-    commit_or_undo(snap.root, outcome.changed, outcome.change.commit_bericht, {n: snap.raw[n] for n in outcome.changed})
+def _commit_or_undo(snap: Snapshot, outcome: Outcome, missing: list[str]) -> None:
+    """Commit the written files; when git refuses, put the files and the index back
+    (a file in `missing` did not exist and goes again)."""
+    commit_or_undo(snap.root, outcome.changed, outcome.change.commit_bericht,
+                   {n: None if n in missing else snap.raw[n] for n in outcome.changed})
     outcome.committed = True
 
 

@@ -1,14 +1,17 @@
 """The cross-record rules of CONTRACT §1 and §2, as plain functions returning problems.
 
-Each validator takes the whole data set and yields `Problem`s with file and line, so
-`check` can report every problem at once. They are registered in `VALIDATORS`.
+Each validator takes a data set and yields `Problem`s with file and line, so `check`
+can report every problem at once. A new rule is one function and one line in `RULES`,
+which declares its scope (`Rule`); the paths that validate only what changed (a write
+from the cache, `refresh`, `check`'s quick answer and the cache's "quiet from" day of
+each wijk) are derived from those scopes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from wijkctl import model, text
 from wijkctl.errors import Problem
@@ -24,28 +27,31 @@ def _err(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None
     return Problem(bestand, regel, melding, "fout", regel_id, wijk)
 
 
-def _warn(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None) -> Problem:
-    return Problem(bestand, regel, melding, "waarschuwing", regel_id, wijk)
+def _warn(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None,
+          tot: dt.date | None = None) -> Problem:
+    """A warning; `tot`: the first day it no longer holds (None: it lasts)."""
+    return Problem(bestand, regel, melding, "waarschuwing", regel_id, wijk, tot.isoformat() if tot else None)
 
 
 def _line(record: object, key: str) -> int:
     return record.regels.get(key, record.regel)  # type: ignore[attr-defined]
 
 
-def check_formats(data: model.Dataset) -> Iterator[Problem]:
-    """Every value has its declared format or is one of its declared choices (model.decl)."""
-    for bestand in FILES:
-        yield from _file_formats(data, bestand)
-
-
 def check_wijk_formats(data: model.Dataset) -> Iterator[Problem]:
-    """`check_formats`, for the wijken only."""
+    """Every value of a wijk has its declared format or is one of its declared choices (model.decl)."""
     return _file_formats(data, WIJKEN)
 
 
+def check_small_formats(data: model.Dataset) -> Iterator[Problem]:
+    """`check_wijk_formats`, for every other file."""
+    for bestand in FILES:
+        if bestand != WIJKEN:
+            yield from _file_formats(data, bestand)
+
+
 def _file_formats(data: model.Dataset, bestand: str) -> Iterator[Problem]:
-    _key, schema, attr = FILES[bestand]
-    for record in getattr(data, attr):
+    schema, attr = FILES[bestand].schema, FILES[bestand].attr
+    for record in data.of(attr):
         yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
 
 
@@ -74,14 +80,13 @@ def _ruled(schema: Schema) -> list[Field]:
 
 
 def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
-    """Codes, names, CBS codes and buurten are unique; every gebied exists."""
+    """Codes, names, CBS codes and buurten are unique."""
     codes: dict[str, int] = {}
     namen: dict[str, model.Wijk] = {}
     cbs: dict[str, model.Wijk] = {}
     buurten: dict[str, model.Wijk] = {}
     cbs_buurten: dict[str, model.Wijk] = {}
     buurtcodes: dict[str, str] = {}
-    gebieden = {g.code for g in data.gebieden}
     for w in data.wijken:
         if w.code in codes:
             yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' komt al voor op regel {codes[w.code]}", "wijk-code-uniek", w.code)
@@ -113,6 +118,12 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
                 if b.cbs_code in buurtcodes:
                     yield _err(WIJKEN, _line(b, "cbs_code"), f"buurtcode {b.cbs_code} komt al voor bij buurt '{buurtcodes[b.cbs_code]}'", "buurtcode-uniek", w.code)
                 buurtcodes.setdefault(b.cbs_code, b.naam)
+
+
+def check_gebied_bestaat(data: model.Dataset) -> Iterator[Problem]:
+    """The gebied of every wijk exists."""
+    gebieden = {g.code for g in data.gebieden}
+    for w in data.wijken:
         if w.gebied not in gebieden:
             yield _err(WIJKEN, _line(w, "gebied"), f"gebied '{w.gebied}' bestaat niet in {VERBINDERS}", "gebied-bestaat", w.code)
 
@@ -186,7 +197,8 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
         yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig", "kvk-nodig", w.code)
     yield from _check_kern(w, org)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
-        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}", "kern-te-klein", w.code)
+        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}",
+                    "kern-te-klein", w.code, org.tot)
 
 
 def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:
@@ -211,18 +223,6 @@ def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:
 def _kern_te_klein(org: model.Organisatie) -> bool:
     """A platform with too small a kern: a warning on every day before its end."""
     return org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN
-
-
-def quiet_from(w: model.Wijk) -> str:
-    """The first day (ISO) from which the rules give no warning for wijk `w`: "" when
-    they give none now, index.NOOIT when one lasts for ever. Warnings only end: the one
-    warning of a wijk (kern-te-klein) stops when its platform does."""
-    from wijkctl.index import NOOIT
-
-    ends = [org.tot for org in w.organisaties if _kern_te_klein(org)]
-    if not ends:
-        return ""
-    return NOOIT if None in ends else max(ends).isoformat()  # type: ignore[type-var]
 
 
 def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
@@ -266,47 +266,91 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                         yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie", "staffel-betaalt-minder")
 
 
-VALIDATORS = (check_formats, check_wijk_identity, check_cijfers, check_organisaties, check_gebieden, check_regelingen)
-# the rules whose problems are about wijken alone
-WIJK_VALIDATORS = (check_wijk_formats, check_wijk_identity, check_cijfers, check_organisaties)
+class Rule(NamedTuple):
+    """A validator and its scope, which says what a change must run it on:
+
+    - "wijk": a rule about each wijk on its own, reading of the other files only those
+      in `reads`; run on the wijken that changed (on all, when a file it reads changed);
+    - "uniek": a "wijk" rule that also finds keys held twice among the wijken it is
+      given; those keys are declared in `index.KEYS`, so a change is checked against the
+      others through the index (`index.conflicts`);
+    - "bestand": a rule about the files other than wijken.yaml; run when one changed;
+    - "alles": a rule across files over every wijk; any change runs it on everything.
+
+    A warning of a "wijk" or "uniek" rule holds from now until its `tot` (warnings only
+    end): each wijk's "quiet from" day, kept in the cache, is derived from them."""
+
+    check: Callable[[model.Dataset], Iterable[Problem]]
+    scope: str
+    reads: tuple[str, ...] = ()
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(check_wijk_formats, "wijk"),
+    Rule(check_small_formats, "bestand"),
+    Rule(check_wijk_identity, "uniek"),
+    Rule(check_gebied_bestaat, "wijk", reads=(VERBINDERS,)),
+    Rule(check_cijfers, "wijk"),
+    Rule(check_organisaties, "uniek"),
+    Rule(check_gebieden, "bestand"),
+    Rule(check_regelingen, "bestand"),
+)
+PER_WIJK = ("wijk", "uniek")
 
 
 def validate(data: model.Dataset) -> list[Problem]:
-    """Every problem of every registered validator, sorted by file and line."""
-    problems = [p for validator in VALIDATORS for p in validator(data)]
+    """Every problem of every registered rule, sorted by file and line."""
+    problems = [p for rule in RULES for p in rule.check(data)]
     return sorted(problems, key=lambda p: (p.bestand, p.regel, p.melding))
 
 
-def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], gebieden: list[model.Gebied],
-                 regelingen: list[model.Regeling], *, small_files_changed: bool = True) -> bool:
+def quiet_from(w: model.Wijk, others: dict[str, list]) -> str:
+    """The first day (ISO) from which the rules give no warning for wijk `w` (with the
+    other files' records `others`, by Dataset attribute): "" when they give none now,
+    index.NOOIT when one lasts for ever."""
+    from wijkctl.index import NOOIT
+
+    part = model.Dataset([w], **others)
+    ends = [p.tot for rule in RULES if rule.scope in PER_WIJK for p in rule.check(part) if p.ernst != "fout"]
+    if not ends:
+        return ""
+    return NOOIT if None in ends else max(ends)  # type: ignore[type-var]
+
+
+def quiet_files(data: model.Dataset) -> bool:
+    """Whether the rules that are not about each wijk on its own give no problem today."""
+    return not any(True for rule in RULES if rule.scope not in PER_WIJK for _p in rule.check(data))
+
+
+def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], others: dict[str, list], *,
+                 changed_files: frozenset[str]) -> bool | None:
     """Whether valid wijken (`old`, their index) stay valid when the wijken at the
-    positions in `changed` (each with its summary before) become those given, with these
-    gebieden and regelingen: the same verdict as validating everything (no error), at
-    the cost of the change.
+    positions in `changed` (each with its summary before) become those given, with the
+    other files' records `others` (by Dataset attribute), of which `changed_files`
+    changed: the verdict of validating everything (no error), at the cost of the change;
+    None when the rules' scopes do not allow it (validate everything).
 
-    The rules within each changed wijk and among them run on those wijken with the
-    small files whole; what must be unique is looked up in the index of the others
-    (`index.conflicts`); every other wijk's gebied must still exist. Unless
-    `small_files_changed`, the gebieden and regelingen are those that were valid with
-    `old`, and only the rules about wijken run.
+    The rules about each wijk run on the changed wijken; what must be unique is looked
+    up in the index of the others (`index.conflicts`).
     """
-    from wijkctl.index import GEBIED, conflicts, summary
+    from wijkctl.index import conflicts, summary
 
-    if breaks_rules([w for _was, w in changed.values()], gebieden, regelingen, small_files_changed=small_files_changed):
-        return False
-    if conflicts(old, {pos: (was, summary(w)) for pos, (was, w) in changed.items()}):
-        return False
-    if not small_files_changed:
-        return True
-    codes = {g.code for g in gebieden}
-    return all(g in codes for pos, g in enumerate(old.column(GEBIED)) if pos not in changed)
+    verdict = breaks_rules([w for _was, w in changed.values()], others, changed_files=changed_files)
+    if verdict is None or verdict:
+        return None if verdict is None else False
+    return not conflicts(old, {pos: (was, summary(w, None)) for pos, (was, w) in changed.items()})
 
 
-def breaks_rules(wijken: list[model.Wijk], gebieden: list[model.Gebied], regelingen: list[model.Regeling], *,
-                 small_files_changed: bool) -> bool:
-    """Whether these wijken, among themselves and with these gebieden and regelingen,
-    break a rule (an error, not a warning). Unless `small_files_changed`, the gebieden
-    and regelingen were valid already, and only the rules about wijken run."""
-    part = model.Dataset(wijken, gebieden, regelingen)
-    validators = VALIDATORS if small_files_changed else WIJK_VALIDATORS
-    return any(p.ernst == "fout" for validator in validators for p in validator(part))
+def breaks_rules(wijken: list[model.Wijk], others: dict[str, list], *, changed_files: frozenset[str]) -> bool | None:
+    """Whether these wijken, among themselves and with the other files' records
+    `others`, break a rule (an error, not a warning), when the data was valid before and
+    only these wijken and the files in `changed_files` changed; None when a rule's scope
+    asks for every wijk (an "alles" rule, or a "wijk" rule reading a changed file)."""
+    part = model.Dataset(wijken, **others)
+    run = []
+    for rule in RULES:
+        if rule.scope == "alles" or (rule.scope in PER_WIJK and changed_files & set(rule.reads)):
+            return None
+        if rule.scope in PER_WIJK or changed_files - {WIJKEN}:
+            run.append(rule)
+    return any(p.ernst == "fout" for rule in run for p in rule.check(part))

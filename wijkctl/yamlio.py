@@ -22,8 +22,6 @@ from wijkctl.errors import Problem
 from wijkctl.formats import FORMATS
 from wijkctl.schema import (
     FILES,
-    REGELINGEN,
-    VERBINDERS,
     WIJKEN,
     FlowMapping,
     Schema,
@@ -32,12 +30,13 @@ from wijkctl.schema import (
 )
 from wijkctl.text import control_character, slug, unique_id
 
-# The format version each file is written in (`versie: N` on its first line), and the
-# steps that bring an older one up to it: (file, N) -> a function that rewrites, in place,
+# The format version each file is written in (`versie: N` on its first line; declared
+# with the file, `schema.FILES`), and the steps that bring an older one up to it:
+# (file, N) -> a function that rewrites, in place,
 # the node tree of the list in a file of version N into version N + 1. Working on nodes
 # keeps every line number, so problems in a migrated file point at its own lines. A file
 # is migrated in memory when read and written in the current version on its next change.
-CURRENT_VERSIE: dict[str, int] = {WIJKEN: 3, VERBINDERS: 1, REGELINGEN: 1}
+CURRENT_VERSIE: dict[str, int] = {name: f.versie for name, f in FILES.items()}
 MIGRATIONS: dict[tuple[str, int], Callable[[yaml.Node], None]] = {}  # filled below the reader
 
 try:  # the C parser is about 6x faster; the pure one gives the same nodes
@@ -149,7 +148,7 @@ class _Reader:
     def document(self, node: yaml.Node | None, name: str) -> list[Any]:
         """The records of a file: `versie: N` and the list under its list key, migrated
         from an older version to the current one."""
-        list_key, schema, _attr = FILES[name]
+        list_key, schema = FILES[name].list_key, FILES[name].schema
         current = CURRENT_VERSIE[name]
         if node is None:
             self.problems.append(Problem(self.bestand, 1, f"het bestand is leeg; verwacht 'versie: {current}'"))
@@ -667,7 +666,7 @@ _CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 def dump_records(bestand: str, records: list[Any]) -> str:
     """The canonical text of one data file."""
     name = bestand.rsplit("/", 1)[-1]
-    schema = FILES[name][1]
+    schema = FILES[name].schema
     with paused_gc():
         return dump_plain(name, [to_plain(r, schema) for r in records])
 
@@ -690,7 +689,7 @@ def dump_record(bestand: str, record: Any) -> str:
 def dump_plain(bestand: str, plain: list[dict[str, Any]]) -> str:
     """The canonical text of one data file from its records as `to_plain` gives them."""
     name = bestand.rsplit("/", 1)[-1]
-    list_key = FILES[name][0]
+    list_key = FILES[name].list_key
     with paused_gc():
         doc = {"versie": CURRENT_VERSIE[name], list_key: plain}
         return yaml.dump(

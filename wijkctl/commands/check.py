@@ -81,14 +81,15 @@ def _print(payload: dict, fouten: list[Problem], waarschuwingen: list[Problem], 
 
 def _quiet_today(data: model.Dataset) -> bool:
     """Whether validated data gives no warning today: no wijk warns (each wijk's summary
-    knows from which day it stops) and the small files give none."""
+    knows from which day its rules stop warning, `validate.quiet_from`) and the rules
+    that are not about each wijk on its own find nothing (`validate.quiet_files`)."""
     from wijkctl.index import NOOIT, STIL
-    from wijkctl.validate import validate
+    from wijkctl.validate import quiet_files
 
     today = text.today().isoformat()
     if not all(day != NOOIT and day <= today for day in data.index.column(STIL)):
         return False
-    return not validate(model.Dataset([], data.gebieden, data.regelingen))
+    return quiet_files(data)
 
 
 def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int) -> str:

@@ -41,10 +41,17 @@ HEADER_END = "# ---- wijkctl haalt de regels hierboven zelf weg ----"
 DEFAULT_EDITORS = ("sensible-editor", "editor", "nano", "vi")
 
 
+def _choices() -> str:
+    """The declared files as a person names them: "wijken (standaard), verbinders of ..."."""
+    names = [n.removesuffix(".yaml") for n in DATA_FILES]
+    names[0] += " (standaard)"
+    return ", ".join(names[:-1]) + f" of {names[-1]}"
+
+
 def edit(
     ctx: typer.Context,
     bestand: Annotated[
-        str, typer.Argument(metavar="[BESTAND]", help="wijken (standaard), verbinders of subsidieregeling, met of zonder .yaml.")
+        str, typer.Argument(metavar="[BESTAND]", help=f"{_choices()}, met of zonder .yaml.")
     ] = "wijken",
     commit: CommitOpt = False,
 ) -> None:
@@ -242,7 +249,7 @@ def _problems(root: Path, name: str, body: str) -> tuple[list[Problem], list[Pro
     snap = store.snapshot(root, check_rules=False)
     data = model.Dataset(**{
         attr: loaded.records if other == name else snap.loaded[other].records
-        for other, (_key, _schema, attr) in FILES.items()
+        for other, attr in ((n, f.attr) for n, f in FILES.items())
     })
     found = [p for other in DATA_FILES if other != name for p in snap.loaded[other].problems] + validate(data)
     return ([p if p.bestand == name else p._replace(regel=0, melding=f"{p.bestand}:{p.regel}: {p.melding}")

@@ -79,7 +79,7 @@ def _data_file(path: str | None, ours: str | None) -> str | None:
         return base if base in DATA_FILES else None
     from wijkctl.schema import FILES
 
-    for name, (list_key, _schema, _attr) in FILES.items():
+    for name, list_key in ((n, f.list_key) for n, f in FILES.items()):
         if ours and f"\n{list_key}:" in ours:
             return name
     return None
@@ -94,7 +94,7 @@ def _others(path: str | None, name: str) -> dict[str, list[Any]]:
 
     folder = Path(path).parent if path else Path()
     out: dict[str, list[Any]] = {}
-    for other, (_key, _schema, attr) in FILES.items():
+    for other, attr in ((n, f.attr) for n, f in FILES.items()):
         if other == name:
             continue
         text = _read(folder / other)
@@ -287,7 +287,7 @@ def _revision(root: Path, prefix: str, rev: str) -> Any:
     if rev.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
         raise UsageError(f"Onbekende git-revisie '{rev}'.")
     records = {}
-    for name, (_key, _schema, attr) in FILES.items():
+    for name, attr in ((n, f.attr) for n, f in FILES.items()):
         shown = _git(root, "show", f"{rev}:{prefix}{name}")
         if shown.returncode != 0:
             records[attr] = []

@@ -21,6 +21,15 @@ def bundled(name: str) -> str:
     return resources.files("wijkctl").joinpath("data", name).read_text(encoding="utf-8")
 
 
+def bundled_files() -> list[str]:
+    """The declared files the package bundles: every file but an optional one without
+    records in the Haarlem set (absent means none)."""
+    from wijkctl.schema import FILES
+
+    return [name for name, f in FILES.items()
+            if not f.optional or resources.files("wijkctl").joinpath("data", name).is_file()]
+
+
 def init(
     map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
@@ -69,6 +78,7 @@ def _target(map_: str) -> Path:
 def _write(directory: Path, force: bool, commit: bool) -> None:
     """Under the lock: refuse existing data unless forced, write all or nothing, commit."""
     with store.locked(directory):
+        names = bundled_files()
         existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
         if existing and not force:
             raise Refused(
@@ -79,15 +89,15 @@ def _write(directory: Path, force: bool, commit: bool) -> None:
         if link:
             raise InvalidData(f"{link}; er is niets veranderd.")
         if commit:
-            gitops.precheck(directory, store.DATA_FILES)
+            gitops.precheck(directory, names)
             try:  # what to put back when the commit fails
                 before = {name: fileio.read_regular(directory / name, store.MAX_FILE_BYTES) if name in existing
-                          else None for name in store.DATA_FILES}
+                          else None for name in names}
             except fileio.Unreadable as exc:
                 raise InvalidData(f"{exc.path} {exc.reden}; er is niets veranderd.") from None
-        transaction.write(directory, {name: bundled(name) for name in store.DATA_FILES})
+        transaction.write(directory, {name: bundled(name) for name in names})
         if commit:
-            transaction.commit_or_undo(directory, list(store.DATA_FILES), "init: gegevensset Haarlem", before)
+            transaction.commit_or_undo(directory, names, "init: gegevensset Haarlem", before)
 
 
 COMMANDS = {"init": init}
