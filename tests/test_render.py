@@ -84,6 +84,7 @@ def test_xlsx_has_typed_cells_a_frozen_header_a_filter_and_the_totals(golden):
     result = invoke(golden, "subsidy", "--year", "2025", "-o", "xlsx")
     assert result.exit_code == 0, result.stderr
     sheet = sheets(result.stdout_bytes).worksheets[0]
+    assert sheet.title == "Subsidie 2025"
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["Jaar", "Wijkcode", "Wijk"] and "Toeslag sociale huur" in header
     col = {label: i for i, label in enumerate(header)}

@@ -59,6 +59,7 @@ class Block:
     totals: list[dict[str, Any]] = field(default_factory=list)  # rows after the data, never wrapped;
     # in the table, csv-nl and xlsx, not in csv (for scripts) nor json (whose data says it)
     header: bool = True  # False for a block of "field: value" rows
+    sheet: str | None = None  # the worksheet's name in xlsx when the block has no title
 
 
 @dataclass

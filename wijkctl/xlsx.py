@@ -54,7 +54,7 @@ def workbook(blocks: list[Any]) -> bytes:
     book.set_properties({"created": FIXED_CREATED})
     styles, names = _Styles(book), set()
     for block in blocks:
-        _write_block(book.add_worksheet(_sheet_name(block.title, names)), block, styles)
+        _write_block(book.add_worksheet(_sheet_name(block.title or block.sheet, names)), block, styles)
     if not blocks:
         book.add_worksheet("Leeg")
     book.close()

@@ -73,7 +73,7 @@ def verbinder(
             Column("naam", "Gebiedsverbinder", unknown="onbekend"),
             Column("email", "E-mail", unknown="onbekend"),
         ]
-        render(Report(row, [Block(columns, [row])]), output, file)
+        render(Report(row, [Block(columns, [row], sheet="Gebiedsverbinder")]), output, file)
         return
     _verbinders(data, data.gebieden, output, file)
 
@@ -105,7 +105,7 @@ def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any, 
         Column("wijk_namen", "Wijken"),
     ]
     data_rows = [{k: v for k, v in r.items() if k != "wijk_namen"} for r in rows]
-    render(Report(data_rows, [Block(columns, rows)]), output, file)
+    render(Report(data_rows, [Block(columns, rows, sheet="Gebiedsverbinders")]), output, file)
 
 
 def _say_how_matched(w: model.Wijk, query: str) -> str | None:
@@ -190,7 +190,7 @@ def list_(
         "inwoners": sum(known) if known else None,
     }]
     notes = [BEWONERSINITIATIEVEN] if any(r["status"] != "wijkplatform" for r in rows) else []
-    render(Report(rows, [Block(columns, rows, totals=totals)], notes), output, file)
+    render(Report(rows, [Block(columns, rows, totals=totals, sheet="Wijken")], notes), output, file)
 
 
 def show(

@@ -119,7 +119,8 @@ def subsidy(
     if explain and output in (Format.table, Format.wide):
         for u in ov.uitkomsten:
             uitleg += ["", *engine.uitleg(u)]
-    render(Report(payload, [Block(columns, rows, totals=_totals(ov))], _notes(ov), uitleg[1:]), output, file)
+    block = Block(columns, rows, totals=_totals(ov), sheet=f"Subsidie {jaar}")
+    render(Report(payload, [block], _notes(ov), uitleg[1:]), output, file)
 
 
 def _totals(ov: engine.Overzicht) -> list[dict[str, Any]]:
