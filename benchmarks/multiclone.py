@@ -194,7 +194,15 @@ def simulate(rounds: int, clones: int, seed: int, driver: bool) -> Counter:
                         continue
                     counts["clean"] += 1
                     merged = {p.name: p.read_bytes() for p in sorted((repo / "data").glob("*.yaml"))}
-                    counts["clean unlike serial"] += serial is not None and merged != serial
+                    unlike = serial is not None and merged != serial
+                    counts["clean unlike serial"] += unlike
+                    if unlike and os.environ.get("MULTICLONE_VERBOSE"):
+                        import difflib
+
+                        for name in merged:
+                            print("".join(difflib.unified_diff(serial[name].decode().splitlines(True),
+                                                               merged[name].decode().splitlines(True),
+                                                               "serial", "merged")), file=sys.stderr)
                     strict = sh(repo, "wijkctl", "--data-dir", "data", "check", "--strict", ok=False)
                     fmt = sh(repo, "wijkctl", "--data-dir", "data", "fmt", "--check", ok=False)
                     if strict.returncode != 0 or fmt.returncode != 0:

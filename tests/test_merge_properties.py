@@ -147,6 +147,7 @@ def test_random_pairs_merge_as_a_serial_order_or_conflict(clones):
 
 
 @pytest.mark.parametrize("sa, sb", [((4,), (5,)), ((2,), (3,)), ((6,), (7,)), ((10,), (0,)), ((13,), (14,)),
-                                    ((4,), (4,)), ((7,), (5,)), ((9,), (4, 5)), ((8,), (8,))])
+                                    ((4,), (4,)), ((7,), (5,)), ((9,), (4, 5)), ((8,), (8,)),
+                                    ((10, 0), (10,)), ((4, 5), (4,))])
 def test_chosen_pairs(clones, sa, sb):
     _check_pair(clones, sa, sb)

@@ -161,11 +161,12 @@ class _Merger:
                            personal)
             if v is not _ABSENT:
                 out[k] = v
-        # an organisation ended on both sides (say `convert` and `end`), each in its own way,
-        # is not a clean merge; ended on one side and changed on the other merges like any
-        # two changes (the serial result is the same either way)
+        # an organisation ended on both sides (say `convert` and `end`), each in its own way
+        # (one with a reason, one without), is not a clean merge; ended alike, or ended on one
+        # side and changed on the other, merges like any two changes (as the serial orders do)
         if schema.cls is model.Organisatie and o and len(self.conflicts) == before \
-                and a.get("tot") != o.get("tot") and b.get("tot") != o.get("tot"):
+                and a.get("tot") != o.get("tot") and b.get("tot") != o.get("tot") \
+                and a.get("reden_einde") != b.get("reden_einde"):
             self.conflict(path, f"aan beide kanten beëindigd (tot {_show(a.get('tot'))}), maar verschillend; "
                                 "beslis welk einde geldt")
         return out
