@@ -92,7 +92,9 @@ _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "
 
 def _keyed(f: Field | None) -> bool:
     """Whether `f` is a list of records merged item by item (its class declares an identity)."""
-    return f is not None and f.kind == "records" and getattr(f.schema.cls, "IDENTITY", None) is not None  # type: ignore[union-attr]
+    if f is None or f.kind != "records" or f.schema is None:
+        return False
+    return getattr(f.schema.cls, "IDENTITY", None) is not None
 
 
 class _Merger:
@@ -134,8 +136,8 @@ class _Merger:
         name = f.key if f is not None else ""
         where = (*path, f"veld {prefix}{name}") if name else path
         if _keyed(f):
-            merged = self.records(path, [] if o is _ABSENT else o, [] if a is _ABSENT else a,
-                                  [] if b is _ABSENT else b, f.schema, _ITEM.get(name, name))  # type: ignore[union-attr,arg-type]
+            lists = [[] if x is _ABSENT else x for x in (o, a, b)]
+            merged = self.records(path, *lists, f.schema, _ITEM.get(name, name))  # type: ignore[union-attr,arg-type]
             return merged or _ABSENT
         if o is not _ABSENT and (a is _ABSENT or b is _ABSENT):
             gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
@@ -143,7 +145,8 @@ class _Merger:
             return b if a is _ABSENT else a
         if f is not None and f.kind == "record" and all(isinstance(x, dict) for x in (a, b)) \
                 and (o is _ABSENT or isinstance(o, dict)):
-            return self.mapping(path, {} if o is _ABSENT else o, a, b, f.schema, prefix=f"{prefix}{name}.")  # type: ignore[arg-type]
+            base = {} if o is _ABSENT else o
+            return self.mapping(path, base, a, b, f.schema, prefix=f"{prefix}{name}.")  # type: ignore[arg-type]
         if name in personal or (f is not None and _personal(f.schema)):
             self.conflict(where, f"aan beide kanten anders gewijzigd {_HIDDEN}")
         else:

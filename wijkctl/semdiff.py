@@ -69,7 +69,7 @@ def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: boo
         if f is not None and f.kind == "record" and isinstance(a, dict) and isinstance(b, dict):
             _fields(rows, place, f"{veld}.", a, b, contact, f.schema)  # type: ignore[arg-type]
             continue
-        if f is not None and f.kind == "records" and getattr(f.schema.cls, "IDENTITY", None):  # type: ignore[union-attr]
+        if f is not None and f.kind == "records" and f.schema is not None and getattr(f.schema.cls, "IDENTITY", None):
             _items(rows, place, k, f.schema, a or [], b or [], contact)  # type: ignore[arg-type]
             continue
         hide = k in personal and not contact
@@ -142,7 +142,7 @@ def years(old: model.Dataset, new: model.Dataset, today: dt.date) -> range:
     starts = [r.jaar for d in (old, new) for r in d.regelingen]
     if not starts:
         return range(0)
-    ends = [(o.tot or o.van).year for d in (old, new) for w in d.wijken for o in w.organisaties  # type: ignore[union-attr]
-            if o.tot or o.van]
+    ends = [day.year for d in (old, new) for w in d.wijken for o in w.organisaties
+            for day in [o.tot or o.van] if day is not None]
     last = min(max([today.year + 1, *ends]), LAST_YEAR)
     return range(min(starts), last + 1)
