@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Any
 
 from wijkctl import model
+from wijkctl.formats import FORMATS
 from wijkctl.schema import FILES, IDENTITY, Schema, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
 # the last year a subsidy is computed for: no valid data file holds a later date (CONTRACT §3)
-LAST_YEAR = 2200
+LAST_YEAR: int = FORMATS["jaar"].bereik[1]  # type: ignore[index]
 
 
 def _member(m: dict, contact: bool) -> str:
