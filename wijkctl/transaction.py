@@ -329,10 +329,11 @@ class _CachePlan(_Plan):
 
         new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
                for pos, (wijk, _plain) in self.changed_at.items()}
-        columns = []
+        columns, kept = [], {}
         for part in range(len(index.PARTS)):
             if all(new[pos][part] == self.was[pos][part] for pos in new):
                 columns.append(entry.column_line(part))  # read by nobody, or as it was
+                kept[part] = entry.column_sums[part]
             else:
                 column = list(entry.index.column(part))
                 for pos, s in new.items():
@@ -343,7 +344,7 @@ class _CachePlan(_Plan):
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
                   head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents),
-                  canonical=canonical)
+                  canonical=canonical, known_columns=kept, known_blocks=entry.kept_blocks(changed))
 
 
 def _one_record(text: str, spans: list[int], pos: int) -> bool:
