@@ -195,11 +195,13 @@ class Entry:
 
     The first line is a digest over the header, which holds `sleutel`, the key of the
     data files' bytes, and the checksums of the columns (`column_sums`) and of the blocks
-    of wijk lines (`block_sums`): a value edited in the cache directory, a damaged or
-    foreign file does not verify and is never served (`get`)."""
+    of wijk lines (`block_sums`), each verified before its first use: a value edited in
+    the cache directory, a damaged or foreign file is never served. A part that does not
+    verify or read back removes the entry and is served from `rescue` (set by the store:
+    what a normal parse of the files gives); without one, it is `Damaged`."""
 
-    __slots__ = ("_columns", "_starts", "block_sums", "canonical", "column_sums", "files", "head", "index",
-                 "path", "raw", "sleutel", "small", "spans")
+    __slots__ = ("_checked", "_columns", "_starts", "block_sums", "canonical", "column_sums", "damaged", "files",
+                 "head", "index", "path", "raw", "rescue", "sleutel", "small", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -221,21 +223,28 @@ class Entry:
         spans = header["yaml"]
         self.spans = list(accumulate(spans)) if spans is not None else None
         self.column_sums, self.block_sums = header["sommen"]
-        if (not isinstance(self.small, dict) or not isinstance(self.column_sums, list)
-                or not isinstance(self.block_sums, list) or len(self.column_sums) != len(columns)
-                or len(self.block_sums) != -(-len(lengths) // BLOCK) or not all(isinstance(v, list) for v in self.small.values())
+        if (not isinstance(self.small, dict) or not all(isinstance(v, list) for v in self.small.values())
+                or not isinstance(self.column_sums, list) or len(self.column_sums) != len(columns)
+                or not isinstance(self.block_sums, list) or len(self.block_sums) != -(-len(lengths) // BLOCK)
                 or len(columns) != len(PARTS) + 1 or self._starts[-1] != len(raw) or not isinstance(self.files, dict)
                 or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
         self.index = Index(len(lengths), load=self._column)
+        self._checked: set[int] = set()  # the blocks of wijk lines verified
+        self.damaged, self.rescue = False, None
 
-    def intact(self) -> bool:
-        """Whether every column and block of wijk lines has the checksum in the header."""
-        view = memoryview(self.raw)
-        columns = [view[a:b - 1] for a, b in zip(self._columns, self._columns[1:])]
-        return (_sums(columns, {}) == self.column_sums
-                and _sums(_blocks(view[self._starts[0]:], self.lengths()), {}) == self.block_sums)
+    def rescued(self) -> Any:
+        """What a normal parse gives (`rescue`), once a part is found damaged; the entry goes."""
+        self._damage()
+        if self.rescue is None:
+            raise Damaged
+        return self.rescue
+
+    def _damage(self) -> None:
+        if not self.damaged:  # once: the parse may have stored a good entry in its place since
+            self.damaged = True
+            self.forget()
 
     def kept_blocks(self, changed: Iterable[int]) -> dict[int, int]:
         """The checksums of the blocks of wijk lines holding none of the positions `changed`."""
@@ -255,18 +264,30 @@ class Entry:
         return self.raw[self._columns[part]:self._columns[part + 1] - 1]
 
     def _column(self, part: int) -> list[Any]:
-        try:
-            with paused_gc():
-                column = json.loads(self.column_line(part))
-        except (ValueError, RecursionError):
-            column = None
+        from zlib import crc32
+
+        line, column = self.column_line(part), None
+        if crc32(line) == self.column_sums[part]:
+            try:
+                with paused_gc():
+                    column = json.loads(line)
+            except (ValueError, RecursionError):
+                column = None
         if not isinstance(column, list) or len(column) != len(self.index):
-            self.forget()
-            raise Damaged
+            return self.rescued().column(part)
         return column
 
     def line(self, pos: int) -> bytes:
-        """The JSON of the wijk at `pos`, as stored."""
+        """The JSON of the wijk at `pos`, as stored (`Damaged` when its block does not verify)."""
+        block = pos // BLOCK
+        if block not in self._checked:
+            from zlib import crc32
+
+            end = self._starts[min(block * BLOCK + BLOCK, len(self._starts) - 1)]
+            if crc32(memoryview(self.raw)[self._starts[block * BLOCK]:end]) != self.block_sums[block]:
+                self._damage()
+                raise Damaged
+            self._checked.add(block)
         return self.raw[self._starts[pos]:self._starts[pos + 1] - 1]
 
     def lines_with(self, changed: dict[int, bytes]) -> bytes:
@@ -283,7 +304,11 @@ class Entry:
         return [b - a - 1 for a, b in zip(self._starts, self._starts[1:])]
 
     def plain(self, pos: int) -> dict[str, Any]:
-        return json.loads(self.line(pos))
+        try:
+            plain = json.loads(self.line(pos))
+        except (Damaged, ValueError, RecursionError):
+            plain = None
+        return plain if isinstance(plain, dict) else self.rescued().plain(pos)
 
     def forget(self) -> None:
         """Remove this entry's file (found damaged)."""
@@ -314,8 +339,7 @@ def get(root: Path, sleutel: str | None) -> Entry | None:
             return None
         if header.get("sleutel") != sleutel if sleutel is not None else header.get("code") != code_key():
             return None
-        entry = Entry(path, raw, header, end + 1)
-        return entry if entry.intact() else None  # a part damaged or edited: parse
+        return Entry(path, raw, header, end + 1)
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
         return None
 

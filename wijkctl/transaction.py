@@ -308,7 +308,18 @@ class _CachePlan(_Plan):
 
     def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
-        that did not change as they were, those of the changed ones anew."""
+        that did not change as they were, those of the changed ones anew; none when the
+        entry turned out damaged (the next command parses)."""
+        from wijkctl import cache
+
+        try:
+            if not self.entry.damaged:
+                self._remember(root, contents, canonical, data)
+        except cache.Damaged:
+            pass
+
+    def _remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str],
+                  data: model.Dataset) -> None:
         from wijkctl import cache, index
 
         entry = self.entry
