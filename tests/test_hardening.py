@@ -178,7 +178,7 @@ def test_hostile_cache_files_are_ignored(run, datadir, tmp_path, monkeypatch):
             body = good.decode().partition("\n")[2]  # without its digest line
             header, _, rest = body.partition("\n")
             forged = json.dumps({**json.loads(header), "klein": 5}) + "\n" + rest
-            cached.write_text(cache._digest(forged.encode()).decode() + "\n" + forged)
+            cached.write_text(cache._digest(forged.partition("\n")[0].encode()).decode() + "\n" + forged)
         result = run("verbinder", "molenwijk", "-o", "json")
         assert result.exit_code == 0 and json.loads(result.stdout)["naam"] == "Ingrid Hamer", hostile
     os.chmod(folder, 0o777)  # a directory others may write into is not trusted

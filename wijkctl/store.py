@@ -245,14 +245,45 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
     raw = read_bytes(root)
     sleutel = cache.key(raw)
     entry = cache.get(root, None)  # whatever this version of wijkctl stored for `root`
-    if entry is not None and entry.sleutel == sleutel:
-        return raw, entry
-    from wijkctl.refresh import refresh
+    if entry is None or entry.sleutel != sleutel:
+        from wijkctl.refresh import refresh
 
-    entry = refresh(root, raw, sleutel=sleutel, old=entry)
-    if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
-        _same_as_parsing(root, raw, entry)
+        entry = refresh(root, raw, sleutel=sleutel, old=entry)
+        if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
+            _same_as_parsing(root, raw, entry)
+    if entry is not None:
+        entry.rescue = _Parsed(root, raw)
     return raw, entry
+
+
+class _Parsed:
+    """The files' bytes parsed, for a cache entry that turns out damaged part way
+    (`cache.Entry.rescued`): the command goes on with what a normal parse gives."""
+
+    def __init__(self, root: Path, raw: dict[str, bytes]):
+        self.root, self.raw, self._data = root, raw, None
+
+    def data(self) -> model.Dataset:
+        if self._data is None:
+            self._data = parse(self.root, decode(self.root, self.raw)).require_valid()
+            remember(self.root, self.raw, self._data)  # a good entry in place of the damaged one
+        return self._data
+
+    def wijk(self, pos: int) -> model.Wijk:
+        return self.data().wijken[pos]
+
+    def plain(self, pos: int) -> dict:
+        return to_plain(self.wijk(pos), WIJK, iso=True)
+
+    def column(self, part: int) -> list:
+        from wijkctl.cache import Damaged
+        from wijkctl.index import PARTS, summary
+        from wijkctl.validate import quiet_from
+
+        if part >= len(PARTS):  # the keys of the wijken's lines: not the parse's to give
+            raise Damaged
+        data = self.data()
+        return [summary(w, quiet_from(w, data.records))[part] for w in data.wijken]
 
 
 def _same_as_parsing(root: Path, raw: dict[str, bytes], entry: Entry) -> None:
@@ -284,10 +315,7 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
         try:
             return from_plain(entry.plain(pos), WIJK)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
-            from wijkctl.cache import Damaged
-
-            entry.forget()
-            raise Damaged from None
+            return entry.rescued().wijk(pos)  # verified, yet it does not build: parse
 
     return model.Dataset(**small, lazy=(entry.index, build))
 

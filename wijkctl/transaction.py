@@ -308,7 +308,18 @@ class _CachePlan(_Plan):
 
     def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
-        that did not change as they were, those of the changed ones anew."""
+        that did not change as they were, those of the changed ones anew; none when the
+        entry turned out damaged (the next command parses)."""
+        from wijkctl import cache
+
+        try:
+            if not self.entry.damaged:
+                self._remember(root, contents, canonical, data)
+        except cache.Damaged:
+            pass
+
+    def _remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str],
+                  data: model.Dataset) -> None:
         from wijkctl import cache, index
 
         entry = self.entry
@@ -329,10 +340,11 @@ class _CachePlan(_Plan):
 
         new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
                for pos, (wijk, _plain) in self.changed_at.items()}
-        columns = []
+        columns, kept = [], {}
         for part in range(len(index.PARTS)):
             if all(new[pos][part] == self.was[pos][part] for pos in new):
                 columns.append(entry.column_line(part))  # read by nobody, or as it was
+                kept[part] = entry.column_sums[part]
             else:
                 column = list(entry.index.column(part))
                 for pos, s in new.items():
@@ -343,7 +355,7 @@ class _CachePlan(_Plan):
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
                   head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents),
-                  canonical=canonical)
+                  canonical=canonical, known_columns=kept, known_blocks=entry.kept_blocks(changed))
 
 
 def _one_record(text: str, spans: list[int], pos: int) -> bool:
