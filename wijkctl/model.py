@@ -268,6 +268,10 @@ class Regeling:
     basisbedrag: int = decl("int", "basisbedrag", required=True)
     maximum: int = decl("int", "maximum", required=True)
     aanvragen_voor: str | None = decl("mmdd", "aanvragen vóór")
+    aanvragen_vanaf: str | None = decl("mmdd", "aanvragen vanaf (in het jaar ervoor; ontbreekt: 11-01)")
+    beslistermijn_weken: int | None = decl("int", "beslistermijn in weken (ontbreekt: 8)")
+    verantwoording_voor: str | None = decl("mmdd", "verantwoording vóór (in het jaar erna; ontbreekt: onbekend)")
+    vaststelling_weken: int | None = decl("int", "weken na de verantwoording tot de vaststelling (ontbreekt: onbekend)")
     plafond: int | None = decl("int", "plafond")
     toeslagen: list[Toeslag] = decl("records", "toeslagen", of=Toeslag)
     opmerking: str | None = decl("str", "opmerking", multiline=True)
@@ -278,8 +282,40 @@ class Regeling:
         """The first day of `jaar` on which a starting platform gets nothing."""
         if not self.aanvragen_voor:
             return None
-        maand, dag = (int(x) for x in self.aanvragen_voor.split("-"))
-        return dt.date(jaar, maand, dag)
+        return _dag(jaar, self.aanvragen_voor)
+
+    def venster_open(self, jaar: int) -> dt.date:
+        """The first day an application for `jaar` is on time (`aanvragen_vanaf` of jaar - 1)."""
+        return _dag(jaar - 1, self.aanvragen_vanaf or AANVRAGEN_VANAF)
+
+    def venster_dicht(self, jaar: int) -> dt.date | None:
+        """The first day an application for `jaar` is late (None: the regeling sets no end)."""
+        return self.deadline(jaar)
+
+    def besluit_uiterlijk(self, ontvangen: dt.date) -> dt.date:
+        """The last day of the beslistermijn for an application received on `ontvangen`."""
+        weken = BESLISTERMIJN_WEKEN if self.beslistermijn_weken is None else self.beslistermijn_weken
+        return ontvangen + dt.timedelta(weeks=weken)
+
+    def verantwoording_uiterlijk(self, jaar: int) -> dt.date | None:
+        """The day before which the verantwoording of `jaar` is due (None: not known)."""
+        return _dag(jaar + 1, self.verantwoording_voor) if self.verantwoording_voor else None
+
+    def vaststelling_uiterlijk(self, ontvangen: dt.date) -> dt.date | None:
+        """The last day to settle after a verantwoording received on `ontvangen` (None: not known)."""
+        if self.vaststelling_weken is None:
+            return None
+        return ontvangen + dt.timedelta(weeks=self.vaststelling_weken)
+
+
+AANVRAGEN_VANAF = "11-01"  # the window for year Y opens on this day of Y - 1 unless the regeling says otherwise
+BESLISTERMIJN_WEKEN = 8  # Awb 4:13 lid 2: a reasonable term, at most eight weeks
+
+
+def _dag(jaar: int, mmdd: str) -> dt.date:
+    """The day MM-DD of `jaar` (the loader admits only days that every year has)."""
+    maand, dag = (int(x) for x in mmdd.split("-"))
+    return dt.date(jaar, maand, dag)
 
 
 class Dataset:
@@ -349,3 +385,116 @@ class Dataset:
             if g.code == code:
                 return g
         return None
+
+
+# The subsidy year (CONTRACT §7): what happened, per platform and year, in subsidies.yaml.
+VERLEEND = "verleend"
+GEWEIGERD = "geweigerd"
+BESLUITEN = (VERLEEND, GEWEIGERD)
+VOORSCHOT = "voorschot"
+NABETALING = "nabetaling"
+TERUGBETALING = "terugbetaling"
+BETALINGSSOORTEN = (VOORSCHOT, NABETALING, TERUGBETALING)
+BIJLAGEN = ("plan", "kern", "kvk", "statuten", "reglement")
+STAPPEN = ("aanvraag", "besluit", "betaling", "verantwoording", "vaststelling")
+
+
+@dataclass(kw_only=True)
+class Aanvraag:
+    ontvangen: dt.date = decl("date", "ontvangen op", required=True)
+    kenmerk: str | None = decl("str", "kenmerk van de aanvraag")
+    gevraagd: int | None = decl("int", "gevraagd bedrag")
+    bijlagen: list[str] = decl("strlist", "bijlage", keuze=BIJLAGEN)
+    ingetrokken: dt.date | None = decl("date", "ingetrokken op")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Berekening:
+    datum: dt.date = decl("date", "berekend op", required=True)
+    regeling: int = decl("int", "regeling (jaar)", required=True, fmt="jaar")
+    maanden: int = decl("int", "maanden", required=True)
+    bedrag: int = decl("int", "berekend bedrag", required=True)
+    onvolledig: bool | None = decl("bool", "onvolledig (een cijfer ontbrak)")
+    toelichting: str | None = decl("str", "toelichting (waarom € 0)")
+    cijfers: Cijfers | None = decl("record", "gebruikte cijfers", of=Cijfers)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Besluit:
+    soort: str = decl("str", "besluit", required=True, keuze=BESLUITEN)
+    datum: dt.date = decl("date", "besloten op", required=True)
+    bedrag: int = decl("int", "verleend bedrag", required=True)
+    kenmerk: str | None = decl("str", "kenmerk van het besluit")
+    reden: str | None = decl("str", "reden", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Betaling:
+    FLOW = True  # written as a one-line {datum: ..., bedrag: ..., soort: ...}
+    datum: dt.date = decl("date", "betaald op", required=True)
+    bedrag: int = decl("int", "bedrag", required=True)
+    soort: str = decl("str", "soort betaling", required=True, keuze=BETALINGSSOORTEN)
+    kenmerk: str | None = decl("str", "kenmerk van de betaling")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Verantwoording:
+    ontvangen: dt.date = decl("date", "verantwoording ontvangen op", required=True)
+    uitgaven: int = decl("int", "verantwoorde uitgaven", required=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Vaststelling:
+    datum: dt.date = decl("date", "vastgesteld op", required=True)
+    bedrag: int = decl("int", "vastgesteld bedrag", required=True)
+    kenmerk: str | None = decl("str", "kenmerk van de vaststelling")
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Correctie:
+    datum: dt.date = decl("date", "gecorrigeerd op", required=True)
+    stap: str = decl("str", "gecorrigeerde stap", required=True, keuze=STAPPEN)
+    reden: str = decl("str", "reden van de correctie", required=True, multiline=True)
+    was: str | None = decl("str", "wat er stond", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
+class Subsidie:
+    id: str = decl("str", "id", required=True, fmt="slug")
+    jaar: int = decl("int", "subsidiejaar", required=True, fmt="jaar")
+    wijk: str = decl("str", "wijk", required=True, fmt="slug")
+    organisatie: str = decl("str", "organisatie (id)", required=True, fmt="slug")
+    aanvraag: Aanvraag | None = decl("record", "aanvraag", of=Aanvraag)
+    berekening: Berekening | None = decl("record", "berekening", of=Berekening)
+    besluit: Besluit | None = decl("record", "besluit", of=Besluit)
+    betalingen: list[Betaling] = decl("records", "betalingen", of=Betaling)
+    verantwoording: Verantwoording | None = decl("record", "verantwoording", of=Verantwoording)
+    vaststelling: Vaststelling | None = decl("record", "vaststelling", of=Vaststelling)
+    correcties: list[Correctie] = decl("records", "correcties", of=Correctie)
+    opmerking: str | None = decl("str", "opmerking", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+    @property
+    def verleend(self) -> int | None:
+        """The verleend amount, or None when not (or not yet) granted."""
+        return self.besluit.bedrag if self.besluit is not None and self.besluit.soort == VERLEEND else None
+
+
+def subsidie_id(jaar: int, organisatie: str) -> str:
+    """The id of the record of `organisatie` for `jaar`: `<jaar>-<organisatie id>`."""
+    return f"{jaar}-{organisatie}"
