@@ -186,7 +186,8 @@ def test_apply_again_is_no_change_and_a_different_application_is_refused():
     again = sj.aanvragen(s, data, w, w.organisaties[-1], 2025, aanvraag(), D(2024, 11, 20))
     assert not again.veranderd and again.record is s
     with pytest.raises(Refused, match="subsidie 2025-wijkplatform-molenwijk is aangevraagd: er is al een aanvraag "
-                                      "ontvangen op 12 november 2024; de stap die nu past is 'correct --step aanvraag'"):
+                                      "ontvangen op 12 november 2024; de stap die nu past is "
+                                      "'correct --step aanvraag'"):
         sj.aanvragen(s, data, w, w.organisaties[-1], 2025, aanvraag(D(2024, 11, 13)), D(2024, 11, 20))
 
 
@@ -219,7 +220,8 @@ def test_award_of_another_amount_needs_a_reason():
 def test_award_of_a_berekening_of_0_points_to_refuse():
     data = dataset()
     s = applied(data, ontvangen=D(2025, 10, 2)).record
-    with pytest.raises(Refused, match=r"aangevraagd: de berekening geeft € 0 \(aanvraagtermijn verstreken\).*'refuse'"):
+    with pytest.raises(Refused, match=r"aangevraagd: de berekening geeft € 0 "
+                                      r"\(aanvraagtermijn verstreken\).*'refuse'"):
         sj.verlenen(s, [s], data.regelingen[0], D(2025, 11, 1))
 
 
@@ -506,3 +508,107 @@ def test_unknown_terms_are_no_nightly_item_known_ones_are():
     data = dataset(verantwoording_voor="04-01", vaststelling_weken=4)
     assert soorten(data, [s], D(2026, 3, 30)) == [("verantwoording", D(2026, 4, 1), MOLEN)]
     assert soorten(data, [accounted], D(2026, 3, 1)) == [("vaststelling_termijn", D(2026, 3, 10), MOLEN)]
+
+
+# -- properties ----------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+START = D(2024, 11, 1)
+days = st.integers(0, 900).map(lambda n: START + dt.timedelta(days=n))
+later = st.integers(0, 120).map(lambda n: dt.timedelta(days=n))  # a step's day: this many days after the last
+amounts = st.integers(1, 9000)
+_AWARD = st.tuples(st.just("award"), later, st.none() | amounts, st.sampled_from([None, "reden"]))
+_PAY = st.tuples(st.just("pay"), later, st.integers(1, 3000), st.none())
+_ACCOUNT = st.tuples(st.just("account"), later, st.integers(0, 9000))
+_SETTLE = st.tuples(st.just("settle"), later, st.none())
+STEPS = st.one_of(  # the usual steps weigh more, so that sequences reach the settlement
+    _AWARD, _AWARD, _PAY, _PAY, _ACCOUNT, _ACCOUNT, _SETTLE, _SETTLE,
+    st.tuples(st.just("refuse"), later, st.sampled_from(["geen plan", ""])),
+    st.tuples(st.just("pay"), later, amounts, st.sampled_from([None, *model.BETALINGSSOORTEN])),
+    st.tuples(st.just("settle"), later, st.integers(0, 9000)),
+    st.tuples(st.just("fix-pay"), later, st.integers(0, 1), st.none() | st.integers(1, 3000)),
+    st.tuples(st.just("fix-besluit"), later, st.sampled_from(model.BESLUITEN), amounts),
+)
+
+
+def take(s, step, data):
+    kind, op, *rest = step
+    r = data.regelingen[0]
+    if kind == "award":
+        return sj.verlenen(s, [s], r, op, bedrag=rest[0], reden=rest[1])
+    if kind == "refuse":
+        return sj.weigeren(s, op, rest[0])
+    if kind == "pay":
+        return sj.betalen(s, op, rest[0], rest[1])
+    if kind == "account":
+        return sj.verantwoorden(s, op, rest[0])
+    if kind == "settle":
+        return sj.vaststellen(s, op, rest[0])
+    if kind == "fix-pay":
+        if rest[0] >= len(s.betalingen):
+            raise UsageError("geen betaling")
+        b = s.betalingen[rest[0]]
+        return sj.corrigeren(s, "betaling", op=op, reden="tikfout", betaling=(b.datum, b.bedrag, b.soort),
+                             vervalt=rest[1] is None, **({} if rest[1] is None else {"bedrag": rest[1]}))
+    if kind == "fix-besluit":
+        return sj.corrigeren(s, "besluit", op=op, reden="bezwaar", records=[s], regeling=r, soort=rest[0],
+                             bedrag=rest[1])
+    raise AssertionError(kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(received=days.filter(lambda d: d < D(2025, 12, 1)), steps=st.lists(STEPS, max_size=16))
+def test_accepted_steps_keep_every_rule_refused_ones_change_nothing(received, steps):
+    data = dataset(plafond=9000)
+    s = applied(data, ontvangen=received).record
+    for step in steps:
+        before = copy.deepcopy(s)
+        received += step[1]
+        step = (step[0], received, *step[2:])
+        try:
+            stap = take(s, step, data)
+        except (Refused, UsageError) as e:
+            assert s == before and e.message  # a refusal changes nothing, and says why
+            continue
+        s = stap.record
+        assert stap.veranderd or s is before or s == before
+        assert sj.regels_van(s) == []
+        assert [p for p in subsidiecheck.problems([s], data) if p.ernst == "fout"] == []
+        assert sj.status(s) in sj.STATUSSEN
+        paid = sum(b.bedrag * (-1 if b.soort == "terugbetaling" else 1) for b in s.betalingen)
+        assert sj.betaald(s) == paid
+        if s.vaststelling is not None:
+            assert sj.saldo(s) == s.vaststelling.bedrag - paid
+        elif s.besluit is not None:
+            assert sj.saldo(s) == (s.verleend or 0) - paid
+        assert (sj.status(s) == "afgerond") == (s.vaststelling is not None and sj.saldo(s) == 0)
+        again = take(s, step, data) if step[0] in ("award", "refuse", "pay", "account", "settle") else None
+        assert again is None or not again.veranderd  # a repeated identical step is no change
+
+
+@settings(max_examples=60, deadline=None)
+@given(plafond=st.integers(1000, 15000), asked=st.lists(st.none() | amounts, min_size=2, max_size=2))
+def test_awards_never_pass_the_plafond_together(plafond, asked):
+    data = dataset(plafond=plafond)
+    records = [applied(data, wijk=i).record for i in (0, 1)]
+    for i, bedrag in enumerate(asked):
+        try:
+            records[i] = sj.verlenen(records[i], records, data.regelingen[0], D(2024, 12, 20), bedrag=bedrag,
+                                     reden="r").record
+        except Refused as e:
+            assert "subsidieplafond" in e.message
+    assert sum(r.verleend or 0 for r in records) <= plafond
+    assert not [p for p in subsidiecheck.problems(records, data) if p.regel_id == "subsidie-plafond"]
+
+
+def test_due_announces_next_years_window_on_the_regelings_aanvragen_vanaf():
+    from wijkctl import due
+
+    data = dataset(aanvragen_vanaf="09-15")  # the regeling of 2024 is in force for 2026 too
+    assert [i.datum for i in due.due(data, D(2025, 9, 10), 14) if i.soort == "aanvraag_volgend_jaar"] == [
+        D(2025, 9, 15)]
+    data = dataset()
+    assert [i.datum for i in due.due(data, D(2025, 10, 25), 14) if i.soort == "aanvraag_volgend_jaar"] == [
+        D(2025, 11, 1)]

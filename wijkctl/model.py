@@ -282,11 +282,11 @@ class Regeling:
         """The first day of `jaar` on which a starting platform gets nothing."""
         if not self.aanvragen_voor:
             return None
-        return _dag(jaar, self.aanvragen_voor)
+        return dag_van(jaar, self.aanvragen_voor)
 
     def venster_open(self, jaar: int) -> dt.date:
         """The first day an application for `jaar` is on time (`aanvragen_vanaf` of jaar - 1)."""
-        return _dag(jaar - 1, self.aanvragen_vanaf or AANVRAGEN_VANAF)
+        return dag_van(jaar - 1, self.aanvragen_vanaf or AANVRAGEN_VANAF)
 
     def venster_dicht(self, jaar: int) -> dt.date | None:
         """The first day an application for `jaar` is late (None: the regeling sets no end)."""
@@ -299,7 +299,7 @@ class Regeling:
 
     def verantwoording_uiterlijk(self, jaar: int) -> dt.date | None:
         """The day before which the verantwoording of `jaar` is due (None: not known)."""
-        return _dag(jaar + 1, self.verantwoording_voor) if self.verantwoording_voor else None
+        return dag_van(jaar + 1, self.verantwoording_voor) if self.verantwoording_voor else None
 
     def vaststelling_uiterlijk(self, ontvangen: dt.date) -> dt.date | None:
         """The last day to settle after a verantwoording received on `ontvangen` (None: not known)."""
@@ -312,7 +312,7 @@ AANVRAGEN_VANAF = "11-01"  # the window for year Y opens on this day of Y - 1 un
 BESLISTERMIJN_WEKEN = 8  # Awb 4:13 lid 2: a reasonable term, at most eight weeks
 
 
-def _dag(jaar: int, mmdd: str) -> dt.date:
+def dag_van(jaar: int, mmdd: str) -> dt.date:
     """The day MM-DD of `jaar` (the loader admits only days that every year has)."""
     maand, dag = (int(x) for x in mmdd.split("-"))
     return dt.date(jaar, maand, dag)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from wijkctl import model, subsidy
@@ -225,13 +226,13 @@ def _bedragen(s: model.Subsidie) -> list[Regelbreuk]:
 def _redenen(s: model.Subsidie) -> list[Regelbreuk]:
     out = []
     b = s.besluit
-    zonder = b is not None and not (b.reden or "").strip()
-    if zonder and b.soort == GEWEIGERD:  # type: ignore[union-attr]
-        out.append(Regelbreuk(b, "soort", "subsidie-reden", "een weigering zonder reden"))
-    elif zonder and b.soort == VERLEEND and (s.berekening is None or b.bedrag != s.berekening.bedrag):  # type: ignore[union-attr]
-        berekend = euro(s.berekening.bedrag) if s.berekening else "geen berekening"
-        out.append(Regelbreuk(b, "bedrag", "subsidie-reden",
-                              f"verleend {euro(b.bedrag)} wijkt af van de berekening ({berekend}) zonder reden"))  # type: ignore[union-attr]
+    if b is not None and not (b.reden or "").strip():
+        berekend = s.berekening.bedrag if s.berekening is not None else None
+        if b.soort == GEWEIGERD:
+            out.append(Regelbreuk(b, "soort", "subsidie-reden", "een weigering zonder reden"))
+        elif b.bedrag != berekend:
+            out.append(Regelbreuk(b, "bedrag", "subsidie-reden", f"verleend {euro(b.bedrag)} wijkt zonder reden af "
+                                  f"van de berekening ({euro(berekend) if berekend is not None else 'er is er geen'})"))
     for c in s.correcties:
         if not c.reden.strip():
             out.append(Regelbreuk(c, "reden", "subsidie-reden", "een correctie zonder reden"))
@@ -291,7 +292,8 @@ def buiten_venster(regeling: model.Regeling, jaar: int, ontvangen: dt.date) -> t
         return True, (f"aanvraag ontvangen op {datum(ontvangen)}, op of na het einde van de aanvraagtermijn "
                       f"({datum(dicht)}): {TERMIJN_VERSTREKEN}")
     if ontvangen < opent:
-        return False, f"aanvraag ontvangen op {datum(ontvangen)}, vóór de aanvraagtermijn voor {jaar} opent ({datum(opent)})"
+        return False, (f"aanvraag ontvangen op {datum(ontvangen)}, vóór de aanvraagtermijn voor {jaar} opent "
+                       f"({datum(opent)})")
     return None
 
 
@@ -331,12 +333,12 @@ def _dag(a: model.Aanvraag | None) -> str:
 # -- the decision ----------------------------------------------------------------------------
 
 
-def verleend_in(records: list[model.Subsidie], jaar: int, behalve: str | None = None) -> int:
+def verleend_in(records: Sequence[model.Subsidie], jaar: int, behalve: str | None = None) -> int:
     """The total verleend in `jaar` over `records`, leaving out the record `behalve`."""
     return sum(r.verleend or 0 for r in records if r.jaar == jaar and r.id != behalve)
 
 
-def binnen_plafond(s: model.Subsidie, bedrag: int, records: list[model.Subsidie],
+def binnen_plafond(s: model.Subsidie, bedrag: int, records: Sequence[model.Subsidie],
                    regeling: model.Regeling) -> None:
     """Refuse (Awb 4:25 lid 2) when granting `bedrag` to `s` would exceed the plafond."""
     if regeling.plafond is None:
@@ -350,7 +352,7 @@ def binnen_plafond(s: model.Subsidie, bedrag: int, records: list[model.Subsidie]
                       "geweigerd voor zover verlenen het plafond overschrijdt (Awb 4:25 lid 2).")
 
 
-def verlenen(s: model.Subsidie, records: list[model.Subsidie], regeling: model.Regeling, op: dt.date, *,
+def verlenen(s: model.Subsidie, records: Sequence[model.Subsidie], regeling: model.Regeling, op: dt.date, *,
              bedrag: int | None = None, reden: str | None = None, kenmerk: str | None = None,
              berekening: model.Berekening | None = None) -> Stap:
     """The decision to grant: by default the frozen berekening (or `berekening`, freshly
@@ -465,7 +467,7 @@ _STAP_VELD = {"aanvraag": "aanvraag", "besluit": "besluit", "verantwoording": "v
               "vaststelling": "vaststelling"}
 
 
-def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records: list[model.Subsidie] = (),  # type: ignore[assignment]
+def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records: Sequence[model.Subsidie] = (),
                regeling: model.Regeling | None = None, betaling: tuple[dt.date, int, str] | None = None,
                vervalt: bool = False, **velden: object) -> Stap:
     """Correct a recorded step (a mistyped payment, a decision revised after bezwaar, a
@@ -515,7 +517,7 @@ def _betaling_vervangen(nieuw: model.Subsidie, welke: tuple[dt.date, int, str] |
     return gevonden
 
 
-def _herzien(nieuw: model.Subsidie, oud: model.Subsidie, reden: str, records: list[model.Subsidie],
+def _herzien(nieuw: model.Subsidie, oud: model.Subsidie, reden: str, records: Sequence[model.Subsidie],
              regeling: model.Regeling | None) -> None:
     """A revised besluit: a refusal is € 0, a reden is kept where one is required, and a
     grant stays within the plafond."""
