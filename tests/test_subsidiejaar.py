@@ -612,3 +612,16 @@ def test_due_announces_next_years_window_on_the_regelings_aanvragen_vanaf():
     data = dataset()
     assert [i.datum for i in due.due(data, D(2025, 10, 25), 14) if i.soort == "aanvraag_volgend_jaar"] == [
         D(2025, 11, 1)]
+
+
+def test_a_corrected_application_date_keeps_the_frozen_berekening_and_says_so():
+    s = applied().record
+    stap = sj.corrigeren(s, "aanvraag", op=D(2024, 11, 20), reden="datumstempel", ontvangen=D(2024, 11, 11))
+    assert stap.record.berekening == s.berekening and "award --recompute" in stap.waarschuwingen[0]
+
+
+def test_a_decided_record_answers_award_as_decided_even_when_its_berekening_is_0():
+    data = dataset()
+    s = sj.weigeren(applied(data, ontvangen=D(2025, 10, 2)).record, D(2025, 11, 1), "te laat").record
+    with pytest.raises(Refused, match="geweigerd: er is al besloten op 1 november 2025.*'correct --step besluit'"):
+        sj.verlenen(s, [s], data.regelingen[0], D(2025, 11, 2))

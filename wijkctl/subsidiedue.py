@@ -51,7 +51,7 @@ def aanvraag_ontbreekt(data: model.Dataset, records: list[model.Subsidie], on: d
     between `on` and `until` (a platform starting on or after the deadline gets nothing)."""
     aangevraagd = {(s.organisatie, s.jaar) for s in records}
     out = []
-    for jaar in sorted({on.year, until.year, until.year + 1}):
+    for jaar in sorted({on.year, until.year}):
         regeling = _regeling(data, jaar)
         deadline = regeling.venster_dicht(jaar) if regeling else None
         if deadline is None or not on <= deadline <= until:

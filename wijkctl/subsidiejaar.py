@@ -360,25 +360,34 @@ def verlenen(s: model.Subsidie, records: Sequence[model.Subsidie], regeling: mod
     nieuw = copy.deepcopy(s)
     if berekening is not None:
         nieuw.berekening = berekening
-    berekend = nieuw.berekening.bedrag if nieuw.berekening is not None else None
+    if s.besluit is not None or status(s) != AANGEVRAAGD:
+        try:
+            zelfde = s.besluit == _verlening(nieuw, op, bedrag, reden, kenmerk) and berekening in (None, s.berekening)
+        except (Refused, UsageError):
+            zelfde = False
+        if zelfde:
+            return Stap(s, False)
+        if s.besluit is not None:
+            raise _weiger(s, f"er is al besloten op {datum(s.besluit.datum)}", "correct --step besluit")
+        raise _weiger(s, "er valt niets te besluiten")
+    nieuw.besluit = _verlening(nieuw, op, bedrag, reden, kenmerk)
+    binnen_plafond(s, nieuw.besluit.bedrag, records, regeling)
+    return Stap(_houdt(s, nieuw), True)
+
+
+def _verlening(s: model.Subsidie, op: dt.date, bedrag: int | None, reden: str | None,
+               kenmerk: str | None) -> model.Besluit:
+    """The besluit granting `bedrag` (by default the berekening's) to `s`."""
+    berekend = s.berekening.bedrag if s.berekening is not None else None
     if bedrag is None and not berekend:
-        waarom = (nieuw.berekening.toelichting if nieuw.berekening else None) or "er is geen berekend bedrag"
+        waarom = (s.berekening.toelichting if s.berekening else None) or "er is geen berekend bedrag"
         raise _weiger(s, f"de berekening geeft € 0 ({waarom}); verlenen kan alleen met een bedrag en een reden",
                       "refuse")
     bedrag = _bedrag(berekend if bedrag is None else bedrag, "het verleende bedrag")  # type: ignore[arg-type]
     if bedrag != berekend:
         reden = _reden(reden, f"een verleend bedrag dat afwijkt van de berekening ({euro(berekend)})")
-    besluit = model.Besluit(soort=VERLEEND, datum=op, bedrag=bedrag, kenmerk=kenmerk,
-                            reden=reden.strip() if reden else None)
-    if s.besluit is not None:
-        if s.besluit == besluit and berekening in (None, s.berekening):
-            return Stap(s, False)
-        raise _weiger(s, f"er is al besloten op {datum(s.besluit.datum)}", "correct --step besluit")
-    if status(s) != AANGEVRAAGD:
-        raise _weiger(s, "er valt niets te besluiten")
-    binnen_plafond(s, bedrag, records, regeling)
-    nieuw.besluit = besluit
-    return Stap(_houdt(s, nieuw), True)
+    return model.Besluit(soort=VERLEEND, datum=op, bedrag=bedrag, kenmerk=kenmerk,
+                         reden=reden.strip() if reden else None)
 
 
 def weigeren(s: model.Subsidie, op: dt.date, reden: str, kenmerk: str | None = None) -> Stap:
@@ -490,7 +499,12 @@ def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records
     if nieuw == s:
         return Stap(s, False)
     nieuw.correcties = [*nieuw.correcties, model.Correctie(datum=op, stap=stap, reden=reden, was=_beschrijf(oud))]
-    return Stap(_houdt(s, nieuw), True)
+    bevroren: tuple[str, ...] = ()
+    verschoven = stap == "aanvraag" and nieuw.aanvraag.ontvangen != s.aanvraag.ontvangen  # type: ignore[union-attr]
+    if verschoven and nieuw.berekening is not None:
+        bevroren = (f"de berekening blijft die van {datum(nieuw.berekening.datum)}; "
+                    "bereken opnieuw met 'award --recompute' als de nieuwe datum dat verandert",)
+    return Stap(_houdt(s, nieuw), True, bevroren)
 
 
 def _vervang(oud: object, velden: dict[str, object]) -> object:
