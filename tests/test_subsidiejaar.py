@@ -625,3 +625,12 @@ def test_a_decided_record_answers_award_as_decided_even_when_its_berekening_is_0
     s = sj.weigeren(applied(data, ontvangen=D(2025, 10, 2)).record, D(2025, 11, 1), "te laat").record
     with pytest.raises(Refused, match="geweigerd: er is al besloten op 1 november 2025.*'correct --step besluit'"):
         sj.verlenen(s, [s], data.regelingen[0], D(2025, 11, 2))
+
+
+def test_what_grants_json_adds_and_finding_a_record():
+    s = verleend()
+    assert sj.afgeleid(s, regeling(verantwoording_voor="04-01")) == {
+        "status": "verleend", "betaald": 0, "saldo": 6500, "volgende_stap": "verantwoording",
+        "volgende_datum": "2026-04-01"}
+    assert "verantwoording_voor" in sj.afgeleid(s, regeling())["volgende_datum_onbekend"]
+    assert sj.vind([s], 2025, MOLEN) is s and sj.vind([s], 2026, MOLEN) is None

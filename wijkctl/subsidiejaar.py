@@ -116,6 +116,23 @@ def volgende(s: model.Subsidie, regeling: model.Regeling | None) -> Volgende:
     return Volgende(None, None)
 
 
+def afgeleid(s: model.Subsidie, regeling: model.Regeling | None) -> dict[str, object]:
+    """What `grants -o json` adds to a record: status, betaald, saldo, volgende_stap and
+    volgende_datum (ISO), and, when the regeling leaves that date unknown, why."""
+    nxt = volgende(s, regeling)
+    out: dict[str, object] = {"status": status(s), "betaald": betaald(s), "saldo": saldo(s),
+                              "volgende_stap": nxt.stap,
+                              "volgende_datum": nxt.datum.isoformat() if nxt.datum else None}
+    if nxt.reden:
+        out["volgende_datum_onbekend"] = nxt.reden
+    return out
+
+
+def vind(records: Sequence[model.Subsidie], jaar: int, organisatie: str) -> model.Subsidie | None:
+    """The record of `organisatie` for `jaar`, or None."""
+    return next((r for r in records if r.jaar == jaar and r.organisatie == organisatie), None)
+
+
 def naam(s: model.Subsidie) -> str:
     """How a refusal names a record."""
     return f"subsidie {s.id}"
