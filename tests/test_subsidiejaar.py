@@ -10,6 +10,7 @@ import pytest
 
 from wijkctl import model, subsidiecheck, subsidiedue, subsidy
 from wijkctl import subsidiejaar as sj
+from wijkctl import subsidiemodel as sm
 from wijkctl.errors import Refused, UsageError
 from wijkctl.schema import schema_of
 
@@ -39,7 +40,7 @@ def dataset(plafond=None, **procedure):
 
 
 def aanvraag(ontvangen=D(2024, 11, 12), **extra):
-    return model.Aanvraag(ontvangen=ontvangen, **extra)
+    return sm.Aanvraag(ontvangen=ontvangen, **extra)
 
 
 def applied(data=None, ontvangen=D(2024, 11, 12), wijk=0, jaar=2025):
@@ -63,8 +64,8 @@ def vastgesteld(uitgaven=6100, betaald=5000):
 
 # -- records -------------------------------------------------------------------------------
 
-NEW_RECORDS = (model.Subsidie, model.Aanvraag, model.Berekening, model.Besluit, model.Betaling,
-               model.Verantwoording, model.Vaststelling, model.Correctie)
+NEW_RECORDS = (sm.Subsidie, sm.Aanvraag, sm.Berekening, sm.Besluit, sm.Betaling,
+               sm.Verantwoording, sm.Vaststelling, sm.Correctie)
 
 
 @pytest.mark.parametrize("cls", NEW_RECORDS, ids=lambda c: c.__name__)
@@ -75,10 +76,10 @@ def test_every_subsidy_field_is_declared_in_canonical_order(cls):
 
 
 def test_the_subsidie_keys_are_those_of_the_contract_in_its_order():
-    keys = [f.key for f in schema_of(model.Subsidie).fields]
+    keys = [f.key for f in schema_of(sm.Subsidie).fields]
     assert keys == ["id", "jaar", "wijk", "organisatie", "aanvraag", "berekening", "besluit", "betalingen",
                     "verantwoording", "vaststelling", "correcties", "opmerking"]
-    assert schema_of(model.Betaling).flow and [f.key for f in schema_of(model.Berekening).fields][:4] == [
+    assert schema_of(sm.Betaling).flow and [f.key for f in schema_of(sm.Berekening).fields][:4] == [
         "datum", "regeling", "maanden", "bedrag"]
 
 
@@ -205,7 +206,7 @@ def test_apply_for_a_wijkraad_or_an_inactive_year_is_refused():
 
 def test_award_grants_the_frozen_berekening():
     s = verleend()
-    assert s.besluit == model.Besluit(soort="verleend", datum=D(2024, 12, 20), bedrag=s.berekening.bedrag)
+    assert s.besluit == sm.Besluit(soort="verleend", datum=D(2024, 12, 20), bedrag=s.berekening.bedrag)
 
 
 def test_award_of_another_amount_needs_a_reason():
@@ -418,7 +419,7 @@ def test_a_valid_year_has_no_problems():
 
 def test_payments_above_the_verleend_amount_are_found_with_file_and_line():
     s = verleend()
-    s.betalingen = [model.Betaling(datum=D(2025, 1, 15), bedrag=7000, soort="voorschot", regel=14)]
+    s.betalingen = [sm.Betaling(datum=D(2025, 1, 15), bedrag=7000, soort="voorschot", regel=14)]
     (p,) = subsidiecheck.problems([s], dataset())
     assert (p.bestand, p.regel, p.regel_id, p.wijk) == ("subsidies.yaml", 14, "subsidie-betaling", "molenwijk")
     assert str(p).startswith("subsidies.yaml:14: 2025-wijkplatform-molenwijk: met de betaling op 2025-01-15")
@@ -452,7 +453,7 @@ def test_one_record_per_organisation_and_year_and_the_id():
 def test_the_plafond_across_the_records_of_a_year():
     data = dataset(plafond=8000)
     a, b = verleend(data), applied(data, wijk=1).record
-    b.besluit = model.Besluit(soort="verleend", datum=D(2024, 12, 20), bedrag=b.berekening.bedrag)
+    b.besluit = sm.Besluit(soort="verleend", datum=D(2024, 12, 20), bedrag=b.berekening.bedrag)
     problems = [p for p in subsidiecheck.problems([a, b], data) if p.regel_id == "subsidie-plafond"]
     assert len(problems) == 1 and problems[0].melding.startswith("2025-wijkplatform-europawijk")
 
@@ -464,7 +465,7 @@ def test_vastgesteld_above_verleend_and_missing_reasons():
     s = verleend()
     s.besluit.bedrag = 100
     assert ids([s]) == ["subsidie-reden"]
-    s.besluit = model.Besluit(soort="geweigerd", datum=D(2024, 12, 20), bedrag=0)
+    s.besluit = sm.Besluit(soort="geweigerd", datum=D(2024, 12, 20), bedrag=0)
     assert ids([s]) == ["subsidie-reden"]
 
 
@@ -526,10 +527,10 @@ _SETTLE = st.tuples(st.just("settle"), later, st.none())
 STEPS = st.one_of(  # the usual steps weigh more, so that sequences reach the settlement
     _AWARD, _AWARD, _PAY, _PAY, _ACCOUNT, _ACCOUNT, _SETTLE, _SETTLE,
     st.tuples(st.just("refuse"), later, st.sampled_from(["geen plan", ""])),
-    st.tuples(st.just("pay"), later, amounts, st.sampled_from([None, *model.BETALINGSSOORTEN])),
+    st.tuples(st.just("pay"), later, amounts, st.sampled_from([None, *sm.BETALINGSSOORTEN])),
     st.tuples(st.just("settle"), later, st.integers(0, 9000)),
     st.tuples(st.just("fix-pay"), later, st.integers(0, 1), st.none() | st.integers(1, 3000)),
-    st.tuples(st.just("fix-besluit"), later, st.sampled_from(model.BESLUITEN), amounts),
+    st.tuples(st.just("fix-besluit"), later, st.sampled_from(sm.BESLUITEN), amounts),
 )
 
 

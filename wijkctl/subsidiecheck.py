@@ -11,23 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wijkctl import model, subsidiejaar, subsidy
+from wijkctl import subsidiemodel as sm
 from wijkctl.errors import NotFound, Problem
 from wijkctl.text import euro
 
 SUBSIDIES = "subsidies.yaml"
 
 
-def _line(waar: object, sleutel: str, record: model.Subsidie) -> int:
+def _line(waar: object, sleutel: str, record: sm.Subsidie) -> int:
     """The line of `sleutel` in `waar` (a record or a nested one), else of `waar`, else of the record."""
     regels = getattr(waar, "regels", {})
     return regels.get(sleutel) or getattr(waar, "regel", 0) or record.regel
 
 
-def _problem(s: model.Subsidie, regel: int, melding: str, regel_id: str, ernst: str = "fout") -> Problem:
+def _problem(s: sm.Subsidie, regel: int, melding: str, regel_id: str, ernst: str = "fout") -> Problem:
     return Problem(SUBSIDIES, regel, f"{s.id}: {melding}", ernst, regel_id, s.wijk)
 
 
-def check_stappen(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def check_stappen(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Per record: steps in order with dates in order, payments within the verleend and
     vastgesteld amounts, vastgesteld <= verleend, a reden where required."""
     for s in records:
@@ -35,15 +36,15 @@ def check_stappen(records: list[model.Subsidie], data: model.Dataset) -> Iterato
             yield _problem(s, _line(r.waar, r.sleutel, s), r.melding, r.regel_id)
 
 
-def check_id(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def check_id(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Per record: the id is `<jaar>-<organisatie>`."""
     for s in records:
-        verwacht = model.subsidie_id(s.jaar, s.organisatie)
+        verwacht = sm.subsidie_id(s.jaar, s.organisatie)
         if s.id != verwacht:
             yield _problem(s, _line(s, "id", s), f"het id moet '{verwacht}' zijn (jaar-organisatie)", "subsidie-id")
 
 
-def check_uniek(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def check_uniek(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Across records: unique ids, one record per organisation and year."""
     ids: dict[str, int] = {}
     paren: dict[tuple[str, int], int] = {}
@@ -66,7 +67,7 @@ def _regeling(data: model.Dataset, jaar: int) -> model.Regeling | None:
         return None
 
 
-def check_plafond(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def check_plafond(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Across records and files: the total verleend in a year stays within its plafond
     (Awb 4:25 lid 2); reported at the record that takes the total past it."""
     totaal: dict[int, int] = {}
@@ -82,7 +83,7 @@ def check_plafond(records: list[model.Subsidie], data: model.Dataset) -> Iterato
                            f"plafond ({euro(regeling.plafond)}; Awb 4:25 lid 2)", "subsidie-plafond")
 
 
-def check_organisatie(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def check_organisatie(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Across files: the wijk exists, and the organisation is a wijkplatform of it active
     on at least one day of `jaar`."""
     wijken = {w.code: w for w in data.wijken}
@@ -101,7 +102,7 @@ def check_organisatie(records: list[model.Subsidie], data: model.Dataset) -> Ite
                            f"alleen voor een wijkplatform dat in {s.jaar} actief is", "subsidie-organisatie")
 
 
-def warn_venster(records: list[model.Subsidie], data: model.Dataset) -> Iterator[Problem]:
+def warn_venster(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """A warning for an application received outside its window (`aanvragen_vanaf` of
     jaar − 1 up to `aanvragen_voor` of jaar)."""
     for s in records:
@@ -119,6 +120,6 @@ ACROSS_FILES = (check_plafond, check_organisatie, warn_venster)
 VALIDATORS = (*PER_RECORD, *ACROSS_RECORDS, *ACROSS_FILES)
 
 
-def problems(records: list[model.Subsidie], data: model.Dataset) -> list[Problem]:
+def problems(records: list[sm.Subsidie], data: model.Dataset) -> list[Problem]:
     """Every problem of subsidies.yaml, in validator order."""
     return [p for check in VALIDATORS for p in check(records, data)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wijkctl import model, subsidiejaar, subsidy
+from wijkctl import subsidiemodel as sm
 from wijkctl.due import Item
 from wijkctl.errors import NotFound
 from wijkctl.text import datum, euro
@@ -17,7 +18,7 @@ from wijkctl.text import datum, euro
 SOORTEN = ("aanvraag_ontbreekt", "besluit_termijn", "verantwoording", "vaststelling_termijn", "saldo_open")
 
 
-def due(data: model.Dataset, records: list[model.Subsidie], on: dt.date, within: int) -> list[Item]:
+def due(data: model.Dataset, records: list[sm.Subsidie], on: dt.date, within: int) -> list[Item]:
     """Every subsidy item due on `on` or within `within` days after it (or overdue), by date."""
     until = on + dt.timedelta(days=within)
     namen = _namen(data)
@@ -42,11 +43,11 @@ def _namen(data: model.Dataset) -> dict[str, str]:
     return {o.id: f"{o.naam} ({w.naam})" for w in data.wijken for o in w.organisaties}
 
 
-def _item(soort: str, dag: dt.date, s: model.Subsidie, namen: dict[str, str], melding: str) -> Item:
+def _item(soort: str, dag: dt.date, s: sm.Subsidie, namen: dict[str, str], melding: str) -> Item:
     return Item(soort, dag, s.wijk, s.organisatie, f"{namen.get(s.organisatie, s.organisatie)}, {s.jaar}: {melding}")
 
 
-def aanvraag_ontbreekt(data: model.Dataset, records: list[model.Subsidie], on: dt.date, until: dt.date) -> list[Item]:
+def aanvraag_ontbreekt(data: model.Dataset, records: list[sm.Subsidie], on: dt.date, until: dt.date) -> list[Item]:
     """An active platform with no application for a year whose application deadline falls
     between `on` and `until` (a platform starting on or after the deadline gets nothing)."""
     aangevraagd = {(s.organisatie, s.jaar) for s in records}
@@ -66,7 +67,7 @@ def aanvraag_ontbreekt(data: model.Dataset, records: list[model.Subsidie], on: d
     return out
 
 
-def besluit_termijn(s: model.Subsidie, regeling: model.Regeling | None, until: dt.date,
+def besluit_termijn(s: sm.Subsidie, regeling: model.Regeling | None, until: dt.date,
                     namen: dict[str, str]) -> Item | None:
     """An undecided application whose beslistermijn ends by `until`."""
     if subsidiejaar.status(s) != subsidiejaar.AANGEVRAAGD or s.aanvraag is None or regeling is None:
@@ -79,10 +80,10 @@ def besluit_termijn(s: model.Subsidie, regeling: model.Regeling | None, until: d
                  "verleen ('wijkctl award') of weiger ('wijkctl refuse').")
 
 
-def verantwoording(s: model.Subsidie, regeling: model.Regeling | None, until: dt.date,
+def verantwoording(s: sm.Subsidie, regeling: model.Regeling | None, until: dt.date,
                    namen: dict[str, str]) -> Item | None:
     """A granted subsidy whose verantwoording is due by `until` (only when the regeling says when)."""
-    if subsidiejaar.status(s) != model.VERLEEND or regeling is None:
+    if subsidiejaar.status(s) != sm.VERLEEND or regeling is None:
         return None
     voor = regeling.verantwoording_uiterlijk(s.jaar)
     if voor is None or voor > until:
@@ -91,7 +92,7 @@ def verantwoording(s: model.Subsidie, regeling: model.Regeling | None, until: dt
                  f"de verantwoording moet binnen zijn vóór {datum(voor)}; leg hem vast met 'wijkctl account'.")
 
 
-def vaststelling_termijn(s: model.Subsidie, regeling: model.Regeling | None, until: dt.date,
+def vaststelling_termijn(s: sm.Subsidie, regeling: model.Regeling | None, until: dt.date,
                          namen: dict[str, str]) -> Item | None:
     """An accounted subsidy to be settled by `until` (only when the regeling gives the term)."""
     if subsidiejaar.status(s) != subsidiejaar.VERANTWOORD or s.verantwoording is None or regeling is None:
@@ -104,11 +105,11 @@ def vaststelling_termijn(s: model.Subsidie, regeling: model.Regeling | None, unt
                  f"uiterlijk {datum(einde)} met 'wijkctl settle'.")
 
 
-def saldo_open(s: model.Subsidie, on: dt.date, namen: dict[str, str]) -> Item | None:
+def saldo_open(s: sm.Subsidie, on: dt.date, namen: dict[str, str]) -> Item | None:
     """A decided subsidy whose saldo is not 0: to pay, or to reclaim."""
     st = subsidiejaar.status(s)
     rest = subsidiejaar.saldo(s)
-    if st not in (subsidiejaar.VASTGESTELD, model.GEWEIGERD) or not rest:
+    if st not in (subsidiejaar.VASTGESTELD, sm.GEWEIGERD) or not rest:
         return None
     wat = "nog te betalen: 'wijkctl pay'" if rest > 0 else "terug te vorderen: 'wijkctl pay --kind terugbetaling'"
     grond = "vastgesteld" if st == subsidiejaar.VASTGESTELD else "geweigerd"

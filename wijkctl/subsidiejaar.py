@@ -1,6 +1,6 @@
 """The subsidy year of CONTRACT §7, pure: what a record's state is, and each step on it.
 
-A record (`model.Subsidie`) goes aanvraag → besluit → betalingen → verantwoording →
+A record (`sm.Subsidie`) goes aanvraag → besluit → betalingen → verantwoording →
 vaststelling. Each step is a function that takes a record (and what it needs) and returns
 a `Stap`: the changed record, or the same one when the step is already recorded (exit 0).
 A step that does not fit raises `errors.Refused` (exit 4) naming the record, its state and
@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from wijkctl import model, subsidy
+from wijkctl import subsidiemodel as sm
 from wijkctl.errors import Refused, UsageError
-from wijkctl.model import GEWEIGERD, NABETALING, TERUGBETALING, VERLEEND, VOORSCHOT
+from wijkctl.subsidiemodel import GEWEIGERD, NABETALING, TERUGBETALING, VERLEEND, VOORSCHOT
 from wijkctl.text import datum, euro
 
 AANGEVRAAGD = "aangevraagd"
@@ -38,7 +39,7 @@ class Stap(NamedTuple):
     """What a step did: the record after it, whether that differs from before, and
     Dutch warnings for the user (the step was taken all the same)."""
 
-    record: model.Subsidie
+    record: sm.Subsidie
     veranderd: bool
     waarschuwingen: tuple[str, ...] = ()
 
@@ -55,7 +56,7 @@ class Volgende(NamedTuple):
 # -- derived ---------------------------------------------------------------------------------
 
 
-def status(s: model.Subsidie) -> str:
+def status(s: sm.Subsidie) -> str:
     """aangevraagd, verleend, geweigerd, verantwoord, vastgesteld or afgerond (CONTRACT §7);
     ingetrokken for an application withdrawn before a decision."""
     if s.besluit is None:
@@ -67,12 +68,12 @@ def status(s: model.Subsidie) -> str:
     return VERANTWOORD if s.verantwoording is not None else VERLEEND
 
 
-def betaald(s: model.Subsidie) -> int:
+def betaald(s: sm.Subsidie) -> int:
     """voorschot + nabetaling − terugbetaling."""
     return sum(-b.bedrag if b.soort == TERUGBETALING else b.bedrag for b in s.betalingen)
 
 
-def saldo(s: model.Subsidie) -> int | None:
+def saldo(s: sm.Subsidie) -> int | None:
     """vastgesteld − betaald after the vaststelling, else verleend − betaald (0 when
     geweigerd); positive = nog te betalen, negative = terug te vorderen. None before a decision."""
     if s.vaststelling is not None:
@@ -93,7 +94,7 @@ def saldo_tekst(bedrag: int | None) -> str:
     return "saldo € 0"
 
 
-def volgende(s: model.Subsidie, regeling: model.Regeling | None) -> Volgende:
+def volgende(s: sm.Subsidie, regeling: model.Regeling | None) -> Volgende:
     """The next step of `s` and the day it is due under `regeling` (the one of `s.jaar`)."""
     st = status(s)
     if st == AANGEVRAAGD:
@@ -116,7 +117,7 @@ def volgende(s: model.Subsidie, regeling: model.Regeling | None) -> Volgende:
     return Volgende(None, None)
 
 
-def afgeleid(s: model.Subsidie, regeling: model.Regeling | None) -> dict[str, object]:
+def afgeleid(s: sm.Subsidie, regeling: model.Regeling | None) -> dict[str, object]:
     """What `grants -o json` adds to a record: status, betaald, saldo, volgende_stap and
     volgende_datum (ISO), and, when the regeling leaves that date unknown, why."""
     nxt = volgende(s, regeling)
@@ -128,17 +129,17 @@ def afgeleid(s: model.Subsidie, regeling: model.Regeling | None) -> dict[str, ob
     return out
 
 
-def vind(records: Sequence[model.Subsidie], jaar: int, organisatie: str) -> model.Subsidie | None:
+def vind(records: Sequence[sm.Subsidie], jaar: int, organisatie: str) -> sm.Subsidie | None:
     """The record of `organisatie` for `jaar`, or None."""
     return next((r for r in records if r.jaar == jaar and r.organisatie == organisatie), None)
 
 
-def naam(s: model.Subsidie) -> str:
+def naam(s: sm.Subsidie) -> str:
     """How a refusal names a record."""
     return f"subsidie {s.id}"
 
 
-def _weiger(s: model.Subsidie, wat: str, passend: str | None = None) -> Refused:
+def _weiger(s: sm.Subsidie, wat: str, passend: str | None = None) -> Refused:
     """A refusal naming the record, its state and the step that fits (`passend`)."""
     st = status(s)
     past = passend or volgende(s, None).stap
@@ -159,14 +160,14 @@ class Regelbreuk(NamedTuple):
     melding: str
 
 
-def regels_van(s: model.Subsidie) -> list[Regelbreuk]:
+def regels_van(s: sm.Subsidie) -> list[Regelbreuk]:
     """Every per-record rule of CONTRACT §7 that `s` breaks: steps in order with their
     dates in order, payments within what was verleend and vastgesteld, vastgesteld ≤
     verleend, a reden where required."""
     return [*_volgorde(s), *_betalingen(s), *_bedragen(s), *_redenen(s)]
 
 
-def _volgorde(s: model.Subsidie) -> list[Regelbreuk]:
+def _volgorde(s: sm.Subsidie) -> list[Regelbreuk]:
     out = []
     a, b, v, vs = s.aanvraag, s.besluit, s.verantwoording, s.vaststelling
     if b is not None and a is None:
@@ -194,7 +195,7 @@ def _volgorde(s: model.Subsidie) -> list[Regelbreuk]:
     return out
 
 
-def _betalingen(s: model.Subsidie) -> list[Regelbreuk]:
+def _betalingen(s: sm.Subsidie) -> list[Regelbreuk]:
     """Each payment in date order against the limit in force on its day: the verleend
     amount before the vaststelling, the vastgesteld one for a nabetaling after it; a
     terugbetaling never takes back more than was paid."""
@@ -227,7 +228,7 @@ def _betalingen(s: model.Subsidie) -> list[Regelbreuk]:
     return out
 
 
-def _bedragen(s: model.Subsidie) -> list[Regelbreuk]:
+def _bedragen(s: sm.Subsidie) -> list[Regelbreuk]:
     out = []
     b, vs = s.besluit, s.vaststelling
     if b is not None and b.soort == GEWEIGERD and b.bedrag != 0:
@@ -240,7 +241,7 @@ def _bedragen(s: model.Subsidie) -> list[Regelbreuk]:
     return out
 
 
-def _redenen(s: model.Subsidie) -> list[Regelbreuk]:
+def _redenen(s: sm.Subsidie) -> list[Regelbreuk]:
     out = []
     b = s.besluit
     if b is not None and not (b.reden or "").strip():
@@ -256,7 +257,7 @@ def _redenen(s: model.Subsidie) -> list[Regelbreuk]:
     return out
 
 
-def _houdt(oud: model.Subsidie, nieuw: model.Subsidie) -> model.Subsidie:
+def _houdt(oud: sm.Subsidie, nieuw: sm.Subsidie) -> sm.Subsidie:
     """`nieuw`, unless it breaks a rule `oud` kept: then the step is refused with that rule."""
     voor = {(r.regel_id, r.melding) for r in regels_van(oud)}
     nieuw_gebroken = [r for r in regels_van(nieuw) if (r.regel_id, r.melding) not in voor]
@@ -282,7 +283,7 @@ def _reden(reden: str | None, wat: str) -> str:
 
 
 def bevries(data: model.Dataset, wijk: model.Wijk, org: model.Organisatie, jaar: int,
-            ontvangen: dt.date, vandaag: dt.date) -> tuple[model.Berekening, tuple[str, ...]]:
+            ontvangen: dt.date, vandaag: dt.date) -> tuple[sm.Berekening, tuple[str, ...]]:
     """The berekening of CONTRACT §2 for `org` in `jaar` as the data stands on `vandaag`,
     frozen: amount, months, regeling and a copy of the figures used. An application
     received after its window gives 0 ("aanvraagtermijn verstreken"); one received before
@@ -294,7 +295,7 @@ def bevries(data: model.Dataset, wijk: model.Wijk, org: model.Organisatie, jaar:
     toelichting = TERMIJN_VERSTREKEN if uitkomst.termijn_verstreken or te_laat else None
     waarschuwingen = () if buiten is None else (buiten[1] + ("; de berekening is € 0" if te_laat else
                                                               "; berekend zoals gewoonlijk"),)
-    berekening = model.Berekening(
+    berekening = sm.Berekening(
         datum=vandaag, regeling=regeling.jaar, maanden=uitkomst.maanden,
         bedrag=0 if toelichting else uitkomst.bedrag, onvolledig=uitkomst.onvolledig or None,
         toelichting=toelichting, cijfers=_cijfers(wijk, org))
@@ -325,8 +326,8 @@ def _cijfers(wijk: model.Wijk, org: model.Organisatie) -> model.Cijfers | None:
     return kopie
 
 
-def aanvragen(bestaand: model.Subsidie | None, data: model.Dataset, wijk: model.Wijk, org: model.Organisatie,
-              jaar: int, aanvraag: model.Aanvraag, vandaag: dt.date) -> Stap:
+def aanvragen(bestaand: sm.Subsidie | None, data: model.Dataset, wijk: model.Wijk, org: model.Organisatie,
+              jaar: int, aanvraag: sm.Aanvraag, vandaag: dt.date) -> Stap:
     """Record an application of `org` (a wijkplatform of `wijk` active in `jaar`) and
     freeze its berekening; the same application again changes nothing."""
     if org not in subsidy.platforms_in(wijk, jaar):
@@ -338,24 +339,24 @@ def aanvragen(bestaand: model.Subsidie | None, data: model.Dataset, wijk: model.
         raise _weiger(bestaand, f"er is al een aanvraag ontvangen op {_dag(bestaand.aanvraag)}",
                       "correct --step aanvraag")
     berekening, waarschuwingen = bevries(data, wijk, org, jaar, aanvraag.ontvangen, vandaag)
-    record = model.Subsidie(id=model.subsidie_id(jaar, org.id), jaar=jaar, wijk=wijk.code, organisatie=org.id,
+    record = sm.Subsidie(id=sm.subsidie_id(jaar, org.id), jaar=jaar, wijk=wijk.code, organisatie=org.id,
                             aanvraag=copy.deepcopy(aanvraag), berekening=berekening)
     return Stap(record, True, waarschuwingen)
 
 
-def _dag(a: model.Aanvraag | None) -> str:
+def _dag(a: sm.Aanvraag | None) -> str:
     return datum(a.ontvangen) if a is not None else "onbekend"
 
 
 # -- the decision ----------------------------------------------------------------------------
 
 
-def verleend_in(records: Sequence[model.Subsidie], jaar: int, behalve: str | None = None) -> int:
+def verleend_in(records: Sequence[sm.Subsidie], jaar: int, behalve: str | None = None) -> int:
     """The total verleend in `jaar` over `records`, leaving out the record `behalve`."""
     return sum(r.verleend or 0 for r in records if r.jaar == jaar and r.id != behalve)
 
 
-def binnen_plafond(s: model.Subsidie, bedrag: int, records: Sequence[model.Subsidie],
+def binnen_plafond(s: sm.Subsidie, bedrag: int, records: Sequence[sm.Subsidie],
                    regeling: model.Regeling) -> None:
     """Refuse (Awb 4:25 lid 2) when granting `bedrag` to `s` would exceed the plafond."""
     if regeling.plafond is None:
@@ -369,9 +370,9 @@ def binnen_plafond(s: model.Subsidie, bedrag: int, records: Sequence[model.Subsi
                       "geweigerd voor zover verlenen het plafond overschrijdt (Awb 4:25 lid 2).")
 
 
-def verlenen(s: model.Subsidie, records: Sequence[model.Subsidie], regeling: model.Regeling, op: dt.date, *,
+def verlenen(s: sm.Subsidie, records: Sequence[sm.Subsidie], regeling: model.Regeling, op: dt.date, *,
              bedrag: int | None = None, reden: str | None = None, kenmerk: str | None = None,
-             berekening: model.Berekening | None = None) -> Stap:
+             berekening: sm.Berekening | None = None) -> Stap:
     """The decision to grant: by default the frozen berekening (or `berekening`, freshly
     frozen by `award --recompute`); another amount needs a reden; refused past the plafond."""
     nieuw = copy.deepcopy(s)
@@ -392,8 +393,8 @@ def verlenen(s: model.Subsidie, records: Sequence[model.Subsidie], regeling: mod
     return Stap(_houdt(s, nieuw), True)
 
 
-def _verlening(s: model.Subsidie, op: dt.date, bedrag: int | None, reden: str | None,
-               kenmerk: str | None) -> model.Besluit:
+def _verlening(s: sm.Subsidie, op: dt.date, bedrag: int | None, reden: str | None,
+               kenmerk: str | None) -> sm.Besluit:
     """The besluit granting `bedrag` (by default the berekening's) to `s`."""
     berekend = s.berekening.bedrag if s.berekening is not None else None
     if bedrag is None and not berekend:
@@ -403,13 +404,13 @@ def _verlening(s: model.Subsidie, op: dt.date, bedrag: int | None, reden: str | 
     bedrag = _bedrag(berekend if bedrag is None else bedrag, "het verleende bedrag")  # type: ignore[arg-type]
     if bedrag != berekend:
         reden = _reden(reden, f"een verleend bedrag dat afwijkt van de berekening ({euro(berekend)})")
-    return model.Besluit(soort=VERLEEND, datum=op, bedrag=bedrag, kenmerk=kenmerk,
+    return sm.Besluit(soort=VERLEEND, datum=op, bedrag=bedrag, kenmerk=kenmerk,
                          reden=reden.strip() if reden else None)
 
 
-def weigeren(s: model.Subsidie, op: dt.date, reden: str, kenmerk: str | None = None) -> Stap:
+def weigeren(s: sm.Subsidie, op: dt.date, reden: str, kenmerk: str | None = None) -> Stap:
     """The decision to refuse, with its reden; the same decision again changes nothing."""
-    besluit = model.Besluit(soort=GEWEIGERD, datum=op, bedrag=0, kenmerk=kenmerk,
+    besluit = sm.Besluit(soort=GEWEIGERD, datum=op, bedrag=0, kenmerk=kenmerk,
                             reden=_reden(reden, "een weigering"))
     if s.besluit is not None:
         if s.besluit == besluit:
@@ -425,7 +426,7 @@ def weigeren(s: model.Subsidie, op: dt.date, reden: str, kenmerk: str | None = N
 # -- payments, accounting, settlement --------------------------------------------------------
 
 
-def betalen(s: model.Subsidie, op: dt.date, bedrag: int, soort: str | None = None,
+def betalen(s: sm.Subsidie, op: dt.date, bedrag: int, soort: str | None = None,
             kenmerk: str | None = None) -> Stap:
     """A payment, or a repayment by the platform; by default a voorschot before the
     vaststelling and a nabetaling after it. The same payment (day, amount, kind) again is
@@ -433,9 +434,9 @@ def betalen(s: model.Subsidie, op: dt.date, bedrag: int, soort: str | None = Non
     bedrag = _bedrag(bedrag, "een betaling")
     if soort is None:
         soort = NABETALING if s.vaststelling is not None and op >= s.vaststelling.datum else VOORSCHOT
-    if soort not in model.BETALINGSSOORTEN:
-        raise UsageError(f"onbekende soort betaling '{soort}'; kies uit {', '.join(model.BETALINGSSOORTEN)}")
-    betaling = model.Betaling(datum=op, bedrag=bedrag, soort=soort, kenmerk=kenmerk)
+    if soort not in sm.BETALINGSSOORTEN:
+        raise UsageError(f"onbekende soort betaling '{soort}'; kies uit {', '.join(sm.BETALINGSSOORTEN)}")
+    betaling = sm.Betaling(datum=op, bedrag=bedrag, soort=soort, kenmerk=kenmerk)
     if any((b.datum, b.bedrag, b.soort) == (op, bedrag, soort) for b in s.betalingen):
         return Stap(s, False)
     st = status(s)
@@ -448,11 +449,11 @@ def betalen(s: model.Subsidie, op: dt.date, bedrag: int, soort: str | None = Non
     return Stap(_houdt(s, nieuw), True)
 
 
-def verantwoorden(s: model.Subsidie, ontvangen: dt.date, uitgaven: int) -> Stap:
+def verantwoorden(s: sm.Subsidie, ontvangen: dt.date, uitgaven: int) -> Stap:
     """The verantwoording came in; the same one again changes nothing."""
     if isinstance(uitgaven, bool) or not isinstance(uitgaven, int) or uitgaven < 0:
         raise UsageError(f"de uitgaven moeten 0 of meer hele euro's zijn, niet {uitgaven!r}.")
-    verantwoording = model.Verantwoording(ontvangen=ontvangen, uitgaven=uitgaven)
+    verantwoording = sm.Verantwoording(ontvangen=ontvangen, uitgaven=uitgaven)
     if s.verantwoording is not None:
         if s.verantwoording == verantwoording:
             return Stap(s, False)
@@ -465,7 +466,7 @@ def verantwoorden(s: model.Subsidie, ontvangen: dt.date, uitgaven: int) -> Stap:
     return Stap(_houdt(s, nieuw), True)
 
 
-def vaststellen(s: model.Subsidie, op: dt.date, bedrag: int | None = None, kenmerk: str | None = None) -> Stap:
+def vaststellen(s: sm.Subsidie, op: dt.date, bedrag: int | None = None, kenmerk: str | None = None) -> Stap:
     """The vaststelling: by default min(verleend, uitgaven); never above the verleend amount.
     Its saldo (`saldo_tekst(saldo(stap.record))`) says what is still to pay or to reclaim."""
     if status(s) not in (VERANTWOORD, VASTGESTELD, AFGEROND):
@@ -477,7 +478,7 @@ def vaststellen(s: model.Subsidie, op: dt.date, bedrag: int | None = None, kenme
         raise UsageError(f"het vastgestelde bedrag moet 0 of meer hele euro's zijn, niet {bedrag!r}.")
     if bedrag > s.verleend:
         raise _weiger(s, f"vastgesteld {euro(bedrag)} is meer dan verleend ({euro(s.verleend)})", "settle")
-    vaststelling = model.Vaststelling(datum=op, bedrag=bedrag, kenmerk=kenmerk)
+    vaststelling = sm.Vaststelling(datum=op, bedrag=bedrag, kenmerk=kenmerk)
     if s.vaststelling is not None:
         if s.vaststelling == vaststelling:
             return Stap(s, False)
@@ -493,7 +494,7 @@ _STAP_VELD = {"aanvraag": "aanvraag", "besluit": "besluit", "verantwoording": "v
               "vaststelling": "vaststelling"}
 
 
-def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records: Sequence[model.Subsidie] = (),
+def corrigeren(s: sm.Subsidie, stap: str, *, op: dt.date, reden: str, records: Sequence[sm.Subsidie] = (),
                regeling: model.Regeling | None = None, betaling: tuple[dt.date, int, str] | None = None,
                vervalt: bool = False, **velden: object) -> Stap:
     """Correct a recorded step (a mistyped payment, a decision revised after bezwaar, a
@@ -501,8 +502,8 @@ def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records
     it was in `correcties`. `betaling` names the payment by (day, amount, kind); with
     `vervalt` it is struck out. The same correction again changes nothing."""
     reden = _reden(reden, "een correctie")
-    if stap not in model.STAPPEN:
-        raise UsageError(f"onbekende stap '{stap}'; kies uit {', '.join(model.STAPPEN)}")
+    if stap not in sm.STAPPEN:
+        raise UsageError(f"onbekende stap '{stap}'; kies uit {', '.join(sm.STAPPEN)}")
     nieuw = copy.deepcopy(s)
     if stap == "betaling":
         oud = _betaling_vervangen(nieuw, betaling, vervalt, velden)
@@ -515,7 +516,7 @@ def corrigeren(s: model.Subsidie, stap: str, *, op: dt.date, reden: str, records
         _herzien(nieuw, s, reden, records, regeling)
     if nieuw == s:
         return Stap(s, False)
-    nieuw.correcties = [*nieuw.correcties, model.Correctie(datum=op, stap=stap, reden=reden, was=_beschrijf(oud))]
+    nieuw.correcties = [*nieuw.correcties, sm.Correctie(datum=op, stap=stap, reden=reden, was=_beschrijf(oud))]
     bevroren: tuple[str, ...] = ()
     verschoven = stap == "aanvraag" and nieuw.aanvraag.ontvangen != s.aanvraag.ontvangen  # type: ignore[union-attr]
     if verschoven and nieuw.berekening is not None:
@@ -534,8 +535,8 @@ def _vervang(oud: object, velden: dict[str, object]) -> object:
     return dataclasses.replace(oud, **velden)  # type: ignore[type-var]
 
 
-def _betaling_vervangen(nieuw: model.Subsidie, welke: tuple[dt.date, int, str] | None, vervalt: bool,
-                        velden: dict[str, object]) -> model.Betaling:
+def _betaling_vervangen(nieuw: sm.Subsidie, welke: tuple[dt.date, int, str] | None, vervalt: bool,
+                        velden: dict[str, object]) -> sm.Betaling:
     """Replace (or, with `vervalt`, remove) the payment `welke` in `nieuw`; the old one back."""
     gevonden = next((b for b in nieuw.betalingen if (b.datum, b.bedrag, b.soort) == welke), None)
     if gevonden is None:
@@ -548,7 +549,7 @@ def _betaling_vervangen(nieuw: model.Subsidie, welke: tuple[dt.date, int, str] |
     return gevonden
 
 
-def _herzien(nieuw: model.Subsidie, oud: model.Subsidie, reden: str, records: Sequence[model.Subsidie],
+def _herzien(nieuw: sm.Subsidie, oud: sm.Subsidie, reden: str, records: Sequence[sm.Subsidie],
              regeling: model.Regeling | None) -> None:
     """A revised besluit: a refusal is € 0, a reden is kept where one is required, and a
     grant stays within the plafond."""
