@@ -280,3 +280,33 @@ def test_payments_between_dates(awarded):
     data = json.loads(ok(awarded("payments", "--from", "2025-02-01", "--to", "2025-12-31", "-o", "json")).stdout)
     assert [p["datum"] for p in data["betalingen"]] == ["2025-07-01"] and data["per_saldo"] == 3500
     assert awarded("payments", "--from", "2025-02-01", "--to", "2025-01-01").exit_code == 2
+
+
+def test_every_step_gives_the_verdict_of_a_full_validation(platform, datadir):
+    env = {"WIJKCTL_CHECK_WRITES": "1"}
+    steps = [("apply", "molenwijk", *Y, "--received", "2024-11-12"),
+             ("award", "molenwijk", *Y, "--on", "2024-12-20"),
+             ("pay", "molenwijk", *Y, "--on", "2025-01-15", "--amount", "6500"),
+             ("update", "molenwijk", "--email", "info@molenwijk.nl"),
+             ("account", "molenwijk", *Y, "--received", "2026-02-10", "--spent", "6100"),
+             ("settle", "molenwijk", *Y, "--on", "2026-04-01")]
+    for argv in steps:
+        ok(platform(*argv, env=env))
+    assert ok(platform("check")).exit_code == 0
+
+
+def test_a_change_elsewhere_that_orphans_a_record_is_refused_and_changes_nothing(applied, datadir, unchanged):
+    with unchanged():
+        result = applied("end", "molenwijk", "--on", "2024-12-01", env={"WIJKCTL_CHECK_WRITES": "1"})
+        assert result.exit_code in (4, 5), result.output
+        assert "2025-wijkplatform-molenwijk" in result.output
+
+
+def test_init_writes_no_subsidies_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from wijkctl.cli import app
+
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "nieuw")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "nieuw" / S).exists()
