@@ -92,7 +92,8 @@ def test_a_hand_edited_record_is_refused_with_file_and_line(run, platform, chang
 
 
 def test_the_wrong_line_is_named(run, platform):
-    (platform / SUBSIDIES).write_text(RECORD.replace("bedrag: 6500, soort: voorschot", "bedrag: 7000, soort: voorschot"))
+    wrong = RECORD.replace("bedrag: 6500, soort: voorschot", "bedrag: 7000, soort: voorschot")
+    (platform / SUBSIDIES).write_text(wrong)
     result = run("check")
     regel = line_of(platform, SUBSIDIES, "bedrag: 7000")
     assert f"subsidies.yaml:{regel}: 2025-wijkplatform-molenwijk: met de betaling" in result.stdout

@@ -20,13 +20,17 @@ YearOpt = Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het 
 OnOpt = Annotated[str, typer.Option("--on", metavar="DATUM", help="De dag van het besluit of de betaling.")]
 OrgOpt = Annotated[str | None, typer.Option(
     "--org", metavar="ID", help="Het wijkplatform (id of naam) als de wijk er in dat jaar meer dan één heeft.")]
-CaseOpt = Annotated[str | None, typer.Option("--case", metavar="KENMERK", help="Het kenmerk (zaaknummer) van de gemeente.")]
-AmountOpt = Annotated[str | None, typer.Option("--amount", metavar="BEDRAG", help="Hele euro's: 6500, 6.500 of € 6.500.")]
-ReasonOpt = Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="De reden, zoals die in het besluit staat.")]
+CaseOpt = Annotated[str | None, typer.Option(
+    "--case", metavar="KENMERK", help="Het kenmerk (zaaknummer) van de gemeente.")]
+AmountOpt = Annotated[str | None, typer.Option(
+    "--amount", metavar="BEDRAG", help="Hele euro's: 6500, 6.500 of € 6.500.")]
+ReasonOpt = Annotated[str | None, typer.Option(
+    "--reason", metavar="REDEN", help="De reden, zoals die in het besluit staat.")]
 Soort = Enum("Soort", {v: v for v in ("voorschot", "nabetaling", "terugbetaling")}, type=str)  # type: ignore[misc]
 Stapnaam = Enum("Stapnaam", {v: v for v in ("aanvraag", "besluit", "betaling", "verantwoording",  # type: ignore[misc]
                                               "vaststelling")}, type=str)
-Bijlage = Enum("Bijlage", {v: v for v in ("plan", "kern", "kvk", "statuten", "reglement")}, type=str)  # type: ignore[misc]
+Bijlage = Enum("Bijlage", {v: v for v in ("plan", "kern", "kvk", "statuten", "reglement")},  # type: ignore[misc]
+               type=str)
 Besluitsoort = Enum("Besluitsoort", {v: v for v in ("verleend", "geweigerd")}, type=str)  # type: ignore[misc]
 
 # a step: (data, wijk, jaar) -> (the Stap, what it did in words for the summary and the commit message)
@@ -151,7 +155,8 @@ def apply_(
     received: Annotated[str, typer.Option("--received", metavar="DATUM", help="De dag dat de aanvraag binnenkwam.")],
     org: OrgOpt = None,
     case: CaseOpt = None,
-    amount: Annotated[str | None, typer.Option("--amount", metavar="BEDRAG", help="Het gevraagde bedrag, hele euro's.")] = None,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", metavar="BEDRAG", help="Het gevraagde bedrag, hele euro's.")] = None,
     attachment: Annotated[list[Bijlage] | None, typer.Option(
         "--attachment", metavar="BIJLAGE", help="Een meegestuurde bijlage (herhaalbaar).")] = None,
     dry_run: DryRunOpt = False,
@@ -269,7 +274,8 @@ def account(
     ctx: typer.Context,
     wijk: WijkArg,
     year: YearOpt,
-    received: Annotated[str, typer.Option("--received", metavar="DATUM", help="De dag dat de verantwoording binnenkwam.")],
+    received: Annotated[str, typer.Option(
+        "--received", metavar="DATUM", help="De dag dat de verantwoording binnenkwam.")],
     spent: Annotated[str, typer.Option("--spent", metavar="BEDRAG", help="De verantwoorde uitgaven, hele euro's.")],
     org: OrgOpt = None,
     dry_run: DryRunOpt = False,
@@ -295,7 +301,8 @@ def settle(
     on: OnOpt,
     org: OrgOpt = None,
     amount: Annotated[str | None, typer.Option(
-        "--amount", metavar="BEDRAG", help="Het vastgestelde bedrag; standaard het laagste van verleend en uitgegeven.")] = None,
+        "--amount", metavar="BEDRAG",
+        help="Het vastgestelde bedrag; standaard het laagste van verleend en uitgegeven.")] = None,
     case: CaseOpt = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
@@ -346,7 +353,8 @@ def _betaling(value: str | None) -> tuple[dt.date, int, str] | None:
                          "\"2025-01-15 6500 voorschot\".")
     soort = delen[2]
     if soort not in {s.value for s in Soort}:
-        raise UsageError(f"Onbekende soort betaling '{soort}' in --payment; kies uit voorschot, nabetaling, terugbetaling.")
+        raise UsageError(f"Onbekende soort betaling '{soort}' in --payment; "
+                         "kies uit voorschot, nabetaling, terugbetaling.")
     return invoer.datum(delen[0], "--payment"), invoer.bedrag(delen[1], "--payment"), soort
 
 
@@ -357,13 +365,16 @@ def correct(
     step: Annotated[Stapnaam, typer.Option("--step", help="De stap die wordt gecorrigeerd.")],
     reason: Annotated[str, typer.Option("--reason", metavar="REDEN", help="Waarom: komt in het record en de commit.")],
     org: OrgOpt = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De dag van de correctie; standaard vandaag.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", metavar="DATUM", help="De dag van de correctie; standaard vandaag.")] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="DATUM", help="De juiste datum van de stap.")] = None,
     amount: Annotated[str | None, typer.Option("--amount", metavar="BEDRAG", help="Het juiste bedrag.")] = None,
-    spent: Annotated[str | None, typer.Option("--spent", metavar="BEDRAG", help="De juiste uitgaven (verantwoording).")] = None,
+    spent: Annotated[str | None, typer.Option(
+        "--spent", metavar="BEDRAG", help="De juiste uitgaven (verantwoording).")] = None,
     case: CaseOpt = None,
     kind: Annotated[Soort | None, typer.Option("--kind", help="De juiste soort betaling.")] = None,
-    decision: Annotated[Besluitsoort | None, typer.Option("--decision", help="Het herziene besluit (na bezwaar).")] = None,
+    decision: Annotated[Besluitsoort | None, typer.Option(
+        "--decision", help="Het herziene besluit (na bezwaar).")] = None,
     withdrawn: Annotated[str | None, typer.Option(
         "--withdrawn", metavar="DATUM", help="De dag dat de aanvraag werd ingetrokken.")] = None,
     payment: Annotated[str | None, typer.Option(

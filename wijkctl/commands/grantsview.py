@@ -101,7 +101,8 @@ def grants(
     ctx: typer.Context,
     year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Alleen dit subsidiejaar.")] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Alleen subsidies met deze status.")] = None,
-    gebied: Annotated[str | None, typer.Option("--gebied", metavar="GEBIED", help="Alleen de wijken van dit gebied.")] = None,
+    gebied: Annotated[str | None, typer.Option(
+        "--gebied", metavar="GEBIED", help="Alleen de wijken van dit gebied.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
@@ -126,7 +127,8 @@ def grants(
 
 PAYMENT_COLUMNS = [
     Column("datum", "Datum", "date"), Column("jaar", "Subsidiejaar"), Column("wijk", "Wijkcode", table=False),
-    Column("wijk_naam", "Wijk", drop=2), Column("platform", "Platform"), Column("organisatie", "Id platform", table=False),
+    Column("wijk_naam", "Wijk", drop=2), Column("platform", "Platform"),
+    Column("organisatie", "Id platform", table=False),
     Column("kvk", "KvK", table=False), Column("soort", "Soort"), Column("kenmerk", "Kenmerk", drop=1),
     Column("bedrag", "Bedrag", "money"), Column("id", "Subsidie", table=False),
 ]
@@ -152,7 +154,8 @@ def _payment_rows(data: model.Dataset, jaar: int | None, van: dt.date | None, to
 def payments(
     ctx: typer.Context,
     year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Alleen dit subsidiejaar.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Vanaf deze dag (die dag telt mee).")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", metavar="DATUM", help="Vanaf deze dag (die dag telt mee).")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Tot en met deze dag.")] = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
