@@ -65,6 +65,8 @@ def test_a_valid_record_passes_and_fmt_keeps_it(run, platform):
     (platform / SUBSIDIES).write_text(RECORD)
     result = run("check")
     assert result.exit_code == 0, result.output
+    assert "1 regeling, 1 subsidie" in result.stderr
+    assert "1 subsidie" in run("check").stderr  # the cache's quick answer says it too
     assert run("fmt", "--check").exit_code == 0
     assert (platform / SUBSIDIES).read_text() == RECORD
 
