@@ -13,7 +13,6 @@ from wijkctl import model
 from wijkctl.text import datum
 
 SOORTEN = ("aanvraagtermijn", "aanvraag_volgend_jaar", "kern_te_klein", "einde", "cijfers_oud", "wijkraad_actief")
-VOLGEND_JAAR_OPEN = (11, 1)  # applications for next year open on 1 November
 PEILJAREN = 2  # figures older than this many peiljaren are due for an update
 
 
@@ -41,16 +40,22 @@ def due(data: model.Dataset, on: dt.date, within: int) -> list[Item]:
 
 def _deadlines(data: model.Dataset, on: dt.date, until: dt.date) -> list[Item]:
     out = []
-    regeling = max((r for r in data.regelingen if r.jaar <= on.year), key=lambda r: r.jaar, default=None)
+    regeling = _regeling(data, on.year)
     deadline = regeling.deadline(on.year) if regeling else None
     if deadline is not None and on <= deadline <= until:
         out.append(Item("aanvraagtermijn", deadline, None, None,
                         f"De aanvraagtermijn voor subsidie {on.year} sluit: aanvragen vóór {datum(deadline)}."))
-    opent = dt.date(on.year, *VOLGEND_JAAR_OPEN)
+    volgend = _regeling(data, on.year + 1)
+    opent = model.dag_van(on.year, (volgend.aanvragen_vanaf if volgend else None) or model.AANVRAGEN_VANAF)
     if on <= opent <= until:
         out.append(Item("aanvraag_volgend_jaar", opent, None, None,
                         f"Vanaf {datum(opent)} kan subsidie voor {on.year + 1} worden aangevraagd."))
     return out
+
+
+def _regeling(data: model.Dataset, jaar: int) -> model.Regeling | None:
+    """The regeling in force in `jaar`, or None."""
+    return max((r for r in data.regelingen if r.jaar <= jaar), key=lambda r: r.jaar, default=None)
 
 
 def _organisations(w: model.Wijk, on: dt.date, until: dt.date) -> list[Item]:

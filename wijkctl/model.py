@@ -296,6 +296,10 @@ class Regeling:
     basisbedrag: int = decl("int", "basisbedrag", required=True)
     maximum: int = decl("int", "maximum", required=True)
     aanvragen_voor: str | None = decl("mmdd", "aanvragen vóór")
+    aanvragen_vanaf: str | None = decl("mmdd", "aanvragen vanaf (in het jaar ervoor; ontbreekt: 11-01)")
+    beslistermijn_weken: int | None = decl("int", "beslistermijn in weken (ontbreekt: 8)")
+    verantwoording_voor: str | None = decl("mmdd", "verantwoording vóór (in het jaar erna; ontbreekt: onbekend)")
+    vaststelling_weken: int | None = decl("int", "weken na de verantwoording tot de vaststelling (ontbreekt: onbekend)")
     plafond: int | None = decl("int", "plafond")
     toeslagen: list[Toeslag] = decl("records", "toeslagen", of=Toeslag)
     opmerking: str | None = decl("str", "opmerking", multiline=True)
@@ -306,8 +310,40 @@ class Regeling:
         """The first day of `jaar` on which a starting platform gets nothing."""
         if not self.aanvragen_voor:
             return None
-        maand, dag = (int(x) for x in self.aanvragen_voor.split("-"))
-        return dt.date(jaar, maand, dag)
+        return dag_van(jaar, self.aanvragen_voor)
+
+    def venster_open(self, jaar: int) -> dt.date:
+        """The first day an application for `jaar` is on time (`aanvragen_vanaf` of jaar - 1)."""
+        return dag_van(jaar - 1, self.aanvragen_vanaf or AANVRAGEN_VANAF)
+
+    def venster_dicht(self, jaar: int) -> dt.date | None:
+        """The first day an application for `jaar` is late (None: the regeling sets no end)."""
+        return self.deadline(jaar)
+
+    def besluit_uiterlijk(self, ontvangen: dt.date) -> dt.date:
+        """The last day of the beslistermijn for an application received on `ontvangen`."""
+        weken = BESLISTERMIJN_WEKEN if self.beslistermijn_weken is None else self.beslistermijn_weken
+        return ontvangen + dt.timedelta(weeks=weken)
+
+    def verantwoording_uiterlijk(self, jaar: int) -> dt.date | None:
+        """The day before which the verantwoording of `jaar` is due (None: not known)."""
+        return dag_van(jaar + 1, self.verantwoording_voor) if self.verantwoording_voor else None
+
+    def vaststelling_uiterlijk(self, ontvangen: dt.date) -> dt.date | None:
+        """The last day to settle after a verantwoording received on `ontvangen` (None: not known)."""
+        if self.vaststelling_weken is None:
+            return None
+        return ontvangen + dt.timedelta(weeks=self.vaststelling_weken)
+
+
+AANVRAGEN_VANAF = "11-01"  # the window for year Y opens on this day of Y - 1 unless the regeling says otherwise
+BESLISTERMIJN_WEKEN = 8  # Awb 4:13 lid 2: a reasonable term, at most eight weeks
+
+
+def dag_van(jaar: int, mmdd: str) -> dt.date:
+    """The day MM-DD of `jaar` (the loader admits only days that every year has)."""
+    maand, dag = (int(x) for x in mmdd.split("-"))
+    return dt.date(jaar, maand, dag)
 
 
 class Dataset:
@@ -325,42 +361,59 @@ class Dataset:
 
     def __init__(self, wijken: list[Wijk] | None = None, gebieden: list[Gebied] | None = None,
                  regelingen: list[Regeling] | None = None, *,
-                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None, **others: list[Any]):
-        self.records: dict[str, list[Any]] = {"gebieden": gebieden if gebieden is not None else [],
-                                              "regelingen": regelingen if regelingen is not None else [], **others}
+                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None,
+                 deferred: dict[str, Callable[[], list[Any]]] | None = None, **others: list[Any]):
+        self._records: dict[str, list[Any]] = {"gebieden": gebieden if gebieden is not None else [],
+                                               "regelingen": regelingen if regelingen is not None else [], **others}
+        # attribute -> a function that builds that file's records from the cache, when first asked
+        # for (subsidies.yaml: a look-up that never reads them never imports their classes)
+        self._deferred = dict(deferred or {})
         self._wijken = wijken if wijken is not None or lazy is not None else []
         self._index = lazy[0] if lazy else None
         self._build = lazy[1] if lazy else None
         self.built: dict[int, Wijk] = {}  # position -> a wijk built from `lazy`
 
+    @property
+    def records(self) -> dict[str, list[Any]]:
+        """The records of every file but wijken.yaml, by `Dataset` attribute."""
+        for attr in list(self._deferred):
+            self._resolve(attr)
+        return self._records
+
+    def _resolve(self, attr: str) -> None:
+        build = self._deferred.pop(attr, None)
+        if build is not None:
+            self._records[attr] = build()
+
     def of(self, attr: str) -> list[Any]:
         """The records of the file whose `Dataset` attribute is `attr` (none when absent)."""
         if attr == "wijken":
             return self.wijken
-        return self.records.setdefault(attr, [])
+        self._resolve(attr)
+        return self._records.setdefault(attr, [])
 
     def __getattr__(self, attr: str) -> list[Any]:
         # the records of a declared file without a convenience accessor of its own
-        records = self.__dict__.get("records")
-        if records is None or attr not in records:
+        records, deferred = self.__dict__.get("_records"), self.__dict__.get("_deferred", {})
+        if records is None or (attr not in records and attr not in deferred):
             raise AttributeError(attr)
-        return records[attr]
+        return self.of(attr)
 
     @property
     def gebieden(self) -> list[Gebied]:
-        return self.records["gebieden"]
+        return self._records["gebieden"]
 
     @gebieden.setter
     def gebieden(self, value: list[Gebied]) -> None:
-        self.records["gebieden"] = value
+        self._records["gebieden"] = value
 
     @property
     def regelingen(self) -> list[Regeling]:
-        return self.records["regelingen"]
+        return self._records["regelingen"]
 
     @regelingen.setter
     def regelingen(self, value: list[Regeling]) -> None:
-        self.records["regelingen"] = value
+        self._records["regelingen"] = value
 
     @property
     def wijken(self) -> list[Wijk]:
@@ -411,3 +464,4 @@ class Dataset:
             if g.code == code:
                 return g
         return None
+

@@ -39,7 +39,7 @@ def check(
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
     if data is not None and _quiet_today(data):
         _print({"fouten": [], "waarschuwingen": []}, [], [], output, file)
-        message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0))
+        message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0, len(data.of("subsidies"))))
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
@@ -63,7 +63,8 @@ def check(
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
                     f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
-    message(_in_orde(len(snap.data.wijken), len(snap.data.gebieden), len(snap.data.regelingen), len(waarschuwingen)))
+    message(_in_orde(len(snap.data.wijken), len(snap.data.gebieden), len(snap.data.regelingen), len(waarschuwingen),
+                     len(snap.data.of("subsidies"))))
 
 
 _COLUMNS = [Column("ernst", "Ernst"), Column("bestand", "Bestand"), Column("regel", "Regel", "int"),
@@ -92,10 +93,11 @@ def _quiet_today(data: model.Dataset) -> bool:
     return quiet_files(data)
 
 
-def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int) -> str:
+def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int, subsidies: int = 0) -> str:
     return (
         f"In orde: {wijken} wijken, {gebieden} gebieden, {regelingen} "
         f"{'regeling' if regelingen == 1 else 'regelingen'}"
+        + (f", {subsidies} {'subsidie' if subsidies == 1 else 'subsidies'}" if subsidies else "")
         + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
 
