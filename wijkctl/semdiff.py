@@ -109,8 +109,22 @@ def _items(rows: list, place: dict, field: str, schema: Schema, a: list[dict], b
                 _fields(rows, place, f"{label}.", o, n, contact, schema)
 
 
+def decided(data: model.Dataset) -> dict[tuple[int, str], int]:
+    """(jaar, organisation id) -> the amount decided in subsidies.yaml: the vastgesteld
+    amount once settled, else that of the besluit (0 when geweigerd). What was decided
+    never moves with later figures or a later regeling (CONTRACT §7)."""
+    out = {}
+    for s in data.of("subsidies"):
+        if s.vaststelling is not None:
+            out[(s.jaar, s.organisatie)] = s.vaststelling.bedrag
+        elif s.besluit is not None:
+            out[(s.jaar, s.organisatie)] = s.besluit.bedrag
+    return out
+
+
 def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str, Any]]:
-    """For every platform and year whose computed subsidy differs: before and after."""
+    """For every platform and year whose subsidy differs: before and after; for a decided
+    year the decided amount (`decided`), else the computed one."""
     from wijkctl import subsidy
     from wijkctl.errors import WijkctlError
 
@@ -119,7 +133,9 @@ def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str
             ov = subsidy.overzicht(data, jaar, None)
         except WijkctlError:
             return {}
-        return {(u.wijk.code, u.platform.id): (u.bedrag, u.wijk.naam, u.platform.naam)
+        besloten = decided(data)
+        return {(u.wijk.code, u.platform.id): (besloten.get((jaar, u.platform.id), u.bedrag), u.wijk.naam,
+                                               u.platform.naam)
                 for u in ov.uitkomsten if u.platform is not None}
 
     rows = []
