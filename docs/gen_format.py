@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from wijkctl import formats, model
+from wijkctl import subsidiemodel as sm
 from wijkctl.schema import Schema, schema_of
 
 DOC = Path(__file__).resolve().parent / "data-format.md"
@@ -23,6 +24,7 @@ KIND = {
     "num": "getal ≥ 0",
     "date": "datum `JJJJ-MM-DD`",
     "mmdd": "dag `MM-DD`",
+    "bool": "`true` of `false`",
     "strlist": "lijst van teksten",
     "record": "mapping",
     "records": "lijst van mappings",
@@ -31,6 +33,9 @@ TABLES = {
     "wijk": model.Wijk, "buurt": model.Buurt, "cijfers": model.Cijfers, "organisatie": model.Organisatie, "kernlid": model.KernLid,
     "gebied": model.Gebied, "verbinder": model.Verbinder,
     "regeling": model.Regeling, "toeslag": model.Toeslag, "staffel": model.Staffel,
+    "subsidie": sm.Subsidie, "aanvraag": sm.Aanvraag, "berekening": sm.Berekening, "besluit": sm.Besluit,
+    "betaling": sm.Betaling, "verantwoording": sm.Verantwoording, "vaststelling": sm.Vaststelling,
+    "correctie": sm.Correctie,
 }
 
 

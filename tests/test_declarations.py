@@ -9,13 +9,15 @@ import pytest
 import yaml
 
 from wijkctl import formats, model, yamlio
+from wijkctl import subsidiemodel as sm
 from wijkctl.schema import FILES, Schema, schema_of
 
 from .conftest import MEMBERS
 
 RECORDS = (model.KernLid, model.Organisatie, model.Cijfers, model.Buurt, model.Wijk, model.Verbinder, model.Gebied,
-           model.Staffel, model.Toeslag, model.Regeling)
-KINDS = {"str", "int", "num", "date", "mmdd", "strlist", "record", "records"}
+           model.Staffel, model.Toeslag, model.Regeling, sm.Aanvraag, sm.Berekening, sm.Besluit, sm.Betaling,
+           sm.Verantwoording, sm.Vaststelling, sm.Correctie, sm.Subsidie)
+KINDS = {"str", "int", "num", "bool", "date", "mmdd", "strlist", "record", "records"}
 
 
 def all_schemas() -> list[Schema]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -62,6 +62,13 @@ REGELING = schema_of(model.Regeling)
 WIJKEN = "wijken.yaml"
 VERBINDERS = "verbinders.yaml"
 REGELINGEN = "subsidieregeling.yaml"
+SUBSIDIES = "subsidies.yaml"
+
+
+def _subsidie_schema() -> Schema:
+    from wijkctl.subsidiemodel import Subsidie
+
+    return schema_of(Subsidie)
 
 
 class DataFile:
@@ -79,12 +86,20 @@ class DataFile:
     means no records, so the data set of an earlier release stays valid.
     """
 
-    __slots__ = ("attr", "identity", "list_key", "name", "optional", "schema", "versie")
+    __slots__ = ("_schema", "attr", "identity", "list_key", "name", "optional", "versie")
 
-    def __init__(self, name: str, list_key: str, schema: Schema, attr: str, identity: str, *, versie: int,
-                 optional: bool = False):
-        self.name, self.list_key, self.schema, self.attr = name, list_key, schema, attr
+    def __init__(self, name: str, list_key: str, schema: Schema | Callable[[], Schema], attr: str, identity: str, *,
+                 versie: int, optional: bool = False):
+        self.name, self.list_key, self._schema, self.attr = name, list_key, schema, attr
         self.identity, self.versie, self.optional = identity, versie, optional
+
+    @property
+    def schema(self) -> Schema:
+        """The record type; given as a function, its module is imported when first asked for
+        (subsidies.yaml: a look-up that does not read its records never builds its classes)."""
+        if not isinstance(self._schema, Schema):
+            self._schema = self._schema()
+        return self._schema
 
     def __repr__(self) -> str:
         return f"DataFile({self.name!r})"
@@ -98,7 +113,8 @@ class DataFile:
 FILES: dict[str, DataFile] = {f.name: f for f in (
     DataFile(WIJKEN, "wijken", WIJK, "wijken", WIJK.cls.IDENTITY, versie=3),
     DataFile(VERBINDERS, "gebieden", GEBIED, "gebieden", GEBIED.cls.IDENTITY, versie=1),
-    DataFile(REGELINGEN, "regelingen", REGELING, "regelingen", REGELING.cls.IDENTITY, versie=1),
+    DataFile(REGELINGEN, "regelingen", REGELING, "regelingen", REGELING.cls.IDENTITY, versie=2),
+    DataFile(SUBSIDIES, "subsidies", _subsidie_schema, "subsidies", "id", versie=1, optional=True),
 )}
 # file name -> the key that identifies a top-level record, as its record class declares it
 # (nested records too declare theirs on their class: `model.identity`)

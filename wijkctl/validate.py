@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
-from wijkctl.schema import FILES, REGELINGEN, VERBINDERS, WIJKEN, Field, Schema
+from wijkctl.schema import FILES, REGELINGEN, SUBSIDIES, VERBINDERS, WIJKEN, Field, Schema
 from wijkctl.text import fold
 
 if TYPE_CHECKING:
@@ -266,6 +266,37 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
                         yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie", "staffel-betaalt-minder")
 
 
+def check_subsidies(data: model.Dataset) -> Iterator[Problem]:
+    """subsidies.yaml (CONTRACT §7) against itself and the regelingen: steps and dates in
+    order, payments within what was granted, ids, one record per organisation and year,
+    the plafond, the application window; the wijk of each record exists (found through
+    the look-up interface, so a cached data set builds no wijk for it)."""
+    records = data.of("subsidies")
+    if not records:
+        return  # nothing to judge: subsidiecheck (and the record classes) stay unimported
+    from wijkctl import subsidiecheck as sc
+
+    for check in (*sc.PER_RECORD, *sc.ACROSS_RECORDS, sc.check_plafond, sc.warn_venster):
+        yield from check(records, data)
+    for s in records:
+        if data.index.find("code", s.wijk) is None:
+            yield _err(SUBSIDIES, s.regels.get("wijk", s.regel), f"{s.id}: wijk '{s.wijk}' bestaat niet",
+                       "subsidie-wijk", s.wijk)
+
+
+def check_subsidie_organisaties(data: model.Dataset) -> Iterator[Problem]:
+    """Per wijk: the organisation of each of its subsidy records is a wijkplatform of it,
+    active on at least one day of the record's year."""
+    records = data.of("subsidies")
+    if not records:
+        return
+    from wijkctl import subsidiecheck as sc
+
+    codes = {w.code: w for w in data.wijken}
+    mine = [s for s in records if s.wijk in codes]
+    yield from (p for p in sc.check_organisatie(mine, data) if p.regel_id != "subsidie-wijk")
+
+
 class Rule(NamedTuple):
     """A validator and its scope, which says what a change must run it on:
 
@@ -283,6 +314,7 @@ class Rule(NamedTuple):
     check: Callable[[model.Dataset], Iterable[Problem]]
     scope: str
     reads: tuple[str, ...] = ()
+    warns: bool = True  # False: gives errors only, so it has no say in a wijk's "quiet from" day
 
 
 RULES: tuple[Rule, ...] = (
@@ -294,6 +326,10 @@ RULES: tuple[Rule, ...] = (
     Rule(check_organisaties, "uniek"),
     Rule(check_gebieden, "bestand"),
     Rule(check_regelingen, "bestand"),
+    # a record's wijk missing makes the part-only run of a change see every other wijk's
+    # records as orphans: that verdict is "not clean", so the change is validated whole
+    Rule(check_subsidies, "bestand"),
+    Rule(check_subsidie_organisaties, "wijk", reads=(SUBSIDIES,), warns=False),
 )
 PER_WIJK = ("wijk", "uniek")
 
@@ -311,7 +347,8 @@ def quiet_from(w: model.Wijk, others: dict[str, list]) -> str:
     from wijkctl.index import NOOIT
 
     part = model.Dataset([w], **others)
-    ends = [p.tot for rule in RULES if rule.scope in PER_WIJK for p in rule.check(part) if p.ernst != "fout"]
+    ends = [p.tot for rule in RULES if rule.scope in PER_WIJK and rule.warns for p in rule.check(part)
+            if p.ernst != "fout"]
     if not ends:
         return ""
     return NOOIT if None in ends else max(ends)  # type: ignore[type-var]

@@ -22,6 +22,7 @@ from wijkctl.errors import Problem
 from wijkctl.formats import FORMATS
 from wijkctl.schema import (
     FILES,
+    REGELINGEN,
     WIJKEN,
     FlowMapping,
     Schema,
@@ -88,6 +89,7 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
 _TYPE_NAMES = {
     _STR: "tekst",
     _INT: "een geheel getal",
@@ -294,6 +296,7 @@ _KIND_NAMES = {
     "mmdd": "tekst (MM-DD)",
     "int": "een geheel getal",
     "num": "een getal",
+    "bool": "true of false",
     "date": "een datum",
     "strlist": "een lijst van teksten",
     "record": "een mapping",
@@ -362,8 +365,15 @@ def _wijken_2_to_3(items: yaml.Node) -> None:
     number instead of an e-mail address; what versie 2 held is versie 3 as it is."""
 
 
+def _regelingen_1_to_2(items: yaml.Node) -> None:
+    """subsidieregeling.yaml versie 1 -> 2: a regeling may name its procedure
+    (`aanvragen_vanaf`, `beslistermijn_weken`, `verantwoording_voor`, `vaststelling_weken`),
+    all optional; what versie 1 held is versie 2 as it is."""
+
+
 MIGRATIONS[(WIJKEN, 1)] = _wijken_1_to_2
 MIGRATIONS[(WIJKEN, 2)] = _wijken_2_to_3
+MIGRATIONS[(REGELINGEN, 1)] = _regelingen_1_to_2
 
 
 # --- scalar converters: (loader, node, multiline) -> (complaint with {key}, or None; value)
@@ -403,6 +413,13 @@ def _date(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | No
     return None, value
 
 
+def _bool(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
+    """`true` or `false`, written so; not YAML 1.1's yes/no/on/off, which other readers read as text."""
+    if node.tag == _BOOL and node.value in ("true", "false"):
+        return None, node.value == "true"
+    return f"'{{key}}' moet true of false zijn, niet '{node.value}'", None
+
+
 def _number(tags: tuple[str, ...], pattern: re.Pattern[str], naam: str) -> Any:
     """A converter for plain ASCII decimals, so that every YAML reader reads the same number."""
 
@@ -423,6 +440,7 @@ _CONVERTERS = {
     "str": _text,
     "mmdd": _mmdd,
     "date": _date,
+    "bool": _bool,
     "int": _number((_INT,), _PLAIN_INT, _KIND_NAMES["int"]),
     "num": _number((_INT, _FLOAT), _PLAIN_NUM, _KIND_NAMES["num"]),
 }
