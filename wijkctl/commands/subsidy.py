@@ -185,7 +185,7 @@ def _recorded_columns(rows: list[dict[str, Any]]) -> list[Column]:
     of a year without records stays as it was)."""
     if not any(row.get("subsidie") for row in rows):
         return []
-    return [Column("status", "Status"), Column("berekend", "Berekend bij aanvraag", "money"),
+    return [Column("status", "Status subsidie"), Column("berekend", "Berekend bij aanvraag", "money"),
             Column("verleend", "Verleend", "money"), Column("subsidie", "Id subsidie", table=False)]
 
 
