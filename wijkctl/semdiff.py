@@ -16,7 +16,8 @@ from wijkctl import model
 from wijkctl.schema import FILES, IDENTITY, Schema, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
-_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
+_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
+         "betalingen": "betaling"}
 # the last year a subsidy is computed for: no valid data file holds a later date (CONTRACT §3)
 LAST_YEAR = 2200
 
@@ -101,7 +102,7 @@ def _items(rows: list, place: dict, field: str, schema: Schema, a: list[dict], b
             else:
                 _fields(rows, place, f"kern[{n.get('naam', '?')}].", o, n, contact, schema)
         else:
-            label = f"{_ITEM.get(field, field)}[{(n or o or {}).get(schema.cls.IDENTITY, key)}]"
+            label = f"{_ITEM.get(field, field)}[{model.shown_identity(schema.cls, n or o or {})}]"
             if o is None or n is None:
                 rows.append({**place, "veld": label, "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": o, "nieuw": n})
