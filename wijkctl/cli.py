@@ -376,6 +376,8 @@ COMMANDS = {
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
     "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due", "edit": "edit",
     "merge-driver": "gitcmds", "git-setup": "gitcmds", "diff": "gitcmds",
+    "apply": "grants", "award": "grants", "refuse": "grants", "pay": "grants", "account": "grants",
+    "settle": "grants", "correct": "grants", "grants": "grantsview", "payments": "grantsview",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -384,7 +386,9 @@ ALIASES = {
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
     "gebiedsverbinder": "verbinder", "verwijder": "unregister", "aandacht": "due",
     "bewerk": "edit", "samenvoeg-driver": "merge-driver", "git-instellen": "git-setup",
-    "verschil": "diff",
+    "verschil": "diff", "aanvraag": "apply", "verleen": "award", "weiger": "refuse", "betaal": "pay",
+    "verantwoord": "account", "vaststel": "settle", "corrigeer": "correct", "subsidies": "grants",
+    "betalingen": "payments",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 
