@@ -111,7 +111,8 @@ class Change:
 
 def identity(cls: type, record: Any) -> Any:
     """The identity of a record of class `cls` (a record or its plain dict): the value of
-    the key its class declares as `IDENTITY` (the tuple of the values, for a tuple of keys), folded as look-ups fold names where the class
+    the key its class declares as `IDENTITY` (for a tuple of keys, the tuple of their
+    values), folded as look-ups fold names where the class
     says `IDENTITY_FOLDED`. None for a class that declares no identity (its lists are
     compared whole). The commands, `check`, the merge driver and `diff` all ask this."""
     key = getattr(cls, "IDENTITY", None)

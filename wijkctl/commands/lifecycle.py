@@ -174,7 +174,9 @@ def update(
     change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM <E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe gegevens.")] = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van het platform.")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is (ook een dat later begint); standaard vandaag.")] = None,
-    per: Annotated[str | None, typer.Option("--per", metavar="DATUM", help="Een nieuwe naam of nieuw gebied vanaf deze dag: het platform eindigt en een opvolger begint; zonder --per is het een correctie.")] = None,
+    per: Annotated[str | None, typer.Option(
+        "--per", metavar="DATUM", help="Een nieuwe naam of nieuw gebied vanaf deze dag: het platform eindigt en een "
+                                       "opvolger begint; zonder --per is het een correctie.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]

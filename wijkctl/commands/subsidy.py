@@ -44,6 +44,17 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
     return entry
 
 
+def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, Any]]:
+    """Each platform's entry, with what was recorded for it in the year beside it."""
+    gebieden = {g.code: g.naam for g in data.gebieden}
+    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
+    recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == ov.jaar}
+    for entry in entries:
+        if entry["organisatie"] in recorded:
+            _recorded(entry, recorded[entry["organisatie"]])
+    return entries
+
+
 def _recorded(entry: dict[str, Any], s: Any) -> None:
     """Beside today's computation, what was recorded for this platform and year: the
     frozen berekening of the application and the besluit (CONTRACT §7), as in the YAML."""
@@ -129,12 +140,7 @@ def subsidy(
                 gekozen.append(w)
     ov = engine.overzicht(data, jaar, gekozen)
     r = ov.regeling
-    gebieden = {g.code: g.naam for g in data.gebieden}
-    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
-    recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == jaar}
-    for entry in entries:
-        if entry["organisatie"] in recorded:
-            _recorded(entry, recorded[entry["organisatie"]])
+    entries = _entries(data, ov, explain)
     onbekend = _unknown_terms(r) if explain else []
     payload = {
         "jaar": jaar,
@@ -164,14 +170,20 @@ def subsidy(
         Column("aanvragen_voor", "Aanvragen voor", table=False),
         Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows), drop=1),
     ]
-    uitleg = []
-    if explain and output in (Format.table, Format.wide):
-        for u, entry in zip(ov.uitkomsten, entries):
-            uitleg += ["", *engine.uitleg(u), *(_recorded_lines(entry) if "subsidie" in entry else [])]
-        uitleg += ["", *(f"Niet te berekenen: {wat}." for wat in onbekend)] if onbekend else []
+    uitleg = _uitleg(ov, entries, onbekend) if explain and output in (Format.table, Format.wide) else []
     notes = _notes(ov) + [line for e in entries if "subsidie" in e for line in _recorded_lines(e)]
     block = Block(columns, rows, totals=_totals(ov), sheet=f"Subsidie {jaar}")
-    render(Report(payload, [block], notes, uitleg[1:]), output, file)
+    render(Report(payload, [block], notes, uitleg), output, file)
+
+
+def _uitleg(ov: engine.Overzicht, entries: list[dict[str, Any]], onbekend: list[str]) -> list[str]:
+    """`--explain` for people: each computation step by step with what was recorded beside
+    it, then what the regeling leaves unknown."""
+    uitleg: list[str] = []
+    for u, entry in zip(ov.uitkomsten, entries):
+        uitleg += ["", *engine.uitleg(u), *(_recorded_lines(entry) if "subsidie" in entry else [])]
+    uitleg += ["", *(f"Niet te berekenen: {wat}." for wat in onbekend)] if onbekend else []
+    return uitleg[1:]
 
 
 def _unknown_terms(r: Any) -> list[str]:
