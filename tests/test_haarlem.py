@@ -78,4 +78,9 @@ def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_wr
     # each organisation (now under its new id) and opvolger_van (now a list of ids)
     assert removed and all(line == "versie: 1" or line.startswith("  - ") and ":" not in line
                            or line.startswith(("  - soort:", "    opvolger_van:")) for line in removed), removed
-    assert run("check", "--strict").exit_code == 0 and "versie 1" not in run("check").stderr
+    after = run("check").stderr
+    assert run("check", "--strict").exit_code == 0 and "wijken.yaml is versie" not in after
+    # subsidieregeling.yaml versie 1 is read as versie 2 (nothing to change) until it is written
+    assert "subsidieregeling.yaml is versie 1" in after and not (data / "subsidies.yaml").exists()
+    assert run("fmt").exit_code == 0 and "versie 1" not in run("check").stderr
+    assert (data / "subsidieregeling.yaml").read_text().startswith("versie: 2\n")

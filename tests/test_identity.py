@@ -74,7 +74,11 @@ def test_the_identity_is_declared_on_the_record_classes():
     assert model.identity(model.Staffel, {"vanaf": 1, "bedrag": 2}) is None  # a list compared whole
     from wijkctl.schema import IDENTITY
 
-    assert IDENTITY == {"wijken.yaml": "code", "verbinders.yaml": "code", "subsidieregeling.yaml": "jaar"}
+    assert IDENTITY == {"wijken.yaml": "code", "verbinders.yaml": "code", "subsidieregeling.yaml": "jaar",
+                        "subsidies.yaml": "id"}
+    from wijkctl import subsidiemodel
+
+    assert IDENTITY["subsidies.yaml"] == subsidiemodel.Subsidie.IDENTITY
 
 
 def _kern_lines(folder: Path, extra: str) -> None:

@@ -104,3 +104,57 @@ def test_a_write_elsewhere_that_orphans_nothing_keeps_the_records(run, platform)
     result = run("register", "meerwijk", "--name", "Wijkplatform Meerwijk", "--from", "2024-03-01", *MEMBERS)
     assert result.exit_code == 0, result.output
     assert (platform / SUBSIDIES).read_text() == RECORD
+
+
+def test_edit_subsidies_checks_the_hand_edit_against_the_other_files(run, platform, monkeypatch, tmp_path_factory):
+    import json
+    import sys
+
+    from wijkctl.commands import edit as edit_command
+
+    (platform / SUBSIDIES).write_text(RECORD)
+    monkeypatch.setattr(edit_command, "_interactive", lambda: True)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {REPO / 'tests' / 'fake_editor.py'}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    folder = tmp_path_factory.mktemp("editor")
+    steps = [{"replace": ["bedrag: 6500, soort: voorschot", "bedrag: 9000, soort: voorschot"]},
+             {"replace": ["bedrag: 9000, soort: voorschot", "bedrag: 6000, soort: voorschot"]}]
+    (folder / "steps.json").write_text(json.dumps(steps))
+    monkeypatch.setenv("FAKE_EDITOR_STEPS", str(folder / "steps.json"))
+    result = run("edit", "subsidies")
+    assert result.exit_code == 0, result.stderr
+    assert "meer dan verleend" in (folder / "seen-2.yaml").read_text()  # the problem, shown at its line
+    assert "bedrag: 6000, soort: voorschot" in (platform / SUBSIDIES).read_text()
+
+
+def _driver(tmp, base: str, ours: str, theirs: str):
+    from typer.testing import CliRunner
+
+    from wijkctl.cli import app
+
+    o, a, b = tmp / "O.yaml", tmp / "A.yaml", tmp / "B.yaml"
+    for path, text in ((o, base), (a, ours), (b, theirs)):
+        path.write_text(text)
+    result = CliRunner().invoke(app, ["merge-driver", str(o), str(a), str(b), "data/subsidies.yaml"])
+    return result, a.read_text()
+
+
+def test_the_merge_driver_knows_a_record_by_its_id(tmp_path):
+    other = RECORD.replace("2025", "2026").replace("2024-1", "2025-1").replace("2024-12", "2025-12")
+    other = other.replace("2026-01-15", "2026-01-16").replace("versie: 1\nsubsidies:\n", "")
+    base = "versie: 1\nsubsidies: []\n"
+    result, merged = _driver(tmp_path, base, RECORD, "versie: 1\nsubsidies:\n" + other)
+    assert result.exit_code == 0, result.output
+    assert "id: 2025-wijkplatform-molenwijk" in merged and "id: 2026-wijkplatform-molenwijk" in merged
+    ours = RECORD.replace("    kenmerk: Z-2024-0123\n", "    kenmerk: Z-1\n")
+    theirs = RECORD.replace("    kenmerk: Z-2024-0123\n", "    kenmerk: Z-2\n")
+    result, _merged = _driver(tmp_path, RECORD, ours, theirs)
+    assert result.exit_code == 1 and "2025-wijkplatform-molenwijk" in result.output + result.stderr
+
+
+def test_diff_reports_a_record_by_its_id(repo, datadir, run):
+    run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2024-03-01", *MEMBERS, "--commit")
+    (datadir / SUBSIDIES).write_text(RECORD)
+    result = run("diff")
+    assert result.exit_code == 0, result.output
+    assert "2025-wijkplatform-molenwijk" in result.stdout

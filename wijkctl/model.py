@@ -375,42 +375,59 @@ class Dataset:
 
     def __init__(self, wijken: list[Wijk] | None = None, gebieden: list[Gebied] | None = None,
                  regelingen: list[Regeling] | None = None, *,
-                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None, **others: list[Any]):
-        self.records: dict[str, list[Any]] = {"gebieden": gebieden if gebieden is not None else [],
-                                              "regelingen": regelingen if regelingen is not None else [], **others}
+                 lazy: tuple[Index, Callable[[int], Wijk]] | None = None,
+                 deferred: dict[str, Callable[[], list[Any]]] | None = None, **others: list[Any]):
+        self._records: dict[str, list[Any]] = {"gebieden": gebieden if gebieden is not None else [],
+                                               "regelingen": regelingen if regelingen is not None else [], **others}
+        # attribute -> a function that builds that file's records from the cache, when first asked
+        # for (subsidies.yaml: a look-up that never reads them never imports their classes)
+        self._deferred = dict(deferred or {})
         self._wijken = wijken if wijken is not None or lazy is not None else []
         self._index = lazy[0] if lazy else None
         self._build = lazy[1] if lazy else None
         self.built: dict[int, Wijk] = {}  # position -> a wijk built from `lazy`
 
+    @property
+    def records(self) -> dict[str, list[Any]]:
+        """The records of every file but wijken.yaml, by `Dataset` attribute."""
+        for attr in list(self._deferred):
+            self._resolve(attr)
+        return self._records
+
+    def _resolve(self, attr: str) -> None:
+        build = self._deferred.pop(attr, None)
+        if build is not None:
+            self._records[attr] = build()
+
     def of(self, attr: str) -> list[Any]:
         """The records of the file whose `Dataset` attribute is `attr` (none when absent)."""
         if attr == "wijken":
             return self.wijken
-        return self.records.setdefault(attr, [])
+        self._resolve(attr)
+        return self._records.setdefault(attr, [])
 
     def __getattr__(self, attr: str) -> list[Any]:
         # the records of a declared file without a convenience accessor of its own
-        records = self.__dict__.get("records")
-        if records is None or attr not in records:
+        records, deferred = self.__dict__.get("_records"), self.__dict__.get("_deferred", {})
+        if records is None or (attr not in records and attr not in deferred):
             raise AttributeError(attr)
-        return records[attr]
+        return self.of(attr)
 
     @property
     def gebieden(self) -> list[Gebied]:
-        return self.records["gebieden"]
+        return self._records["gebieden"]
 
     @gebieden.setter
     def gebieden(self, value: list[Gebied]) -> None:
-        self.records["gebieden"] = value
+        self._records["gebieden"] = value
 
     @property
     def regelingen(self) -> list[Regeling]:
-        return self.records["regelingen"]
+        return self._records["regelingen"]
 
     @regelingen.setter
     def regelingen(self, value: list[Regeling]) -> None:
-        self.records["regelingen"] = value
+        self._records["regelingen"] = value
 
     @property
     def wijken(self) -> list[Wijk]:

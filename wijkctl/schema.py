@@ -86,12 +86,14 @@ class DataFile:
     means no records, so the data set of an earlier release stays valid.
     """
 
-    __slots__ = ("_schema", "attr", "identity", "list_key", "name", "optional", "versie")
+    __slots__ = ("_schema", "attr", "deferred", "identity", "list_key", "name", "optional", "versie")
 
     def __init__(self, name: str, list_key: str, schema: Schema | Callable[[], Schema], attr: str, identity: str, *,
                  versie: int, optional: bool = False):
         self.name, self.list_key, self._schema, self.attr = name, list_key, schema, attr
         self.identity, self.versie, self.optional = identity, versie, optional
+        # records built from the cache only when asked for (`model.Dataset`, `deferred`)
+        self.deferred = not isinstance(schema, Schema)
 
     @property
     def schema(self) -> Schema:

@@ -44,6 +44,8 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
             elif list_key == "regelingen":
                 place["regeling"] = key
             o, n = before.get(key), after.get(key)
+            if list_key == "subsidies":  # a record of the subsidy year: of a wijk's platform
+                place.update(wijk=(n or o or {}).get("wijk"), organisatie=(n or o or {}).get("organisatie"))
             if o == n:
                 continue
             if o is None or n is None:
@@ -55,7 +57,7 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
 
 
 def _summary(record: dict) -> str:
-    return record.get("naam") or str(record.get("code") or record.get("jaar") or "")
+    return record.get("naam") or str(record.get("code") or record.get("id") or record.get("jaar") or "")
 
 
 def _fields(rows: list, place: dict, prefix: str, o: dict, n: dict, contact: bool, schema: Schema) -> None:

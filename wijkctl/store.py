@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from wijkctl.schema import (
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
     from wijkctl.cache import Entry
+    from wijkctl.schema import DataFile
     from wijkctl.yamlio import Loaded
 
 DATA_FILES = tuple(FILES)
@@ -276,9 +277,11 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
     try:
         with paused_gc():
             small = {f.attr: [from_plain(r, f.schema) for r in entry.small[name]] for name, f in FILES.items()
-                     if name != WIJKEN}
+                     if name != WIJKEN and not (f.deferred and entry.small[name])}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+    deferred = {f.attr: _deferred(entry, f) for name, f in FILES.items()
+                if name != WIJKEN and f.deferred and entry.small[name]}
 
     def build(pos: int) -> model.Wijk:
         try:
@@ -289,7 +292,23 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
             entry.forget()
             raise Damaged from None
 
-    return model.Dataset(**small, lazy=(entry.index, build))
+    return model.Dataset(**small, lazy=(entry.index, build), deferred=deferred)
+
+
+def _deferred(entry: Entry, f: DataFile) -> Callable[[], list]:
+    """A function that builds the records of `f` from the cache entry when first asked for."""
+
+    def build() -> list:
+        try:
+            with paused_gc():
+                return [from_plain(r, f.schema) for r in entry.small[f.name]]
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            from wijkctl.cache import Damaged
+
+            entry.forget()
+            raise Damaged from None
+
+    return build
 
 
 # --- locking --------------------------------------------------------------------

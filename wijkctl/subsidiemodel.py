@@ -103,6 +103,7 @@ class Correctie:
 
 @dataclass(kw_only=True)
 class Subsidie:
+    IDENTITY = "id"  # also declared in schema.FILES, which must not import this module
     id: str = decl("str", "id", required=True, fmt="slug")
     jaar: int = decl("int", "subsidiejaar", required=True, fmt="jaar")
     wijk: str = decl("str", "wijk", required=True, fmt="slug")
