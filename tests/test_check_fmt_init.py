@@ -175,3 +175,26 @@ def test_check_json_carries_a_rule_id_and_the_wijk(run, datadir):
 
     ids = {p.regel_id for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
     assert "vorm" not in ids  # every rule of the validator names itself
+
+
+def test_check_warns_when_gitattributes_lacks_a_data_file(run, datadir):
+    """A repository set up by an earlier release routes three files through the driver;
+    `check` says which one git would merge by lines, and that `git-setup` fixes it."""
+    lines = "".join(f"{name} merge=wijkctl diff=wijkctl\n" for name in
+                    ("wijken.yaml", "verbinders.yaml", "subsidieregeling.yaml"))
+    (datadir / ".gitattributes").write_text(lines)
+    result = run("check", "-o", "json")
+    assert result.exit_code == 0
+    (warning,) = [w for w in json.loads(result.stdout)["waarschuwingen"] if w["bestand"] == ".gitattributes"]
+    assert warning["regel_id"] == "gitattributes-onvolledig" and warning["regel"] == 3
+    assert "subsidies.yaml" in warning["melding"] and "wijkctl git-setup" in warning["melding"]
+    assert run("check", "--strict").exit_code == 5
+    (datadir / ".gitattributes").write_text(lines + "subsidies.yaml merge=wijkctl diff=wijkctl\n")
+    assert ".gitattributes" not in run("check").stdout
+
+
+def test_check_is_quiet_about_gitattributes_that_wijkctl_never_wrote(run, datadir):
+    assert run("check").stdout == ""
+    (datadir / ".gitattributes").write_text("*.png binary\n")
+    result = run("check")
+    assert result.exit_code == 0 and result.stdout == ""

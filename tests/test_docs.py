@@ -9,6 +9,7 @@ import pytest
 import typer
 
 from wijkctl.cli import app
+from wijkctl.schema import FILES
 
 from .conftest import REPO
 
@@ -102,6 +103,8 @@ def test_pre_commit_hooks_run_wijkctl():
     for hook in hooks:
         assert hook["stages"] == ["pre-commit", "pre-merge-commit", "pre-push"]  # a clean merge runs no pre-commit
         assert re.search(hook["files"], "data/wijken.yaml") and not re.search(hook["files"], "README.md")
+        assert all(re.search(hook["files"], f"data/{name}") for name in FILES)  # every declared data file
+        assert re.search(hook["files"], "data/.gitattributes") and not re.search(hook["files"], "data/subsidies.yml")
 
 
 def test_wijk_completion_from_the_data(datadir):

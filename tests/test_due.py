@@ -43,3 +43,38 @@ def test_a_simulated_year_nightly(run, datadir):
 def test_due_refuses_a_bad_window(run):
     assert run("due", "--within", "-1").exit_code == 2
     assert run("due", "--on", "morgen").exit_code == 2
+
+
+def test_due_carries_the_subsidy_years_items_beside_the_others():
+    from wijkctl import due, model
+    from wijkctl import subsidiejaar as sj
+
+    from .test_subsidiejaar import D, MOLEN, applied, dataset, vastgesteld
+
+    base = dataset()
+    records = [applied(base).record]
+    data = model.Dataset(base.wijken, base.gebieden, base.regelingen, subsidies=records)
+    items = due.due(data, D(2025, 1, 1), 14)
+    assert ("besluit_termijn", D(2025, 1, 7), MOLEN) in [(i.soort, i.datum, i.organisatie) for i in items]
+    assert items == sorted(items, key=lambda i: (i.datum, due.SOORTEN.index(i.soort)))
+    settled = vastgesteld(uitgaven=6100, betaald=6500)
+    data = model.Dataset(base.wijken, base.gebieden, base.regelingen, subsidies=[settled])
+    (saldo,) = [i for i in due.due(data, D(2026, 4, 2), 0) if i.soort == "saldo_open"]
+    assert saldo.wijk == "molenwijk" and "€ 400 terug te vorderen" in saldo.melding
+    assert sj.status(settled) == "vastgesteld"
+    assert set(due.SOORTEN) >= {"aanvraag_ontbreekt", "besluit_termijn", "verantwoording", "vaststelling_termijn",
+                                "saldo_open"}
+
+
+def test_due_stays_quiet_about_terms_the_regeling_leaves_unknown():
+    from wijkctl import due, model
+    from wijkctl import subsidiejaar as sj
+
+    from .test_subsidiejaar import D, dataset, verleend
+
+    base = dataset()  # no verantwoording_voor, no vaststelling_weken
+    accounted = sj.verantwoorden(verleend(base), D(2026, 2, 10), 100).record
+    for records in ([verleend(base)], [accounted]):
+        data = model.Dataset(base.wijken, base.gebieden, base.regelingen, subsidies=records)
+        soorten = {i.soort for i in due.due(data, D(2026, 1, 1), 365)}
+        assert not soorten & {"verantwoording", "vaststelling_termijn"}

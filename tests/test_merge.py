@@ -238,6 +238,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_git_merge_uses_the_driver_after_git_setup(repo, datadir, run):
     first = run("git-setup")
     assert first.exit_code == 0 and "4 regels toegevoegd" in first.stderr
+    assert "subsidies.yaml merge=wijkctl" in (datadir / ".gitattributes").read_text()
     again = run("git-setup")
     assert again.exit_code == 0 and "was al zo" in again.stderr and "toegevoegd" not in again.stderr
     git(repo, "add", "-A")

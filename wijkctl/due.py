@@ -1,33 +1,29 @@
 """What needs attention on a day (`wijkctl due`): pure, records in, items out.
 
-Deadlines of the subsidy, a kern below 3, organisations ending, old figures and
-wijkraden still active. Each item has a stable `soort` for scripts.
+Deadlines of the subsidy, a kern below 3, organisations ending, old figures, wijkraden
+still active, and the steps of the subsidy year (`subsidiedue.py`: an application
+missing, a beslistermijn ending, a verantwoording or vaststelling due, a saldo open).
+Each item has a stable `soort` for scripts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
 
-from wijkctl import model
+from wijkctl import model, subsidiedue
+from wijkctl.dueitem import Item
 from wijkctl.text import datum
 
-SOORTEN = ("aanvraagtermijn", "aanvraag_volgend_jaar", "kern_te_klein", "einde", "cijfers_oud", "wijkraad_actief")
+SOORTEN = ("aanvraagtermijn", "aanvraag_volgend_jaar", "kern_te_klein", "einde", "cijfers_oud", "wijkraad_actief",
+           *subsidiedue.SOORTEN)
 PEILJAREN = 2  # figures older than this many peiljaren are due for an update
 
 
-class Item(NamedTuple):
-    soort: str
-    datum: dt.date
-    wijk: str | None
-    organisatie: str | None
-    melding: str
-
-
 def due(data: model.Dataset, on: dt.date, within: int) -> list[Item]:
-    """Everything due on `on` or within `within` days after it, by date."""
+    """Everything due on `on` or within `within` days after it, by date (a term the
+    regeling leaves unknown gives no item: `grants` and `subsidy --explain` name it)."""
     until = on + dt.timedelta(days=within)
-    items = [*_deadlines(data, on, until)]
+    items = [*_deadlines(data, on, until), *subsidiedue.due(data, data.of("subsidies"), on, within)]
     for w in data.wijken:
         items += _organisations(w, on, until)
         peiljaar = w.cijfers.peiljaar if w.cijfers else None
@@ -35,7 +31,7 @@ def due(data: model.Dataset, on: dt.date, within: int) -> list[Item]:
             wat = f"de cijfers zijn van {peiljaar}" if peiljaar else "de cijfers hebben geen peiljaar"
             items.append(Item("cijfers_oud", on, w.code, None,
                               f"{w.naam}: {wat}; werk ze bij met 'wijkctl import-cbs'."))
-    return sorted(items, key=lambda i: (i.datum, SOORTEN.index(i.soort), i.wijk or ""))
+    return sorted(items, key=lambda i: (i.datum, SOORTEN.index(i.soort), i.wijk or "", i.organisatie or ""))
 
 
 def _deadlines(data: model.Dataset, on: dt.date, until: dt.date) -> list[Item]:

@@ -9,7 +9,35 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from wijkctl.errors import UsageError, WriteFailed
+from wijkctl.errors import Problem, UsageError, WriteFailed
+from wijkctl.schema import FILES
+
+# what `git-setup` writes into .gitattributes: every data file merged and diffed by wijkctl
+ATTRIBUTES = [f"{name} merge=wijkctl diff=wijkctl" for name in FILES]
+GITATTRIBUTES = ".gitattributes"
+
+
+def attributes_problem(root: Path) -> Problem | None:
+    """A warning when the data directory's .gitattributes routes some data files through
+    wijkctl's merge driver but not all (written by an earlier release, before a data file
+    was added): git would merge the others line by line. None without .gitattributes or
+    without any wijkctl line (the repository does not use `git-setup`)."""
+    from wijkctl import fileio
+
+    try:
+        text = fileio.read_regular(root / GITATTRIBUTES, 1024 * 1024).decode("utf-8", errors="replace")
+    except (OSError, fileio.Unreadable):
+        return None
+    present = [line.strip() for line in text.splitlines()]
+    if not any("merge=wijkctl" in line for line in present):
+        return None
+    missing = [line.split()[0] for line in ATTRIBUTES if line not in present]
+    if not missing:
+        return None
+    return Problem(GITATTRIBUTES, max(len(present), 1),
+                   f"{', '.join(missing)} {'staat' if len(missing) == 1 else 'staan'} er niet in, dus git voegt "
+                   f"{'dat bestand' if len(missing) == 1 else 'die bestanden'} regel voor regel samen; "
+                   "draai 'wijkctl git-setup' opnieuw", "waarschuwing", "gitattributes-onvolledig")
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -87,7 +87,14 @@ def _show(value: Any) -> str:
 
 # a keyed list's items, as a person names one
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
-         "wijken": "wijk", "gebieden": "gebied", "regelingen": "regeling"}
+         "wijken": "wijk", "gebieden": "gebied", "regelingen": "regeling", "betalingen": "betaling",
+         "subsidies": "subsidie"}
+
+
+def _keys(schema: Schema) -> str:
+    """The key or keys that identify an item, as a person reads them."""
+    key = schema.cls.IDENTITY  # type: ignore[attr-defined]
+    return " en ".join(key) if isinstance(key, tuple) else key
 
 
 def _keyed(f: Field | None) -> bool:
@@ -184,12 +191,12 @@ class _Merger:
 
         oi, ai, bi = ({key(i): i for i in x} for x in (o, a, b))
         if len(oi) != len(o) or len(ai) != len(a) or len(bi) != len(b):
-            self.conflict(path, f"twee {item or 'items'} met dezelfde {schema.cls.IDENTITY}; voeg met de hand samen")
+            self.conflict(path, f"twee {item or 'items'} met dezelfde {_keys(schema)}; voeg met de hand samen")
             return a
         renamed = (_renamed(o, a, oi, ai, key), _renamed(o, b, oi, bi, key))
         merged: dict[Any, dict] = {}
         for k in dict.fromkeys([*oi, *ai, *bi]):
-            shown = (ai.get(k) or bi.get(k) or oi[k]).get(schema.cls.IDENTITY, k)
+            shown = model.shown_identity(schema.cls, ai.get(k) or bi.get(k) or oi[k])
             where = (*path, f"{item} {shown}".strip())
             if k in oi and k not in ai and k not in bi and (k in renamed[0] or k in renamed[1]):
                 self.conflict(where, "aan de ene kant hernoemd of vervangen, aan de andere kant verwijderd of "
@@ -197,7 +204,9 @@ class _Merger:
             v = self.record(where, oi.get(k, _ABSENT), ai.get(k, _ABSENT), bi.get(k, _ABSENT), schema)
             if v is not _ABSENT:
                 merged[k] = v
-        return [merged[k] for k in _order(list(oi), list(ai), list(bi)) if k in merged]
+        out = [merged[k] for k in _order(list(oi), list(ai), list(bi)) if k in merged]
+        order = getattr(schema.cls, "ORDER", None)  # a list kept in the order of a key (payments: by date)
+        return sorted(out, key=lambda i: i[order]) if order else out
 
 
 def _renamed(o: list[dict], side: list[dict], oi: dict, si: dict, key: Any) -> set[Any]:

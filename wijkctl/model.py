@@ -111,18 +111,32 @@ class Change:
 
 def identity(cls: type, record: Any) -> Any:
     """The identity of a record of class `cls` (a record or its plain dict): the value of
-    the key its class declares as `IDENTITY`, folded as look-ups fold names where the class
+    the key its class declares as `IDENTITY` (for a tuple of keys, the tuple of their
+    values), folded as look-ups fold names where the class
     says `IDENTITY_FOLDED`. None for a class that declares no identity (its lists are
     compared whole). The commands, `check`, the merge driver and `diff` all ask this."""
     key = getattr(cls, "IDENTITY", None)
     if key is None:
         return None
-    value = record.get(key) if isinstance(record, dict) else getattr(record, key, None)
+    if isinstance(key, tuple):  # known by several values together (a payment: date, amount and kind)
+        return tuple(_value(record, k) for k in key)
+    value = _value(record, key)
     if getattr(cls, "IDENTITY_FOLDED", False) and isinstance(value, str):
         from wijkctl.text import fold
 
         return fold(value)
     return value
+
+
+def _value(record: Any, key: str) -> Any:
+    return record.get(key) if isinstance(record, dict) else getattr(record, key, None)
+
+
+def shown_identity(cls: type, record: dict) -> str:
+    """A record's identity as a person reads it (its values joined, when it has several)."""
+    key = cls.IDENTITY  # type: ignore[attr-defined]
+    keys = key if isinstance(key, tuple) else (key,)
+    return ", ".join(str(record.get(k, "?")) for k in keys)
 
 
 @dataclass(kw_only=True)

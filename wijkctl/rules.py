@@ -6,6 +6,8 @@ a WijkctlError carrying the contract's exit code. `transaction.apply` runs them 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -373,6 +375,40 @@ def update(
     return Change(
         f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
         f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
+    )
+
+
+def update_per(wijk: model.Wijk, *, per: dt.date, org_query: str | None, naam: str | None,
+               buurten: list[str] | None, taken: set[str]) -> Change:
+    """A change of name or area that takes effect on `per` (CONTRACT §7): the wijkplatform
+    (`--org`, else the one active on `per`) ends on `per` and its successor starts that day
+    with the same details and kern, a new id and `opvolger_van` the old one, so the months
+    before `per` keep the old name and area in every computation."""
+    org = _one_active(wijk, per, org_query, model.WIJKPLATFORM if org_query is None else None, "bij te werken")
+    if org.soort != model.WIJKPLATFORM:
+        raise Refused(f"{org.naam} is een wijkraad; 'update' werkt op een wijkplatform.")
+    if not org.actief_op(per):
+        raise Refused(f"{org.naam} is op {datum(per)} niet actief ({_periode(org)}); --per moet in die periode vallen.")
+    nieuw_naam = naam.strip() if naam is not None else org.naam
+    nieuw_buurten = _check_buurten(wijk, buurten) if buurten else list(org.buurten)
+    wat = ([f"naam {org.naam} → {nieuw_naam}"] if nieuw_naam != org.naam else []) + (
+        [f"buurten {', '.join(nieuw_buurten) or 'hele wijk'}"] if nieuw_buurten != org.buurten else [])
+    if not wat:
+        return Change(f"Niets te wijzigen aan {org.naam}.", "")
+    if per <= org.begin:
+        raise Refused(f"{org.naam} begint op {datum(org.van)}; een wijziging per die dag is een correctie: "
+                      "laat --per weg.")
+    _refuse_breaking_succession(wijk, org)
+    velden = {f.name: copy.deepcopy(getattr(org, f.name)) for f in dataclasses.fields(org)
+              if f.name not in ("id", "regel", "regels")}
+    velden.update(naam=nieuw_naam, van=per, buurten=nieuw_buurten, opvolger_van=[org.id])
+    opvolger = _new_org(wijk, taken, **velden)
+    _refuse_overlap(wijk, opvolger, ignore=(org,))
+    org.tot, org.reden_einde = per, f"opgevolgd door {opvolger.naam} ({opvolger.id}): {', '.join(wat)}"
+    _insert(wijk, opvolger)
+    return Change(
+        f"{org.naam} eindigt per {datum(per)}; {opvolger.naam} ({opvolger.id}) volgt op met {', '.join(wat)}.",
+        f"update: {org.naam} ({wijk.code}) per {per.isoformat()}: {', '.join(wat)}, opvolger {opvolger.id}",
     )
 
 

@@ -17,7 +17,8 @@ from wijkctl.formats import FORMATS
 from wijkctl.schema import FILES, IDENTITY, Schema, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
-_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag"}
+_ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
+         "betalingen": "betaling"}
 # the last year a subsidy is computed for: no valid data file holds a later date (CONTRACT §3)
 LAST_YEAR: int = FORMATS["jaar"].bereik[1]  # type: ignore[index]
 
@@ -104,7 +105,7 @@ def _items(rows: list, place: dict, field: str, schema: Schema, a: list[dict], b
             else:
                 _fields(rows, place, f"kern[{n.get('naam', '?')}].", o, n, contact, schema)
         else:
-            label = f"{_ITEM.get(field, field)}[{(n or o or {}).get(schema.cls.IDENTITY, key)}]"
+            label = f"{_ITEM.get(field, field)}[{model.shown_identity(schema.cls, n or o or {})}]"
             if o is None or n is None:
                 rows.append({**place, "veld": label, "wijziging": "toegevoegd" if o is None else "verwijderd",
                              "oud": o, "nieuw": n})
@@ -112,8 +113,22 @@ def _items(rows: list, place: dict, field: str, schema: Schema, a: list[dict], b
                 _fields(rows, place, f"{label}.", o, n, contact, schema)
 
 
+def decided(data: model.Dataset) -> dict[tuple[int, str], int]:
+    """(jaar, organisation id) -> the amount decided in subsidies.yaml: the vastgesteld
+    amount once settled, else that of the besluit (0 when geweigerd). What was decided
+    never moves with later figures or a later regeling (CONTRACT §7)."""
+    out = {}
+    for s in data.of("subsidies"):
+        if s.vaststelling is not None:
+            out[(s.jaar, s.organisatie)] = s.vaststelling.bedrag
+        elif s.besluit is not None:
+            out[(s.jaar, s.organisatie)] = s.besluit.bedrag
+    return out
+
+
 def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str, Any]]:
-    """For every platform and year whose computed subsidy differs: before and after."""
+    """For every platform and year whose subsidy differs: before and after; for a decided
+    year the decided amount (`decided`), else the computed one."""
     from wijkctl import subsidy
     from wijkctl.errors import WijkctlError
 
@@ -122,7 +137,9 @@ def money(old: model.Dataset, new: model.Dataset, years: range) -> list[dict[str
             ov = subsidy.overzicht(data, jaar, None)
         except WijkctlError:
             return {}
-        return {(u.wijk.code, u.platform.id): (u.bedrag, u.wijk.naam, u.platform.naam)
+        besloten = decided(data)
+        return {(u.wijk.code, u.platform.id): (besloten.get((jaar, u.platform.id), u.bedrag), u.wijk.naam,
+                                               u.platform.naam)
                 for u in ov.uitkomsten if u.platform is not None}
 
     rows = []

@@ -1,4 +1,4 @@
-"""What the subsidy year needs on a day (CONTRACT §7), as `due.Item`s: pure.
+"""What the subsidy year needs on a day (CONTRACT §7), as `dueitem.Item`s: pure.
 
 A term the regeling leaves unknown (`verantwoording_voor`, `vaststelling_weken` absent) is
 no nightly item: `grants` and `subsidy --explain` name it instead. A term that has passed
@@ -11,7 +11,7 @@ import datetime as dt
 
 from wijkctl import model, subsidiejaar, subsidy
 from wijkctl import subsidiemodel as sm
-from wijkctl.due import Item
+from wijkctl.dueitem import Item
 from wijkctl.errors import NotFound
 from wijkctl.text import datum, euro
 

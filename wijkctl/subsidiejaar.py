@@ -117,6 +117,21 @@ def volgende(s: sm.Subsidie, regeling: model.Regeling | None) -> Volgende:
     return Volgende(None, None)
 
 
+def onbekende_termijnen(regeling: model.Regeling | None) -> list[str]:
+    """What the regeling leaves unknown and so cannot be computed, in words (CONTRACT §7):
+    named by `grants` and `subsidy --explain`, never every night by `due`."""
+    if regeling is None:
+        return []
+    out = []
+    if not regeling.verantwoording_voor:
+        out.append("de regeling noemt geen termijn voor de verantwoording (verantwoording_voor): "
+                   "de dag waarop die binnen moet zijn, is niet te berekenen")
+    if regeling.vaststelling_weken is None:
+        out.append("de regeling noemt geen termijn voor de vaststelling (vaststelling_weken): "
+                   "de dag waarop die uiterlijk valt, is niet te berekenen")
+    return out
+
+
 def afgeleid(s: sm.Subsidie, regeling: model.Regeling | None) -> dict[str, object]:
     """What `grants -o json` adds to a record: status, betaald, saldo, volgende_stap and
     volgende_datum (ISO), and, when the regeling leaves that date unknown, why."""

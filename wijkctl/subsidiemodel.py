@@ -62,6 +62,10 @@ class Besluit:
 @dataclass(kw_only=True)
 class Betaling:
     FLOW = True  # written as a one-line {datum: ..., bedrag: ..., soort: ...}
+    # a payment is known by its date, amount and kind together (CONTRACT §7): the merge
+    # driver and `diff` match payments by it, and keep them oldest first
+    IDENTITY = ("datum", "bedrag", "soort")
+    ORDER = "datum"
     datum: dt.date = decl("date", "betaald op", required=True)
     bedrag: int = decl("int", "bedrag", required=True)
     soort: str = decl("str", "soort betaling", required=True, keuze=BETALINGSSOORTEN)

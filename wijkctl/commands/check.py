@@ -31,13 +31,16 @@ def check(
     file: FileOpt = None,
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
+    from wijkctl.gitops import attributes_problem
+
     root = data_dir(ctx)
     raw, entry = store.cached(root)
+    attributes = attributes_problem(root)
     # the quick answer: the cache knows these exact bytes valid and canonical (so current,
     # without comments), and the rules warn about nothing today; any problem needs its
     # line: parse
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
-    if data is not None and _quiet_today(data):
+    if data is not None and attributes is None and _quiet_today(data):
         _print({"fouten": [], "waarschuwingen": []}, [], [], output, file)
         message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0, len(data.of("subsidies"))))
         return
@@ -49,7 +52,8 @@ def check(
         for line in loaded.comments
     ]
     fouten = snap.errors
-    waarschuwingen = sorted(snap.warnings + comments, key=lambda p: (p.bestand, p.regel))
+    waarschuwingen = sorted(snap.warnings + comments + ([attributes] if attributes else []),
+                            key=lambda p: (p.bestand, p.regel))
     if strict:
         fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
     payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen]}

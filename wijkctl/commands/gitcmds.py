@@ -14,6 +14,7 @@ import typer
 from wijkctl import fileio
 from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
+from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
 
@@ -177,9 +178,8 @@ def _check_line_merge(ours: Path, shown: str, name: str, path: str | None, befor
 
 # --- git-setup ---------------------------------------------------------------------
 
-ATTRIBUTES = [f"{name} merge=wijkctl diff=wijkctl" for name in DATA_FILES]
-# Hunk headers of `git diff` name the record: the line that starts a wijk, gebied or regeling.
-XFUNCNAME = "^(- (code|jaar): .*)$"  # git shows the first group
+# Hunk headers of `git diff` name the record: the line that starts a wijk, gebied, regeling or subsidie.
+XFUNCNAME = "^(- (code|jaar|id): .*)$"  # git shows the first group
 
 
 def git_setup(ctx: typer.Context) -> None:

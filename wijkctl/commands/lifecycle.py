@@ -174,11 +174,18 @@ def update(
     change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM <E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe gegevens.")] = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van het platform.")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is (ook een dat later begint); standaard vandaag.")] = None,
+    per: Annotated[str | None, typer.Option(
+        "--per", metavar="DATUM", help="Een nieuwe naam of nieuw gebied vanaf deze dag: het platform eindigt en een "
+                                       "opvolger begint; zonder --per is het een correctie.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
+    if per is not None:
+        _update_per(ctx, wijk, org, name, buurt, per, (legal_form, kvk, email, website, add_member, remove_member,
+                                                       change_member, from_, on), (dry_run, commit, output))
+        return
     dag = parse_date(on, "--on") if on is not None else text.today()
     wijzigt = (name, legal_form, add_member, remove_member, buurt, change_member, from_)
     if not any(wijzigt) and kvk is None and email is None and website is None:
@@ -190,6 +197,19 @@ def update(
     _run(ctx, wijk, lambda w, _taken: rules.update(
         w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
         buurten=list(buurt or []), van=van, change=change), dry_run, commit, output)
+
+
+def _update_per(ctx: typer.Context, wijk: str, org: str | None, name: str | None, buurt: list[str] | None, per: str,
+                anders: tuple[object, ...], schrijf: tuple[bool, bool, WriteFormat]) -> None:
+    """`update --per`: only the name and the area change on a date; the rest is a correction."""
+    dag = parse_date(per, "--per")
+    if any(v is not None and v != [] for v in anders):
+        raise UsageError("--per gaat alleen samen met --name, --buurt en --org: wijzig de andere gegevens apart, "
+                         "zonder --per.")
+    if name is None and not buurt:
+        raise UsageError("--per heeft --name of --buurt nodig: wat verandert er op die dag?")
+    _run(ctx, wijk, lambda w, taken: rules.update_per(w, per=dag, org_query=org, naam=name, buurten=list(buurt or []),
+                                                      taken=taken), *schrijf)
 
 
 def end(

@@ -44,6 +44,53 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
     return entry
 
 
+def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, Any]]:
+    """Each platform's entry, with what was recorded for it in the year beside it."""
+    gebieden = {g.code: g.naam for g in data.gebieden}
+    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
+    recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == ov.jaar}
+    for entry in entries:
+        if entry["organisatie"] in recorded:
+            _recorded(entry, recorded[entry["organisatie"]])
+    return entries
+
+
+def _recorded(entry: dict[str, Any], s: Any) -> None:
+    """Beside today's computation, what was recorded for this platform and year: the
+    frozen berekening of the application and the besluit (CONTRACT §7), as in the YAML."""
+    from wijkctl import subsidiejaar
+    from wijkctl import subsidiemodel as sm
+    from wijkctl.schema import schema_of, to_plain
+
+    entry["subsidie"] = s.id
+    entry["status"] = subsidiejaar.status(s)
+    entry["berekening"] = to_plain(s.berekening, schema_of(sm.Berekening), iso=True) if s.berekening else None
+    entry["besluit"] = to_plain(s.besluit, schema_of(sm.Besluit), iso=True) if s.besluit else None
+
+
+def _recorded_lines(entry: dict[str, Any]) -> list[str]:
+    """The frozen berekening and the besluit of one entry, in words."""
+    from wijkctl.text import datum
+
+    b, besluit = entry["berekening"], entry["besluit"]
+    wie = f"{entry['platform']} ({entry['naam']})"
+    lines = []
+    if b is not None:
+        lines.append(f"{wie}: bij de aanvraag berekend op {datum(_day(b['datum']))} (regeling {b['regeling']}, "
+                     f"{b['maanden']} maanden): {euro(b['bedrag'])}; vandaag berekend: {euro(entry['bedrag'])}.")
+    if besluit is not None:
+        wat = f"{euro(besluit['bedrag'])} verleend" if besluit["soort"] == "verleend" else "geweigerd"
+        lines.append(f"{wie}: besluit van {datum(_day(besluit['datum']))}: {wat}; dat besluit blijft staan, "
+                     "ook als cijfers of regeling later veranderen.")
+    return lines
+
+
+def _day(iso: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso)
+
+
 def _toeslag_key(naam: str) -> str:
     """A toeslag's CSV column: plain, as a spreadsheet formula or a script would name it."""
     return "toeslag_" + text.slug(naam).replace("-", "_")
@@ -51,7 +98,12 @@ def _toeslag_key(naam: str) -> str:
 
 def _row(jaar: int, entry: dict[str, Any], regeling: dict[str, Any]) -> dict[str, Any]:
     """An entry flattened for a table or CSV: one column per toeslag, the regeling, and a remark."""
-    row = {"jaar": jaar, **{k: v for k, v in entry.items() if k not in ("toeslagen", "uitleg", "buurten")}}
+    row = {"jaar": jaar, **{k: v for k, v in entry.items()
+                            if k not in ("toeslagen", "uitleg", "buurten", "berekening", "besluit")}}
+    if entry.get("berekening"):
+        row["berekend"] = entry["berekening"]["bedrag"]
+    if entry.get("besluit"):
+        row["verleend"] = entry["besluit"]["bedrag"] if entry["besluit"]["soort"] == "verleend" else 0
     row["buurten"] = ", ".join(entry["buurten"] or [])
     for t in entry["toeslagen"]:
         row[_toeslag_key(t["naam"])] = t["bedrag"]
@@ -88,8 +140,8 @@ def subsidy(
                 gekozen.append(w)
     ov = engine.overzicht(data, jaar, gekozen)
     r = ov.regeling
-    gebieden = {g.code: g.naam for g in data.gebieden}
-    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
+    entries = _entries(data, ov, explain)
+    onbekend = _unknown_terms(r) if explain else []
     payload = {
         "jaar": jaar,
         "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron,
@@ -99,6 +151,8 @@ def subsidy(
         "plafond": r.plafond,
         "plafond_saldo": ov.plafond_saldo,
     }
+    if explain:
+        payload["regeling"]["niet_te_berekenen"] = onbekend
     rows = [_row(jaar, e, payload["regeling"]) for e in entries]
     columns = [
         Column("jaar", "Jaar", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
@@ -110,17 +164,41 @@ def subsidy(
         *(Column(_toeslag_key(t.naam), f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
           for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
+        *_recorded_columns(rows),
         Column("regeling", "Regeling", table=False), Column("regeling_jaar", "Regelingsjaar", table=False),
         Column("regeling_status", "Status regeling", drop=6),
         Column("aanvragen_voor", "Aanvragen voor", table=False),
         Column("opmerking", "Opmerking", table=any(row["opmerking"] for row in rows), drop=1),
     ]
-    uitleg = []
-    if explain and output in (Format.table, Format.wide):
-        for u in ov.uitkomsten:
-            uitleg += ["", *engine.uitleg(u)]
+    uitleg = _uitleg(ov, entries, onbekend) if explain and output in (Format.table, Format.wide) else []
+    notes = _notes(ov) + [line for e in entries if "subsidie" in e for line in _recorded_lines(e)]
     block = Block(columns, rows, totals=_totals(ov), sheet=f"Subsidie {jaar}")
-    render(Report(payload, [block], _notes(ov), uitleg[1:]), output, file)
+    render(Report(payload, [block], notes, uitleg), output, file)
+
+
+def _uitleg(ov: engine.Overzicht, entries: list[dict[str, Any]], onbekend: list[str]) -> list[str]:
+    """`--explain` for people: each computation step by step with what was recorded beside
+    it, then what the regeling leaves unknown."""
+    uitleg: list[str] = []
+    for u, entry in zip(ov.uitkomsten, entries):
+        uitleg += ["", *engine.uitleg(u), *(_recorded_lines(entry) if "subsidie" in entry else [])]
+    uitleg += ["", *(f"Niet te berekenen: {wat}." for wat in onbekend)] if onbekend else []
+    return uitleg[1:]
+
+
+def _unknown_terms(r: Any) -> list[str]:
+    from wijkctl import subsidiejaar
+
+    return subsidiejaar.onbekende_termijnen(r)
+
+
+def _recorded_columns(rows: list[dict[str, Any]]) -> list[Column]:
+    """The columns of what was recorded, there only when a row has a record (so the output
+    of a year without records stays as it was)."""
+    if not any(row.get("subsidie") for row in rows):
+        return []
+    return [Column("status", "Status subsidie"), Column("berekend", "Berekend bij aanvraag", "money"),
+            Column("verleend", "Verleend", "money"), Column("subsidie", "Id subsidie", table=False)]
 
 
 def _totals(ov: engine.Overzicht) -> list[dict[str, Any]]:
