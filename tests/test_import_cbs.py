@@ -165,7 +165,8 @@ def test_wijken_missing_from_the_file_are_reported_and_keep_their_figures(run, t
 
 def test_buurt_rows_fill_the_figures_of_buurten_by_their_cbs_code_and_never_their_name(run, tmp_path, datadir):
     path = datadir / "wijken.yaml"
-    path.write_text(path.read_text().replace("  - naam: Stationsbuurt\n", "  - naam: Stationsbuurt\n    cbs_code: BU03920101\n")
+    path.write_text(path.read_text().replace("  - naam: Stationsbuurt\n",
+                                             "  - naam: Stationsbuurt\n    cbs_code: BU03920101\n")
                     .replace("  - naam: Binnenstad\n", "  - naam: Binnenstad\n    cbs_code: BU03920103\n"))
     csv_file = tmp_path / "kwb.csv"
     csv_file.write_text(haarlem(2024))  # BU03920101 knows every figure; BU03920103 misses the percentage

@@ -32,13 +32,15 @@ def test_data_found_from_a_subdirectory_and_env(datadir, tmp_path):
     sub = tmp_path / "ergens" / "diep"
     sub.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "WIJKCTL_DATA"}
-    assert json.loads(wijkctl("verbinder", "molenwijk", "-o", "json", cwd=sub, env=env).stdout)["naam"] == "Ingrid Hamer"
+    shown = json.loads(wijkctl("verbinder", "molenwijk", "-o", "json", cwd=sub, env=env).stdout)
+    assert shown["naam"] == "Ingrid Hamer"
     env["WIJKCTL_DATA"] = str(datadir)
     assert wijkctl("verbinder", "molenwijk", cwd="/", env=env).returncode == 0
 
 
 def test_broken_pipe_is_quiet(datadir):
-    proc = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list | head -n 1", shell=True, capture_output=True, text=True)
+    proc = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list | head -n 1",
+                          shell=True, capture_output=True, text=True)
     assert proc.stdout.startswith("Wijk")
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
 

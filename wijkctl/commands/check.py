@@ -43,7 +43,8 @@ def check(
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
-        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing",
+        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld",
+                "waarschuwing",
                 "commentaar")
         for name, loaded in snap.loaded.items()
         for line in loaded.comments
@@ -96,13 +97,15 @@ def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int) -
     return (
         f"In orde: {wijken} wijken, {gebieden} gebieden, {regelingen} "
         f"{'regeling' if regelingen == 1 else 'regelingen'}"
-        + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
+        + (f"; {waarschuwingen} "
+           f"{'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
 
 
 def fmt(
     ctx: typer.Context,
-    check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de vaste vorm staan.")] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de "
+                                                             "vaste vorm staan.")] = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
