@@ -176,5 +176,5 @@ def test_check_json_carries_a_rule_id_and_the_wijk(run, datadir):
     assert (fout["regel_id"], fout["wijk"]) == ("formaat-email", None)
     from wijkctl import validate
 
-    ids = {p.regel_id for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
+    ids = {p.rule for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
     assert "vorm" not in ids  # every rule of the validator names itself

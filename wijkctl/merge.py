@@ -418,12 +418,12 @@ def new_problems(name: str, records: list[Any], ours: str, theirs: str,
     examples = _examples(name, records, others)
     conflicts = []
     for k in sorted(new, key=str):
-        _bestand, _ernst, regel_id, record, _sub = k
+        _bestand, _ernst, rule, record, _sub = k
         melding = examples[k]
-        if regel_id.startswith("formaat-") and regel_id[len("formaat-"):] in model.KernLid.PERSONAL:
+        if rule.startswith("formaat-") and rule[len("formaat-"):] in model.KernLid.PERSONAL:
             melding = f"een waarde heeft niet de goede vorm {_HIDDEN}"
         conflicts.append(Conflict(str(record) if record is not None else name, "",
-                                  f"samengevoegd breekt dit een regel ({regel_id}): {melding}"))
+                                  f"samengevoegd breekt dit een regel ({rule}): {melding}"))
     return conflicts
 
 
@@ -465,7 +465,7 @@ def _located(name: str, records: list[Any], others: dict[str, list[Any]] | None)
                 record, holder = at[-1]
                 orgs = [org.id for org in getattr(holder, "organisaties", []) if org.regel <= p.regel]
                 sub = orgs[-1] if orgs and p.regel >= holder.regel else None
-        out.append(((p.bestand, p.ernst, p.regel_id, record, sub), p.melding))
+        out.append(((p.bestand, p.ernst, p.rule, record, sub), p.melding))
     return out
 
 

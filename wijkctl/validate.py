@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from wijkctl.index import Index, Summary
 
 
-def _err(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None) -> Problem:
-    return Problem(bestand, regel, melding, "fout", regel_id, wijk)
+def _err(bestand: str, regel: int, melding: str, rule: str, wijk: str | None = None) -> Problem:
+    return Problem(bestand, regel, melding, "fout", rule, wijk)
 
 
-def _warn(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None,
+def _warn(bestand: str, regel: int, melding: str, rule: str, wijk: str | None = None,
           tot: dt.date | None = None) -> Problem:
     """A warning; `tot`: the first day it no longer holds (None: it lasts)."""
-    return Problem(bestand, regel, melding, "waarschuwing", regel_id, wijk, tot.isoformat() if tot else None)
+    return Problem(bestand, regel, melding, "waarschuwing", rule, wijk, tot.isoformat() if tot else None)
 
 
 def _line(record: object, key: str) -> int:

@@ -21,7 +21,7 @@ from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
-    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding, "regel_id": p.regel_id, "wijk": p.wijk}
+    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding, "regel_id": p.rule, "wijk": p.wijk}
 
 
 def check(
