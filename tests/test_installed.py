@@ -54,3 +54,15 @@ def test_terminal_gets_a_rich_table_and_no_color_is_honoured(datadir):
     assert "Totaal: 21 wijken" in shown  # the totals line is for the terminal
     _code, plain = on_terminal([WIJKCTL, "--data-dir", str(datadir), "list"], {**env, "NO_COLOR": "1"})
     assert not re.search(r"\x1b\[[0-9;]*3[0-9](;[0-9]+)*m", plain)  # no foreground colour codes
+
+
+def test_the_wijkctl_under_test_is_this_checkout():
+    """The suite tests this tree: the `wijkctl` it runs imports the package beside tests/."""
+    from pathlib import Path
+
+    script = Path(WIJKCTL).read_text(errors="replace").splitlines()[0]
+    assert script.startswith("#!") and Path(script[2:].strip()).parent == Path(sys.executable).parent, script
+    done = subprocess.run([sys.executable, "-c", "import wijkctl; print(wijkctl.__file__)"],
+                          capture_output=True, text=True, check=True)
+    here = Path(__file__).resolve().parent.parent / "wijkctl"
+    assert Path(done.stdout.strip()).resolve().parent == here

@@ -421,8 +421,8 @@ def build_app(only: str | None = None) -> typer.Typer:
         function = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}").COMMANDS[name]
         aliases = [a for a, c in ALIASES.items() if c == name]
         short = (function.__doc__ or "").strip().splitlines()[0]
-        app.command(name, cls=WijkctlCommand, short_help=f"{short} (ook: "
-                                                         f"{', '.join(aliases)})" if aliases else None)(function)
+        short_help = f"{short} (ook: {', '.join(aliases)})" if aliases else None
+        app.command(name, cls=WijkctlCommand, short_help=short_help)(function)
     return app
 
 
