@@ -7,6 +7,7 @@ import hashlib
 import importlib
 import pkgutil
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ def test_every_command_module_is_registered_in_the_cli():
     assert set(cli.COMMANDS.values()) <= modules
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_every_file_survives_dump_load_dump(data):

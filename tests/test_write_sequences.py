@@ -6,6 +6,7 @@ command the cache gives what parsing gives; a refused command leaves every byte.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,7 @@ def _bytes(datadir) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(datadir.iterdir())}
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands)
 def test_any_sequence_of_commands_writes_what_writing_everything_writes(run, datadir, tmp_path, steps):
@@ -73,6 +75,7 @@ def test_any_sequence_of_commands_writes_what_writing_everything_writes(run, dat
         (datadir / name).write_bytes(raw)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands)
 def test_any_sequence_gives_the_same_with_and_without_the_cache(tmp_path_factory, monkeypatch, steps):
