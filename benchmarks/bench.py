@@ -31,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 WIJKCTL = shutil.which("wijkctl", path=str(Path(sys.executable).parent)) or "wijkctl"
 
 
-def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tuple[str, list[str], float | None, dict[str, str]]]:
+def cases(haarlem: Path, nl: Path, year: int, wijkctl: str = WIJKCTL) -> list[tuple[str, list[str], float | None,
+                                                                                    dict[str, str]]]:
     """(label, argv, target ratio or None, extra environment)."""
     w = [wijkctl, "--data-dir"]
     cold = {"WIJKCTL_CACHE_DIR": "off"}
@@ -78,7 +79,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> float:
             cbs_csv(Path(csv), n)
         argv = [a.replace("{n}", str(n)).replace("{wijk}", wijk).replace("{csv}", csv) for a in argv]
     start = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    done = subprocess.run(argv, capture_output=True, env=env)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} gaf exit {done.returncode}:\n{done.stderr.decode()}")

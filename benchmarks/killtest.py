@@ -42,14 +42,17 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wijkctl-kill-"))
     data = work / "data"
     if args.wijken:
-        subprocess.run([sys.executable, str(Path(__file__).parent / "nationwide.py"), str(data), "--wijken", str(args.wijken)], check=True)
+        subprocess.run([sys.executable, str(Path(__file__).parent / "nationwide.py"), str(data), "--wijken",
+                        str(args.wijken)], check=True)
     else:
         subprocess.run([WIJKCTL, "init", str(data)], check=True, capture_output=True)
     env = {**os.environ, "WIJKCTL_LOCK_TIMEOUT": "30", "WIJKCTL_CACHE_DIR": "off"}
-    codes = [line.split(": ", 1)[1] for line in (data / "wijken.yaml").read_text().splitlines() if line.startswith("- code: ")]
+    codes = [line.split(": ", 1)[1] for line in (data / "wijken.yaml").read_text().splitlines()
+             if line.startswith("- code: ")]
     # a calibration run: how long does one complete write take?
     start = time.perf_counter()
-    subprocess.run([WIJKCTL, "--data-dir", str(data), "register", codes[1], "--name", "Kalibratie", "--from", "2025-01-01", *MEMBERS],
+    subprocess.run([WIJKCTL, "--data-dir", str(data), "register", codes[1], "--name", "Kalibratie", "--from",
+                    "2025-01-01", *MEMBERS],
                    env=env, check=True, capture_output=True)
     full = time.perf_counter() - start
     counts = {"onveranderd": 0, "veranderd": 0, "tijdelijk bestand achtergelaten": 0, "ongeldig of half": 0}
@@ -75,7 +78,8 @@ def main() -> None:
     blocked = subprocess.run([WIJKCTL, "--data-dir", str(data), "fmt"], env={**env, "WIJKCTL_LOCK_TIMEOUT": "1"},
                              capture_output=True).returncode
     left = [p.name for p in data.iterdir() if p.name.startswith(".")]
-    print(f"{args.rounds} rondes, een volledige schrijfactie duurt {full * 1000:.0f} ms, wijken.yaml {len(before)} bytes")
+    print(f"{args.rounds} rondes, een volledige schrijfactie duurt {full * 1000:.0f} ms, wijken.yaml {len(before)} "
+          "bytes")
     for key, value in counts.items():
         print(f"  {key}: {value}")
     print(f"  volgende schrijver geblokkeerd: {'ja' if blocked else 'nee'}; tijdelijke bestanden daarna: {len(left)}")

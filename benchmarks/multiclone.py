@@ -73,7 +73,8 @@ def command(rng: random.Random, clone: int) -> tuple[list[str], str]:
         return ["register", wijk, "--name", f"Platform {rng.randrange(10**6)}",
                 "--from", f"20{rng.randrange(25, 28)}-0{rng.randrange(1, 10)}-01", *members(rng, 3)], wijk
     if kind == "add":
-        return ["update", wijk, "--on", "2027-06-01", "--add-member", f"Nieuw {rng.randrange(10**6)} <n{rng.randrange(10**6)}@example.org>"], wijk
+        return ["update", wijk, "--on", "2027-06-01", "--add-member", f"Nieuw {rng.randrange(10**6)} "
+                                                                      f"<n{rng.randrange(10**6)}@example.org>"], wijk
     if kind == "remove":
         return ["update", wijk, "--on", "2027-06-01", "--remove-member", f"Kern {rng.randrange(1, 5)}"], wijk
     if kind == "email":

@@ -51,7 +51,8 @@ def build(n_wijken: int, seed: int = 2026) -> model.Dataset:
         )
         if i % 3 == 0:
             wijk.organisaties = [model.Organisatie(
-                id=f"wijkplatform-{wijk.code}", soort="wijkplatform", naam=f"Wijkplatform {wijk.naam}", van=dt.date(2024, rng.randint(1, 12), 1),
+                id=f"wijkplatform-{wijk.code}", soort="wijkplatform", naam=f"Wijkplatform {wijk.naam}",
+                van=dt.date(2024, rng.randint(1, 12), 1),
                 rechtsvorm="stichting", kvk=f"{rng.randint(10_000_000, 99_999_999)}",
                 email=f"info@{wijk.code}.example.org",
                 kern=[model.KernLid(naam=f"Kernlid {k} {wijk.code}", email=f"k{k}@{wijk.code}.example.org",

@@ -18,7 +18,7 @@ import sys
 import time
 
 start = time.perf_counter()
-from wijkctl import (
+from wijkctl import (  # noqa: E402
     cache,
     cli,  # the imports are measured
     fileio,

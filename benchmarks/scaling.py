@@ -4,7 +4,8 @@
 
 For each size a synthetic set (benchmarks/nationwide.py) in a temporary folder; every
 case a separate process, the median of --runs, and the ratio to the floor
-(`python -c "import yaml"`, run beside every case run, round by round). The write cases change the data on every run (a new wijk,
+(`python -c "import yaml"`, run beside every case run, round by round). The write cases change the data on every run
+(a new wijk,
 a new e-mail, new figures for 20 wijken) and start from the parse cache the previous
 write left, after one uncounted write that proves the files canonical. Peak memory of
 one nationwide write is reported from `/usr/bin/time -v` where that exists.
@@ -87,7 +88,8 @@ def main() -> None:
             "register": lambda: [*w, "register", next(free), "--name", "P", "--from", "2025-01-01",
                                  "-m", "A <a@x.nl>", "-m", "B <b@x.nl>", "-m", "C <c@x.nl>"],
             "update --email": lambda: [*w, "update", with_platform, "--email", f"e{next(counter)}@x.nl"],
-            "import-cbs (20 rijen)": lambda: (cbs_csv(csv, next(counter)), [*w, "import-cbs", str(csv), "--year", "2024"])[1],
+            "import-cbs (20 rijen)":
+                lambda: (cbs_csv(csv, next(counter)), [*w, "import-cbs", str(csv), "--year", "2024"])[1],
         }
         # round by round, every case once and the floor beside it, so that the noise of a
         # shared machine falls on the floor and the cases alike

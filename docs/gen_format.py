@@ -30,7 +30,8 @@ KIND = {
     "records": "lijst van mappings",
 }
 TABLES = {
-    "wijk": model.Wijk, "buurt": model.Buurt, "cijfers": model.Cijfers, "organisatie": model.Organisatie, "kernlid": model.KernLid,
+    "wijk": model.Wijk, "buurt": model.Buurt, "cijfers": model.Cijfers,
+    "organisatie": model.Organisatie, "kernlid": model.KernLid,
     "gebied": model.Gebied, "verbinder": model.Verbinder,
     "regeling": model.Regeling, "toeslag": model.Toeslag, "staffel": model.Staffel,
     "subsidie": sm.Subsidie, "aanvraag": sm.Aanvraag, "berekening": sm.Berekening, "besluit": sm.Besluit,

@@ -6,13 +6,10 @@ import json
 import zlib
 
 import pytest
-from hypothesis import given, settings
 
 from wijkctl import cache, store
-from wijkctl.schema import WIJK, from_plain, to_plain
 
-from .conftest import BUNDLED, MEMBERS
-from .test_yamlio import wijken
+from .conftest import MEMBERS
 
 
 def test_load_from_cache_equals_parse(datadir):

@@ -57,13 +57,16 @@ INVALID = [
     ("wijken.yaml", "code: meerwijk", "code: molenwijk", "komt al voor"),
     ("wijken.yaml", "cbs_code: WK039221", "cbs_code: WK039220", "komt al voor"),
     ("wijken.yaml", "  - naam: Vijfhoek\n", "  - naam: Vijfhoek\n  - naam: vijfhoek\n", "hoort al bij"),
-    ("wijken.yaml", "    woningen: 3974\n", "    woningen: 3974\n    sociale_huurwoningen: 4000\n", "groter dan woningen"),
+    ("wijken.yaml", "    woningen: 3974\n", "    woningen: 3974\n    sociale_huurwoningen: 4000\n",
+     "groter dan woningen"),
     ("verbinders.yaml", "email: rkant@haarlem.nl", "email: rkant-haarlem.nl", "ongeldig e-mailadres"),
     ("verbinders.yaml", "versie: 1", "versie: 9", "installeer een nieuwere wijkctl"),
-    ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    boven_gemiddelde: 1500\n    staffels:\n    - {vanaf: 1, bedrag: 1}\n", "precies één"),
+    ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    boven_gemiddelde: 1500\n    staffels:\n    - "
+                                                              "{vanaf: 1, bedrag: 1}\n", "precies één"),
     ("subsidieregeling.yaml", "maatstaf: inwoners", "maatstaf: honden", "onbekende maatstaf"),
     ("subsidieregeling.yaml", "aanvragen_voor: 10-01", "aanvragen_voor: 13-01", "MM-DD"),
-    ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    staffels:\n    - {vanaf: 10, bedrag: 1}\n    - {vanaf: 5, bedrag: 2}\n", "moeten oplopen"),
+    ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    staffels:\n    - {vanaf: 10, bedrag: 1}\n    - "
+                                                              "{vanaf: 5, bedrag: 2}\n", "moeten oplopen"),
     ("subsidieregeling.yaml", "basisbedrag: 5000", "basisbedrag: -5000", "0 of groter"),
     ("subsidieregeling.yaml", "maximum: 10000", "maximum: 4000", "lager dan basisbedrag"),
 ]
@@ -173,7 +176,7 @@ def test_check_json_carries_a_rule_id_and_the_wijk(run, datadir):
     assert (fout["regel_id"], fout["wijk"]) == ("formaat-email", None)
     from wijkctl import validate
 
-    ids = {p.regel_id for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
+    ids = {p.rule for p in validate.validate(__import__("wijkctl.store", fromlist=["x"]).snapshot(datadir).data)}
     assert "vorm" not in ids  # every rule of the validator names itself
 
 

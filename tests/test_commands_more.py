@@ -107,7 +107,8 @@ def test_a_kern_member_is_changed_in_place(run, datadir):
     result = run("update", "europawijk", "--change-member", "b@x.nl", "Bea Bakker <bea@x.nl> 0611111111")
     assert result.exit_code == 0, result.stderr
     kern = json.loads(run("show", "europawijk", "--contact", "-o", "json").stdout)["organisaties"][0]["kern"]
-    assert kern == [{"naam": "A", "email": "a@x.nl"}, {"naam": "Bea Bakker", "email": "bea@x.nl", "telefoon": "0611111111"},
+    assert kern == [{"naam": "A", "email": "a@x.nl"}, {"naam": "Bea Bakker", "email": "bea@x.nl",
+                                                       "telefoon": "0611111111"},
                     {"naam": "C", "email": "c@x.nl"}]
     near = run("update", "europawijk", "--change-member", "Bea Baker", "X <x@x.nl>")
     assert near.exit_code == 3 and "Bedoelde je Bea Bakker?" in near.stderr
@@ -126,10 +127,12 @@ def test_a_start_date_is_corrected_unless_it_breaks_a_rule(run, datadir):
 
 
 def test_unregister_removes_a_mistake_with_its_reason_in_the_commit(run, repo, datadir):
-    assert run("register", "europawijk", "--name", "P Europa", "--from", "2025-01-01", *MEMBERS3, "--commit").exit_code == 0
+    assert run("register", "europawijk", "--name", "P Europa", "--from", "2025-01-01", *MEMBERS3,
+               "--commit").exit_code == 0
     result = run("unregister", "europawijk", "--reason", "dubbel ingevoerd", "--commit")
     assert result.exit_code == 0, result.stderr
-    assert git(repo, "log", "-1", "--format=%s").strip() == "unregister: P Europa (p-europa, europawijk): dubbel ingevoerd"
+    subject = git(repo, "log", "-1", "--format=%s").strip()
+    assert subject == "unregister: P Europa (p-europa, europawijk): dubbel ingevoerd"
     assert json.loads(run("show", "europawijk", "-o", "json").stdout).get("organisaties", []) == []
 
 

@@ -91,7 +91,8 @@ def test_the_migration_seam_reads_an_older_file_and_its_next_change_writes_the_c
     result = run("check")
     assert result.exit_code == 0 and "wijken.yaml is versie 3" in result.stderr
     assert json.loads(run("verbinder", "molenwijk", "-o", "json").stdout)["wijk_naam"] == "Molenwijk"
-    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
+    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01",
+               *MEMBERS).exit_code == 0
     new = path.read_text()
     assert new.startswith("versie: 4\n") and "wijknaam" not in new and "Wijkplatform Molenwijk" in new
     # against the migrated old text the change only adds lines: the diff is the migration and the change

@@ -35,7 +35,8 @@ def test_a_simulated_year_nightly(run, datadir):
     assert "2025-01-01" in seen["wijkraad_actief"] and "kern_te_klein" in seen
     assert "cijfers_oud" not in seen  # CBS 2024 figures are current in 2025
     lines = run("due", "--on", "2025-09-20").stdout.splitlines()
-    assert "2025-10-01  aanvraagtermijn  De aanvraagtermijn voor subsidie 2025 sluit: aanvragen vóór 1 oktober 2025." in lines
+    assert ("2025-10-01  aanvraagtermijn  De aanvraagtermijn voor subsidie 2025 sluit: "
+            "aanvragen vóór 1 oktober 2025.") in lines
     old = json.loads(run("due", "--on", "2028-01-01", "-o", "json").stdout)
     assert {i["wijk"] for i in old if i["soort"] == "cijfers_oud"} >= {"molenwijk", "spaarndam"}
 
@@ -49,7 +50,7 @@ def test_due_carries_the_subsidy_years_items_beside_the_others():
     from wijkctl import due, model
     from wijkctl import subsidiejaar as sj
 
-    from .test_subsidiejaar import D, MOLEN, applied, dataset, vastgesteld
+    from .test_subsidiejaar import MOLEN, D, applied, dataset, vastgesteld
 
     base = dataset()
     records = [applied(base).record]

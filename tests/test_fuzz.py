@@ -9,6 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,8 +21,10 @@ from .conftest import BUNDLED, FILES, snapshot_bytes
 # Characters that mean something to YAML, to line counting or to a terminal.
 SPECIAL = list("&*!#:-[]{}\"'|>?%@`,\t\r\n ") + ["\x85", "\u2028", "\ufeff", "\x1b", "\x00", "é", "0", "9"]
 
-byte_edit = st.tuples(st.just("byte"), st.integers(0, 10**6), st.sampled_from(SPECIAL) | st.binary(min_size=1, max_size=2))
-line_edit = st.tuples(st.sampled_from(["dup", "drop", "indent", "dedent", "comment", "swap"]), st.integers(0, 10**6), st.none())
+byte_edit = st.tuples(st.just("byte"), st.integers(0, 10**6),
+                      st.sampled_from(SPECIAL) | st.binary(min_size=1, max_size=2))
+line_edit = st.tuples(st.sampled_from(["dup", "drop", "indent", "dedent", "comment", "swap"]), st.integers(0, 10**6),
+                      st.none())
 ending_edit = st.tuples(st.sampled_from(["crlf", "cr", "bom", "nel"]), st.just(0), st.none())
 mutation = st.tuples(st.sampled_from(FILES), st.lists(byte_edit | line_edit | ending_edit, min_size=1, max_size=4))
 
@@ -71,6 +74,7 @@ def hang_guard(seconds: int):
         signal.signal(signal.SIGALRM, old)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutation)
 def test_mutated_data_gets_contract_answers_only(change):
@@ -82,7 +86,8 @@ def test_mutated_data_gets_contract_answers_only(change):
         for f in FILES:
             shutil.copy(BUNDLED / f, data / f)
         (data / name).write_bytes(mutate((data / name).read_bytes(), edits))
-        for args, codes in ((["check"], {0, 5}), (["list", "-o", "json"], {0, 5}), (["verbinder", "molenwijk"], {0, 5})):
+        for args, codes in ((["check"], {0, 5}), (["list", "-o", "json"], {0, 5}),
+                            (["verbinder", "molenwijk"], {0, 5})):
             before = snapshot_bytes(data)
             with hang_guard(20):
                 result = runner.invoke(app, ["--data-dir", str(data), *args])

@@ -41,14 +41,17 @@ def test_bundled_history_is_sourced_and_holds_no_personal_data(haarlem):
 def test_several_platforms_in_oude_stad_and_a_historic_wijkraad_converted_by_commands(haarlem):
     assert haarlem("register", "oude-stad", "--name", "Wijkplatform Burgwal en Vijfhoek", "--from", "2025-09-01",
                    "--buurt", "Burgwal", "--buurt", "Vijfhoek", *MEMBERS).exit_code == 0
-    refused = haarlem("register", "oude-stad", "--name", "Nog een", "--from", "2025-09-01", "--buurt", "Binnenstad", *MEMBERS)
+    refused = haarlem("register", "oude-stad", "--name", "Nog een", "--from", "2025-09-01", "--buurt", "Binnenstad",
+                      *MEMBERS)
     assert refused.exit_code == 4 and "Wijkplatform Binnenstad" in refused.stderr
-    assert haarlem("register", "oude-stad", "--wijkraad", "--name", "Wijkraad Heiliglanden/De Kamp", "--from", "onbekend",
+    assert haarlem("register", "oude-stad", "--wijkraad", "--name", "Wijkraad Heiliglanden/De Kamp",
+                   "--from", "onbekend",
                    "--buurt", "Heiliglanden").exit_code == 0
     converted = haarlem("convert", "oude-stad", "--from", "2025-10-01", "--wijkraad", "wijkraad-heiliglanden-de-kamp",
                         "--name", "Wijkplatform Heiliglanden", *MEMBERS)
     assert converted.exit_code == 0, converted.stderr
-    [row] = [r for r in json.loads(haarlem("list", "--on", "2025-11-01", "-o", "json").stdout) if r["code"] == "oude-stad"]
+    listed = json.loads(haarlem("list", "--on", "2025-11-01", "-o", "json").stdout)
+    [row] = [r for r in listed if r["code"] == "oude-stad"]
     assert row["status"] == "wijkplatform"
     assert {o["id"]: o["buurten"] for o in row["organisaties"]} == {
         "wijkplatform-binnenstad": ["Binnenstad"], "wijkplatform-burgwal-en-vijfhoek": ["Burgwal", "Vijfhoek"],
@@ -70,7 +73,8 @@ def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_wr
     assert checked.exit_code == 0 and "wijken.yaml is versie 1" in checked.stderr
     show = json.loads(run("show", "molenwijk", "-o", "json").stdout)
     assert show["organisaties"][1]["opvolger_van"] == ["wijkraad-molenwijk"]
-    assert run("register", "meerwijk", "--name", "Wijkplatform Meerwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
+    assert run("register", "meerwijk", "--name", "Wijkplatform Meerwijk", "--from", "2025-03-01",
+               *MEMBERS).exit_code == 0
     new = (data / "wijken.yaml").read_text()
     assert new.startswith("versie: 3\n")
     removed = [d[2:] for d in difflib.ndiff(old.splitlines(), new.splitlines()) if d.startswith("- ")]

@@ -103,7 +103,8 @@ def test_numbers_and_tags_other_readers_read_differently_are_refused(run, datadi
 
 def test_tags_on_sequences_are_refused_by_check_and_fmt(run, datadir):
     edit(datadir, "wijken.yaml", "  buurten:\n  - naam: Stationsbuurt", "  buurten: !!seq\n  - naam: Stationsbuurt")
-    refused(run, datadir, ["check"], 5, f"wijken.yaml:{line_of(datadir, 'wijken.yaml', '!!seq')}: tag !!seq is niet toegestaan")
+    refused(run, datadir, ["check"], 5,
+            f"wijken.yaml:{line_of(datadir, 'wijken.yaml', '!!seq')}: tag !!seq is niet toegestaan")
     refused(run, datadir, ["fmt"], 5, "tag !!seq")
 
 
@@ -439,7 +440,8 @@ def test_closed_or_full_stdout_on_a_look_up_is_exit_1_in_dutch(datadir):
     done = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list >&-", shell=True, capture_output=True, text=True)
     assert done.returncode == 1 and "Kan de uitvoer niet schrijven" in done.stderr and "Traceback" not in done.stderr
     with open("/dev/full", "w") as full:
-        done = subprocess.run([WIJKCTL, "--data-dir", str(datadir), "list"], stdout=full, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run([WIJKCTL, "--data-dir", str(datadir), "list"], stdout=full, stderr=subprocess.PIPE,
+                              text=True)
     assert done.returncode == 1 and "de schijf is vol" in done.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -107,12 +108,16 @@ def test_missing_and_binary_files_are_exit_2(run, tmp_path, datadir):
     assert snapshot_bytes(datadir) == before
 
 
+def _parse_text(text: str) -> cbs.Table:
+    return cbs.parse(io.StringIO(text, newline=""), "het bestand")
+
+
 def test_parse_pure_decimal_point_and_no_bom():
     text = kerncijfers(2024, [("Wijk", "WK039220", 8060, 3968, "52.9", 310)], bom=False)
-    regio = cbs.parse_text(text).wijken["WK039220"]
+    regio = _parse_text(text).wijken["WK039220"]
     assert (regio.inwoners, regio.woningen, regio.sociale_huurwoningen, regio.uitkeringen) == (8060, 3968, 2099, 310)
     with pytest.raises(UsageError):
-        cbs.parse_text("a;b\n1;2\n")
+        _parse_text("a;b\n1;2\n")
 
 
 def test_subsidy_follows_the_imported_figures(run, tmp_path):
@@ -165,7 +170,8 @@ def test_wijken_missing_from_the_file_are_reported_and_keep_their_figures(run, t
 
 def test_buurt_rows_fill_the_figures_of_buurten_by_their_cbs_code_and_never_their_name(run, tmp_path, datadir):
     path = datadir / "wijken.yaml"
-    path.write_text(path.read_text().replace("  - naam: Stationsbuurt\n", "  - naam: Stationsbuurt\n    cbs_code: BU03920101\n")
+    path.write_text(path.read_text().replace("  - naam: Stationsbuurt\n",
+                                             "  - naam: Stationsbuurt\n    cbs_code: BU03920101\n")
                     .replace("  - naam: Binnenstad\n", "  - naam: Binnenstad\n    cbs_code: BU03920103\n"))
     csv_file = tmp_path / "kwb.csv"
     csv_file.write_text(haarlem(2024))  # BU03920101 knows every figure; BU03920103 misses the percentage

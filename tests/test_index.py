@@ -97,7 +97,7 @@ def test_a_changed_file_that_a_rule_about_each_wijk_reads_asks_for_every_wijk():
     gebieden = [g for g in DATA.gebieden if g.code != DATA.wijken[0].gebied]
     others = {"gebieden": gebieden, "regelingen": DATA.regelingen}
     assert valid_change(Index.of(DATA.wijken), {}, others, changed_files=frozenset({"verbinders.yaml"})) is None
-    assert any(p.regel_id == "gebied-bestaat" for p in validate(model.Dataset(DATA.wijken, **others)))
+    assert any(p.rule == "gebied-bestaat" for p in validate(model.Dataset(DATA.wijken, **others)))
 
 
 @settings(max_examples=100, deadline=None)

@@ -32,13 +32,15 @@ def test_data_found_from_a_subdirectory_and_env(datadir, tmp_path):
     sub = tmp_path / "ergens" / "diep"
     sub.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "WIJKCTL_DATA"}
-    assert json.loads(wijkctl("verbinder", "molenwijk", "-o", "json", cwd=sub, env=env).stdout)["naam"] == "Ingrid Hamer"
+    shown = json.loads(wijkctl("verbinder", "molenwijk", "-o", "json", cwd=sub, env=env).stdout)
+    assert shown["naam"] == "Ingrid Hamer"
     env["WIJKCTL_DATA"] = str(datadir)
     assert wijkctl("verbinder", "molenwijk", cwd="/", env=env).returncode == 0
 
 
 def test_broken_pipe_is_quiet(datadir):
-    proc = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list | head -n 1", shell=True, capture_output=True, text=True)
+    proc = subprocess.run(f"'{WIJKCTL}' --data-dir '{datadir}' list | head -n 1",
+                          shell=True, capture_output=True, text=True)
     assert proc.stdout.startswith("Wijk")
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
 
@@ -52,3 +54,15 @@ def test_terminal_gets_a_rich_table_and_no_color_is_honoured(datadir):
     assert "Totaal: 21 wijken" in shown  # the totals line is for the terminal
     _code, plain = on_terminal([WIJKCTL, "--data-dir", str(datadir), "list"], {**env, "NO_COLOR": "1"})
     assert not re.search(r"\x1b\[[0-9;]*3[0-9](;[0-9]+)*m", plain)  # no foreground colour codes
+
+
+def test_the_wijkctl_under_test_is_this_checkout():
+    """The suite tests this tree: the `wijkctl` it runs imports the package beside tests/."""
+    from pathlib import Path
+
+    script = Path(WIJKCTL).read_text(errors="replace").splitlines()[0]
+    assert script.startswith("#!") and Path(script[2:].strip()).parent == Path(sys.executable).parent, script
+    done = subprocess.run([sys.executable, "-c", "import wijkctl; print(wijkctl.__file__)"],
+                          capture_output=True, text=True, check=True)
+    here = Path(__file__).resolve().parent.parent / "wijkctl"
+    assert Path(done.stdout.strip()).resolve().parent == here

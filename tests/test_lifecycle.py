@@ -38,11 +38,15 @@ def test_dry_run_prints_the_diff_and_changes_nothing(run, datadir, unchanged):
 
 REFUSALS = [
     (2, ("register", "molenwijk", "--name", "P", "--from", "2025-02-30", *MEMBERS), "Ongeldige datum"),
-    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "-m", "Anna", "-m", "B <b@x.nl>", "-m", "C <c@x.nl>"), "vorm"),
-    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--email", "info-at-x", *MEMBERS), "e-mailadres"),
+    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "-m", "Anna", "-m", "B <b@x.nl>", "-m",
+         "C <c@x.nl>"), "vorm"),
+    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--email", "info-at-x", *MEMBERS),
+     "e-mailadres"),
     (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--legal-form", "stichting", *MEMBERS), "KvK"),
-    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--legal-form", "stichting", "--kvk", "1234", *MEMBERS), "8 cijfers"),
-    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--legal-form", "bv", *MEMBERS), "Ongeldige waarde"),
+    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--legal-form", "stichting", "--kvk", "1234",
+         *MEMBERS), "8 cijfers"),
+    (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--legal-form", "bv", *MEMBERS),
+     "Ongeldige waarde"),
     (2, ("register", "molenwijk", "--from", "2025-01-01", *MEMBERS), "--name"),
     (2, ("register", "molenwijk", "--name", "P", "--from", "2025-01-01", "--bogus", *MEMBERS), "Onbekende optie"),
     (2, ("update", "molenwijk"), "Niets opgegeven"),
@@ -92,7 +96,8 @@ def test_a_kern_below_three_is_recorded_with_a_warning(run, datadir):
 
 def test_a_whole_life(run, datadir):
     add_wijkraad(datadir)
-    assert run("convert", "meerwijk", "--from", "2024-07-01", *MEMBERS, "--legal-form", "stichting", "--kvk", "12345678").exit_code == 0
+    assert run("convert", "meerwijk", "--from", "2024-07-01", *MEMBERS, "--legal-form", "stichting", "--kvk",
+               "12345678").exit_code == 0
     assert run("update", "meerwijk", "--on", "2025-01-01", "--add-member", "Dirk Smit <dirk@example.org>",
                "--remove-member", "Anna de Vries", "--website", "https://meerwijk.example.org").exit_code == 0
     nothing = run("update", "meerwijk", "--on", "2025-01-01", "--website", "https://meerwijk.example.org")

@@ -215,7 +215,8 @@ def test_show_hides_contact_details_unless_asked(run):
     full = run("show", "molenwijk", "--contact")
     assert "anna@example.org" in full.stdout and "0612345678" in full.stdout
     assert "anna@example.org" in run("show", "molenwijk", "--contact", "-o", "json").stdout
-    for args in (("list",), ("list", "-o", "json"), ("verbinder", "molenwijk", "-o", "json"), ("subsidy", "-o", "json")):
+    for args in (("list",), ("list", "-o", "json"), ("verbinder", "molenwijk", "-o", "json"),
+                 ("subsidy", "-o", "json")):
         assert "anna@example.org" not in run(*args).stdout
 
 

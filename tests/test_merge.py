@@ -142,7 +142,8 @@ def test_import_cbs_and_register_merge_clean(base, tmp_path):
 
 
 CONFLICTS = {
-    "e-mail|e-mail": ([("update", "molenwijk", "--email", "een@x.nl")], [("update", "molenwijk", "--email", "twee@x.nl")],
+    "e-mail|e-mail": ([("update", "molenwijk", "--email", "een@x.nl")],
+                      [("update", "molenwijk", "--email", "twee@x.nl")],
                       "veld email: aan beide kanten anders gewijzigd"),
     "end|end": ([("end", "molenwijk", "--on", "2026-01-01")], [("end", "molenwijk", "--on", "2026-06-01")],
                 "veld tot"),
@@ -220,7 +221,8 @@ def test_conflicting_lines_in_the_fallback_keep_both_versions(base, tmp_path):
 def test_check_reports_conflict_markers_first(run, datadir):
     path = datadir / W
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("- code: meerwijk\n", "<<<<<<< ours\n- code: meerwijk\n", 1) + "=======\n>>>>>>> theirs\n",
+    path.write_text(text.replace("- code: meerwijk\n", "<<<<<<< ours\n- code: meerwijk\n", 1)
+                    + "=======\n>>>>>>> theirs\n",
                     encoding="utf-8")
     result = run("check")
     assert result.exit_code == 5
@@ -252,7 +254,8 @@ def test_git_merge_uses_the_driver_after_git_setup(repo, datadir, run):
     merge = subprocess.run(["git", "merge", "-q", "ander", "-m", "m"], cwd=repo, capture_output=True, text=True,
                            check=False)
     assert merge.returncode == 1
-    assert "veld email: aan beide kanten anders gewijzigd: basis (niets), ours hier@x.nl, theirs ander@x.nl" in merge.stderr
+    assert ("veld email: aan beide kanten anders gewijzigd: basis (niets), ours hier@x.nl, "
+            "theirs ander@x.nl") in merge.stderr
     before = (datadir / W).read_bytes()
     busy = run("update", "molenwijk", "--email", "x@x.nl")
     assert busy.exit_code == 5 and "onopgeloste git-conflict" in busy.stderr

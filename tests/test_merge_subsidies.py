@@ -155,7 +155,7 @@ def _step(records: list[sm.Subsidie], step: tuple[str, int, int | None], regelin
 def _errors(records: list[sm.Subsidie], others: dict) -> set:
     from wijkctl import model
 
-    return {(p.regel_id, p.melding) for p in validate(model.Dataset(**others, subsidies=records)) if p.ernst == "fout"}
+    return {(p.rule, p.melding) for p in validate(model.Dataset(**others, subsidies=records)) if p.ernst == "fout"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -26,7 +26,8 @@ def area(van, tot=None, buurten=()):
 
 
 def register(w, van, members=None, details=None, naam="P", buurten=(), tot=None):
-    return rules.register(w, naam=naam, area=area(van, tot, buurten), members=list(KERN if members is None else members),
+    return rules.register(w, naam=naam, area=area(van, tot, buurten),
+                          members=list(KERN if members is None else members),
                           details=details or rules.Details(), taken=w.ids())
 
 
@@ -40,7 +41,8 @@ def raad(van=D(1990, 1, 1), tot=None):
 
 
 def platform(van=D(2024, 1, 1), tot=None, kern=None):
-    return model.Organisatie(id="wijkplatform-molenwijk", soort="wijkplatform", naam="Wijkplatform Molenwijk", van=van, tot=tot,
+    return model.Organisatie(id="wijkplatform-molenwijk", soort="wijkplatform", naam="Wijkplatform Molenwijk", van=van,
+                             tot=tot,
                              kern=list(KERN if kern is None else kern))
 
 

@@ -66,7 +66,8 @@ def test_write_refused_by_file_size_limit_leaves_originals(datadir):
         import resource, sys
         resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
         sys.argv = ["wijkctl", "--data-dir", {str(datadir)!r}, "register", "molenwijk", "--name", {big!r},
-                    "--from", "2025-01-01", "-m", "A <a@example.org>", "-m", "B <b@example.org>", "-m", "C <c@example.org>"]
+                    "--from", "2025-01-01", "-m", "A <a@example.org>", "-m", "B <b@example.org>",
+                    "-m", "C <c@example.org>"]
         from wijkctl.cli import main
         main()
     """)

@@ -410,7 +410,7 @@ def test_a_correction_needs_a_reason_a_known_step_and_field_and_the_same_again_i
 
 
 def ids(records, data=None):
-    return sorted({p.regel_id for p in subsidiecheck.problems(records, data or dataset()) if p.ernst == "fout"})
+    return sorted({p.rule for p in subsidiecheck.problems(records, data or dataset()) if p.ernst == "fout"})
 
 
 def test_a_valid_year_has_no_problems():
@@ -421,7 +421,7 @@ def test_payments_above_the_verleend_amount_are_found_with_file_and_line():
     s = verleend()
     s.betalingen = [sm.Betaling(datum=D(2025, 1, 15), bedrag=7000, soort="voorschot", regel=14)]
     (p,) = subsidiecheck.problems([s], dataset())
-    assert (p.bestand, p.regel, p.regel_id, p.wijk) == ("subsidies.yaml", 14, "subsidie-betaling", "molenwijk")
+    assert (p.bestand, p.regel, p.rule, p.wijk) == ("subsidies.yaml", 14, "subsidie-betaling", "molenwijk")
     assert str(p).startswith("subsidies.yaml:14: 2025-wijkplatform-molenwijk: met de betaling op 2025-01-15")
 
 
@@ -431,7 +431,7 @@ def test_a_besluit_without_aanvraag_and_a_vaststelling_without_verantwoording():
     s.verantwoording = None
     s.besluit.regels = {"soort": 9}
     found = subsidiecheck.problems([s], dataset())
-    assert {"subsidie-volgorde"} == {p.regel_id for p in found}
+    assert {"subsidie-volgorde"} == {p.rule for p in found}
     assert any(p.regel == 9 and "besluit zonder aanvraag" in p.melding for p in found)
 
 
@@ -454,7 +454,7 @@ def test_the_plafond_across_the_records_of_a_year():
     data = dataset(plafond=8000)
     a, b = verleend(data), applied(data, wijk=1).record
     b.besluit = sm.Besluit(soort="verleend", datum=D(2024, 12, 20), bedrag=b.berekening.bedrag)
-    problems = [p for p in subsidiecheck.problems([a, b], data) if p.regel_id == "subsidie-plafond"]
+    problems = [p for p in subsidiecheck.problems([a, b], data) if p.rule == "subsidie-plafond"]
     assert len(problems) == 1 and problems[0].melding.startswith("2025-wijkplatform-europawijk")
 
 
@@ -472,7 +472,7 @@ def test_vastgesteld_above_verleend_and_missing_reasons():
 def test_an_application_outside_its_window_is_a_warning():
     s = applied(ontvangen=D(2024, 10, 1)).record
     (p,) = subsidiecheck.problems([s], dataset())
-    assert (p.ernst, p.regel_id) == ("waarschuwing", "subsidie-aanvraagtermijn")
+    assert (p.ernst, p.rule) == ("waarschuwing", "subsidie-aanvraagtermijn")
 
 
 # -- due -----------------------------------------------------------------------------------
@@ -601,7 +601,7 @@ def test_awards_never_pass_the_plafond_together(plafond, asked):
         except Refused as e:
             assert "subsidieplafond" in e.message
     assert sum(r.verleend or 0 for r in records) <= plafond
-    assert not [p for p in subsidiecheck.problems(records, data) if p.regel_id == "subsidie-plafond"]
+    assert not [p for p in subsidiecheck.problems(records, data) if p.rule == "subsidie-plafond"]
 
 
 def test_due_announces_next_years_window_on_the_regelings_aanvragen_vanaf():

@@ -25,7 +25,8 @@ def regeling(jaar=2024, basis=5000, maximum=10000, toeslagen=(), plafond=None, d
 
 
 def wijk(code="a", van=D(2020, 1, 1), tot=None, gebied="g", **cijfers):
-    orgs = [] if van is None else [model.Organisatie(id=f"platform-{code}", soort="wijkplatform", naam=f"Platform {code}", van=van, tot=tot)]
+    orgs = [] if van is None else [model.Organisatie(id=f"platform-{code}", soort="wijkplatform",
+                                                     naam=f"Platform {code}", van=van, tot=tot)]
     return model.Wijk(code=code, naam=code.upper(), gebied=gebied,
                       cijfers=model.Cijfers(**cijfers) if cijfers else None, organisaties=orgs)
 
@@ -36,7 +37,8 @@ def bedrag(w, r=None, jaar=2025, others=()):
 
 
 INWONERS_STAFFELS = model.Toeslag(naam="Inwoners", maatstaf="inwoners",
-                                  staffels=[model.Staffel(vanaf=7500, bedrag=1000), model.Staffel(vanaf=10000, bedrag=2000)])
+                                  staffels=[model.Staffel(vanaf=7500, bedrag=1000), model.Staffel(vanaf=10000,
+                                                                                                  bedrag=2000)])
 
 
 @pytest.mark.parametrize("van,tot,maanden,euro", [
@@ -109,7 +111,8 @@ def test_ratio_average_is_the_city_wide_ratio_not_the_mean_of_ratios():
 
 
 def test_uitkeringen_per_1000():
-    toeslag = model.Toeslag(naam="Bijstand", maatstaf="uitkeringen_per_1000", staffels=[model.Staffel(vanaf=40, bedrag=700)])
+    toeslag = model.Toeslag(naam="Bijstand", maatstaf="uitkeringen_per_1000", staffels=[model.Staffel(vanaf=40,
+                                                                                                      bedrag=700)])
     u = bedrag(wijk(uitkeringen=310, inwoners=8060), regeling(toeslagen=[toeslag]))
     assert u.toeslagen[0].waarde == Decimal(310) * 1000 / 8060  # 38.46: below 40
     assert u.bedrag == 5000
@@ -146,7 +149,8 @@ def test_explanation_lets_a_reader_recompute():
     r = regeling(toeslagen=[INWONERS_STAFFELS, BOVEN_INWONERS])
     u = bedrag(wijk(van=D(2025, 7, 15), inwoners=8060), r, others=[wijk("b", inwoners=6000)])
     text = "\n".join(s.uitleg(u))
-    for part in ("6 van de 12 maanden", "8.060", "vanaf 7.500", "gemiddelde", "7.030", "€ 5.000 + € 1.000 + € 1.500 = € 7.500",
+    for part in ("6 van de 12 maanden", "8.060", "vanaf 7.500", "gemiddelde", "7.030", "€ 5.000 + € 1.000 + € 1.500 "
+                                                                                       "= € 7.500",
                  "€ 7.500 × 6/12 = € 3.750,00", "Bedrag: € 3.750"):
         assert part in text, part
 
@@ -198,7 +202,8 @@ def test_more_inhabitants_never_lower_the_amount_under_staffels(r, x, y, van):
 
 
 def test_subsidy_json_shape(run):
-    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
+    assert run("register", "molenwijk", "--name", "Wijkplatform "
+                                                  "Molenwijk", "--from", "2025-03-01", *MEMBERS).exit_code == 0
     data = json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)
     assert data["jaar"] == 2025 and data["regeling"] == {**data["regeling"], "jaar": 2024, "status": "concept"}
     assert data["totaal"] == 5417 and data["plafond"] is None
@@ -222,7 +227,8 @@ def test_subsidy_table_flags_concept_and_indicative(run):
 
 def test_subsidy_explain_is_in_dutch_step_by_step(run):
     result = run("subsidy", "molenwijk", "--year", "2025", "--explain")
-    assert "1. Regeling: Subsidieregeling voor Bewonersinitiatieven en wijkplatforms (2024, bron CVDR716154)" in result.stdout
+    assert ("1. Regeling: Subsidieregeling voor Bewonersinitiatieven en wijkplatforms "
+            "(2024, bron CVDR716154)") in result.stdout
     assert "Naar rato" in result.stdout and "afgerond" in result.stdout
     data = json.loads(run("subsidy", "molenwijk", "--year", "2025", "--explain", "-o", "json").stdout)
     assert data["subsidies"][0]["uitleg"][0].startswith("Subsidie 2025 voor Molenwijk")

@@ -278,7 +278,8 @@ def test_update_with_an_empty_value_clears_that_detail(run, datadir):
     assert "email" not in org and "website" not in org
     again = run("update", "molenwijk", "--on", "2025-03-01", "--email", "")
     assert again.exit_code == 0 and "Niets te wijzigen" in again.stderr
-    refused(run, datadir, (*REGISTER[:3], "Ander", "--from", "2026-01-01", *MEMBERS, "--email", ""), 2, "--email is leeg")
+    refused(run, datadir, (*REGISTER[:3], "Ander", "--from", "2026-01-01", *MEMBERS, "--email", ""), 2, "--email is "
+                                                                                                        "leeg")
 
 
 def test_clearing_a_kvk_that_the_legal_form_needs_is_refused(run, datadir):

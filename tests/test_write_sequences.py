@@ -6,6 +6,7 @@ command the cache gives what parsing gives; a refused command leaves every byte.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,7 @@ def _bytes(datadir) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(datadir.iterdir())}
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands)
 def test_any_sequence_of_commands_writes_what_writing_everything_writes(run, datadir, tmp_path, steps):
@@ -71,3 +73,34 @@ def test_any_sequence_of_commands_writes_what_writing_everything_writes(run, dat
             assert yamlio.dump_records(name, yamlio.load_text(name, text).records) == text, (step, name)
     for name, raw in start.items():  # the next example starts from the same files
         (datadir / name).write_bytes(raw)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(commands)
+def test_any_sequence_gives_the_same_with_and_without_the_cache(tmp_path_factory, monkeypatch, steps):
+    """Cached ≡ uncached on the production path (no WIJKCTL_CHECK_WRITES): exit code,
+    stdout and files after every command of a random sequence."""
+    from .conftest import BASE, Run, copy_data
+
+    monkeypatch.delenv("WIJKCTL_CHECK_WRITES", raising=False)
+    work = tmp_path_factory.mktemp("seq")
+    steps = [("register", "molenwijk", "2025-01-01"), *steps]
+    seen = {}
+    for label, cache_dir in (("cached", str(work / "cache")), ("uncached", "off")):
+        monkeypatch.setenv("WIJKCTL_CACHE_DIR", cache_dir)
+        (work / label).mkdir()
+        data = copy_data(BASE, work / label)
+        run = Run(data)
+        seen[label] = []
+        for n, step in enumerate(steps):
+            csv = work / label / f"kwb{n}.csv"
+            csv.write_text(kerncijfers(2024, [("Wijk", "WK039220", 1000 + n, 500 + n, "40,5", 20 + n)]),
+                           encoding="utf-8")
+            result = run(*_argv(step, n, str(csv)))
+            listed = run("list", "-o", "json")  # a read after each step, from the cache the step left
+            seen[label].append((step, result.exit_code, result.stdout, listed.stdout,
+                                {k: v for k, v in _bytes(data).items() if k.endswith(".yaml")}))
+    assert list((work / "cache").glob("*.json"))  # the cache was used
+    for one, other in zip(seen["cached"], seen["uncached"], strict=True):
+        assert one == other, one[0]

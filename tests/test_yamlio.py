@@ -48,9 +48,12 @@ BAD = [
     ("unknown key", GOOD + "  kleur: rood\n", 7, "onbekende sleutel 'kleur'"),
     ("integer code", GOOD.replace("cbs_code: WK039220", "cbs_code: 39220"), 5, "'cbs_code' moet tekst zijn"),
     ("bool name", GOOD.replace("naam: Molenwijk", "naam: no"), 4, "'naam' moet tekst zijn"),
-    ("bad date", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-02-30\n", 10, "ongeldige datum"),
-    ("string date", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 1 maart\n", 10, "moet een datum"),
-    ("integer phone", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-01-01\n    kern:\n    - naam: A\n      telefoon: 612345678\n", 13, "'telefoon' moet tekst zijn"),
+    ("bad date", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-02-30\n", 10,
+     "ongeldige datum"),
+    ("string date", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 1 "
+                           "maart\n", 10, "moet een datum"),
+    ("integer phone", GOOD + "  organisaties:\n  - soort: wijkraad\n    naam: X\n    van: 2024-01-01\n    kern:\n    "
+                             "- naam: A\n      telefoon: 612345678\n", 13, "'telefoon' moet tekst zijn"),
     ("missing required", "versie: 1\nwijken:\n- code: x\n  naam: X\n", 3, "'gebied' ontbreekt"),
     ("negative figure", GOOD + "  cijfers:\n    inwoners: -5\n", 8, "0 of groter"),
     ("newer version", GOOD.replace("versie: 1", "versie: 4"), 1, "installeer een nieuwere wijkctl"),
@@ -109,7 +112,8 @@ def test_digit_strings_are_quoted_for_every_yaml_reader():
 
 def test_staffels_are_written_on_one_line():
     r = model.Regeling(jaar=2024, naam="R", basisbedrag=5000, maximum=10000, toeslagen=[
-        model.Toeslag(naam="Inwoners", maatstaf="inwoners", staffels=[model.Staffel(vanaf=7500, bedrag=1000), model.Staffel(vanaf=10000, bedrag=2000)])])
+        model.Toeslag(naam="Inwoners", maatstaf="inwoners", staffels=[model.Staffel(vanaf=7500, bedrag=1000),
+                                                                      model.Staffel(vanaf=10000, bedrag=2000)])])
     text = dump_records(REGELINGEN, [r])
     assert "  - {vanaf: 7500, bedrag: 1000}\n" in text
     assert load_text(REGELINGEN, text).records == [r]
@@ -117,10 +121,12 @@ def test_staffels_are_written_on_one_line():
 
 # --- round trip properties ------------------------------------------------------
 
-text_st = st.text(alphabet=string.ascii_letters + string.digits + " -'éë:#[]{}&*!|>\"%@`,?", min_size=1, max_size=30).filter(lambda s: s.strip() == s and s.strip())
+text_st = st.text(alphabet=string.ascii_letters + string.digits + " -'éë:#[]{}&*!|>\"%@`,?", min_size=1,
+                  max_size=30).filter(lambda s: s.strip() == s and s.strip())
 opt_text = st.none() | text_st
 # free text (opmerking, bron) may span lines
-multiline = st.none() | st.text(alphabet=string.ascii_letters + " -'é:#&*!|>\"%@`,?\n", min_size=1, max_size=40).filter(lambda s: s.strip() == s and s.strip())
+multiline = st.none() | st.text(alphabet=string.ascii_letters + " -'é:#&*!|>\"%@`,?\n", min_size=1,
+                                max_size=40).filter(lambda s: s.strip() == s and s.strip())
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31))
 counts = st.none() | st.integers(min_value=0, max_value=10**7)
 members = st.builds(model.KernLid, naam=text_st, email=opt_text, telefoon=opt_text)
@@ -133,7 +139,8 @@ orgs = st.builds(
 buurten = st.builds(model.Buurt, naam=text_st, cbs_code=opt_text, cijfers=st.none())
 cijfers = st.none() | st.builds(model.Cijfers, peiljaar=counts, bron=multiline, inwoners=counts, woningen=counts,
                                 sociale_huurwoningen=counts, uitkeringen=counts).filter(
-    lambda c: any(getattr(c, k) is not None for k in ("peiljaar", "bron", "inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")))
+    lambda c: any(getattr(c, k) is not None for k in ("peiljaar", "bron", "inwoners", "woningen",
+                                                      "sociale_huurwoningen", "uitkeringen")))
 wijken = st.builds(
     model.Wijk, code=text_st, naam=text_st, gebied=text_st, cbs_code=opt_text,
     cbs_buurten=st.lists(text_st, max_size=3), buurten=st.lists(buurten, max_size=3), opmerking=multiline,

@@ -7,7 +7,6 @@ Pure: text in, figures out. Columns are found by their stem, because CBS renumbe
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -165,10 +164,6 @@ def _add(table: Table, regio: Regio, seen: dict[tuple[str, str], int], line: int
 
 def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def parse_text(text: str, naam: str = "het bestand") -> Table:
-    return parse(io.StringIO(text.lstrip("\ufeff"), newline=""), naam)
 
 
 @dataclass

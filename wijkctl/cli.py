@@ -20,19 +20,24 @@ from wijkctl import __version__, errors
 def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
     """(English pattern, Dutch message) pairs; compiled only when an error is shown."""
     return (
-        (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
+        (re.compile(r"^No such option: (.*?)(?: \(Possible options: "
+                    r"(.*)\))?$"), lambda m: f"Onbekende optie {m[1]}" + (f" (bedoelde je {m[2]}?)" if m[2] else "")),
         (re.compile(r"^Missing command\.?$"), lambda m: "Geen commando opgegeven."),
         (re.compile(r"^Missing argument '?(.*?)'?\.?$"), lambda m: f"Argument {m[1]} ontbreekt."),
         (re.compile(r"^Missing option '?(.*?)'?\.?$"), lambda m: f"Optie {m[1]} ontbreekt."),
         (re.compile(r"^Missing parameter:? '?(.*?)'?\.?$"), lambda m: f"{m[1]} ontbreekt."),
-        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3]}."),
-        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
+        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not one of (.*)\.$", re.S),
+         lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen van {m[3]}."),
+        (re.compile(r"^Invalid value for (.*?): '?(.*?)'? is not a valid (integer|int|float)( range)?\.$", re.S),
+         lambda m: f"Ongeldige waarde voor {m[1]}: '{m[2]}' is geen {'' if m[3] == 'float' else 'geheel '}getal."),
         (re.compile(r"^Invalid value for (.*?): (.*)$", re.S), lambda m: f"Ongeldige waarde voor {m[1]}: {m[2]}"),
-        (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: f"Onverwacht extra argument: {m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
+        (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), lambda m: "Onverwacht extra argument: "
+            f"{m[1]}. Zet een naam met spaties tussen aanhalingstekens."),
         (re.compile(r"^No such command '([^']*)'\.(?: Did you mean (.*)\?)?$"),
          lambda m: f"Onbekend commando '{m[1]}'." + (f" Bedoelde je {m[2].replace(', ', ' of ')}?" if m[2] else "")),
         (re.compile(r"^Option '?(.*?)'? requires an argument\.?$"), lambda m: f"Optie {m[1]} heeft een waarde nodig."),
-        (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig."),
+        (re.compile(r"^Option '?(.*?)'? requires (\d+) arguments\.?$"), lambda m: f"Optie {m[1]} heeft {m[2]} "
+                                                                                  "waarden nodig."),
         (re.compile(r"^Option '?(.*?)'? does not take a value\.?$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
     )
 
@@ -172,7 +177,8 @@ class _Guarded:
             return action()
         except UnicodeEncodeError:
             encoding = getattr(self._stream, "encoding", None) or "ascii"
-            return self._do(lambda: self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding)), text)
+            safe = text.encode(encoding, "backslashreplace").decode(encoding)
+            return self._do(lambda: self._stream.write(safe), text)
         except (OSError, ValueError) as exc:
             self._set_aside()
             if self._fatal:
@@ -359,7 +365,8 @@ def _global(
     ctx: typer.Context,
     data_dir: Annotated[
         str | None,
-        typer.Option("--data-dir", metavar="MAP", help="De gegevensmap (anders $WIJKCTL_DATA, anders de dichtstbijzijnde data/)."),
+        typer.Option("--data-dir", metavar="MAP", help="De gegevensmap (anders $WIJKCTL_DATA, anders de "
+                                                       "dichtstbijzijnde data/)."),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Toon de versie en stop.")
@@ -418,7 +425,8 @@ def build_app(only: str | None = None) -> typer.Typer:
         function = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}").COMMANDS[name]
         aliases = [a for a, c in ALIASES.items() if c == name]
         short = (function.__doc__ or "").strip().splitlines()[0]
-        app.command(name, cls=WijkctlCommand, short_help=f"{short} (ook: {', '.join(aliases)})" if aliases else None)(function)
+        short_help = f"{short} (ook: {', '.join(aliases)})" if aliases else None
+        app.command(name, cls=WijkctlCommand, short_help=short_help)(function)
     return app
 
 

@@ -64,7 +64,8 @@ def _organisations(w: model.Wijk, on: dt.date, until: dt.date) -> list[Item]:
         dag = max(on, org.begin)
         if org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN and dag <= until:
             out.append(Item("kern_te_klein", dag, w.code, org.id,
-                            f"{org.naam} ({w.naam}) heeft {len(org.kern)} kernleden; minstens {model.MIN_KERN} zijn nodig."))
+                            f"{org.naam} ({w.naam}) heeft {len(org.kern)} kernleden; minstens {model.MIN_KERN} zijn "
+                            "nodig."))
         if org.soort == model.WIJKRAAD and org.actief_op(on):
             out.append(Item("wijkraad_actief", on, w.code, org.id,
                             f"{org.naam} ({w.naam}) is nog een wijkraad; zet die om met 'wijkctl convert {w.code}'."))

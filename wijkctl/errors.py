@@ -57,7 +57,7 @@ class Problem(NamedTuple):
     regel: int
     melding: str
     ernst: str = "fout"  # fout | waarschuwing
-    regel_id: str = "vorm"  # a stable name of the rule broken, for scripts
+    rule: str = "vorm"  # the stable name of the rule broken (`regel_id` in JSON), for scripts
     wijk: str | None = None  # the code of the wijk it concerns, if one
     tot: str | None = None  # a warning: the first day (ISO) it no longer holds; None: it lasts
 

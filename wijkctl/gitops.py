@@ -68,7 +68,8 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
     if git(root, "symbolic-ref", "-q", "HEAD").returncode != 0:
         raise UsageError(
             "--commit: git staat niet op een branch (detached HEAD); een commit hier raakt zoek bij de volgende "
-            "checkout. Maak of kies eerst een branch ('git switch -c NAAM' of 'git switch main'); er is niets veranderd."
+            "checkout. Maak of kies eerst een branch ('git switch -c NAAM' of 'git switch main'); er is niets "
+            "veranderd."
         )
     if git(root, "diff", "--cached", "--quiet").returncode != 0:
         raise UsageError(

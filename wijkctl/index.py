@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from wijkctl import model
 
 PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
-CODE, NAAM, GEVOUWEN, GEBIED, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
+# column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
+CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come

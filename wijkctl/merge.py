@@ -322,18 +322,11 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
     for that its lines on both sides must be canonical. Then the whole result is read
     and checked. CannotMerge: let git merge by lines.
     """
-    from wijkctl.yamlio import dump_record, load_text
+    from wijkctl.yamlio import load_text
 
-    list_key, schema = FILES[name].list_key, FILES[name].schema
-    a_head, a = _split(name, ours)
-    b_head, b = _split(name, theirs)
+    list_key = FILES[name].list_key
     empty = f"{list_key}: []\n"
-    heads = {h.replace(empty, f"{list_key}:\n") for h in (a_head, b_head)}
-    if len(heads) != 1 or not next(iter(heads)).endswith(f"{list_key}:\n"):
-        raise CannotMerge("de kanten hebben een ander begin (versie?)")
-    head = heads.pop()
-    o_head, o = _split(name, _current_base(name, base, head))
-    base_head = o_head.replace(empty, f"{list_key}:\n") if o_head.strip() else head
+    head, base_head, o, a, b = _sides(name, base, ours, theirs)
     merger = _Merger()
     merged: dict[str, str] = {}
     conflicts: list[Conflict] = []
@@ -346,18 +339,7 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
         elif ac == oc:
             chunk = bc
         else:  # changed on both sides, differently: per field
-            plain = [_ABSENT if c is None else _record(name, h, c, canonical=strict)
-                     for c, h, strict in ((oc, base_head, False), (ac, head, True), (bc, head, True))]
-            merger.conflicts = []
-            v = merger.record((), *plain, schema)
-            conflicts += [Conflict(k, w, m) for w, m in merger.conflicts]
-            if v is _ABSENT:
-                chunk = None
-            else:
-                if list_key == "wijken":
-                    _sort_organisations(v, None if plain[1] is _ABSENT else plain[1],
-                                        None if plain[2] is _ABSENT else plain[2])
-                chunk = dump_record(name, from_plain(v, schema))
+            chunk = _merge_record(name, k, (oc, base_head), (ac, head), (bc, head), merger, conflicts)
         if chunk is not None:
             merged[k] = chunk
     order = [k for k in _order(list(o), list(a), list(b)) if k in merged]
@@ -378,6 +360,42 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
         else:
             out.append(merged[k])
     return Result("".join(out), conflicts)
+
+
+def _sides(name: str, base: str, ours: str, theirs: str) -> tuple[str, str, dict, dict, dict]:
+    """The common head of both sides, the base's head, and the records' lines of base, ours
+    and theirs by identity. CannotMerge when the sides begin differently."""
+    list_key = FILES[name].list_key
+    a_head, a = _split(name, ours)
+    b_head, b = _split(name, theirs)
+    empty = f"{list_key}: []\n"
+    heads = {h.replace(empty, f"{list_key}:\n") for h in (a_head, b_head)}
+    if len(heads) != 1 or not next(iter(heads)).endswith(f"{list_key}:\n"):
+        raise CannotMerge("de kanten hebben een ander begin (versie?)")
+    head = heads.pop()
+    o_head, o = _split(name, _current_base(name, base, head))
+    base_head = o_head.replace(empty, f"{list_key}:\n") if o_head.strip() else head
+    return head, base_head, o, a, b
+
+
+def _merge_record(name: str, key: str, base: tuple[str | None, str], ours: tuple[str | None, str],
+                  theirs: tuple[str | None, str], merger: _Merger, conflicts: list[Conflict]) -> str | None:
+    """One record changed on both sides, merged per field: its canonical lines, or None
+    when it goes. Each side is (its lines or None, the head they are read under); the
+    fields that clash are added to `conflicts`."""
+    from wijkctl.yamlio import dump_record
+
+    schema = FILES[name].schema
+    plain = [_ABSENT if c is None else _record(name, h, c, canonical=strict)
+             for (c, h), strict in ((base, False), (ours, True), (theirs, True))]
+    merger.conflicts = []
+    v = merger.record((), *plain, schema)
+    conflicts += [Conflict(key, w, m) for w, m in merger.conflicts]
+    if v is _ABSENT:
+        return None
+    if FILES[name].list_key == "wijken":
+        _sort_organisations(v, None if plain[1] is _ABSENT else plain[1], None if plain[2] is _ABSENT else plain[2])
+    return dump_record(name, from_plain(v, schema))
 
 
 def check_merged(name: str, merged: str, ours: str, theirs: str, others: dict[str, list[Any]] | None) -> list[Conflict]:
@@ -412,12 +430,12 @@ def new_problems(name: str, records: list[Any], ours: str, theirs: str,
     examples = _examples(name, records, others)
     conflicts = []
     for k in sorted(new, key=str):
-        _bestand, _ernst, regel_id, record, _sub = k
+        _bestand, _ernst, rule, record, _sub = k
         melding = examples[k]
-        if regel_id.startswith("formaat-") and regel_id[len("formaat-"):] in model.KernLid.PERSONAL:
+        if rule.startswith("formaat-") and rule[len("formaat-"):] in model.KernLid.PERSONAL:
             melding = f"een waarde heeft niet de goede vorm {_HIDDEN}"
         conflicts.append(Conflict(str(record) if record is not None else name, "",
-                                  f"samengevoegd breekt dit een regel ({regel_id}): {melding}"))
+                                  f"samengevoegd breekt dit een regel ({rule}): {melding}"))
     return conflicts
 
 
@@ -459,7 +477,7 @@ def _located(name: str, records: list[Any], others: dict[str, list[Any]] | None)
                 record, holder = at[-1]
                 orgs = [org.id for org in getattr(holder, "organisaties", []) if org.regel <= p.regel]
                 sub = orgs[-1] if orgs and p.regel >= holder.regel else None
-        out.append(((p.bestand, p.ernst, p.regel_id, record, sub), p.melding))
+        out.append(((p.bestand, p.ernst, p.rule, record, sub), p.melding))
     return out
 
 

@@ -237,7 +237,8 @@ def layout(block: Block, width: int, wide: bool = False):
         for c in columns
     ]
     shown = list(range(len(columns)))
-    dropping = [] if wide else sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: (-columns[i].drop, -i))
+    droppable = (i for i, c in enumerate(columns) if c.drop)
+    dropping = [] if wide else sorted(droppable, key=lambda i: (-columns[i].drop, -i))
     while True:
         fitted = _fit([measures[i] for i in shown], width, block.header, folding=False)
         if fitted or not dropping:

@@ -190,7 +190,8 @@ def _periode(org: model.Organisatie) -> str:
     return f"vanaf {datum(org.van)}" + (f" tot {datum(org.tot)}" if org.tot else "")
 
 
-def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str | None, doel: str) -> model.Organisatie:
+def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str | None,
+                doel: str) -> model.Organisatie:
     """The organisation an update or end acts on: `--org`, else the only one active on `on`."""
     if org_query is not None:
         return find_org(wijk, org_query)
@@ -205,7 +206,8 @@ def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str
         raise Refused(f"De actieve organisatie van {wijk.naam} is {anders[0].naam}, een {anders[0].soort}; "
                       f"'update' werkt op een wijkplatform.")
     later = [o for o in wijk.organisaties if o.van is not None and o.van > on and (soort is None or o.soort == soort)]
-    hint = f" {later[0].naam} begint op {datum(later[0].van)}: gebruik --on {later[0].van.isoformat()}." if later else ""
+    hint = (f" {later[0].naam} begint op {datum(later[0].van)}: gebruik --on {later[0].van.isoformat()}."
+            if later else "")
     raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om {doel}.{hint}")
 
 
@@ -225,7 +227,8 @@ def _check_buurten(wijk: model.Wijk, buurten: list[str]) -> list[str]:
         buurt = next((b for b in wijk.buurten if fold(b.naam) == fold(query)), None)
         if buurt is None:
             bekend = ", ".join(b.naam for b in wijk.buurten) or "geen"
-            raise UsageError(f"'{query}' is geen buurt van {wijk.naam}.{_suggest(query, [b.naam for b in wijk.buurten])} "
+            raise UsageError(f"'{query}' is geen buurt van "
+                             f"{wijk.naam}.{_suggest(query, [b.naam for b in wijk.buurten])} "
                              f"Buurten van {wijk.naam}: {bekend}.")
         if buurt.naam not in out:
             out.append(buurt.naam)
@@ -240,11 +243,13 @@ def _refuse_overlap(wijk: model.Wijk, new: model.Organisatie, ignore: tuple[mode
             ", ".join(sorted(set(org.buurten) & set(new.buurten)))
         hint = ""
         if org.soort == model.WIJKRAAD and org.tot is None and new.soort == model.WIJKPLATFORM and new.van:
-            hint = f" Zet de wijkraad om met 'wijkctl convert {wijk.code} --from {new.van.isoformat()} --wijkraad {org.id}'."
+            hint = (f" Zet de wijkraad om met 'wijkctl convert {wijk.code} --from {new.van.isoformat()}"
+                    f" --wijkraad {org.id}'.")
         elif org.tot is None:
             hint = f" Beëindig die eerst met 'wijkctl end {wijk.code} --org {org.id} --on DATUM'."
         raise Refused(
-            f"{wijk.naam} heeft al een organisatie op {grond} in die periode: {org.naam} ({org.soort}, {_periode(org)}). "
+            f"{wijk.naam} heeft al een organisatie op {grond} in die periode: {org.naam} ({org.soort}, "
+            f"{_periode(org)}). "
             f"Per stuk van de wijk is er één organisatie tegelijk.{hint}"
         )
 
@@ -324,7 +329,8 @@ def convert(wijk: model.Wijk, *, van: dt.date, raden: list[str], naam: str | Non
             raise Refused(f"{raad.naam} begint op {datum(raad.van)}; de omzetting moet daarna liggen.")
         _refuse_breaking_succession(wijk, raad)
     if not buurten:  # the union of their areas; one that covers the whole wijk makes it whole
-        buurten = [] if any(not r.buurten for r in gekozen) else list(dict.fromkeys(b for r in gekozen for b in r.buurten))
+        gedekt = dict.fromkeys(b for r in gekozen for b in r.buurten)
+        buurten = [] if any(not r.buurten for r in gekozen) else list(gedekt)
     _check_kvk_needed(details.rechtsvorm, details.kvk)
     _check_kern(members)
     org = _new_org(wijk, taken, soort=model.WIJKPLATFORM, naam=naam or f"Wijkplatform {wijk.naam}", van=van,
@@ -531,7 +537,8 @@ def unregister(wijk: model.Wijk, *, org_query: str | None, reden: str) -> Change
     elif len(wijk.organisaties) == 1:
         org = wijk.organisaties[0]
     elif wijk.organisaties:
-        raise NotFound(f"{wijk.naam} heeft meerdere organisaties: {_listing(wijk.organisaties)}. Kies er een met --org.")
+        raise NotFound(f"{wijk.naam} heeft meerdere organisaties: {_listing(wijk.organisaties)}. Kies er een met "
+                       "--org.")
     else:
         raise Refused(f"{wijk.naam} heeft geen organisaties om te verwijderen.")
     opvolgers = [o.naam for o in wijk.organisaties if org.id in o.opvolger_van]

@@ -117,7 +117,8 @@ class Staffels:
         staffels = ", ".join(f"vanaf {getal(s.vanaf)}: {euro(s.bedrag)}" for s in self.toeslag.staffels or [])
         if t.drempel is None:
             return f"{label} {_getal(t.waarde)} ligt onder de laagste staffel ({staffels}), dus € 0."
-        return f"{label} {_getal(t.waarde)}, hoogste passende staffel vanaf {_getal(t.drempel)} ({staffels}): {euro(t.bedrag)}."
+        return (f"{label} {_getal(t.waarde)}, hoogste passende staffel vanaf {_getal(t.drempel)} ({staffels}): "
+                f"{euro(t.bedrag)}.")
 
 
 class BovenGemiddelde:
@@ -138,7 +139,8 @@ class BovenGemiddelde:
         m = model.MAATSTAF[self.toeslag.maatstaf]
         hoe = "stadsbreed" if m.is_ratio else "gemiddeld over de wijken waarvan het bekend is"
         oordeel = "boven" if t.bedrag else "niet boven"
-        return f"{label} {_getal(t.waarde)} ligt {oordeel} het gemiddelde ({hoe}: {_getal(t.drempel)}), dus {euro(t.bedrag)}."
+        return (f"{label} {_getal(t.waarde)} ligt {oordeel} het gemiddelde ({hoe}: {_getal(t.drempel)}), "
+                f"dus {euro(t.bedrag)}.")
 
 
 def soort(toeslag: model.Toeslag) -> Staffels | BovenGemiddelde:
@@ -258,7 +260,8 @@ def uitleg(u: Uitkomst) -> list[str]:
         periode = f"vanaf {datum(p.van)}" + (f" tot {datum(p.tot)}" if p.tot else "")
         gebied = (f" Het platform dekt de buurten {', '.join(p.buurten)}: de cijfers zijn de sommen van die "
                   "buurten (onbekend als een buurt een cijfer mist)." if p.buurten else "")
-        regels.append(f"2. Platform: {p.naam} ({p.id}), actief {periode}: {u.maanden} van de 12 maanden in {u.jaar}.{gebied}")
+        regels.append(f"2. Platform: {p.naam} ({p.id}), actief {periode}: {u.maanden} van de 12 maanden in "
+                      f"{u.jaar}.{gebied}")
     stap = 3
     regels.append(f"{stap}. Basisbedrag: {euro(r.basisbedrag)}.")
     for t in u.toeslagen:
@@ -282,5 +285,6 @@ def uitleg(u: Uitkomst) -> list[str]:
             f"{stap}. Het platform begint op {datum(u.platform.van)}, op of na de aanvraagtermijn "  # type: ignore[union-attr]
             f"({datum(r.deadline(u.jaar))}): aanvraagtermijn verstreken, dus € 0 voor {u.jaar}."
         )
-    regels.append(f"Bedrag: {euro(u.bedrag)}" + (" (indicatief)" if u.indicatief else "") + (" (onvolledig)" if u.onvolledig else ""))
+    regels.append(f"Bedrag: {euro(u.bedrag)}" + (" (indicatief)" if u.indicatief else "")
+                  + (" (onvolledig)" if u.onvolledig else ""))
     return regels

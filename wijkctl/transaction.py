@@ -162,23 +162,8 @@ def apply(
             gitops.precheck(root, DATA_FILES)
         snap, entry = store.snapshot_for_write(root)
         data = snap.require_valid()
-        # once per file (the cache then remembers): prove the file canonical, before any change
-        canonical = entry.canonical if entry else frozenset()
-        texts_as_read = {name: yamlio.dump_records(name, snap.loaded[name].records) for name in DATA_FILES
-                         if name not in canonical and not snap.loaded[name].older}
-        proven = set(canonical) | {n for n, t in texts_as_read.items() if t == snap.texts[n]
-                                   and not snap.loaded[n].comments}
-        if entry is None:
-            before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
-        else:  # the cache's plain records are those of the bytes read
-            before = dict(entry.small)
-        change = mutate(data)
-        if entry is not None and data.lazy:
-            plan = _plan_from_cache(entry, data, before)
-        else:
-            if entry is not None:
-                before[WIJKEN] = [entry.plain(pos) for pos in range(len(entry.index))]
-            plan = _plan(snap, data, before)
+        texts_as_read, proven = _proven_canonical(snap, entry)
+        change, plan = _change_and_plan(snap, entry, data, mutate)
         if not plan.changed:  # nothing changed: the data as read was validated by the snapshot
             return Outcome(change, [], "", dry_run=dry_run)
         for name in plan.changed:
@@ -205,6 +190,33 @@ def apply(
         else:
             store.remember(root, contents, written, frozenset(proven))
     return outcome
+
+
+def _proven_canonical(snap: Snapshot, entry: Entry | None) -> tuple[dict[str, str], set[str]]:
+    """Once per file (the cache then remembers), before any change: the canonical dump of
+    each file not yet proven, and the names of the files whose bytes are canonical."""
+    canonical = entry.canonical if entry else frozenset()
+    texts_as_read = {name: yamlio.dump_records(name, snap.loaded[name].records) for name in DATA_FILES
+                     if name not in canonical and not snap.loaded[name].older}
+    proven = set(canonical) | {n for n, t in texts_as_read.items() if t == snap.texts[n]
+                               and not snap.loaded[n].comments}
+    return texts_as_read, proven
+
+
+def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
+                     mutate: Callable[[model.Dataset], model.Change]) -> tuple[model.Change, _Plan]:
+    """Run `mutate` and plan the write: from the cache entry when the wijken came from it
+    one at a time, else by comparing all records with those read."""
+    if entry is None:
+        before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
+    else:  # the cache's plain records are those of the bytes read
+        before = dict(entry.small)
+    change = mutate(data)
+    if entry is not None and data.lazy:
+        return change, _plan_from_cache(entry, data, before)
+    if entry is not None:
+        before[WIJKEN] = [entry.plain(pos) for pos in range(len(entry.index))]
+    return change, _plan(snap, data, before)
 
 
 def _plain(name: str, records: list) -> list[dict]:

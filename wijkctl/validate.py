@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from wijkctl.index import Index, Summary
 
 
-def _err(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None) -> Problem:
-    return Problem(bestand, regel, melding, "fout", regel_id, wijk)
+def _err(bestand: str, regel: int, melding: str, rule: str, wijk: str | None = None) -> Problem:
+    return Problem(bestand, regel, melding, "fout", rule, wijk)
 
 
-def _warn(bestand: str, regel: int, melding: str, regel_id: str, wijk: str | None = None,
+def _warn(bestand: str, regel: int, melding: str, rule: str, wijk: str | None = None,
           tot: dt.date | None = None) -> Problem:
     """A warning; `tot`: the first day it no longer holds (None: it lasts)."""
-    return Problem(bestand, regel, melding, "waarschuwing", regel_id, wijk, tot.isoformat() if tot else None)
+    return Problem(bestand, regel, melding, "waarschuwing", rule, wijk, tot.isoformat() if tot else None)
 
 
 def _line(record: object, key: str) -> int:
@@ -89,34 +89,41 @@ def check_wijk_identity(data: model.Dataset) -> Iterator[Problem]:
     buurtcodes: dict[str, str] = {}
     for w in data.wijken:
         if w.code in codes:
-            yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' komt al voor op regel {codes[w.code]}", "wijk-code-uniek", w.code)
+            yield _err(WIJKEN, _line(w, "code"), f"code '{w.code}' komt al voor op regel {codes[w.code]}",
+                       "wijk-code-uniek", w.code)
         codes.setdefault(w.code, _line(w, "code"))
         key = fold(w.naam)
         if not key:
             yield _err(WIJKEN, _line(w, "naam"), "naam is leeg", "wijk-naam-leeg", w.code)
         elif key in namen:
-            yield _err(WIJKEN, _line(w, "naam"), f"naam '{w.naam}' komt al voor bij wijk '{namen[key].code}'", "wijk-naam-uniek", w.code)
+            yield _err(WIJKEN, _line(w, "naam"), f"naam '{w.naam}' komt al voor bij wijk "
+                                                 f"'{namen[key].code}'", "wijk-naam-uniek", w.code)
         namen.setdefault(key, w)
         if w.cbs_code is not None:
             if w.cbs_code in cbs:
-                yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code {w.cbs_code} komt al voor bij wijk '{cbs[w.cbs_code].code}'", "cbs-code-uniek", w.code)
+                yield _err(WIJKEN, _line(w, "cbs_code"), f"cbs_code {w.cbs_code} komt al voor bij wijk "
+                                                         f"'{cbs[w.cbs_code].code}'", "cbs-code-uniek", w.code)
             cbs.setdefault(w.cbs_code, w)
             if w.cbs_buurten:
-                yield _err(WIJKEN, _line(w, "cbs_buurten"), "een wijk heeft cbs_code of cbs_buurten, niet allebei", "cbs-code-of-buurten", w.code)
+                yield _err(WIJKEN, _line(w, "cbs_buurten"), "een wijk heeft cbs_code of cbs_buurten, niet "
+                                                            "allebei", "cbs-code-of-buurten", w.code)
         for code in w.cbs_buurten:
             if code in cbs_buurten:
-                yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode {code} hoort al bij wijk '{cbs_buurten[code].code}'", "buurtcode-uniek", w.code)
+                yield _err(WIJKEN, _line(w, "cbs_buurten"), f"buurtcode {code} hoort al bij wijk "
+                                                            f"'{cbs_buurten[code].code}'", "buurtcode-uniek", w.code)
             cbs_buurten.setdefault(code, w)
         for b in w.buurten:
             key = fold(b.naam)
             if not key:
                 yield _err(WIJKEN, _line(b, "naam"), "naam van de buurt is leeg", "buurt-naam-leeg", w.code)
             elif key in buurten:
-                yield _err(WIJKEN, _line(b, "naam"), f"buurt '{b.naam}' hoort al bij wijk '{buurten[key].code}'", "buurt-naam-uniek", w.code)
+                yield _err(WIJKEN, _line(b, "naam"), f"buurt '{b.naam}' hoort al bij wijk "
+                                                     f"'{buurten[key].code}'", "buurt-naam-uniek", w.code)
             buurten.setdefault(key, w)
             if b.cbs_code is not None:
                 if b.cbs_code in buurtcodes:
-                    yield _err(WIJKEN, _line(b, "cbs_code"), f"buurtcode {b.cbs_code} komt al voor bij buurt '{buurtcodes[b.cbs_code]}'", "buurtcode-uniek", w.code)
+                    yield _err(WIJKEN, _line(b, "cbs_code"), f"buurtcode {b.cbs_code} komt al voor bij buurt "
+                                                             f"'{buurtcodes[b.cbs_code]}'", "buurtcode-uniek", w.code)
                 buurtcodes.setdefault(b.cbs_code, b.naam)
 
 
@@ -125,7 +132,8 @@ def check_gebied_bestaat(data: model.Dataset) -> Iterator[Problem]:
     gebieden = {g.code for g in data.gebieden}
     for w in data.wijken:
         if w.gebied not in gebieden:
-            yield _err(WIJKEN, _line(w, "gebied"), f"gebied '{w.gebied}' bestaat niet in {VERBINDERS}", "gebied-bestaat", w.code)
+            yield _err(WIJKEN, _line(w, "gebied"), f"gebied '{w.gebied}' bestaat niet in "
+                                                   f"{VERBINDERS}", "gebied-bestaat", w.code)
 
 
 def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
@@ -134,7 +142,8 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
         if c is None:
             continue
         if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
-            yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"sociale_huurwoningen ({c.sociale_huurwoningen}) is groter dan woningen ({c.woningen})", "sociale-huur-niet-boven-woningen", code)
+            yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"sociale_huurwoningen ({c.sociale_huurwoningen}) "
+                f"is groter dan woningen ({c.woningen})", "sociale-huur-niet-boven-woningen", code)
 
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
@@ -145,7 +154,8 @@ def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Ite
     for w in data.wijken:
         for org in w.organisaties:
             if org.id in ids:
-                yield _err(WIJKEN, _line(org, "id"), f"id '{org.id}' komt al voor op regel {ids[org.id]}; een id is uniek in het bestand", "organisatie-id-uniek", w.code)
+                yield _err(WIJKEN, _line(org, "id"), f"id '{org.id}' komt al voor op regel {ids[org.id]}; een id is "
+                                                     "uniek in het bestand", "organisatie-id-uniek", w.code)
             ids.setdefault(org.id, _line(org, "id"))
             yield from _check_organisatie(w, org, today)
         yield from _check_ground(w)
@@ -157,12 +167,14 @@ def _check_ground(w: model.Wijk) -> Iterator[Problem]:
     orgs = w.organisaties
     for a, b in zip(orgs, orgs[1:]):
         if b.begin < a.begin:
-            yield _err(WIJKEN, _line(b, "van"), f"organisaties van wijk '{w.code}' staan niet op volgorde van 'van' (oudste eerst; onbekend eerst)", "organisaties-op-volgorde", w.code)
+            yield _err(WIJKEN, _line(b, "van"), f"organisaties van wijk '{w.code}' staan niet op volgorde van 'van' "
+                                                "(oudste eerst; onbekend eerst)", "organisaties-op-volgorde", w.code)
     for i, a in enumerate(orgs):
         for b in orgs[i + 1:]:
             if a.botst(b):
                 waar = "de hele wijk" if not a.buurten and not b.buurten else "een gemeenschappelijke buurt"
-                yield _err(WIJKEN, _line(b, "van"), f"'{b.naam}' overlapt in tijd met '{a.naam}' (regel {a.regel}) op {waar}; "
+                yield _err(WIJKEN, _line(b, "van"), f"'{b.naam}' overlapt in tijd met '{a.naam}' (regel {a.regel}) "
+                                                    f"op {waar}; "
                            "per stuk van de wijk is er één organisatie tegelijk", "een-organisatie-per-buurt", w.code)
 
 
@@ -172,32 +184,39 @@ def _check_successors(w: model.Wijk) -> Iterator[Problem]:
         for ident in org.opvolger_van:
             voorganger = by_id.get(ident)
             if voorganger is None or voorganger is org:
-                yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{ident}' is geen andere organisatie van wijk '{w.code}'", "opvolger-bestaat", w.code)
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"opvolger_van '{ident}' is geen andere organisatie "
+                                                               f"van wijk '{w.code}'", "opvolger-bestaat", w.code)
             elif org.van is None or voorganger.tot != org.van:
                 start = org.van.isoformat() if org.van else "een onbekende dag"
-                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{voorganger.naam}' ({ident}) eindigt niet op {start}, de startdatum van '{org.naam}'", "opvolger-sluit-aan", w.code)
+                yield _err(WIJKEN, _line(org, "opvolger_van"), f"'{voorganger.naam}' ({ident}) eindigt niet op "
+                    f"{start}, de startdatum van '{org.naam}'", "opvolger-sluit-aan", w.code)
 
 
 def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) -> Iterator[Problem]:
     if not org.naam.strip():
         yield _err(WIJKEN, _line(org, "naam"), "naam van de organisatie is leeg", "organisatie-naam-leeg", w.code)
     if org.van is None and org.soort != model.WIJKRAAD:
-        yield _err(WIJKEN, org.regel, f"'{org.naam}' heeft geen 'van'; alleen van een wijkraad mag de start onbekend zijn", "van-ontbreekt", w.code)
+        yield _err(WIJKEN, org.regel, f"'{org.naam}' heeft geen 'van'; alleen van een wijkraad mag de start onbekend "
+                                      "zijn", "van-ontbreekt", w.code)
     if org.tot is not None and org.van is not None and org.tot <= org.van:
-        yield _err(WIJKEN, _line(org, "tot"), f"tot ({org.tot.isoformat()}) moet na van ({org.van.isoformat()}) liggen", "tot-na-van", w.code)
+        yield _err(WIJKEN, _line(org, "tot"), f"tot ({org.tot.isoformat()}) moet na van ({org.van.isoformat()}) "
+                                              "liggen", "tot-na-van", w.code)
     if org.reden_einde is not None and org.tot is None:
         yield _err(WIJKEN, _line(org, "reden_einde"), "reden_einde zonder einddatum (tot)", "reden-zonder-tot", w.code)
     namen = {b.naam for b in w.buurten}
     for naam in org.buurten:
         if naam not in namen:
-            yield _err(WIJKEN, _line(org, "buurten"), f"'{naam}' is geen buurt van wijk '{w.code}'", "buurt-van-eigen-wijk", w.code)
+            yield _err(WIJKEN, _line(org, "buurten"), f"'{naam}' is geen buurt van wijk '{w.code}'",
+                           "buurt-van-eigen-wijk", w.code)
     if len(set(org.buurten)) != len(org.buurten):
         yield _err(WIJKEN, _line(org, "buurten"), f"'{org.naam}' noemt een buurt twee keer", "buurt-dubbel", w.code)
     if org.rechtsvorm in model.KVK_VERPLICHT and org.kvk is None:
-        yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer nodig", "kvk-nodig", w.code)
+        yield _err(WIJKEN, _line(org, "rechtsvorm"), f"een {org.rechtsvorm} heeft een kvk-nummer "
+                                                     "nodig", "kvk-nodig", w.code)
     yield from _check_kern(w, org)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
-        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er minstens {model.MIN_KERN}",
+        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er "
+                                       f"minstens {model.MIN_KERN}",
                     "kern-te-klein", w.code, org.tot)
 
 
@@ -231,10 +250,12 @@ def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
     namen: dict[str, int] = {}
     for g in data.gebieden:
         if g.code in codes:
-            yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' komt al voor op regel {codes[g.code]}", "gebied-code-uniek")
+            yield _err(VERBINDERS, _line(g, "code"), f"code '{g.code}' komt al voor op regel "
+                                                     f"{codes[g.code]}", "gebied-code-uniek")
         codes.setdefault(g.code, _line(g, "code"))
         if fold(g.naam) in namen:
-            yield _err(VERBINDERS, _line(g, "naam"), f"naam '{g.naam}' komt al voor op regel {namen[fold(g.naam)]}", "gebied-naam-uniek")
+            yield _err(VERBINDERS, _line(g, "naam"), f"naam '{g.naam}' komt al voor op regel "
+                                                     f"{namen[fold(g.naam)]}", "gebied-naam-uniek")
         namen.setdefault(fold(g.naam), _line(g, "naam"))
         if g.verbinder is None:
             yield _warn(VERBINDERS, g.regel, f"gebied '{g.code}' heeft geen gebiedsverbinder", "verbinder-ontbreekt")
@@ -245,25 +266,33 @@ def check_regelingen(data: model.Dataset) -> Iterator[Problem]:
     jaren: dict[int, int] = {}
     for r in data.regelingen:
         if r.jaar in jaren:
-            yield _err(REGELINGEN, _line(r, "jaar"), f"er is al een regeling voor {r.jaar} (regel {jaren[r.jaar]})", "regeling-jaar-uniek")
+            yield _err(REGELINGEN, _line(r, "jaar"), f"er is al een regeling voor {r.jaar} (regel "
+                                                     f"{jaren[r.jaar]})", "regeling-jaar-uniek")
         jaren.setdefault(r.jaar, _line(r, "jaar"))
         if r.maximum < r.basisbedrag:
-            yield _err(REGELINGEN, _line(r, "maximum"), f"maximum ({r.maximum}) is lager dan basisbedrag ({r.basisbedrag})", "maximum-niet-onder-basis")
+            yield _err(REGELINGEN, _line(r, "maximum"), f"maximum ({r.maximum}) is lager dan basisbedrag "
+                                                        f"({r.basisbedrag})", "maximum-niet-onder-basis")
         toeslag_namen: dict[str, int] = {}
         for t in r.toeslagen:
             if fold(t.naam) in toeslag_namen:
-                yield _err(REGELINGEN, _line(t, "naam"), f"toeslag '{t.naam}' komt al voor in de regeling van {r.jaar} (regel {toeslag_namen[fold(t.naam)]})", "toeslag-naam-uniek")
+                yield _err(REGELINGEN, _line(t, "naam"), f"toeslag '{t.naam}' komt al voor in de regeling van "
+                    f"{r.jaar} (regel {toeslag_namen[fold(t.naam)]})", "toeslag-naam-uniek")
             toeslag_namen.setdefault(fold(t.naam), _line(t, "naam"))
             if (t.staffels is None) == (t.boven_gemiddelde is None):
-                yield _err(REGELINGEN, t.regel, f"toeslag '{t.naam}' heeft staffels of boven_gemiddelde nodig, precies één van beide", "toeslag-staffels-of-gemiddelde")
+                yield _err(REGELINGEN, t.regel, f"toeslag '{t.naam}' heeft staffels of boven_gemiddelde nodig, "
+                                                "precies één van beide", "toeslag-staffels-of-gemiddelde")
             if t.staffels is not None:
                 if not t.staffels:
-                    yield _err(REGELINGEN, _line(t, "staffels"), f"toeslag '{t.naam}' heeft een lege lijst staffels", "staffels-niet-leeg")
+                    yield _err(REGELINGEN, _line(t, "staffels"), f"toeslag '{t.naam}' heeft een lege lijst "
+                                                                 "staffels", "staffels-niet-leeg")
                 for a, b in zip(t.staffels, t.staffels[1:]):
                     if b.vanaf <= a.vanaf:
-                        yield _err(REGELINGEN, b.regel, f"staffels van '{t.naam}' moeten oplopen: {b.vanaf} volgt op {a.vanaf}", "staffels-oplopend")
+                        yield _err(REGELINGEN, b.regel, f"staffels van '{t.naam}' moeten oplopen: {b.vanaf} volgt op "
+                                                        f"{a.vanaf}", "staffels-oplopend")
                     elif b.bedrag < a.bedrag:
-                        yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie", "staffel-betaalt-minder")
+                        yield _warn(REGELINGEN, b.regel, f"staffel vanaf {b.vanaf} van '{t.naam}' betaalt minder dan "
+                            f"die vanaf {a.vanaf}: een hogere waarde geeft dan minder subsidie",
+                            "staffel-betaalt-minder")
 
 
 def check_subsidies(data: model.Dataset) -> Iterator[Problem]:
@@ -294,7 +323,7 @@ def check_subsidie_organisaties(data: model.Dataset) -> Iterator[Problem]:
 
     codes = {w.code: w for w in data.wijken}
     mine = [s for s in records if s.wijk in codes]
-    yield from (p for p in sc.check_organisatie(mine, data) if p.regel_id != "subsidie-wijk")
+    yield from (p for p in sc.check_organisatie(mine, data) if p.rule != "subsidie-wijk")
 
 
 class Rule(NamedTuple):

@@ -289,8 +289,8 @@ class _Reader:
 _BAD = object()
 _YEARS: tuple[int, int] = FORMATS["jaar"].bereik  # type: ignore[assignment]
 _MAX_DIGITS = 15
-_PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,%d}" % (_MAX_DIGITS - 1))
-_PLAIN_NUM = re.compile(r"(?:0|[1-9][0-9]{0,%d})(?:\.[0-9]{1,6})?" % (_MAX_DIGITS - 1))
+_PLAIN_INT = re.compile(rf"0|[1-9][0-9]{{0,{_MAX_DIGITS - 1}}}")
+_PLAIN_NUM = re.compile(rf"(?:0|[1-9][0-9]{{0,{_MAX_DIGITS - 1}}})(?:\.[0-9]{{1,6}})?")
 _KIND_NAMES = {
     "str": "tekst",
     "mmdd": "tekst (MM-DD)",
@@ -537,18 +537,21 @@ def normalize(bestand: str, text: str) -> tuple[str, list[Problem]]:
     problems = []
     for m in _ODD_BREAKS.finditer(text):  # the first only: the line an editor shows it on
         line = len(_ANY_BREAK.findall(text, 0, m.start())) + 1
-        problems.append(Problem(bestand, line, f"regeleinde {_BREAK_NAMES[m.group()]} is niet toegestaan; gebruik LF of CRLF",
+        problems.append(Problem(bestand, line, f"regeleinde {_BREAK_NAMES[m.group()]} is niet toegestaan; gebruik LF "
+                                               "of CRLF",
                                 "fout", "regeleinde"))
         break
     if "\ufeff" in text:
         line = text.count("\n", 0, text.index("\ufeff")) + 1
-        problems.append(Problem(bestand, line, "een BOM (U+FEFF) midden in het bestand is niet toegestaan", "fout", "regeleinde"))
+        problems.append(Problem(bestand, line, "een BOM (U+FEFF) midden in het bestand is niet "
+                                               "toegestaan", "fout", "regeleinde"))
     return text, problems
 
 
 _YAML_PROBLEMS = (  # libyaml's words -> what a person editing the file needs to hear
     ("did not find expected key", "de inspringing klopt niet, of er staat tekst waar een sleutel hoort"),
-    ("mapping values are not allowed", "hier mag geen 'sleutel: waarde' staan; klopt de inspringing, of mist er een aanhalingsteken?"),
+    ("mapping values are not allowed", "hier mag geen 'sleutel: waarde' staan; klopt de inspringing, of mist er een "
+                                       "aanhalingsteken?"),
     ("did not find expected ',' or ']'", "een lijst tussen [ ] is niet gesloten"),
     ("did not find expected ',' or '}'", "een mapping tussen { } is niet gesloten"),
     ("found unexpected end of stream", "het bestand houdt onverwacht op; is een aanhalingsteken niet gesloten?"),
@@ -587,13 +590,15 @@ def _indicator_problems(bestand: str, text: str) -> list[Problem]:
             line = event.start_mark.line + 1
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
-                out.append(Problem(bestand, line, f"alias *{anchor} is niet toegestaan; schrijf de waarde uit", "fout", "anker-alias-tag"))
+                out.append(Problem(bestand, line, f"alias *{anchor} is niet toegestaan; schrijf de waarde "
+                                                  "uit", "fout", "anker-alias-tag"))
                 continue
             if anchor is not None:
                 out.append(Problem(bestand, line, f"anker &{anchor} is niet toegestaan", "fout", "anker-alias-tag"))
             tag = getattr(event, "tag", None)
             if tag is not None:  # the parser leaves it None unless the text names one
-                out.append(Problem(bestand, line, f"tag {_short_tag(tag)} is niet toegestaan; schrijf de waarde zonder tag",
+                out.append(Problem(bestand, line, f"tag {_short_tag(tag)} is niet toegestaan; schrijf de waarde "
+                                                  "zonder tag",
                                    "fout", "anker-alias-tag"))
     except yaml.YAMLError:
         pass  # the syntax error is reported by the composer

@@ -21,7 +21,7 @@ from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
-    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding, "regel_id": p.regel_id, "wijk": p.wijk}
+    return {"bestand": p.bestand, "regel": p.regel, "melding": p.melding, "regel_id": p.rule, "wijk": p.wijk}
 
 
 def check(
@@ -46,7 +46,8 @@ def check(
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
-        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld", "waarschuwing",
+        Problem(name, line, "commentaar gaat verloren bij schrijven; zet notities in een 'opmerking'-veld",
+                "waarschuwing",
                 "commentaar")
         for name, loaded in snap.loaded.items()
         for line in loaded.comments
@@ -102,13 +103,15 @@ def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int, s
         f"In orde: {wijken} wijken, {gebieden} gebieden, {regelingen} "
         f"{'regeling' if regelingen == 1 else 'regelingen'}"
         + (f", {subsidies} {'subsidie' if subsidies == 1 else 'subsidies'}" if subsidies else "")
-        + (f"; {waarschuwingen} {'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
+        + (f"; {waarschuwingen} "
+           f"{'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
     )
 
 
 def fmt(
     ctx: typer.Context,
-    check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de vaste vorm staan.")] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="Schrijf niets; meld alleen welke bestanden niet in de "
+                                                             "vaste vorm staan.")] = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""

@@ -48,7 +48,8 @@ WijkArg = Annotated[str, typer.Argument(metavar="WIJK", help=_WIJK_HELP, autocom
 # A WIJK typed as several words ("waarder en veerpolder") is one name: the words are joined.
 WijksArg = Annotated[list[str], typer.Argument(metavar="WIJK", help=_WIJK_HELP, autocompletion=complete_wijk)]
 OptionalWijksArg = Annotated[
-    list[str] | None, typer.Argument(metavar="[WIJK]", help=_WIJK_HELP, autocompletion=complete_wijk, show_default=False)
+    list[str] | None, typer.Argument(metavar="[WIJK]", help=_WIJK_HELP, autocompletion=complete_wijk,
+                                      show_default=False)
 ]
 
 

@@ -16,12 +16,15 @@ MAX_WITHIN = 3660  # ten years
 
 def due(
     ctx: typer.Context,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De dag waarop je kijkt (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")] = None,
-    within: Annotated[str, typer.Option("--within", metavar="DAGEN", help="Ook wat binnen zoveel dagen komt (0 tot en met 3660); standaard 30.")] = "30",
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De dag waarop je kijkt (JJJJ-MM-DD of "
+                                                                         "D-M-JJJJ); standaard vandaag.")] = None,
+    within: Annotated[str, typer.Option("--within", metavar="DAGEN", help="Ook wat binnen zoveel dagen komt (0 tot "
+                                                                          "en met 3660); standaard 30.")] = "30",
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
-    """Wat aandacht vraagt: termijnen, te kleine kernen, organisaties die stoppen, oude cijfers, wijkraden; niets als niets speelt."""
+    """Wat aandacht vraagt: termijnen, te kleine kernen, organisaties die stoppen, oude cijfers, wijkraden;
+    niets als niets speelt."""
     from wijkctl.due import due as items_due
 
     dag = datum(on, "--on") if on is not None else text.today()

@@ -20,7 +20,8 @@ def set_verbinder(
     ctx: typer.Context,
     gebied: Annotated[str, typer.Argument(metavar="GEBIED", help="Het gebied: code of naam.")],
     name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van de nieuwe gebiedsverbinder.")],
-    email: Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help="E-mailadres van de gebiedsverbinder.")] = None,
+    email: Annotated[str | None, typer.Option("--email", metavar="E-MAIL", help="E-mailadres van de "
+                                                                                "gebiedsverbinder.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]

@@ -234,7 +234,8 @@ def _attributes(root: Path) -> str:
 def diff(
     ctx: typer.Context,
     rev: Annotated[str | None, typer.Argument(metavar="[REV]", help="De oude revisie (standaard HEAD).")] = None,
-    rev2: Annotated[str | None, typer.Argument(metavar="[REV2]", help="De nieuwe revisie (standaard de werkmap).")] = None,
+    rev2: Annotated[str | None, typer.Argument(metavar="[REV2]", help="De nieuwe revisie (standaard de "
+                                                                      "werkmap).")] = None,
     contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van kernleden.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,

@@ -64,8 +64,10 @@ def read_table(path: Path) -> cbs.Table:
 
 def import_cbs(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="BESTAND", help="CSV van CBS Kerncijfers wijken en buurten (OData-sleutels als kolomnamen).")],
-    year_: Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, bijvoorbeeld 2024.")],
+    file: Annotated[Path, typer.Argument(metavar="BESTAND", help="CSV van CBS Kerncijfers wijken en buurten "
+                                                                 "(OData-sleutels als kolomnamen).")],
+    year_: Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, "
+                                                                            "bijvoorbeeld 2024.")],
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]

@@ -33,7 +33,8 @@ def bundled_files() -> list[str]:
 def init(
     map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
-    commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en "
+                                                          "commit ze, zodat een volgende --commit werkt.")] = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map."""

@@ -42,7 +42,8 @@ EmailOpt = Annotated[
     typer.Option("--email", metavar="E-MAIL",
                  help='E-mailadres van het platform; bij update haalt "" het weg (zo ook bij --website en --kvk).'),
 ]
-WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform (https://...).")]
+WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform "
+                                                                                 "(https://...).")]
 _CLEARABLE = (("kvk", "--kvk"), ("email", "--email"), ("website", "--website"))
 
 
@@ -64,10 +65,13 @@ def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, 
 
 BuurtOpt = Annotated[
     list[str] | None,
-    typer.Option("--buurt", metavar="BUURT", help="Een buurt van de wijk die de organisatie dekt (herhaalbaar); zonder --buurt de hele wijk."),
+    typer.Option("--buurt", metavar="BUURT", help="Een buurt van de wijk die de organisatie dekt (herhaalbaar); "
+                                                  "zonder --buurt de hele wijk."),
 ]
-SourceOpt = Annotated[str | None, typer.Option("--source", metavar="BRON", help="Waar de gegevens vandaan komen: een URL of vindplaats.")]
-OrgOpt = Annotated[str | None, typer.Option("--org", metavar="ID", help="De organisatie (id of naam) als er meer dan één in aanmerking komt.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", metavar="BRON", help="Waar de gegevens vandaan komen: een "
+                                                                                "URL of vindplaats.")]
+OrgOpt = Annotated[str | None, typer.Option("--org", metavar="ID", help="De organisatie (id of naam) als er meer dan "
+                                                                        "één in aanmerking komt.")]
 
 
 def _members(member: list[str] | None) -> list[model.KernLid]:
@@ -102,9 +106,12 @@ def register_(
     ctx: typer.Context,
     wijk: WijkArg,
     name: Annotated[str, typer.Option("--name", metavar="NAAM", help="Naam van het wijkplatform of de wijkraad.")],
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD of D-M-JJJJ); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Eerste dag niet meer actief, voor een organisatie die al gestopt is.")] = None,
-    wijkraad: Annotated[bool, typer.Option("--wijkraad", help="Leg een bestaande of vroegere wijkraad vast (zonder kern).")] = False,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Eerste actieve dag (JJJJ-MM-DD of "
+        "D-M-JJJJ); bij een wijkraad mag dat 'onbekend' zijn.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATUM", help="Eerste dag niet meer actief, voor een "
+                                                                         "organisatie die al gestopt is.")] = None,
+    wijkraad: Annotated[bool, typer.Option("--wijkraad", help="Leg een bestaande of vroegere wijkraad vast (zonder "
+                                                              "kern).")] = False,
     member: MemberOpt = None,
     buurt: BuurtOpt = None,
     source: SourceOpt = None,
@@ -137,9 +144,12 @@ def register_(
 def convert(
     ctx: typer.Context,
     wijk: WijkArg,
-    from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Dag waarop de wijkraad eindigt en het wijkplatform begint.")],
-    raad: Annotated[list[str] | None, typer.Option("--wijkraad", metavar="ID", help="De wijkraad die wordt omgezet (id of naam, herhaalbaar); standaard de enige actieve.")] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard "Wijkplatform <wijk>".')] = None,
+    from_: Annotated[str, typer.Option("--from", metavar="DATUM", help="Dag waarop de wijkraad eindigt en het "
+                                                                       "wijkplatform begint.")],
+    raad: Annotated[list[str] | None, typer.Option("--wijkraad", metavar="ID", help="De wijkraad die wordt omgezet "
+        "(id of naam, herhaalbaar); standaard de enige actieve.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help='Naam van het wijkplatform; standaard '
+                                                                            '"Wijkplatform <wijk>".')] = None,
     member: MemberOpt = None,
     buurt: BuurtOpt = None,
     source: SourceOpt = None,
@@ -163,17 +173,25 @@ def update(
     ctx: typer.Context,
     wijk: WijkArg,
     org: OrgOpt = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het wijkplatform.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het "
+                                                                            "wijkplatform.")] = None,
     legal_form: LegalFormOpt = None,
     kvk: KvkOpt = None,
     email: EmailOpt = None,
     website: WebsiteOpt = None,
-    buurt: Annotated[list[str] | None, typer.Option("--buurt", metavar="BUURT", help="Het nieuwe gebied van het platform: de buurten die het dekt (herhaalbaar).")] = None,
-    add_member: Annotated[list[str] | None, typer.Option("--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
-    remove_member: Annotated[list[str] | None, typer.Option("--remove-member", metavar="NAAM", help="Haal een kernlid weg, op naam of e-mailadres (herhaalbaar).")] = None,
-    change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM <E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe gegevens.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van het platform.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum actief is (ook een dat later begint); standaard vandaag.")] = None,
+    buurt: Annotated[list[str] | None, typer.Option("--buurt", metavar="BUURT", help="Het nieuwe gebied van het "
+        "platform: de buurten die het dekt (herhaalbaar).")] = None,
+    add_member: Annotated[list[str] | None, typer.Option(
+        "--add-member", metavar='"NAAM <E-MAIL> [TELEFOON]"', help="Voeg een kernlid toe (herhaalbaar).")] = None,
+    remove_member: Annotated[list[str] | None, typer.Option(
+        "--remove-member", metavar="NAAM", help="Haal een kernlid weg, op naam of e-mailadres (herhaalbaar).")] = None,
+    change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM '
+        '<E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe "
+                                     "gegevens.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van "
+                                                                              "het platform.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum "
+        "actief is (ook een dat later begint); standaard vandaag.")] = None,
     per: Annotated[str | None, typer.Option(
         "--per", metavar="DATUM", help="Een nieuwe naam of nieuw gebied vanaf deze dag: het platform eindigt en een "
                                        "opvolger begint; zonder --per is het een correctie.")] = None,
@@ -215,9 +233,11 @@ def _update_per(ctx: typer.Context, wijk: str, org: str | None, name: str | None
 def end(
     ctx: typer.Context,
     wijk: WijkArg,
-    on: Annotated[str, typer.Option("--on", metavar="DATUM", help="Eerste dag dat de organisatie niet meer actief is.")],
+    on: Annotated[str, typer.Option("--on", metavar="DATUM", help="Eerste dag dat de organisatie niet meer actief "
+                                                                  "is.")],
     org: OrgOpt = None,
-    reason: Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt in het record.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", metavar="REDEN", help="Waarom de organisatie stopt; komt "
+                                                                                 "in het record.")] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
@@ -230,7 +250,8 @@ def end(
 def unregister(
     ctx: typer.Context,
     wijk: WijkArg,
-    reason: Annotated[str, typer.Option("--reason", metavar="REDEN", help="Waarom de registratie weg moet; komt in de commit.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="REDEN", help="Waarom de registratie weg moet; komt in "
+                                                                          "de commit.")],
     org: OrgOpt = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,

@@ -80,11 +80,11 @@ def verbinder(
 
 def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any, file: Any) -> None:
     """Each gebied with its verbinder and wijken (from the index: no wijk is built)."""
-    from wijkctl.index import CODE, GEBIED, NAAM
+    from wijkctl.index import CODE, GEBIED_COLUMN, NAAM
 
     index = data.index
     per_gebied: dict[str, list[int]] = {}
-    for pos, code in enumerate(index.column(GEBIED)):
+    for pos, code in enumerate(index.column(GEBIED_COLUMN)):
         per_gebied.setdefault(code, []).append(pos)
     codes, names = index.column(CODE), index.column(NAAM)
     rows = []
@@ -125,63 +125,46 @@ def _aandeel(c: model.Cijfers | None) -> Decimal | None:
     return c.waarde("aandeel_sociale_huur") if c else None
 
 
+_GebiedFilter = Annotated[str | None, typer.Option(
+    "--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")]
+_StatusFilter = Annotated[Status | None, typer.Option(
+    "--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")]
+_StatusOn = Annotated[str | None, typer.Option(
+    "--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")]
+_LIST_COLUMNS = [
+    Column("code", "Wijkcode", table=False),
+    Column("naam", "Wijk"),
+    Column("cbs_code", "CBS-code", table=False),
+    Column("gebied", "Gebiedscode", table=False),
+    Column("gebied_naam", "Gebied", drop=3),
+    Column("verbinder", "Gebiedsverbinder", unknown="onbekend", drop=2),
+    Column("status", "Status"),
+    Column("organisatie", "Organisatie", unknown="–"),
+    Column("inwoners", "Inwoners", "int", unknown="onbekend", drop=4),
+    Column("sociale_huurwoningen", "Sociale huur", "int", unknown="onbekend", drop=6),
+    Column("aandeel_sociale_huur", "Aandeel", "pct", unknown="onbekend", drop=5),
+]
+
+
 def list_(
     ctx: typer.Context,
-    gebied: Annotated[str | None, typer.Option("--gebied", "-g", metavar="GEBIED", help="Alleen de wijken van dit gebied (code of naam).")] = None,
-    status: Annotated[Status | None, typer.Option("--status", help="Alleen wijken met deze status: wijkplatform, wijkraad of geen.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="De status op deze datum (JJJJ-MM-DD of D-M-JJJJ); standaard vandaag.")] = None,
+    gebied: _GebiedFilter = None,
+    status: _StatusFilter = None,
+    on: _StatusOn = None,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
     """Overzicht van de wijken met hun status, organisatie en cijfers."""
-    from wijkctl.index import GEBIED
     from wijkctl.invoer import datum  # only here: a look-up without --on never needs it
 
     dag = datum(on, "--on") if on is not None else text.today()
     data = store.load(data_dir(ctx))
-    if gebied is None:
-        wijken = data.wijken
-    else:  # only the wijken of that gebied are built
-        code = rules.match_gebied(data, gebied).code
-        wijken = [data.wijk_at(pos) for pos, g in enumerate(data.index.column(GEBIED)) if g == code]
     gebieden = {g.code: g for g in reversed(data.gebieden)}  # the first of a code, as data.gebied finds it
     rows = []
-    for w in wijken:
-        actief = w.actief_op(dag)
+    for w in _wijken_in(data, gebied):
         st = w.status_op(dag)
-        if status is not None and st != status.value:
-            continue
-        g = gebieden.get(w.gebied)
-        c = w.cijfers
-        rows.append({
-            "code": w.code,
-            "naam": w.naam,
-            "cbs_code": w.cbs_code,
-            "gebied": w.gebied,
-            "gebied_naam": g.naam if g else w.gebied,
-            "verbinder": _verbinder_fields(g)["naam"],
-            "status": st,
-            "organisatie": ", ".join(o.naam for o in actief) or None,
-            "organisaties": [{"id": o.id, "soort": o.soort, "naam": o.naam, "buurten": o.buurten or None,
-                              "van": o.van, "tot": o.tot, "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None}
-                             for o in actief],
-            "inwoners": c.inwoners if c else None,
-            "sociale_huurwoningen": c.sociale_huurwoningen if c else None,
-            "aandeel_sociale_huur": _aandeel(c),
-        })
-    columns = [
-        Column("code", "Wijkcode", table=False),
-        Column("naam", "Wijk"),
-        Column("cbs_code", "CBS-code", table=False),
-        Column("gebied", "Gebiedscode", table=False),
-        Column("gebied_naam", "Gebied", drop=3),
-        Column("verbinder", "Gebiedsverbinder", unknown="onbekend", drop=2),
-        Column("status", "Status"),
-        Column("organisatie", "Organisatie", unknown="–"),
-        Column("inwoners", "Inwoners", "int", unknown="onbekend", drop=4),
-        Column("sociale_huurwoningen", "Sociale huur", "int", unknown="onbekend", drop=6),
-        Column("aandeel_sociale_huur", "Aandeel", "pct", unknown="onbekend", drop=5),
-    ]
+        if status is None or st == status.value:
+            rows.append(_list_row(w, st, w.actief_op(dag), gebieden.get(w.gebied)))
     known = [r["inwoners"] for r in rows if r["inwoners"] is not None]
     platforms = sum(r["status"] == "wijkplatform" for r in rows)
     totals = [{
@@ -190,13 +173,45 @@ def list_(
         "inwoners": sum(known) if known else None,
     }]
     notes = [BEWONERSINITIATIEVEN] if any(r["status"] != "wijkplatform" for r in rows) else []
-    render(Report(rows, [Block(columns, rows, totals=totals, sheet="Wijken")], notes), output, file)
+    render(Report(rows, [Block(_LIST_COLUMNS, rows, totals=totals, sheet="Wijken")], notes), output, file)
+
+
+def _wijken_in(data: model.Dataset, gebied: str | None) -> list[model.Wijk]:
+    """All wijken, or those of one gebied (only those are built)."""
+    from wijkctl.index import GEBIED_COLUMN
+
+    if gebied is None:
+        return data.wijken
+    code = rules.match_gebied(data, gebied).code
+    return [data.wijk_at(pos) for pos, g in enumerate(data.index.column(GEBIED_COLUMN)) if g == code]
+
+
+def _list_row(w: model.Wijk, st: str, actief: list[model.Organisatie], g: model.Gebied | None) -> dict[str, Any]:
+    """One row of `list`: a wijk with its status on the day asked."""
+    c = w.cijfers
+    return {
+        "code": w.code,
+        "naam": w.naam,
+        "cbs_code": w.cbs_code,
+        "gebied": w.gebied,
+        "gebied_naam": g.naam if g else w.gebied,
+        "verbinder": _verbinder_fields(g)["naam"],
+        "status": st,
+        "organisatie": ", ".join(o.naam for o in actief) or None,
+        "organisaties": [{"id": o.id, "soort": o.soort, "naam": o.naam, "buurten": o.buurten or None,
+                          "van": o.van, "tot": o.tot, "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None}
+                         for o in actief],
+        "inwoners": c.inwoners if c else None,
+        "sociale_huurwoningen": c.sociale_huurwoningen if c else None,
+        "aandeel_sociale_huur": _aandeel(c),
+    }
 
 
 def show(
     ctx: typer.Context,
     words: WijksArg,
-    contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van de kernleden (persoonsgegevens).")] = False,
+    contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van de kernleden "
+                                                            "(persoonsgegevens).")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:

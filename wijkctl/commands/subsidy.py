@@ -120,10 +120,12 @@ def subsidy(
     ctx: typer.Context,
     wijken: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[WIJK]...", help="Een of meer wijken; zonder WIJK alle wijken met een wijkplatform in het jaar.",
+        typer.Argument(metavar="[WIJK]...", help="Een of meer wijken; zonder WIJK alle wijken met een wijkplatform "
+                                                 "in het jaar.",
                        autocompletion=complete_wijk, show_default=False),
     ] = None,
-    year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het huidige jaar.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-j", metavar="JAAR", help="Het subsidiejaar; standaard het "
+                                                                                  "huidige jaar.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Leg de berekening stap voor stap uit.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
@@ -226,7 +228,8 @@ def _notes(ov: engine.Overzicht) -> list[str]:
     if any(u.onvolledig for u in ov.uitkomsten):
         notes.append("Onvolledig: niet alle cijfers zijn bekend; een onbekende toeslag telt als € 0.")
     if any(u.indicatief for u in ov.uitkomsten):
-        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. " + BEWONERSINITIATIEVEN)
+        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. "
+                     + BEWONERSINITIATIEVEN)
     notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
     if ov.plafond_saldo is not None:
         if ov.plafond_saldo < 0:
