@@ -6,10 +6,13 @@ import json
 import zlib
 
 import pytest
+from hypothesis import given, settings
 
 from wijkctl import cache, store
+from wijkctl.schema import WIJK, from_plain, to_plain
 
-from .conftest import MEMBERS
+from .conftest import BUNDLED, MEMBERS
+from .test_yamlio import wijken as wijken_strategy
 
 
 def test_load_from_cache_equals_parse(datadir):
@@ -119,3 +122,92 @@ def test_a_verifying_wijk_line_that_does_not_build_means_a_normal_parse(line, ru
     monkeypatch.setenv("WIJKCTL_CACHE_DIR", "off")  # the files hold the change, and nothing of the forgery
     assert "info@molenwijk.example.org" in run("show", "molenwijk", "-o", "json").stdout
     assert run("check").exit_code == 0
+
+
+def test_an_unwritable_or_disabled_cache_is_no_error(datadir, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(blocker / "sub"))
+    assert store.load(datadir).wijken
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", "off")
+    assert store.load(datadir).wijken
+    assert cache.get(datadir, "x") is None
+
+
+def test_the_key_covers_every_byte():
+    base = {"wijken.yaml": b"a", "verbinders.yaml": b"b", "subsidieregeling.yaml": b"c"}
+    keys = {cache.key(base), cache.key({**base, "wijken.yaml": b"a "}), cache.key({**base, "verbinders.yaml": b"a"})}
+    assert len(keys) == 3
+
+
+def test_cache_files_stay_out_of_the_data_directory(datadir):
+    before = sorted(p.name for p in datadir.iterdir())
+    store.load(datadir)
+    assert sorted(p.name for p in datadir.iterdir()) == before
+
+
+@settings(max_examples=100, deadline=None)
+@given(wijken_strategy)
+def test_plain_records_round_trip_through_json(wijk):
+    plain = json.loads(json.dumps(to_plain(wijk, WIJK), default=str))
+    assert from_plain(plain, WIJK) == wijk
+
+
+def test_bundled_set_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    snap = store.snapshot(BUNDLED)
+    data = snap.require_valid()
+    store.remember(BUNDLED, snap.raw, data)
+    entry = cache.get(BUNDLED, cache.key(snap.raw))
+    assert entry is not None
+    assert store.dataset(entry) == data
+
+
+def test_a_write_leaves_the_cache_warm(run, datadir, monkeypatch):
+    from wijkctl import yamlio
+
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a read after a write parsed the YAML again")
+
+    monkeypatch.setattr(yamlio, "load_text", no_parsing)
+    shown = json.loads(run("show", "molenwijk", "-o", "json").stdout)
+    assert shown["organisaties"][0]["naam"] == "P"
+
+
+def test_after_a_write_check_and_fmt_check_parse_nothing(run, datadir, monkeypatch):
+    from wijkctl import yamlio
+
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    real = yamlio.load_text
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed the YAML again")
+
+    monkeypatch.setattr(yamlio, "load_text", no_parsing)
+    checked = run("check", "--strict", "-o", "json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout) == {"fouten": [], "waarschuwingen": []}
+    assert "In orde: 21 wijken" in checked.stderr
+    formatted = run("fmt", "--check")
+    assert formatted.exit_code == 0 and "vaste vorm" in formatted.stderr
+    # a warning needs its line: then the files are read again
+    monkeypatch.setattr(yamlio, "load_text", real)
+    assert run("update", "molenwijk", "--remove-member", "Anna de Vries").exit_code == 0
+    warned = run("check")
+    assert warned.exit_code == 0 and "wijken.yaml:" in warned.stdout and "heeft 2 kernleden" in warned.stdout
+
+
+def test_a_file_changed_by_hand_is_proved_canonical_again(run, datadir):
+    from .conftest import MEMBERS
+
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    path = datadir / "wijken.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("naam: P\n", "naam:   P\n"), encoding="utf-8")
+    assert run("fmt", "--check").exit_code == 5
+    refused = run("update", "molenwijk", "--email", "x@x.nl")
+    assert refused.exit_code == 5 and "niet in de vaste vorm" in refused.stderr
