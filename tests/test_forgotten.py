@@ -26,6 +26,8 @@ FINGERPRINTS = {
     ("wijken.yaml", 3): "5af2f3882c5f4c4a",
     ("verbinders.yaml", 1): "5c909adc3d48bf3d",
     ("subsidieregeling.yaml", 1): "46acc81bbed33bef",
+    ("subsidieregeling.yaml", 2): "90ed37a94a9be258",
+    ("subsidies.yaml", 1): "e7634721032fc86e",
 }
 
 
