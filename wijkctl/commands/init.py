@@ -55,7 +55,7 @@ def init(
                 directory.rmdir()
         raise
     if output != WriteFormat.table:
-        render(Report({"map": str(directory), "bestanden": list(store.DATA_FILES), "gecommit": commit}, []), output)
+        render(Report({"map": str(directory), "bestanden": bundled_files(), "gecommit": commit}, []), output)
     message(
         f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
         f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
