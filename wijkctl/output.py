@@ -45,7 +45,7 @@ class WriteFormat(str, Enum):
 class Column:
     key: str  # the name scripts read: the csv header and the JSON key
     header: str  # the Dutch label people read: the header of table, csv-nl and xlsx
-    kind: str = "text"  # text | int | money | date | pct
+    kind: str = "text"  # text | int | money | date | pct | year
     unknown: str = ""  # what a person reads for None
     table: bool = True  # False: only in csv, not in the table people read
     drop: int = 0  # on a narrow terminal: 0 always shown; otherwise the highest goes first
@@ -80,6 +80,8 @@ def human(value: Any, kind: str = "text", unknown: str = "") -> str:
         return euro(value)
     if kind == "int":
         return getal(value)
+    if kind == "year":  # a year is a number without a thousands separator: 2027, never 2.027
+        return str(value)
     if kind == "pct":
         return f"{getal(value, 1)}%"
     if kind == "date" and isinstance(value, dt.date):
@@ -167,7 +169,7 @@ def render_plain(block: Block) -> str:
     lines += [[human(r.get(c.key), c.kind, c.unknown) for c in columns] for r in block.rows]
     lines += [[human(r.get(c.key), c.kind) for c in columns] for r in block.totals]
     widths = [max(len(cell) for cell in col) for col in zip(*lines)]
-    right = [c.kind in ("int", "money", "pct") for c in columns]
+    right = [c.kind in ("int", "money", "pct", "year") for c in columns]
     out = [printable(block.title)] if block.title else []
     for cells in lines:
         out.append("  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip())
@@ -202,7 +204,7 @@ def _measure(column: Column, header: str, totals: list[str], cells: list[str]) -
     texts = [header, *totals, *cells]
     natural = max(len(t) for t in texts) or 1
     total = max((len(t) for t in totals), default=0)
-    if column.kind in ("int", "money", "pct", "date"):  # a number or date never wraps, though its header may
+    if column.kind in ("int", "money", "pct", "date", "year"):  # a number or date never wraps, though its header may
         head = max((len(w) for w in header.split()), default=1)
         unbroken = max(max((len(t) for t in texts[1:]), default=1), head)
         return _Measure(natural, unbroken, unbroken)
@@ -271,7 +273,7 @@ def _rich_tables(report: Report, stream: TextIO, wide: bool = False) -> None:
         for c, w in zip(columns, widths):
             footer = "\n".join(human(t.get(c.key), c.kind) for t in block.totals)  # one line per totals row
             table.add_column(Text(c.header), footer=Text(footer), width=w, overflow="fold",
-                             justify="right" if c.kind in ("int", "money", "pct") else "left")
+                             justify="right" if c.kind in ("int", "money", "pct", "year") else "left")
         for row in block.rows:
             table.add_row(*(Text(human(row.get(c.key), c.kind, c.unknown)) for c in columns))
         console.print(table)

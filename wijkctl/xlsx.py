@@ -23,6 +23,7 @@ from wijkctl.text import printable
 NUMBER_FORMATS = {
     "money": '[$€-413] #,##0;[$€-413] -#,##0',
     "int": "#,##0",
+    "year": "0",
     "pct": '0.0"%"',
     "date": "d-m-yyyy",
 }

@@ -260,7 +260,7 @@ def diff(
                Column("organisatie", "Organisatie", unknown="–", drop=1), Column("veld", "Veld", unknown="–"),
                Column("wijziging", "Wijziging", drop=2), Column("oud", "Oud", unknown="–"),
                Column("nieuw", "Nieuw", unknown="–")]
-    money_cols = [Column("jaar", "Jaar"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
+    money_cols = [Column("jaar", "Jaar", "year"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
                   Column("oud", "Oud", "money", unknown="–"), Column("nieuw", "Nieuw", "money", unknown="–")]
     shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in rows]
     blocks = [Block(columns, shown, title=f"Gewijzigd tussen {waar}")] if rows else []

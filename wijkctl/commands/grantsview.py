@@ -47,7 +47,7 @@ def _row(s: Any, wijken: dict[str, model.Wijk], regeling: model.Regeling | None)
 
 
 GRANT_COLUMNS = [
-    Column("id", "Id", table=False), Column("jaar", "Jaar", drop=6), Column("wijk", "Wijkcode", table=False),
+    Column("id", "Id", table=False), Column("jaar", "Jaar", "year", drop=6), Column("wijk", "Wijkcode", table=False),
     Column("wijk_naam", "Wijk"), Column("gebied", "Gebied", table=False), Column("platform", "Platform", drop=5),
     Column("organisatie", "Id platform", table=False), Column("rechtsvorm", "Rechtsvorm", table=False),
     Column("kvk", "KvK", table=False), Column("kenmerk", "Kenmerk", drop=4), Column("status", "Status"),
@@ -126,7 +126,7 @@ def grants(
 
 
 PAYMENT_COLUMNS = [
-    Column("datum", "Datum", "date"), Column("jaar", "Subsidiejaar"), Column("wijk", "Wijkcode", table=False),
+    Column("datum", "Datum", "date"), Column("jaar", "Subsidiejaar", "year"), Column("wijk", "Wijkcode", table=False),
     Column("wijk_naam", "Wijk", drop=2), Column("platform", "Platform"),
     Column("organisatie", "Id platform", table=False),
     Column("kvk", "KvK", table=False), Column("soort", "Soort"), Column("kenmerk", "Kenmerk", drop=1),

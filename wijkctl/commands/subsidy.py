@@ -157,7 +157,7 @@ def subsidy(
         payload["regeling"]["niet_te_berekenen"] = onbekend
     rows = [_row(jaar, e, payload["regeling"]) for e in entries]
     columns = [
-        Column("jaar", "Jaar", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
+        Column("jaar", "Jaar", "year", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
         Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied", drop=5),
         Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id platform", table=False),
         Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
