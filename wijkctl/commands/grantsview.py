@@ -54,7 +54,7 @@ GRANT_COLUMNS = [
     Column("berekend", "Berekend", "money", drop=3), Column("verleend", "Verleend", "money"),
     Column("betaald", "Betaald", "money"), Column("vastgesteld", "Vastgesteld", "money", drop=2),
     Column("saldo", "Saldo", "money"), Column("volgende_stap", "Volgende stap", drop=1),
-    Column("volgende_datum", "Uiterlijk", "date", unknown="onbekend", drop=1),
+    Column("volgende_datum", "Uiterlijk", "date", drop=1),  # unknown: the Opmerking says why
     Column("opmerking", "Opmerking", drop=7),
 ]
 
