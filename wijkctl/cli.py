@@ -376,6 +376,8 @@ COMMANDS = {
     "subsidy": "subsidy", "check": "check", "fmt": "check", "import-cbs": "importcbs", "init": "init",
     "set-verbinder": "gebied", "unregister": "lifecycle", "due": "due", "edit": "edit",
     "merge-driver": "gitcmds", "git-setup": "gitcmds", "diff": "gitcmds",
+    "add-wijk": "map", "add-buurt": "map", "rename": "map", "move-wijk": "map", "add-gebied": "map",
+    "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -384,7 +386,9 @@ ALIASES = {
     "importeer-cbs": "import-cbs", "initialiseer": "init", "zet-verbinder": "set-verbinder",
     "gebiedsverbinder": "verbinder", "verwijder": "unregister", "aandacht": "due",
     "bewerk": "edit", "samenvoeg-driver": "merge-driver", "git-instellen": "git-setup",
-    "verschil": "diff",
+    "verschil": "diff", "voeg-wijk-toe": "add-wijk", "voeg-buurt-toe": "add-buurt", "hernoem": "rename",
+    "verplaats-wijk": "move-wijk", "voeg-gebied-toe": "add-gebied", "verwijder-buurt": "remove-buurt",
+    "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 

@@ -106,7 +106,7 @@ def fmt(
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
-    from wijkctl.yamlio import dump_records
+    from wijkctl.yamlio import dump_loaded
 
     root = data_dir(ctx)
     entry = store.cached(root)[1] if check_only else None
@@ -127,8 +127,7 @@ def fmt(
                 f"Commentaar zou verloren gaan ({where}). Zet notities in een 'opmerking'-veld "
                 "en verwijder de #-regels; er is niets veranderd."
             )
-        records = {name: snap.loaded[name].records for name in store.DATA_FILES}
-        canonical = {name: dump_records(name, records[name]) for name in store.DATA_FILES}
+        canonical = {name: dump_loaded(snap.loaded[name]) for name in store.DATA_FILES}
         different = {name: text for name, text in canonical.items() if text != snap.texts[name]}
         if check_only:
             if different:

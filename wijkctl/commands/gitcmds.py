@@ -101,7 +101,7 @@ def _others(path: str | None, name: str) -> dict[str, list[Any]]:
         if text:
             loaded = load_text(other, text)
             if not loaded.problems:
-                out[attr] = loaded.records
+                out.update(loaded.parts(other))
     return out
 
 
@@ -295,7 +295,7 @@ def _revision(root: Path, prefix: str, rev: str) -> Any:
         loaded = load_text(name, shown.stdout)
         if loaded.problems:
             raise InvalidData(f"{name} in {rev} is ongeldig: {loaded.problems[0]}")
-        records[attr] = loaded.records
+        records.update(loaded.parts(name))
     return model.Dataset(**records)
 
 

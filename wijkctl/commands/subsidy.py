@@ -10,10 +10,10 @@ from wijkctl import invoer, rules, store, text
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import FileOpt, OutputOpt, complete_wijk, data_dir
 from wijkctl.output import Block, Column, Format, Report, render
-from wijkctl.text import BEWONERSINITIATIEVEN, euro
+from wijkctl.text import euro
 
 
-def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[str, Any]:
+def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_platform: str | None) -> dict[str, Any]:
     """One wijk's subsidy as scripts read it (JSON, YAML); table and CSV rows derive from it."""
     entry: dict[str, Any] = {
         "wijk": u.wijk.code,
@@ -40,7 +40,7 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
         "aanvragen_voor": u.regeling.deadline(u.jaar),
     }
     if explain:
-        entry["uitleg"] = engine.uitleg(u)
+        entry["uitleg"] = engine.uitleg(u, zonder_platform)
     return entry
 
 
@@ -89,7 +89,7 @@ def subsidy(
     ov = engine.overzicht(data, jaar, gekozen)
     r = ov.regeling
     gebieden = {g.code: g.naam for g in data.gebieden}
-    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
+    entries = [_entry(u, gebieden, explain, ov.zonder_platform) for u in ov.uitkomsten]
     payload = {
         "jaar": jaar,
         "regeling": {"jaar": r.jaar, "status": r.status, "naam": r.naam, "bron": r.bron,
@@ -118,7 +118,7 @@ def subsidy(
     uitleg = []
     if explain and output in (Format.table, Format.wide):
         for u in ov.uitkomsten:
-            uitleg += ["", *engine.uitleg(u)]
+            uitleg += ["", *engine.uitleg(u, ov.zonder_platform)]
     block = Block(columns, rows, totals=_totals(ov), sheet=f"Subsidie {jaar}")
     render(Report(payload, [block], _notes(ov), uitleg[1:]), output, file)
 
@@ -148,7 +148,8 @@ def _notes(ov: engine.Overzicht) -> list[str]:
     if any(u.onvolledig for u in ov.uitkomsten):
         notes.append("Onvolledig: niet alle cijfers zijn bekend; een onbekende toeslag telt als € 0.")
     if any(u.indicatief for u in ov.uitkomsten):
-        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. " + BEWONERSINITIATIEVEN)
+        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal."
+                     + (f" {ov.zonder_platform}" if ov.zonder_platform else ""))
     notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
     if ov.plafond_saldo is not None:
         if ov.plafond_saldo < 0:
