@@ -139,7 +139,8 @@ def fmt(
         link = fileio.refuse_symlinks(root, list(different))
         if link:
             raise InvalidData(f"{link}; er is niets veranderd.")
-        transaction.verify(snap, different, records, rules=False)
+        transaction.verify(snap, different, {name: snap.loaded[name].records for name in store.DATA_FILES},
+                           rules=False, heads={name: snap.loaded[name].head for name in different})
         transaction.write(root, different)
     _formatted(output, f"Herschreven: {', '.join(different)}." if different
                else "Alle bestanden stonden al in de vaste vorm.", list(different))
