@@ -19,6 +19,8 @@ from wijkctl.errors import UsageError
 STEMS = {
     "Codering": "code",
     "SoortRegio": "soort",
+    "WijkenEnBuurten": "naam",  # the region's name, in StatLine's export and the cbsodata package
+    "Gemeentenaam": "gemeentenaam",
     "AantalInwoners": "inwoners",
     "Woningvoorraad": "woningen",
     "InBezitWoningcorporatie": "corporatie_pct",
@@ -47,6 +49,9 @@ class Regio:
 
     code: str
     soort: str
+    naam: str | None = None  # from the WijkenEnBuurten column, when the file has it
+    gemeentenaam: str | None = None
+    regel: int = field(default=0, compare=False)  # the line it was read from
     inwoners: int | None = None
     woningen: int | None = None
     sociale_huurwoningen: int | None = None
@@ -58,6 +63,8 @@ class Table:
     wijken: dict[str, Regio] = field(default_factory=dict)
     buurten: dict[str, Regio] = field(default_factory=dict)
     figures: tuple[str, ...] = FIGURES  # the figures whose columns the file has
+    gemeenten: dict[str, Regio] = field(default_factory=dict)  # the Gemeente rows, by GM code
+    naamkolom: str | None = None  # the header of the names column (WijkenEnBuurten), when present
 
 
 def _number(raw: str, where: str, *, count: bool = False) -> Decimal | None:
@@ -113,16 +120,22 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             f"{naam} is geen CBS-tabel Kerncijfers wijken en buurten: de kolommen Codering en "
             "SoortRegio ontbreken. Download de tabel als CSV met de OData-sleutels als kolomnamen."
         )
-    table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])))
+    table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])),
+                  naamkolom=names.get("naam"))
     seen: dict[tuple[str, str], int] = {}  # (soort, code) -> the line it was first read on
     try:
         for row in reader:
             if not row or len(row) <= max(columns["code"], columns["soort"]):
                 continue
-            soort = row[columns["soort"]].strip()
+            soort = row[columns["soort"]].strip().strip('"').strip()
+            if soort == "Gemeente":
+                code = row[columns["code"]].strip().strip('"').strip()
+                table.gemeenten[code] = Regio(code, soort, _text(row, columns, "naam"), None, reader.line_num)
+                continue
             if soort not in ("Wijk", "Buurt"):
-                continue  # Land, Gemeente
+                continue  # Land
             regio = _regio(row, columns, names, soort, f"{naam} regel {reader.line_num}")
+            regio.regel = reader.line_num
             _add(table, regio, seen, reader.line_num, naam)
     except csv.Error as exc:
         raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc} (regel {reader.line_num}).") from None
@@ -137,19 +150,30 @@ def _regio(row: list[str], columns: dict[str, int], names: dict[str, str], soort
     where = {key: f"{regel}, kolom {names[key]}" for key in names}
     values = {
         key: _number(row[i], where[key], count=key != "corporatie_pct") if i < len(row) else None
-        for key, i in columns.items() if key not in ("code", "soort")
+        for key, i in columns.items() if key not in ("code", "soort", "naam", "gemeentenaam")
     }
     woningen, pct = values.get("woningen"), values.get("corporatie_pct")
     if pct is not None and pct > 100:
         raise UsageError(f"{where['corporatie_pct']}: {pct} is meer dan 100 procent; het bestand is niet ingelezen.")
     return Regio(
-        code=row[columns["code"]].strip(),
+        code=row[columns["code"]].strip().strip('"').strip(),
         soort=soort,
+        naam=_text(row, columns, "naam"),
+        gemeentenaam=_text(row, columns, "gemeentenaam"),
         inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
         woningen=_whole(woningen, where.get("woningen", "")),
         sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
         uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
     )
+
+
+def _text(row: list[str], columns: dict[str, int], key: str) -> str | None:
+    """A text cell (a name), without CBS's padding and quotes; None when absent or empty."""
+    i = columns.get(key)
+    if i is None or i >= len(row):
+        return None
+    value = " ".join(row[i].strip().strip('"').split())
+    return value or None
 
 
 def _add(table: Table, regio: Regio, seen: dict[tuple[str, str], int], line: int, naam: str) -> None:
