@@ -29,7 +29,7 @@ KIND = {
 }
 TABLES = {
     "wijk": model.Wijk, "buurt": model.Buurt, "cijfers": model.Cijfers, "organisatie": model.Organisatie, "kernlid": model.KernLid,
-    "gebied": model.Gebied, "verbinder": model.Verbinder,
+    "gemeente": model.Gemeente, "gebied": model.Gebied, "verbinder": model.Verbinder,
     "regeling": model.Regeling, "toeslag": model.Toeslag, "staffel": model.Staffel,
 }
 
