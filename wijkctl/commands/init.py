@@ -30,17 +30,27 @@ def bundled_files() -> list[str]:
             if not f.optional or resources.files("wijkctl").joinpath("data", name).is_file()]
 
 
+FromCbsOpt = Annotated[Path | None, typer.Option("--from-cbs", metavar="BESTAND", help=(
+    "Begin het register van een gemeente uit de CBS-tabel Kerncijfers wijken en buurten (CSV)."))]
+YearOpt = Annotated[int | None, typer.Option("--year", metavar="JAAR", help=(
+    "Het peiljaar van de CBS-tabel (bij --from-cbs)."))]
+GemeenteOpt = Annotated[str | None, typer.Option("--gemeente", metavar="GM…|NAAM", help=(
+    "De gemeente: CBS-code (GM0344) of naam (bij --from-cbs)."))]
+GebiedenOpt = Annotated[Path | None, typer.Option("--gebieden", metavar="BESTAND", help=(
+    "CSV met kopregel 'wijk,gebied': per wijk (CBS-code of naam) zijn gebied."))]
+
+
 def init(
     map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en commit ze, zodat een volgende --commit werkt.")] = False,
-    from_cbs: Annotated[Path | None, typer.Option("--from-cbs", metavar="BESTAND", help="Begin het register van een gemeente uit de CBS-tabel Kerncijfers wijken en buurten (CSV).")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="JAAR", help="Het peiljaar van de CBS-tabel (bij --from-cbs).")] = None,
-    gemeente: Annotated[str | None, typer.Option("--gemeente", metavar="GM…|NAAM", help="De gemeente: CBS-code (GM0344) of naam (bij --from-cbs).")] = None,
-    gebieden: Annotated[Path | None, typer.Option("--gebieden", metavar="BESTAND", help="CSV met kopregel 'wijk,gebied': per wijk (CBS-code of naam) zijn gebied.")] = None,
+    from_cbs: FromCbsOpt = None,
+    year: YearOpt = None,
+    gemeente: GemeenteOpt = None,
+    gebieden: GebiedenOpt = None,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
-    """Schrijf de meegeleverde Haarlemse gegevensset in een map, of met --from-cbs het register van een andere gemeente."""
+    """Schrijf de meegeleverde Haarlemse gegevensset in een map, of met --from-cbs het register van een gemeente."""
     texts, wat = _texts(from_cbs, year, gemeente, gebieden)
     directory = _target(map_)
     created = not directory.exists()
@@ -101,7 +111,8 @@ def _texts(from_cbs: Path | None, year: int | None, gemeente: str | None,
     texts = {name: yamlio.dump_data(name, data) for name, f in FILES.items() if not f.optional}
     snap = store.parse(Path("."), texts)
     if snap.errors:
-        raise Refused("Het nieuwe register zou ongeldig zijn; er is niets geschreven:", [str(p) for p in snap.errors[:10]])
+        raise Refused("Het nieuwe register zou ongeldig zijn; er is niets geschreven:",
+                      [str(p) for p in snap.errors[:10]])
     return texts, data.gemeentenaam
 
 

@@ -11,6 +11,14 @@ import typer
 from wijkctl import model, transaction
 from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, WriteOutputOpt, data_dir, written
 
+WkOpt = Annotated[str | None, typer.Option("--cbs-code", metavar="WK…", help="CBS-wijkcode: WK en 6 cijfers.")]
+BuOpt = Annotated[str | None, typer.Option("--cbs-code", metavar="BU…", help="CBS-buurtcode: BU en 8 cijfers.")]
+RenameBuurtOpt = Annotated[str | None, typer.Option(
+    "--buurt", metavar="BUURT", help="Hernoem deze buurt van WIJK in plaats van de wijk.")]
+VerbinderNameOpt = Annotated[str | None, typer.Option(
+    "--verbinder-name", metavar="NAAM", help="Naam van de gebiedsverbinder, als die bekend is.")]
+VerbinderEmailOpt = Annotated[str | None, typer.Option(
+    "--verbinder-email", metavar="E-MAIL", help="E-mailadres van de gebiedsverbinder.")]
 NameOpt = Annotated[str, typer.Option("--name", metavar="NAAM", help="De naam.")]
 GebiedOpt = Annotated[str, typer.Option("--gebied", metavar="GEBIED", help="Het gebied: code of naam.")]
 GebiedArg = Annotated[str, typer.Argument(metavar="GEBIED", help="Het gebied: code of naam.")]
@@ -25,7 +33,7 @@ def _run(ctx: typer.Context, change: Callable[[model.Dataset], model.Change], dr
 
 
 def add_wijk(ctx: typer.Context, code: CodeArg, name: NameOpt, gebied: GebiedOpt,
-             cbs_code: Annotated[str | None, typer.Option("--cbs-code", metavar="WK…", help="CBS-wijkcode: WK en 6 cijfers.")] = None,
+             cbs_code: WkOpt = None,
              dry_run: DryRunOpt = False, commit: CommitOpt = False,
              output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Voeg een wijk toe aan een gebied (bijvoorbeeld een voormalig wijkraadgebied)."""
@@ -35,7 +43,7 @@ def add_wijk(ctx: typer.Context, code: CodeArg, name: NameOpt, gebied: GebiedOpt
 
 
 def add_buurt(ctx: typer.Context, wijk: WijkArg, name: NameOpt,
-              cbs_code: Annotated[str | None, typer.Option("--cbs-code", metavar="BU…", help="CBS-buurtcode: BU en 8 cijfers.")] = None,
+              cbs_code: BuOpt = None,
               dry_run: DryRunOpt = False, commit: CommitOpt = False,
               output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Voeg een buurt toe aan een wijk (een buurtnaam komt in maar één wijk voor)."""
@@ -45,7 +53,7 @@ def add_buurt(ctx: typer.Context, wijk: WijkArg, name: NameOpt,
 
 
 def rename(ctx: typer.Context, wijk: WijkArg, name: NameOpt,
-           buurt: Annotated[str | None, typer.Option("--buurt", metavar="BUURT", help="Hernoem deze buurt van WIJK in plaats van de wijk.")] = None,
+           buurt: RenameBuurtOpt = None,
            dry_run: DryRunOpt = False, commit: CommitOpt = False,
            output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Geef een wijk of buurt een nieuwe naam; codes en ids blijven, organisaties volgen mee."""
@@ -64,8 +72,7 @@ def move_wijk(ctx: typer.Context, wijk: WijkArg, gebied: GebiedOpt,
 
 
 def add_gebied(ctx: typer.Context, code: CodeArg, name: NameOpt,
-               verbinder_name: Annotated[str | None, typer.Option("--verbinder-name", metavar="NAAM", help="Naam van de gebiedsverbinder, als die bekend is.")] = None,
-               verbinder_email: Annotated[str | None, typer.Option("--verbinder-email", metavar="E-MAIL", help="E-mailadres van de gebiedsverbinder.")] = None,
+               verbinder_name: VerbinderNameOpt = None, verbinder_email: VerbinderEmailOpt = None,
                dry_run: DryRunOpt = False, commit: CommitOpt = False,
                output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Voeg een gebied toe, met zijn gebiedsverbinder als die bekend is."""
