@@ -114,3 +114,21 @@ def test_another_gemeentes_rows_are_not_taken(tmp_path):
     assert _init(tmp_path, "--gemeente", "Zwolle").exit_code == 0
     listed = json.loads(Run(tmp_path / "reg")("list", "-o", "json").stdout)
     assert {w["naam"] for w in listed} == {"Wijk 00 Stadshagen", "Wijk 01 Centrum"}
+
+
+def test_import_cbs_reports_missing_buurten_and_adds_them(tmp_path):
+    assert _init(tmp_path, "--gemeente", "utrecht").exit_code == 0
+    run = Run(tmp_path / "reg")
+    assert run("remove-buurt", "wijk-01-west", "--buurt", "Lombok").exit_code == 0
+    source = str(tmp_path / "kwb.csv")
+    before = (tmp_path / "reg" / "wijken.yaml").read_bytes()
+    reported = run("import-cbs", source, "--year", "2023")
+    assert reported.exit_code == 0 and "Lombok (BU03440101, wijk-01-west)" in reported.stderr
+    assert "--add-buurten" in reported.stderr
+    assert (tmp_path / "reg" / "wijken.yaml").read_bytes() == before
+    added = run("import-cbs", source, "--year", "2023", "--add-buurten")
+    assert added.exit_code == 0 and "Buurt toegevoegd: Wijk 01 West / Lombok" in added.stderr
+    shown = json.loads(run("show", "wijk-01-west", "-o", "json").stdout)
+    lombok = next(b for b in shown["buurten"] if b["naam"] == "Lombok")
+    assert lombok["cbs_code"] == "BU03440101" and lombok["cijfers"]["inwoners"] == 6000
+    assert run("check", "--strict").exit_code == 0

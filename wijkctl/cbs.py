@@ -291,3 +291,37 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
         code for code in table.wijken if code[2:6] in gemeenten and code not in bekend and code[2:] not in claimed
     )
     return result
+
+
+def missing_buurten(data: model.Dataset, table: Table) -> dict[str, list[Regio]]:
+    """The CBS buurten of known wijken that the data lacks: wijk code -> the Buurt rows whose
+    code extends the wijk's CBS code (BU03920101 belongs to WK039201) and no buurt holds."""
+    index = data.index
+    out: dict[str, list[Regio]] = {}
+    for code, regio in table.buurten.items():
+        pos = index.find("cbs", "WK" + code[2:8])
+        if pos is None or index.find("buurtcode", code) is not None or index.find("cbs_buurt", code) is not None:
+            continue
+        out.setdefault(index.column(0)[pos], []).append(regio)
+    return out
+
+
+def add_buurten(data: model.Dataset, missing: dict[str, list[Regio]], bestand: str) -> list[str]:
+    """Add the missing buurten with their names and codes (`import-cbs --add-buurten`); a
+    name already used elsewhere gets its wijk's name in brackets. UsageError (exit 2) for a
+    row without a name."""
+    from wijkctl.text import fold
+
+    taken = {fold(k) for k in data.index.keys("buurt")}
+    added = []
+    for code, regios in missing.items():
+        wijk = data.wijk_at(data.index.find("code", code))  # type: ignore[arg-type]
+        for r in regios:
+            if not r.naam:
+                raise UsageError(f"{bestand} regel {r.regel}: buurt {r.code} heeft geen naam (kolom WijkenEnBuurten); "
+                                 "er is niets veranderd.")
+            naam = r.naam if fold(r.naam) not in taken else f"{r.naam} ({wijk.naam})"
+            taken.add(fold(naam))
+            wijk.buurten.append(model.Buurt(naam=naam, cbs_code=r.code))
+            added.append(f"{wijk.naam} / {naam}")
+    return added
