@@ -26,7 +26,8 @@ def test_add_buurt_then_update_with_it_and_check_strict(run):
 
 
 def test_a_missing_buurt_names_add_buurt(run, datadir):
-    assert run("register", "europawijk", "--name", "Wijkplatform Europawijk", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    registered = run("register", "europawijk", "--name", "Wijkplatform Europawijk", "--from", "2025-01-01", *MEMBERS)
+    assert registered.exit_code == 0
     before = snapshot_bytes(datadir)
     result = run("update", "europawijk", "--buurt", "Europawijk-Zuid")
     assert result.exit_code == 2 and "Buurten van Europawijk: geen." in result.stderr
@@ -57,7 +58,8 @@ def test_rename_wijk_keeps_code_and_move_and_add_gebied(run):
 
 
 def test_add_wijk_and_remove_it(run):
-    assert run("add-wijk", "dietsveld", "--name", "Dietsveld", "--gebied", "noord", "--cbs-code", "WK039299").exit_code == 0
+    added = run("add-wijk", "dietsveld", "--name", "Dietsveld", "--gebied", "noord", "--cbs-code", "WK039299")
+    assert added.exit_code == 0
     assert run("show", "dietsveld").exit_code == 0
     assert run("remove-wijk", "dietsveld").exit_code == 0
     assert run("show", "dietsveld").exit_code == 3
@@ -84,7 +86,8 @@ def test_dry_run_changes_nothing(run, datadir):
     (("move-wijk", "molenwijk", "--gebied", "nergens"), 3, "niet gevonden"),
     (("add-gebied", "centrum", "--name", "Y"), 4, "al een gebied"),
     (("add-gebied", "y", "--name", "Y", "--verbinder-email", "y@example.org"), 2, "--verbinder-name"),
-    (("add-gebied", "y", "--name", "Y", "--verbinder-name", "Z", "--verbinder-email", "geen-mail"), 2, "Ongeldig e-mailadres"),
+    (("add-gebied", "y", "--name", "Y", "--verbinder-name", "Z", "--verbinder-email", "geen-mail"), 2,
+     "Ongeldig e-mailadres"),
     (("remove-gebied", "centrum"), 4, "heeft nog wijken"),
     (("remove-buurt", "oude-stad", "--buurt", "Nergensbuurt"), 2, "geen buurt van"),
     (("set-verbinder", "centrum", "--none", "--name", "X"), 2, "--none"),

@@ -396,7 +396,8 @@ def test_a_buurt_renamed_on_one_side_while_a_platform_changes_on_the_other(tmp_p
     folder = copy_data(BASE, tmp_path)
     for name in ("Noord", "Zuid"):
         _run(folder, "add-buurt", "europawijk", "--name", name)
-    _run(folder, "register", "europawijk", "--name", "Platform Noord", "--from", "2024-01-01", "--buurt", "Noord", *FOUR)
+    _run(folder, "register", "europawijk", "--name", "Platform Noord", "--from", "2024-01-01", "--buurt", "Noord",
+         *FOUR)
     a = _side(folder, tmp_path, "a", ("rename", "europawijk", "--buurt", "Zuid", "--name", "Europawijk-Zuid"))
     b = _side(folder, tmp_path, "b", ("update", "europawijk", "--email", "noord@example.org"))
     result = _merge(folder, a, b)
