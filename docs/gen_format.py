@@ -32,7 +32,7 @@ KIND = {
 TABLES = {
     "wijk": model.Wijk, "buurt": model.Buurt, "cijfers": model.Cijfers,
     "organisatie": model.Organisatie, "kernlid": model.KernLid,
-    "gebied": model.Gebied, "verbinder": model.Verbinder,
+    "gemeente": model.Gemeente, "gebied": model.Gebied, "verbinder": model.Verbinder,
     "regeling": model.Regeling, "toeslag": model.Toeslag, "staffel": model.Staffel,
     "subsidie": sm.Subsidie, "aanvraag": sm.Aanvraag, "berekening": sm.Berekening, "besluit": sm.Besluit,
     "betaling": sm.Betaling, "verantwoording": sm.Verantwoording, "vaststelling": sm.Vaststelling,

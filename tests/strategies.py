@@ -41,6 +41,8 @@ def value_of(f: Field) -> st.SearchStrategy:
         return st.integers(*rule.bereik) if rule is not None and rule.bereik else st.integers(0, 10**6)
     if kind == "num":
         return st.integers(0, 10**6) | st.integers(1, 10**6).map(lambda n: n / 100)
+    if kind == "bool":
+        return st.booleans()
     if kind == "date":
         return st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31))
     if kind == "bool":

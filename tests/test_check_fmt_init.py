@@ -60,7 +60,7 @@ INVALID = [
     ("wijken.yaml", "    woningen: 3974\n", "    woningen: 3974\n    sociale_huurwoningen: 4000\n",
      "groter dan woningen"),
     ("verbinders.yaml", "email: rkant@haarlem.nl", "email: rkant-haarlem.nl", "ongeldig e-mailadres"),
-    ("verbinders.yaml", "versie: 1", "versie: 9", "installeer een nieuwere wijkctl"),
+    ("verbinders.yaml", "versie: 2", "versie: 9", "installeer een nieuwere wijkctl"),
     ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    boven_gemiddelde: 1500\n    staffels:\n    - "
                                                               "{vanaf: 1, bedrag: 1}\n", "precies één"),
     ("subsidieregeling.yaml", "maatstaf: inwoners", "maatstaf: honden", "onbekende maatstaf"),
@@ -131,7 +131,7 @@ def test_fmt_of_a_file_other_than_wijken_leaves_unrelated_files(run, datadir):
 def test_missing_file_and_bad_encoding_are_exit_5(run, datadir):
     (datadir / "verbinders.yaml").unlink()
     assert run("check").exit_code == 5
-    (datadir / "verbinders.yaml").write_bytes(b"versie: 1\ngebieden: []\n\xff\n")
+    (datadir / "verbinders.yaml").write_bytes(b"versie: 2\ngebieden: []\n\xff\n")
     result = run("check")
     assert result.exit_code == 5 and "UTF-8" in result.stderr
 

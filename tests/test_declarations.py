@@ -14,9 +14,9 @@ from wijkctl.schema import FILES, Schema, schema_of
 
 from .conftest import MEMBERS
 
-RECORDS = (model.KernLid, model.Organisatie, model.Cijfers, model.Buurt, model.Wijk, model.Verbinder, model.Gebied,
-           model.Staffel, model.Toeslag, model.Regeling, sm.Aanvraag, sm.Berekening, sm.Besluit, sm.Betaling,
-           sm.Verantwoording, sm.Vaststelling, sm.Correctie, sm.Subsidie)
+RECORDS = (model.KernLid, model.Organisatie, model.Cijfers, model.Buurt, model.Wijk, model.Verbinder, model.Gemeente,
+           model.Gebied, model.Staffel, model.Toeslag, model.Regeling, sm.Aanvraag, sm.Berekening, sm.Besluit,
+           sm.Betaling, sm.Verantwoording, sm.Vaststelling, sm.Correctie, sm.Subsidie)
 KINDS = {"str", "int", "num", "bool", "date", "mmdd", "strlist", "record", "records"}
 
 
@@ -31,7 +31,7 @@ def all_schemas() -> list[Schema]:
             if f.schema is not None:
                 walk(f.schema)
 
-    for schema in (f.schema for f in FILES.values()):
+    for schema in (s for f in FILES.values() for s in (f.schema, *f.heads.values())):
         walk(schema)
     return seen
 
@@ -105,6 +105,6 @@ def test_the_migration_seam_reads_an_older_file_and_its_next_change_writes_the_c
 
 def test_a_newer_version_is_refused_with_its_line(run, datadir):
     path = datadir / "verbinders.yaml"
-    path.write_text(path.read_text().replace("versie: 1", "versie: 7"))
+    path.write_text(path.read_text().replace("versie: 2", "versie: 7"))
     result = run("check")
     assert result.exit_code == 5 and "verbinders.yaml:1: versie 7 is nieuwer dan deze wijkctl kent" in result.stdout

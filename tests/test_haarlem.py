@@ -84,7 +84,10 @@ def test_a_versie_1_file_from_the_previous_release_loads_and_its_first_change_wr
                            or line.startswith(("  - soort:", "    opvolger_van:")) for line in removed), removed
     after = run("check").stderr
     assert run("check", "--strict").exit_code == 0 and "wijken.yaml is versie" not in after
-    # subsidieregeling.yaml versie 1 is read as versie 2 (nothing to change) until it is written
+    # subsidieregeling.yaml and verbinders.yaml versie 1 are read as their current versie
+    # (nothing to change) until they are written
     assert "subsidieregeling.yaml is versie 1" in after and not (data / "subsidies.yaml").exists()
+    assert "verbinders.yaml is versie 1" in after
     assert run("fmt").exit_code == 0 and "versie 1" not in run("check").stderr
     assert (data / "subsidieregeling.yaml").read_text().startswith("versie: 2\n")
+    assert (data / "verbinders.yaml").read_text().startswith("versie: 2\n")

@@ -392,3 +392,29 @@ def test_the_order_of_new_keys_never_depends_on_the_side():
         assert _order(o, a, b) == _order(o, b, a)
 
     check()
+
+
+def test_a_buurt_renamed_on_one_side_while_a_platform_changes_on_the_other(tmp_path):
+    """The map commands merge: a buurt renamed on one side, an organisation's `buurten`
+    changed on the other (not the renamed buurt) merge clean, as if done one after the other."""
+    folder = copy_data(BASE, tmp_path)
+    for name in ("Noord", "Zuid"):
+        _run(folder, "add-buurt", "europawijk", "--name", name)
+    _run(folder, "register", "europawijk", "--name", "Platform Noord", "--from", "2024-01-01", "--buurt", "Noord",
+         *FOUR)
+    a = _side(folder, tmp_path, "a", ("rename", "europawijk", "--buurt", "Zuid", "--name", "Europawijk-Zuid"))
+    b = _side(folder, tmp_path, "b", ("update", "europawijk", "--email", "noord@example.org"))
+    result = _merge(folder, a, b)
+    assert not result.conflicts
+    serial = _side(a, tmp_path, "serial", ("update", "europawijk", "--email", "noord@example.org"))
+    assert result.text == _text(serial)
+
+
+def test_the_gemeente_changed_on_one_side_merges(tmp_path):
+    folder = copy_data(BASE, tmp_path)
+    base_text = _text(folder, "verbinders.yaml")
+    ours = base_text.replace("  cbs_code: GM0392\n", "  cbs_code: GM0392\n  email: wijken@example.org\n")
+    theirs = base_text.replace("    naam: Michel de Graaf\n", "    naam: Michel de Groot\n")
+    result = merge_text("verbinders.yaml", base_text, ours, theirs, {})
+    assert not result.conflicts
+    assert "email: wijken@example.org" in result.text and "Michel de Groot" in result.text

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wijkctl import model
 from wijkctl.schema import REGELINGEN, WIJKEN
-from wijkctl.yamlio import dump_records, load_text
+from wijkctl.yamlio import dump_loaded, dump_records, load_text
 
 from .conftest import BUNDLED, FILES
 
@@ -40,7 +40,7 @@ def test_bundled_files_are_canonical(name):
     text = (BUNDLED / name).read_text(encoding="utf-8")
     loaded = load_text(name, text)
     assert loaded.problems == [] and loaded.comments == []
-    assert dump_records(name, loaded.records) == text
+    assert dump_loaded(loaded) == text
 
 
 BAD = [

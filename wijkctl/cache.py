@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from wijkctl import __version__
 from wijkctl.errors import WijkctlError
-from wijkctl.schema import FILES, WIJKEN, paused_gc, to_plain
+from wijkctl.schema import FILES, PARTS, WIJKEN, paused_gc, to_plain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -352,8 +352,9 @@ def layout(head: str, chunks: list[str]) -> dict[str, Any]:
 
 
 def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
-    """The records of every file but wijken.yaml as the cache holds them, by file name."""
-    return {name: [to_plain(r, f.schema, iso=True) for r in data.of(f.attr)] for name, f in FILES.items()
+    """The records of every file but wijken.yaml as the cache holds them, by part
+    (`schema.PARTS`: a file's list by its name, a head record by `file:key`)."""
+    return {part: [to_plain(r, schema, iso=True) for r in data.of(attr)] for part, (name, attr, schema) in PARTS.items()
             if name != WIJKEN}
 
 

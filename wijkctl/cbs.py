@@ -18,6 +18,8 @@ from wijkctl.errors import UsageError
 STEMS = {
     "Codering": "code",
     "SoortRegio": "soort",
+    "WijkenEnBuurten": "naam",  # the region's name, in StatLine's export and the cbsodata package
+    "Gemeentenaam": "gemeentenaam",
     "AantalInwoners": "inwoners",
     "Woningvoorraad": "woningen",
     "InBezitWoningcorporatie": "corporatie_pct",
@@ -46,6 +48,9 @@ class Regio:
 
     code: str
     soort: str
+    naam: str | None = None  # from the WijkenEnBuurten column, when the file has it
+    gemeentenaam: str | None = None
+    regel: int = field(default=0, compare=False)  # the line it was read from
     inwoners: int | None = None
     woningen: int | None = None
     sociale_huurwoningen: int | None = None
@@ -57,6 +62,8 @@ class Table:
     wijken: dict[str, Regio] = field(default_factory=dict)
     buurten: dict[str, Regio] = field(default_factory=dict)
     figures: tuple[str, ...] = FIGURES  # the figures whose columns the file has
+    gemeenten: dict[str, Regio] = field(default_factory=dict)  # the Gemeente rows, by GM code
+    naamkolom: str | None = None  # the header of the names column (WijkenEnBuurten), when present
 
 
 def _number(raw: str, where: str, *, count: bool = False) -> Decimal | None:
@@ -112,16 +119,22 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
             f"{naam} is geen CBS-tabel Kerncijfers wijken en buurten: de kolommen Codering en "
             "SoortRegio ontbreken. Download de tabel als CSV met de OData-sleutels als kolomnamen."
         )
-    table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])))
+    table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])),
+                  naamkolom=names.get("naam"))
     seen: dict[tuple[str, str], int] = {}  # (soort, code) -> the line it was first read on
     try:
         for row in reader:
             if not row or len(row) <= max(columns["code"], columns["soort"]):
                 continue
-            soort = row[columns["soort"]].strip()
+            soort = row[columns["soort"]].strip().strip('"').strip()
+            if soort == "Gemeente":
+                code = row[columns["code"]].strip().strip('"').strip()
+                table.gemeenten[code] = Regio(code, soort, _text(row, columns, "naam"), None, reader.line_num)
+                continue
             if soort not in ("Wijk", "Buurt"):
-                continue  # Land, Gemeente
+                continue  # Land
             regio = _regio(row, columns, names, soort, f"{naam} regel {reader.line_num}")
+            regio.regel = reader.line_num
             _add(table, regio, seen, reader.line_num, naam)
     except csv.Error as exc:
         raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc} (regel {reader.line_num}).") from None
@@ -136,19 +149,30 @@ def _regio(row: list[str], columns: dict[str, int], names: dict[str, str], soort
     where = {key: f"{regel}, kolom {names[key]}" for key in names}
     values = {
         key: _number(row[i], where[key], count=key != "corporatie_pct") if i < len(row) else None
-        for key, i in columns.items() if key not in ("code", "soort")
+        for key, i in columns.items() if key not in ("code", "soort", "naam", "gemeentenaam")
     }
     woningen, pct = values.get("woningen"), values.get("corporatie_pct")
     if pct is not None and pct > 100:
         raise UsageError(f"{where['corporatie_pct']}: {pct} is meer dan 100 procent; het bestand is niet ingelezen.")
     return Regio(
-        code=row[columns["code"]].strip(),
+        code=row[columns["code"]].strip().strip('"').strip(),
         soort=soort,
+        naam=_text(row, columns, "naam"),
+        gemeentenaam=_text(row, columns, "gemeentenaam"),
         inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
         woningen=_whole(woningen, where.get("woningen", "")),
         sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
         uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
     )
+
+
+def _text(row: list[str], columns: dict[str, int], key: str) -> str | None:
+    """A text cell (a name), without CBS's padding and quotes; None when absent or empty."""
+    i = columns.get(key)
+    if i is None or i >= len(row):
+        return None
+    value = " ".join(row[i].strip().strip('"').split())
+    return value or None
 
 
 def _add(table: Table, regio: Regio, seen: dict[tuple[str, str], int], line: int, naam: str) -> None:
@@ -262,3 +286,37 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
         code for code in table.wijken if code[2:6] in gemeenten and code not in bekend and code[2:] not in claimed
     )
     return result
+
+
+def missing_buurten(data: model.Dataset, table: Table) -> dict[str, list[Regio]]:
+    """The CBS buurten of known wijken that the data lacks: wijk code -> the Buurt rows whose
+    code extends the wijk's CBS code (BU03920101 belongs to WK039201) and no buurt holds."""
+    index = data.index
+    out: dict[str, list[Regio]] = {}
+    for code, regio in table.buurten.items():
+        pos = index.find("cbs", "WK" + code[2:8])
+        if pos is None or index.find("buurtcode", code) is not None or index.find("cbs_buurt", code) is not None:
+            continue
+        out.setdefault(index.column(0)[pos], []).append(regio)
+    return out
+
+
+def add_buurten(data: model.Dataset, missing: dict[str, list[Regio]], bestand: str) -> list[str]:
+    """Add the missing buurten with their names and codes (`import-cbs --add-buurten`); a
+    name already used elsewhere gets its wijk's name in brackets. UsageError (exit 2) for a
+    row without a name."""
+    from wijkctl.text import fold
+
+    taken = {fold(k) for k in data.index.keys("buurt")}
+    added = []
+    for code, regios in missing.items():
+        wijk = data.wijk_at(data.index.find("code", code))  # type: ignore[arg-type]
+        for r in regios:
+            if not r.naam:
+                raise UsageError(f"{bestand} regel {r.regel}: buurt {r.code} heeft geen naam (kolom WijkenEnBuurten); "
+                                 "er is niets veranderd.")
+            naam = r.naam if fold(r.naam) not in taken else f"{r.naam} ({wijk.naam})"
+            taken.add(fold(naam))
+            wijk.buurten.append(model.Buurt(naam=naam, cbs_code=r.code))
+            added.append(f"{wijk.naam} / {naam}")
+    return added

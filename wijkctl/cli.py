@@ -385,6 +385,8 @@ COMMANDS = {
     "merge-driver": "gitcmds", "git-setup": "gitcmds", "diff": "gitcmds",
     "apply": "grants", "award": "grants", "refuse": "grants", "pay": "grants", "account": "grants",
     "settle": "grants", "correct": "grants", "grants": "grantsview", "payments": "grantsview",
+    "add-wijk": "map", "add-buurt": "map", "rename": "map", "move-wijk": "map", "add-gebied": "map",
+    "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -395,7 +397,9 @@ ALIASES = {
     "bewerk": "edit", "samenvoeg-driver": "merge-driver", "git-instellen": "git-setup",
     "verschil": "diff", "aanvraag": "apply", "verleen": "award", "weiger": "refuse", "betaal": "pay",
     "verantwoord": "account", "vaststel": "settle", "corrigeer": "correct", "subsidies": "grants",
-    "betalingen": "payments",
+    "betalingen": "payments", "voeg-wijk-toe": "add-wijk", "voeg-buurt-toe": "add-buurt", "hernoem": "rename",
+    "verplaats-wijk": "move-wijk", "voeg-gebied-toe": "add-gebied", "verwijder-buurt": "remove-buurt",
+    "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 

@@ -35,6 +35,8 @@ FORMATS: dict[str, Format] = {
                    "kleine letters en cijfers, delen gescheiden door één koppelteken (`oude-stad`)"),
     "cbs_wijk": Format(re.compile(r"WK[0-9]{6}"), "{label} '{value}' moet WK met 6 cijfers zijn",
                        "`WK` en 6 cijfers (`WK039220`)"),
+    "cbs_gemeente": Format(re.compile(r"GM[0-9]{4}"), "{label} '{value}' moet GM met 4 cijfers zijn",
+                           "`GM` en 4 cijfers (`GM0392`)"),
     "cbs_buurt": Format(re.compile(r"BU[0-9]{8}"), "{label} '{value}' moet BU met 8 cijfers zijn",
                         "`BU` en 8 cijfers (`BU03922101`)"),
     "kvk": Format(re.compile(r"[0-9]{8}"), "{label} '{value}' moet 8 cijfers zijn",

@@ -281,7 +281,7 @@ def _split(name: str, text: str) -> tuple[str, dict[str, str]]:
 
 def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, Any]:
     """One record's lines, read strictly (and checked to be canonical) as a plain dict."""
-    from wijkctl.yamlio import dump_records, load_text
+    from wijkctl.yamlio import dump_loaded, load_text
 
     schema = FILES[name].schema
     text = head + chunk
@@ -291,7 +291,7 @@ def _record(name: str, head: str, chunk: str, *, canonical: bool) -> dict[str, A
         raise CannotMerge(f"een kant is geen geldig {name} bij {chunk.splitlines()[0]}")
     if loaded.comments:
         raise CannotMerge(f"een kant heeft commentaar bij {chunk.splitlines()[0]}")
-    if canonical and (loaded.older or dump_records(name, loaded.records) != text):
+    if canonical and (loaded.older or dump_loaded(loaded) != text):
         raise CannotMerge(f"een kant staat niet in de vaste vorm bij {chunk.splitlines()[0]}")
     return to_plain(loaded.records[0], schema)
 
@@ -300,7 +300,7 @@ def _current_base(name: str, base: str, head: str) -> str:
     """The base in the sides' version: a base of an older `versie` is migrated as a whole
     file (ids made unique over the whole file, as the sides got them when a command wrote
     them) and written canonically, so that records nobody changed compare equal."""
-    from wijkctl.yamlio import dump_records, load_text
+    from wijkctl.yamlio import dump_loaded, load_text
 
     first = base.split("\n", 1)[0]
     if not base.strip() or head.startswith(first + "\n"):
@@ -308,7 +308,18 @@ def _current_base(name: str, base: str, head: str) -> str:
     loaded = load_text(name, base)
     if loaded.problems:
         raise CannotMerge(f"de basis is geen geldig {name} (regel {loaded.problems[0].regel})")
-    return dump_records(name, loaded.records)
+    return dump_loaded(loaded)
+
+
+def _merged_head(base: str, ours: str, theirs: str) -> str:
+    """The lines before the first record (`versie` and the head records, `DataFile.heads`,
+    such as verbinders.yaml's gemeente): taken whole from the side that changed them;
+    changed on both sides, differently: CannotMerge (git then merges by lines)."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    raise CannotMerge("beide kanten wijzigden het begin van het bestand (de gemeente?) verschillend")
 
 
 def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, list[Any]] | None = None) -> Result:
@@ -363,19 +374,20 @@ def merge_text(name: str, base: str, ours: str, theirs: str, others: dict[str, l
 
 
 def _sides(name: str, base: str, ours: str, theirs: str) -> tuple[str, str, dict, dict, dict]:
-    """The common head of both sides, the base's head, and the records' lines of base, ours
-    and theirs by identity. CannotMerge when the sides begin differently."""
+    """The merged head of both sides (`_merged_head`), the base's head, and the records'
+    lines of base, ours and theirs by identity. CannotMerge when the sides begin
+    differently (another versie) or both changed the head differently."""
     list_key = FILES[name].list_key
     a_head, a = _split(name, ours)
     b_head, b = _split(name, theirs)
     empty = f"{list_key}: []\n"
-    heads = {h.replace(empty, f"{list_key}:\n") for h in (a_head, b_head)}
-    if len(heads) != 1 or not next(iter(heads)).endswith(f"{list_key}:\n"):
+    a_head, b_head = (h.replace(empty, f"{list_key}:\n") for h in (a_head, b_head))
+    if not a_head.endswith(f"{list_key}:\n") or not b_head.endswith(f"{list_key}:\n") \
+            or a_head.split("\n", 1)[0] != b_head.split("\n", 1)[0]:
         raise CannotMerge("de kanten hebben een ander begin (versie?)")
-    head = heads.pop()
-    o_head, o = _split(name, _current_base(name, base, head))
-    base_head = o_head.replace(empty, f"{list_key}:\n") if o_head.strip() else head
-    return head, base_head, o, a, b
+    o_head, o = _split(name, _current_base(name, base, a_head))
+    base_head = o_head.replace(empty, f"{list_key}:\n") if o_head.strip() else a_head
+    return _merged_head(base_head, a_head, b_head), base_head, o, a, b
 
 
 def _merge_record(name: str, key: str, base: tuple[str | None, str], ours: tuple[str | None, str],

@@ -268,6 +268,19 @@ class Verbinder:
 
 
 @dataclass(kw_only=True)
+class Gemeente:
+    """Whose register this is (verbinders.yaml versie 2, optional): messages and titles
+    that name the municipality take its name from here ("de gemeente" without one)."""
+
+    naam: str = decl("str", "naam", required=True, fmt="naam")
+    cbs_code: str | None = decl("str", "cbs_code", fmt="cbs_gemeente")
+    email: str | None = decl("str", "e-mailadres voor correcties", fmt="email")
+    zonder_platform: str | None = decl("str", "zin bij een wijk zonder organisatie", multiline=True)
+    regel: int = _place()
+    regels: dict[str, int] = _places()
+
+
+@dataclass(kw_only=True)
 class Gebied:
     IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
@@ -420,6 +433,24 @@ class Dataset:
     @gebieden.setter
     def gebieden(self, value: list[Gebied]) -> None:
         self._records["gebieden"] = value
+
+    @property
+    def gemeente(self) -> Gemeente | None:
+        """The gemeente of verbinders.yaml (a singleton: a list of none or one record)."""
+        found = self.records.get("gemeente")
+        return found[0] if found else None
+
+    @property
+    def gemeentenaam(self) -> str:
+        """The municipality's name as messages say it: its own, else "de gemeente"."""
+        gemeente = self.gemeente
+        return gemeente.naam if gemeente else "de gemeente"
+
+    @property
+    def zonder_platform(self) -> str | None:
+        """The sentence for a wijk without organisation, when the gemeente's data has one."""
+        gemeente = self.gemeente
+        return gemeente.zonder_platform if gemeente else None
 
     @property
     def regelingen(self) -> list[Regeling]:

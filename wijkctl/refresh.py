@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wijkctl import cache, index
-from wijkctl.schema import FILES, WIJK, WIJKEN, from_plain, to_plain
+from wijkctl.schema import FILES, PARTS, WIJK, WIJKEN, from_plain, to_plain
 
 if TYPE_CHECKING:
     from wijkctl.cache import Entry
@@ -52,21 +52,22 @@ def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, ol
 
 def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
     from wijkctl.validate import breaks_rules, quiet_from
-    from wijkctl.yamlio import dump_record, dump_records, load_text, split_records
+    from wijkctl.yamlio import dump_loaded, dump_record, load_text, split_records
 
-    small: dict[str, list] = {}
+    small: dict[str, list] = {}  # by Dataset attribute
     files = cache.small_file_keys(raw)
-    for name, f in FILES.items():
+    for name in FILES:
         if name == WIJKEN:
             continue
-        if files[name] == old.files.get(name) and name in old.small:
-            small[name] = [from_plain(r, f.schema) for r in old.small[name]]
+        parts = [(part, attr, schema) for part, (of, attr, schema) in PARTS.items() if of == name]
+        if files[name] == old.files.get(name) and all(part in old.small for part, _a, _s in parts):
+            small.update({attr: [from_plain(r, schema) for r in old.small[part]] for part, attr, schema in parts})
             continue
         text = raw[name].decode("utf-8")
         loaded = load_text(name, text)
-        if loaded.problems or loaded.comments or loaded.older or dump_records(name, loaded.records) != text:
+        if loaded.problems or loaded.comments or loaded.older or dump_loaded(loaded) != text:
             return None
-        small[name] = loaded.records
+        small.update(loaded.parts(name))
     head, chunks = split_records(raw[WIJKEN].decode("utf-8"))
     layout = cache.layout(head, chunks)
     keys = layout["text_keys"]
@@ -83,8 +84,8 @@ def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
     records = dict(zip(fresh, loaded.records, strict=True))
     if any(dump_record(WIJKEN, w) != chunks[i] for i, w in records.items()):
         return None  # not in canonical form: parsed whole, the write path says so
-    others = {FILES[name].attr: recs for name, recs in small.items()}
-    changed_files = frozenset([WIJKEN, *(n for n in small if files[n] != old.files.get(n))])
+    others = small
+    changed_files = frozenset([WIJKEN, *(n for n in files if files[n] != old.files.get(n))])
     if breaks_rules(list(records.values()), others, changed_files=changed_files) is not False:
         return None
     summaries = {i: index.summary(w, quiet_from(w, others)) for i, w in records.items()}
@@ -95,6 +96,7 @@ def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
         return None
     lines = [cache.dumps(to_plain(records[i], WIJK, iso=True)) if i in records else old.line(known[keys[i]])
              for i in range(len(chunks))]
-    return {"small": {name: [to_plain(r, FILES[name].schema, iso=True) for r in recs] for name, recs in small.items()},
+    return {"small": {part: [to_plain(r, schema, iso=True) for r in small[attr]]
+                      for part, (name, attr, schema) in PARTS.items() if name != WIJKEN},
             "columns": [cache.dumps(c) for c in columns], "lines": b"".join(x + b"\n" for x in lines),
             "lengths": [len(x) for x in lines], **layout, "files": files, "canonical": frozenset(FILES)}

@@ -229,7 +229,8 @@ def _check_buurten(wijk: model.Wijk, buurten: list[str]) -> list[str]:
             bekend = ", ".join(b.naam for b in wijk.buurten) or "geen"
             raise UsageError(f"'{query}' is geen buurt van "
                              f"{wijk.naam}.{_suggest(query, [b.naam for b in wijk.buurten])} "
-                             f"Buurten van {wijk.naam}: {bekend}.")
+                             f"Buurten van {wijk.naam}: {bekend}. Een nieuwe buurt komt erbij met "
+                             f"'wijkctl add-buurt {wijk.code} --name NAAM [--cbs-code BU...]'.")
         if buurt.naam not in out:
             out.append(buurt.naam)
     return out
@@ -567,6 +568,17 @@ def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: s
         f"{org.naam} ({org.soort}) beëindigd per {datum(on)}.",
         f"end: {org.naam} ({wijk.code}) per {on.isoformat()}",
     )
+
+
+def clear_verbinder(data: model.Dataset, gebied_query: str) -> Change:
+    """The gebiedsverbinder of a gebied leaves: none known until a new one is set."""
+    gebied = match_gebied(data, gebied_query)
+    oud = gebied.verbinder
+    if oud is None:
+        return Change(f"Niets te wijzigen: {gebied.naam} heeft al geen gebiedsverbinder.", "")
+    gebied.verbinder = None
+    return Change(f"Gebiedsverbinder van {gebied.naam}: {oud.naam} vertrokken; nog geen gebiedsverbinder bekend.",
+                  f"set-verbinder: {gebied.code}: geen gebiedsverbinder meer ({oud.naam} vertrokken)")
 
 
 def set_verbinder(data: model.Dataset, gebied_query: str, *, naam: str, email: str | None) -> Change:

@@ -57,6 +57,7 @@ def schema_of(cls: type) -> Schema:
 
 WIJK = schema_of(model.Wijk)
 GEBIED = schema_of(model.Gebied)
+GEMEENTE = schema_of(model.Gemeente)
 REGELING = schema_of(model.Regeling)
 
 WIJKEN = "wijken.yaml"
@@ -83,15 +84,19 @@ class DataFile:
     record class declares it in `IDENTITY`; nested records declare theirs the same way,
     read by `model.identity`); `versie`: the current version
     (older versions are read through `yamlio.MIGRATIONS`); `optional`: an absent file
-    means no records, so the data set of an earlier release stays valid.
+    means no records, so the data set of an earlier release stays valid; `heads`: the
+    singleton records a file holds beside its list (top-level keys written before it, in
+    this order), key -> schema; the key is also the `Dataset` attribute, holding a list of
+    none or one record, so that every path that carries a file's records carries them too.
     """
 
-    __slots__ = ("_schema", "attr", "deferred", "identity", "list_key", "name", "optional", "versie")
+    __slots__ = ("_schema", "attr", "deferred", "heads", "identity", "list_key", "name", "optional", "versie")
 
     def __init__(self, name: str, list_key: str, schema: Schema | Callable[[], Schema], attr: str, identity: str, *,
-                 versie: int, optional: bool = False):
+                 versie: int, optional: bool = False, heads: dict[str, Schema] | None = None):
         self.name, self.list_key, self._schema, self.attr = name, list_key, schema, attr
         self.identity, self.versie, self.optional = identity, versie, optional
+        self.heads: dict[str, Schema] = heads or {}
         # records built from the cache only when asked for (`model.Dataset`, `deferred`)
         self.deferred = not isinstance(schema, Schema)
 
@@ -102,6 +107,14 @@ class DataFile:
         if not isinstance(self._schema, Schema):
             self._schema = self._schema()
         return self._schema
+
+    def parts(self) -> Iterator[tuple[str, str, Schema]]:
+        """(part key, `Dataset` attribute, schema) of each list this file's records are kept
+        in: the file's own list (part key: the file name), then each head
+        (part key `file:key`). The cache, the write plan and `diff` keep them apart."""
+        yield self.name, self.attr, self.schema
+        for key, schema in self.heads.items():
+            yield f"{self.name}:{key}", key, schema
 
     def __repr__(self) -> str:
         return f"DataFile({self.name!r})"
@@ -114,13 +127,51 @@ class DataFile:
 # every data file, in the order of the data set (the first is the one a data directory is found by)
 FILES: dict[str, DataFile] = {f.name: f for f in (
     DataFile(WIJKEN, "wijken", WIJK, "wijken", WIJK.cls.IDENTITY, versie=3),
-    DataFile(VERBINDERS, "gebieden", GEBIED, "gebieden", GEBIED.cls.IDENTITY, versie=1),
+    DataFile(VERBINDERS, "gebieden", GEBIED, "gebieden", GEBIED.cls.IDENTITY, versie=2,
+             heads={"gemeente": GEMEENTE}),
     DataFile(REGELINGEN, "regelingen", REGELING, "regelingen", REGELING.cls.IDENTITY, versie=2),
     DataFile(SUBSIDIES, "subsidies", _subsidie_schema, "subsidies", "id", versie=1, optional=True),
 )}
 # file name -> the key that identifies a top-level record, as its record class declares it
 # (nested records too declare theirs on their class: `model.identity`)
 IDENTITY: dict[str, str] = {name: f.identity for name, f in FILES.items()}
+# every part of every file (`DataFile.parts`): part key -> (file name, Dataset attribute, schema)
+class Part:
+    """One part of a file (`DataFile.parts`), read as the tuple (file name, Dataset attribute,
+    schema); the schema of a deferred file is resolved only when the part is unpacked."""
+
+    __slots__ = ("attr", "file", "head")
+
+    def __init__(self, file: DataFile, attr: str, head: str | None):
+        self.file, self.attr, self.head = file, attr, head
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @property
+    def schema(self) -> Schema:
+        return self.file.schema if self.head is None else self.file.heads[self.head]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.file.name, self.attr, self.schema))
+
+    def __getitem__(self, i: int) -> Any:
+        return tuple(self)[i]
+
+
+def _parts(f: DataFile) -> Iterator[tuple[str, Part]]:
+    yield f.name, Part(f, f.attr, None)
+    for key in f.heads:
+        yield f"{f.name}:{key}", Part(f, key, key)
+
+
+PARTS: dict[str, Part] = {key: part for f in FILES.values() for key, part in _parts(f)}
+
+
+def head_records(name: str, data: Any) -> dict[str, Any]:
+    """The head records of file `name` in a Dataset (key -> record; absent ones left out)."""
+    return {key: data.of(key)[0] for key in FILES[name].heads if data.of(key)}
 
 
 class FlowMapping(dict):

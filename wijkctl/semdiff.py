@@ -14,7 +14,7 @@ from typing import Any
 
 from wijkctl import model
 from wijkctl.formats import FORMATS
-from wijkctl.schema import FILES, IDENTITY, Schema, to_plain
+from wijkctl.schema import FILES, IDENTITY, PARTS, Schema, to_plain
 
 HIDDEN = "(verborgen; --contact toont het)"
 _ITEM = {"organisaties": "organisatie", "kern": "kernlid", "buurten": "buurt", "toeslagen": "toeslag",
@@ -34,10 +34,15 @@ def changes(old: model.Dataset, new: model.Dataset, *, contact: bool = False) ->
     """One row per added, removed or changed field: {bestand, wijk, organisatie, veld,
     wijziging, oud, nieuw} (and `gebied` or `regeling` for those files)."""
     rows: list[dict[str, Any]] = []
-    for name, list_key, schema, attr in ((n, f.list_key, f.schema, f.attr) for n, f in FILES.items()):
-        ident = IDENTITY[name]
-        before = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in old.of(attr))}
-        after = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in new.of(attr))}
+    for part, (name, attr, schema) in PARTS.items():
+        list_key = FILES[name].list_key if part == name else attr
+        if part == name:
+            ident = IDENTITY[name]
+            before = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in old.of(attr))}
+            after = {r[ident]: r for r in (to_plain(x, schema, iso=True) for x in new.of(attr))}
+        else:  # a head record (verbinders.yaml's gemeente): one record, known by its key
+            before = {attr: to_plain(old.of(attr)[0], schema, iso=True)} if old.of(attr) else {}
+            after = {attr: to_plain(new.of(attr)[0], schema, iso=True)} if new.of(attr) else {}
         for key in dict.fromkeys([*before, *after]):
             place = {"bestand": name, "wijk": key if list_key == "wijken" else None, "organisatie": None}
             if list_key == "gebieden":

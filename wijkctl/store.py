@@ -18,9 +18,11 @@ from wijkctl import fileio, model
 from wijkctl.errors import Busy, InvalidData, Problem, UsageError
 from wijkctl.schema import (
     FILES,
+    PARTS,
     WIJK,
     WIJKEN,
     from_plain,
+    head_records,
     paused_gc,
     to_plain,
 )
@@ -157,9 +159,7 @@ def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Sna
     from wijkctl.yamlio import load_text
 
     loaded = {name: load_text(name, texts[name]) for name in DATA_FILES}
-    data = model.Dataset(
-        **{FILES[name].attr: loaded[name].records for name in DATA_FILES}
-    )
+    data = model.Dataset(**{attr: records for name in DATA_FILES for attr, records in loaded[name].parts(name).items()})
     problems = [p for name in DATA_FILES for p in loaded[name].problems]
     if check_rules and not problems:
         problems = validate(data)
@@ -228,7 +228,8 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     data = dataset(entry) if entry is not None and entry.canonical >= set(DATA_FILES) else None
     if data is not None:
         # the wijken are not listed here: they are in `data`, built as the change asks
-        loaded = {name: Loaded([] if name == WIJKEN else data.of(FILES[name].attr), [], [], CURRENT_VERSIE[name], name)
+        loaded = {name: Loaded([] if name == WIJKEN else data.of(FILES[name].attr), [], [], CURRENT_VERSIE[name], name,
+                               head_records(name, data))
                   for name in DATA_FILES}
         snap = Snapshot(root, decode(root, raw), loaded, data)
         snap.raw = raw
@@ -307,8 +308,8 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
         return None
     try:
         with paused_gc():
-            small = {f.attr: [from_plain(r, f.schema) for r in entry.small[name]] for name, f in FILES.items()
-                     if name != WIJKEN and not (f.deferred and entry.small[name])}
+            small = {part.attr: [from_plain(r, part.schema) for r in entry.small[key]] for key, part in PARTS.items()
+                     if part.name != WIJKEN and not (FILES[part.name].deferred and entry.small[key])}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     deferred = {f.attr: _deferred(entry, f) for name, f in FILES.items()

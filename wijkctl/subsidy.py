@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from wijkctl import model
 from wijkctl.errors import NotFound
-from wijkctl.text import BEWONERSINITIATIEVEN, datum, euro, getal
+from wijkctl.text import datum, euro, getal
 
 ONE = Decimal(1)
 
@@ -208,6 +208,7 @@ class Overzicht:
     jaar: int
     regeling: model.Regeling
     uitkomsten: list[Uitkomst]
+    zonder_platform: str | None = None  # the gemeente's sentence for a wijk without organisation
 
     @property
     def totaal(self) -> int:
@@ -233,7 +234,7 @@ def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = 
             key=lambda w: (gebied_volgorde.get(w.gebied, len(gebied_volgorde)), w.naam.casefold()),
         )
     uitkomsten = [bereken(w, jaar, regeling, gem, p) for w in wijken for p in (platforms_in(w, jaar) or [None])]
-    return Overzicht(jaar, regeling, uitkomsten)
+    return Overzicht(jaar, regeling, uitkomsten, data.zonder_platform)
 
 
 def _getal(value: Decimal | None) -> str:
@@ -242,7 +243,7 @@ def _getal(value: Decimal | None) -> str:
     return getal(value, 0 if value == value.to_integral_value() else 2)
 
 
-def uitleg(u: Uitkomst) -> list[str]:
+def uitleg(u: Uitkomst, zonder_platform: str | None = None) -> list[str]:
     """The computation of `u`, step by step, in Dutch, so it can be recomputed by hand."""
     r = u.regeling
     regels = [
@@ -253,7 +254,7 @@ def uitleg(u: Uitkomst) -> list[str]:
     if u.platform is None:
         regels.append(
             f"2. {u.wijk.naam} heeft in {u.jaar} geen wijkplatform. Dit bedrag is indicatief, "
-            f"berekend alsof er het hele jaar een platform is. {BEWONERSINITIATIEVEN}"
+            "berekend alsof er het hele jaar een platform is." + (f" {zonder_platform}" if zonder_platform else "")
         )
     else:
         p = u.platform

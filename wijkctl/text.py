@@ -10,12 +10,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# Said wherever a wijk without a wijkplatform is shown (the municipality's brochure).
-BEWONERSINITIATIEVEN = (
-    "Zonder wijkplatform kunnen bewoners voor initiatieven altijd geld aanvragen bij de "
-    "gemeente via het budget voor bewonersinitiatieven."
-)
-
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",

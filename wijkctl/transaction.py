@@ -21,8 +21,10 @@ from wijkctl.errors import InvalidData, Refused, WijkctlError, WriteFailed
 from wijkctl.schema import (
     FILES,
     IDENTITY,
+    PARTS,
     WIJK,
     WIJKEN,
+    head_records,
     to_plain,
 )
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
@@ -79,12 +81,14 @@ def writable_problem(snap: Snapshot, name: str, canonical: str) -> WijkctlError 
     return None
 
 
-def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, rules: bool = True) -> model.Dataset:
+def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, rules: bool = True,
+           heads: dict[str, dict] | None = None) -> model.Dataset:
     """Load back exactly the texts about to be written and validate the data they make
     (with `rules` False, as `fmt` does: only that they load back).
 
     `records`: the records in memory of the files in `texts`, and of any other file
-    whose records `snap` does not hold (a write from the cache). Refused (exit 4) when
+    whose records `snap` does not hold (a write from the cache); `heads`: the head records
+    in memory of the files in `texts` that have them (`schema.head_records`). Refused (exit 4) when
     the result breaks a rule or the loader refuses it, with the lines of the new text;
     WijkctlError (exit 1, a bug) when it does not load back to the records in memory.
     """
@@ -93,13 +97,15 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
 
     loaded = {name: load_text(name, text) for name, text in texts.items()}
     problems = [p for result in loaded.values() for p in result.problems]
-    data = model.Dataset(**{
-        attr: (loaded[name].records if name in loaded else records.get(name, snap.loaded[name].records))
-        for name, attr in ((n, f.attr) for n, f in FILES.items())
-    })
+    parts: dict[str, list] = {}
+    for name, f in FILES.items():
+        read = (loaded[name] if name in loaded else snap.loaded[name]).parts(name)
+        parts.update(read if name in loaded else {**read, f.attr: records.get(name, snap.loaded[name].records)})
+    data = model.Dataset(**parts)
+    heads = heads or {}
     if not problems:
         for name, result in loaded.items():
-            if result.records != records[name]:
+            if result.records != records[name] or (name in heads and result.head != heads[name]):
                 raise WijkctlError(
                     f"Interne fout: de nieuwe tekst van {name} leest niet terug als de bedoelde "
                     "gegevens; er is niets veranderd. Meld dit."
@@ -196,7 +202,7 @@ def _proven_canonical(snap: Snapshot, entry: Entry | None) -> tuple[dict[str, st
     """Once per file (the cache then remembers), before any change: the canonical dump of
     each file not yet proven, and the names of the files whose bytes are canonical."""
     canonical = entry.canonical if entry else frozenset()
-    texts_as_read = {name: yamlio.dump_records(name, snap.loaded[name].records) for name in DATA_FILES
+    texts_as_read = {name: yamlio.dump_loaded(snap.loaded[name]) for name in DATA_FILES
                      if name not in canonical and not snap.loaded[name].older}
     proven = set(canonical) | {n for n, t in texts_as_read.items() if t == snap.texts[n]
                                and not snap.loaded[n].comments}
@@ -208,7 +214,8 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
     """Run `mutate` and plan the write: from the cache entry when the wijken came from it
     one at a time, else by comparing all records with those read."""
     if entry is None:
-        before = {name: _plain(name, snap.loaded[name].records) for name in DATA_FILES}
+        before = {part: _plain(part, snap.loaded[name].parts(name)[attr])
+                  for part, (name, attr, _s) in PARTS.items()}
     else:  # the cache's plain records are those of the bytes read
         before = dict(entry.small)
     change = mutate(data)
@@ -219,10 +226,16 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
     return change, _plan(snap, data, before)
 
 
-def _plain(name: str, records: list) -> list[dict]:
-    """Records as plain dicts with ISO dates, comparable with the parse cache's."""
-    schema = FILES[name].schema
+def _plain(part: str, records: list) -> list[dict]:
+    """Records of a file's part (`schema.PARTS`: a file name, or `file:key` of a head
+    record) as plain dicts with ISO dates, comparable with the parse cache's."""
+    schema = PARTS[part].schema
     return [to_plain(r, schema, iso=True) for r in records]
+
+
+def _after(data: model.Dataset, names: list[str]) -> dict[str, list[dict]]:
+    """Every part of the files `names` as plain dicts, as the data stands now."""
+    return {part: _plain(part, data.of(attr)) for part, (name, attr, _s) in PARTS.items() if name in names}
 
 
 def _check_writes() -> bool:
@@ -234,20 +247,35 @@ def _check_writes() -> bool:
 class _Plan:
     """What changed in every file: each file's records before and after, as plain dicts."""
 
-    def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list]):
-        self.before, self.after, self.records = before, after, records
-        self.changed = [name for name in DATA_FILES if name in after and after[name] != before[name]]
+    def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
+                 heads: dict[str, dict]):
+        self.before, self.after, self.records, self.heads = before, after, records, heads
+        self.changed = [name for name in DATA_FILES if any(
+            part in after and after[part] != before.get(part, []) for part, p in PARTS.items() if p.name == name)]
+
+    def head_changed(self, name: str) -> bool:
+        """Whether a head record of file `name` changed (the file is then dumped whole)."""
+        return any(of == name and part != name and self.after.get(part) != self.before.get(part, [])
+                   for part, (of, _a, _s) in PARTS.items())
 
     def text(self, snap: Snapshot, name: str) -> str:
-        return _new_text(snap, name, self.before[name], self.after[name], self.records[name])
+        if self.head_changed(name):
+            return yamlio.dump_records(name, self.records[name], self.heads.get(name))
+        return _new_text(snap, name, self.before[name], self.after[name], self.records[name], self.heads.get(name))
 
     def verify(self, snap: Snapshot, texts: dict[str, str], data: model.Dataset) -> model.Dataset:
+        if any(self.head_changed(name) for name in texts):
+            return verify(snap, texts, {name: data.of(FILES[name].attr) for name in DATA_FILES}, heads=self.heads)
         return _verify_changes(snap, texts, data, self.before, self.after)
+
+
+def _heads(data: model.Dataset, names: list[str]) -> dict[str, dict]:
+    return {name: head_records(name, data) for name in names if FILES[name].heads}
 
 
 def _plan(snap: Snapshot, data: model.Dataset, before: dict[str, list[dict]]) -> _Plan:
     records = {name: data.of(FILES[name].attr) for name in DATA_FILES}
-    return _Plan(before, {name: _plain(name, records[name]) for name in DATA_FILES}, records)
+    return _Plan(before, _after(data, list(DATA_FILES)), records, _heads(data, list(DATA_FILES)))
 
 
 class _CachePlan(_Plan):
@@ -256,8 +284,9 @@ class _CachePlan(_Plan):
     read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
-                 changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list], entry: Entry):
-        super().__init__(before, after, records)
+                 heads: dict[str, dict], changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list],
+                 entry: Entry):
+        super().__init__(before, after, records, heads)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
         self.spans: list[int] | None = None
         self.head, self.chunks = "", {}
@@ -287,7 +316,7 @@ class _CachePlan(_Plan):
         self.spans = spans
         text = "".join(out)
         if _check_writes():
-            _same_as_full_dump(name, text, self.records[name])
+            _same_as_full_dump(name, text, self.records[name], None)
         return text
 
     def verify(self, snap: Snapshot, texts: dict[str, str], data: model.Dataset) -> model.Dataset:
@@ -295,7 +324,10 @@ class _CachePlan(_Plan):
         from wijkctl.yamlio import load_text
 
         def full() -> model.Dataset:
-            return verify(snap, texts, {name: data.of(FILES[name].attr) for name in DATA_FILES})
+            return verify(snap, texts, {name: data.of(FILES[name].attr) for name in DATA_FILES}, heads=self.heads)
+
+        if any(self.head_changed(name) for name in texts):
+            return full()
 
         for name, text in texts.items():
             if name == WIJKEN:
@@ -391,16 +423,17 @@ def _plan_from_cache(entry: Entry, data: model.Dataset, before: dict[str, list[d
     records = {name: data.of(FILES[name].attr) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-    return _CachePlan(before, {name: _plain(name, records[name]) for name in small}, records, changed_at, was, entry)
+    return _CachePlan(before, _after(data, small), records, _heads(data, small), changed_at, was, entry)
 
 
-def _same_as_full_dump(name: str, text: str, records: list) -> None:
-    if text != yamlio.dump_records(name, records):
+def _same_as_full_dump(name: str, text: str, records: list, head: dict | None) -> None:
+    if text != yamlio.dump_records(name, records, head):
         raise WijkctlError(f"Interne fout: de nieuwe tekst van {name} wijkt af van de vaste vorm; "
                            "er is niets veranderd. Meld dit.")
 
 
-def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], records: list) -> str:
+def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], records: list,
+              singletons: dict | None = None) -> str:
     """The canonical text of `records`: the unchanged records' lines as they are, the
     changed ones dumped anew (a file of an older version, or one that was or becomes
     empty, is dumped whole)."""
@@ -419,9 +452,9 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                     out.append(yamlio.dump_record(name, record))
             text = "".join(out)
     if text is None:
-        return yamlio.dump_records(name, records)
+        return yamlio.dump_records(name, records, singletons)
     if _check_writes():
-        _same_as_full_dump(name, text, records)
+        _same_as_full_dump(name, text, records, singletons)
     return text
 
 

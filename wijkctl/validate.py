@@ -53,6 +53,9 @@ def _file_formats(data: model.Dataset, bestand: str) -> Iterator[Problem]:
     schema, attr = FILES[bestand].schema, FILES[bestand].attr
     for record in data.of(attr):
         yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
+    for key, head_schema in FILES[bestand].heads.items():  # e.g. verbinders.yaml's gemeente
+        for record in data.of(key):
+            yield from _formats(bestand, record, head_schema, None)
 
 
 def _formats(bestand: str, record: object, schema: Schema, wijk: str | None) -> Iterator[Problem]:
@@ -245,7 +248,7 @@ def _kern_te_klein(org: model.Organisatie) -> bool:
 
 
 def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
-    """Gebied codes and names are unique; verbinders have a valid e-mail."""
+    """Gebied codes and names are unique."""
     codes: dict[str, int] = {}
     namen: dict[str, int] = {}
     for g in data.gebieden:
@@ -257,8 +260,7 @@ def check_gebieden(data: model.Dataset) -> Iterator[Problem]:
             yield _err(VERBINDERS, _line(g, "naam"), f"naam '{g.naam}' komt al voor op regel "
                                                      f"{namen[fold(g.naam)]}", "gebied-naam-uniek")
         namen.setdefault(fold(g.naam), _line(g, "naam"))
-        if g.verbinder is None:
-            yield _warn(VERBINDERS, g.regel, f"gebied '{g.code}' heeft geen gebiedsverbinder", "verbinder-ontbreekt")
+        # a gebied without a verbinder is normal: not known yet (CONTRACT §1, verbinders.yaml versie 2)
 
 
 def check_regelingen(data: model.Dataset) -> Iterator[Problem]:

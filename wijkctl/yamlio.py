@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -23,9 +23,11 @@ from wijkctl.formats import FORMATS
 from wijkctl.schema import (
     FILES,
     REGELINGEN,
+    VERBINDERS,
     WIJKEN,
     FlowMapping,
     Schema,
+    head_records,
     paused_gc,
     to_plain,
 )
@@ -114,6 +116,14 @@ class Loaded:
     comments: list[int]  # 1-based lines holding a comment
     versie: int = 0  # the version the file was written in (0: not known)
     name: str = ""
+    head: dict[str, Any] = field(default_factory=dict)  # the file's head records (`DataFile.heads`) present
+
+    def parts(self, name: str) -> dict[str, list[Any]]:
+        """The records of file `name` as read, by `Dataset` attribute: the file's list and
+        each declared head (a list of none or one record)."""
+        declared = FILES[name]
+        return {declared.attr: self.records,
+                **{key: [self.head[key]] if key in self.head else [] for key in declared.heads}}
 
     @property
     def older(self) -> bool:
@@ -135,6 +145,7 @@ class _Reader:
         self.seen: set[int] = set()
         self.aliased = False
         self.versie = 0
+        self.head: dict[str, Any] = {}
 
     def first_visit(self, node: yaml.Node) -> bool:
         if id(node) in self.seen:
@@ -150,7 +161,7 @@ class _Reader:
     def document(self, node: yaml.Node | None, name: str) -> list[Any]:
         """The records of a file: `versie: N` and the list under its list key, migrated
         from an older version to the current one."""
-        list_key, schema = FILES[name].list_key, FILES[name].schema
+        list_key, schema, heads = FILES[name].list_key, FILES[name].schema, FILES[name].heads
         current = CURRENT_VERSIE[name]
         if node is None:
             self.problems.append(Problem(self.bestand, 1, f"het bestand is leeg; verwacht 'versie: {current}'"))
@@ -158,7 +169,7 @@ class _Reader:
         if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             self.error(node, f"verwacht een mapping met 'versie' en '{list_key}'")
             return []
-        pairs = self.pairs(node, ("versie", list_key))
+        pairs = self.pairs(node, ("versie", *heads, list_key))
         versie_node = pairs.get("versie")
         if versie_node is None:
             self.error(node, f"'versie' ontbreekt; verwacht 'versie: {current}' bovenaan")
@@ -182,6 +193,12 @@ class _Reader:
             return []
         for step in range(versie, current):
             MIGRATIONS[(name, step)](items_node)
+        for key, head_schema in heads.items():
+            head_node = pairs.get(key)
+            if head_node is not None and not (isinstance(head_node, yaml.ScalarNode) and head_node.tag == _NULL):
+                record = self.record(head_node, head_schema)
+                if record is not None:
+                    self.head[key] = record
         return self.records(items_node, schema, list_key)
 
     def pairs(self, node: yaml.MappingNode, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
@@ -376,6 +393,15 @@ MIGRATIONS[(WIJKEN, 2)] = _wijken_2_to_3
 MIGRATIONS[(REGELINGEN, 1)] = _regelingen_1_to_2
 
 
+def _verbinders_1_to_2(items: yaml.Node) -> None:
+    """verbinders.yaml versie 1 -> 2: the optional `gemeente` beside `gebieden`, and a
+    gebied's `verbinder` optional; what versie 1 held is versie 2 as it is (no gemeente:
+    messages say "de gemeente")."""
+
+
+MIGRATIONS[(VERBINDERS, 1)] = _verbinders_1_to_2
+
+
 # --- scalar converters: (loader, node, multiline) -> (complaint with {key}, or None; value)
 
 
@@ -498,7 +524,7 @@ def _load_text(bestand: str, text: str) -> Loaded:
         # an anchor, alias or tag: the event stream says exactly which, and where
         problems.extend(_indicator_problems(bestand, text))
         return Loaded([], _dedupe(problems), comments, reader.versie, name)
-    return Loaded(records, _dedupe(problems), comments, reader.versie, name)
+    return Loaded(records, _dedupe(problems), comments, reader.versie, name, reader.head)
 
 
 _MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
@@ -686,12 +712,24 @@ _CanonicalDumper.add_representer(str, _repr_str)
 _CanonicalDumper.add_representer(FlowMapping, _repr_flow)
 
 
-def dump_records(bestand: str, records: list[Any]) -> str:
-    """The canonical text of one data file."""
+def dump_records(bestand: str, records: list[Any], head: dict[str, Any] | None = None) -> str:
+    """The canonical text of one data file: its list of records, and its head records
+    (`DataFile.heads`, key -> record) when it has them."""
     name = bestand.rsplit("/", 1)[-1]
-    schema = FILES[name].schema
+    declared = FILES[name]
+    heads = {key: to_plain(head[key], s) for key, s in declared.heads.items() if head and head.get(key) is not None}
     with paused_gc():
-        return dump_plain(name, [to_plain(r, schema) for r in records])
+        return dump_plain(name, [to_plain(r, declared.schema) for r in records], heads)
+
+
+def dump_loaded(loaded: Loaded) -> str:
+    """The canonical text of a file as it was read (its head records too)."""
+    return dump_records(loaded.name, loaded.records, loaded.head)
+
+
+def dump_data(name: str, data: Any) -> str:
+    """The canonical text of file `name` of a `model.Dataset` (its head records too)."""
+    return dump_records(name, data.of(FILES[name].attr), head_records(name, data))
 
 
 def split_records(text: str) -> tuple[str, list[str]]:
@@ -709,12 +747,13 @@ def dump_record(bestand: str, record: Any) -> str:
     return split_records(dump_records(bestand, [record]))[1][0]
 
 
-def dump_plain(bestand: str, plain: list[dict[str, Any]]) -> str:
-    """The canonical text of one data file from its records as `to_plain` gives them."""
+def dump_plain(bestand: str, plain: list[dict[str, Any]], heads: dict[str, dict[str, Any]] | None = None) -> str:
+    """The canonical text of one data file from its records as `to_plain` gives them
+    (and its head records, key -> plain record)."""
     name = bestand.rsplit("/", 1)[-1]
     list_key = FILES[name].list_key
     with paused_gc():
-        doc = {"versie": CURRENT_VERSIE[name], list_key: plain}
+        doc = {"versie": CURRENT_VERSIE[name], **(heads or {}), list_key: plain}
         return yaml.dump(
             doc,
             Dumper=_CanonicalDumper,

@@ -115,7 +115,7 @@ def fmt(
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
-    from wijkctl.yamlio import dump_records
+    from wijkctl.yamlio import dump_loaded
 
     root = data_dir(ctx)
     entry = store.cached(root)[1] if check_only else None
@@ -136,8 +136,7 @@ def fmt(
                 f"Commentaar zou verloren gaan ({where}). Zet notities in een 'opmerking'-veld "
                 "en verwijder de #-regels; er is niets veranderd."
             )
-        records = {name: snap.loaded[name].records for name in store.DATA_FILES}
-        canonical = {name: dump_records(name, records[name]) for name in store.DATA_FILES}
+        canonical = {name: dump_loaded(snap.loaded[name]) for name in store.DATA_FILES}
         different = {name: text for name, text in canonical.items() if text != snap.texts[name]}
         if check_only:
             if different:
@@ -149,7 +148,8 @@ def fmt(
         link = fileio.refuse_symlinks(root, list(different))
         if link:
             raise InvalidData(f"{link}; er is niets veranderd.")
-        transaction.verify(snap, different, records, rules=False)
+        transaction.verify(snap, different, {name: snap.loaded[name].records for name in store.DATA_FILES},
+                           rules=False, heads={name: snap.loaded[name].head for name in different})
         transaction.write(root, different)
     _formatted(output, f"Herschreven: {', '.join(different)}." if different
                else "Alle bestanden stonden al in de vaste vorm.", list(different))

@@ -247,10 +247,8 @@ def _problems(root: Path, name: str, body: str) -> tuple[list[Problem], list[Pro
     if problems:
         return problems, []
     snap = store.snapshot(root, check_rules=False)
-    data = model.Dataset(**{
-        attr: loaded.records if other == name else snap.loaded[other].records
-        for other, attr in ((n, f.attr) for n, f in FILES.items())
-    })
+    data = model.Dataset(**{attr: records for other in FILES for attr, records
+                            in (loaded if other == name else snap.loaded[other]).parts(other).items()})
     found = [p for other in DATA_FILES if other != name for p in snap.loaded[other].problems] + validate(data)
     return ([p if p.bestand == name else p._replace(regel=0, melding=f"{p.bestand}:{p.regel}: {p.melding}")
              for p in found if p.ernst == "fout"],
@@ -259,10 +257,10 @@ def _problems(root: Path, name: str, body: str) -> tuple[list[Problem], list[Pro
 
 def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> str:
     """Write the valid `body` as `name` in canonical form, under the lock; the report line."""
-    from wijkctl.yamlio import dump_records, load_text
+    from wijkctl.yamlio import dump_loaded, load_text
 
-    records = load_text(name, body).records
-    text = dump_records(name, records)
+    loaded = load_text(name, body)
+    records, text = loaded.records, dump_loaded(loaded)
     with store.locked(root):
         if commit:
             from wijkctl import gitops
@@ -276,7 +274,7 @@ def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> s
         link = fileio.refuse_symlinks(root, [name])
         if link:  # exit 5, as for every write
             raise InvalidData(f"{link}; er is niets veranderd.")
-        written = transaction.verify(snap, {name: text}, {name: records})
+        written = transaction.verify(snap, {name: text}, {name: records}, heads={name: loaded.head})
         transaction.write(root, {name: text})
         gecommit = ""
         if commit:

@@ -95,14 +95,14 @@ def _others(path: str | None, name: str) -> dict[str, list[Any]]:
 
     folder = Path(path).parent if path else Path()
     out: dict[str, list[Any]] = {}
-    for other, attr in ((n, f.attr) for n, f in FILES.items()):
+    for other in FILES:
         if other == name:
             continue
         text = _read(folder / other)
         if text:
             loaded = load_text(other, text)
             if not loaded.problems:
-                out[attr] = loaded.records
+                out.update(loaded.parts(other))
     return out
 
 
@@ -296,7 +296,7 @@ def _revision(root: Path, prefix: str, rev: str) -> Any:
         loaded = load_text(name, shown.stdout)
         if loaded.problems:
             raise InvalidData(f"{name} in {rev} is ongeldig: {loaded.problems[0]}")
-        records[attr] = loaded.records
+        records.update(loaded.parts(name))
     return model.Dataset(**records)
 
 

@@ -68,6 +68,8 @@ def import_cbs(
                                                                  "(OData-sleutels als kolomnamen).")],
     year_: Annotated[str, typer.Option("--year", "-j", metavar="JAAR", help="Het peiljaar van de cijfers, "
                                                                             "bijvoorbeeld 2024.")],
+    add_buurten: Annotated[bool, typer.Option("--add-buurten", help=(
+        "Voeg de CBS-buurten van bekende wijken die in de gegevens ontbreken toe, met naam en code."))] = False,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
@@ -76,7 +78,12 @@ def import_cbs(
     year = invoer.jaar(year_, "--year")
     table = read_table(file)
 
+    extra: dict[str, list] = {}
+
     def mutate(data: model.Dataset) -> model.Change:
+        missing = cbs.missing_buurten(data, table)
+        extra["toegevoegd"] = cbs.add_buurten(data, missing, file.name) if add_buurten else []
+        extra["ontbrekend"] = [] if add_buurten else [(code, r) for code, rs in missing.items() for r in rs]
         result = cbs.apply(data, table, year)
         n = len(result.bijgewerkt)
         return model.Change(
@@ -100,6 +107,12 @@ def import_cbs(
         message(f"Niet in het bestand: {naam} ({codes}); cijfers ongewijzigd.")
     for code, missing in result.onbekende_buurten.items():
         message(f"Buurten van {code} ontbreken in het bestand: {', '.join(missing)}; die sommen zijn onbekend.")
+    for naam in extra["toegevoegd"]:
+        message(f"Buurt toegevoegd: {naam}.")
+    if extra["ontbrekend"]:
+        namen = ", ".join(f"{r.naam or r.code} ({r.code}, {code})" for code, r in extra["ontbrekend"][:20])
+        message(f"CBS-buurten van bekende wijken die de gegevens niet hebben: {namen}"
+                f"{' en meer' if len(extra['ontbrekend']) > 20 else ''}; voeg ze toe met --add-buurten.")
     if result.onbekende_codes:
         message(f"Wijkcodes in het bestand die geen wijk in de gegevens hebben: {', '.join(result.onbekende_codes)}.")
     if not (outcome.changed or dry_run):

@@ -30,14 +30,29 @@ def bundled_files() -> list[str]:
             if not f.optional or resources.files("wijkctl").joinpath("data", name).is_file()]
 
 
+FromCbsOpt = Annotated[Path | None, typer.Option("--from-cbs", metavar="BESTAND", help=(
+    "Begin het register van een gemeente uit de CBS-tabel Kerncijfers wijken en buurten (CSV)."))]
+YearOpt = Annotated[int | None, typer.Option("--year", metavar="JAAR", help=(
+    "Het peiljaar van de CBS-tabel (bij --from-cbs)."))]
+GemeenteOpt = Annotated[str | None, typer.Option("--gemeente", metavar="GM…|NAAM", help=(
+    "De gemeente: CBS-code (GM0344) of naam (bij --from-cbs)."))]
+GebiedenOpt = Annotated[Path | None, typer.Option("--gebieden", metavar="BESTAND", help=(
+    "CSV met kopregel 'wijk,gebied': per wijk (CBS-code of naam) zijn gebied."))]
+
+
 def init(
     map_: Annotated[str, typer.Argument(metavar="MAP", help="De map voor de gegevens; wordt zo nodig aangemaakt.")],
     force: Annotated[bool, typer.Option("--force", help="Overschrijf bestaande gegevensbestanden.")] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Voeg de nieuwe bestanden toe aan hun git-repository en "
                                                           "commit ze, zodat een volgende --commit werkt.")] = False,
+    from_cbs: FromCbsOpt = None,
+    year: YearOpt = None,
+    gemeente: GemeenteOpt = None,
+    gebieden: GebiedenOpt = None,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
-    """Schrijf de meegeleverde Haarlemse gegevensset in een map."""
+    """Schrijf de meegeleverde Haarlemse gegevensset in een map, of met --from-cbs het register van een gemeente."""
+    texts, wat = _texts(from_cbs, year, gemeente, gebieden)
     directory = _target(map_)
     created = not directory.exists()
     try:
@@ -48,17 +63,18 @@ def init(
     except OSError as exc:
         raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
     try:
-        _write(directory, force, commit)
+        _write(directory, force, commit, texts, wat)
     except BaseException:
         if created:  # a refusal leaves no trace, not even the folder it made
             with suppress(OSError):
                 directory.rmdir()
         raise
     if output != WriteFormat.table:
-        render(Report({"map": str(directory), "bestanden": bundled_files(), "gecommit": commit}, []), output)
+        render(Report({"map": str(directory), "bestanden": list(texts), "gecommit": commit}, []), output)
+    probeer = "wijkctl verbinder Molenwijk" if from_cbs is None else "wijkctl list"
     message(
-        f"Gegevensset Haarlem geschreven naar {directory}{' en gecommit' if commit else ''}. "
-        f"Probeer: WIJKCTL_DATA={directory} wijkctl verbinder Molenwijk"
+        f"Gegevensset {wat} geschreven naar {directory}{' en gecommit' if commit else ''}. "
+        f"Probeer: WIJKCTL_DATA={directory} {probeer}"
         + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
            "bestanden per wijk samenvoegen." if commit else "")
     )
@@ -76,10 +92,48 @@ def _target(map_: str) -> Path:
     return directory
 
 
-def _write(directory: Path, force: bool, commit: bool) -> None:
+def _texts(from_cbs: Path | None, year: int | None, gemeente: str | None,
+           gebieden: Path | None) -> tuple[dict[str, str], str]:
+    """The files to write and whose data set they are: the bundled one, or a new register
+    from a CBS table (read, built and validated before anything is written)."""
+    if from_cbs is None:
+        if year is not None or gemeente is not None or gebieden is not None:
+            raise UsageError("--year, --gemeente en --gebieden horen bij --from-cbs.")
+        return {name: bundled(name) for name in bundled_files()}, "Haarlem"
+    if year is None or gemeente is None:
+        raise UsageError("--from-cbs vraagt ook --year (het peiljaar) en --gemeente (GM-code of naam).")
+    from wijkctl import start, yamlio
+    from wijkctl.commands.importcbs import read_table
+    from wijkctl.schema import FILES
+
+    mapping = _read_text(gebieden) if gebieden is not None else None
+    data = start.register(read_table(from_cbs), year, gemeente, bestand=str(from_cbs), mapping=mapping,
+                          mapping_bestand=str(gebieden))
+    texts = {name: yamlio.dump_data(name, data) for name, f in FILES.items() if not f.optional}
+    # an optional file init writes none of (subsidies.yaml) reads as its text without records
+    snap = store.parse(Path("."), {name: texts[name] if name in texts else f.empty().decode()
+                                   for name, f in FILES.items()})
+    if snap.errors:
+        raise Refused("Het nieuwe register zou ongeldig zijn; er is niets geschreven:",
+                      [str(p) for p in snap.errors[:10]])
+    return texts, data.gemeentenaam
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return fileio.read_regular(path, store.MAX_FILE_BYTES).decode("utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path} bestaat niet; er is niets geschreven.") from None
+    except fileio.Unreadable as exc:
+        raise UsageError(f"{path} {exc.reden}; er is niets geschreven.") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is geen UTF-8 (byte {exc.start}); er is niets geschreven.") from None
+
+
+def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wat: str) -> None:
     """Under the lock: refuse existing data unless forced, write all or nothing, commit."""
     with store.locked(directory):
-        names = bundled_files()
+        names = list(texts)
         existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
         if existing and not force:
             raise Refused(
@@ -96,9 +150,9 @@ def _write(directory: Path, force: bool, commit: bool) -> None:
                           else None for name in names}
             except fileio.Unreadable as exc:
                 raise InvalidData(f"{exc.path} {exc.reden}; er is niets veranderd.") from None
-        transaction.write(directory, {name: bundled(name) for name in names})
+        transaction.write(directory, texts)
         if commit:
-            transaction.commit_or_undo(directory, names, "init: gegevensset Haarlem", before)
+            transaction.commit_or_undo(directory, names, f"init: gegevensset {wat}", before)
 
 
 COMMANDS = {"init": init}

@@ -17,7 +17,7 @@ from wijkctl.commands.common import (
     message,
 )
 from wijkctl.output import Block, Column, Report, render
-from wijkctl.text import BEWONERSINITIATIEVEN, euro, fold
+from wijkctl.text import euro, fold
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -28,6 +28,14 @@ class Status(str, Enum):
     wijkplatform = "wijkplatform"
     wijkraad = "wijkraad"
     geen = "geen"
+
+
+NOG_GEEN_VERBINDER = "nog geen gebiedsverbinder bekend"
+
+
+def _zonder(data: model.Dataset) -> str:
+    """The gemeente's sentence for a wijk without organisation, after a space (or nothing)."""
+    return f" {data.zonder_platform}" if data.zonder_platform else ""
 
 
 def _verbinder_fields(gebied: model.Gebied | None) -> dict[str, Any]:
@@ -64,13 +72,13 @@ def verbinder(
             row["buurt"] = buurt
             row["organisatie"] = dekkend[0].naam if dekkend else None
             message(f"{buurt} valt onder {dekkend[0].naam} ({dekkend[0].soort})." if dekkend
-                    else f"Geen wijkraad of wijkplatform in {buurt}. {BEWONERSINITIATIEVEN}")
+                    else f"Geen wijkraad of wijkplatform in {buurt}." + _zonder(data))
         columns = [
             Column("wijk", "Wijkcode", table=False),
             Column("wijk_naam", "Wijk"),
             Column("gebied", "Gebiedscode", table=False),
             Column("gebied_naam", "Gebied", drop=1),
-            Column("naam", "Gebiedsverbinder", unknown="onbekend"),
+            Column("naam", "Gebiedsverbinder", unknown=NOG_GEEN_VERBINDER),
             Column("email", "E-mail", unknown="onbekend"),
         ]
         render(Report(row, [Block(columns, [row], sheet="Gebiedsverbinder")]), output, file)
@@ -100,7 +108,7 @@ def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any, 
     columns = [
         Column("gebied", "Gebiedscode", table=False),
         Column("gebied_naam", "Gebied"),
-        Column("naam", "Gebiedsverbinder", unknown="onbekend"),
+        Column("naam", "Gebiedsverbinder", unknown=NOG_GEEN_VERBINDER),
         Column("email", "E-mail", unknown="onbekend", drop=1),
         Column("wijk_namen", "Wijken"),
     ]
@@ -137,7 +145,7 @@ _LIST_COLUMNS = [
     Column("cbs_code", "CBS-code", table=False),
     Column("gebied", "Gebiedscode", table=False),
     Column("gebied_naam", "Gebied", drop=3),
-    Column("verbinder", "Gebiedsverbinder", unknown="onbekend", drop=2),
+    Column("verbinder", "Gebiedsverbinder", unknown=NOG_GEEN_VERBINDER, drop=2),
     Column("status", "Status"),
     Column("organisatie", "Organisatie", unknown="–"),
     Column("inwoners", "Inwoners", "int", unknown="onbekend", drop=4),
@@ -172,7 +180,8 @@ def list_(
         "status": f"{platforms} platforms",
         "inwoners": sum(known) if known else None,
     }]
-    notes = [BEWONERSINITIATIEVEN] if any(r["status"] != "wijkplatform" for r in rows) else []
+    notes = [data.zonder_platform] if data.zonder_platform and any(r["status"] != "wijkplatform" for r in rows) \
+        else []
     render(Report(rows, [Block(_LIST_COLUMNS, rows, totals=totals, sheet="Wijken")], notes), output, file)
 
 
@@ -250,8 +259,8 @@ def show(
     blocks = [_facts_block(w, g, actief), *_buurten_block(w, actief), *_organisation_blocks(w, actief, contact)]
     notes = _subsidy_notes(w, uitkomsten, today.year)
     platforms = [o for o in actief if o.soort == model.WIJKPLATFORM]
-    if not platforms or any(not any(p.dekt(b.naam) for p in platforms) for b in w.buurten):
-        notes.append(BEWONERSINITIATIEVEN)  # some of the wijk has no platform today
+    if data.zonder_platform and (not platforms or any(not any(p.dekt(b.naam) for p in platforms) for b in w.buurten)):
+        notes.append(data.zonder_platform)  # some of the wijk has no platform today
     render(Report(record, blocks, notes), output, file)
 
 
@@ -268,7 +277,7 @@ def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: list[model.Organ
         ("Code", w.code), ("Naam", w.naam), ("CBS-code", w.cbs_code),
         ("CBS-buurten", ", ".join(w.cbs_buurten) or None),
         ("Gebied", g.naam if g else w.gebied),
-        ("Gebiedsverbinder", f"{v.naam} <{v.email}>" if v and v.email else (v.naam if v else "onbekend")),
+        ("Gebiedsverbinder", f"{v.naam} <{v.email}>" if v and v.email else (v.naam if v else NOG_GEEN_VERBINDER)),
         ("Status vandaag", status or "geen wijkraad of wijkplatform"),
         *zip(_FIGURES, (c.inwoners, c.woningen, c.sociale_huurwoningen, c.uitkeringen)),
         ("Bron cijfers", bron or None), ("Opmerking", w.opmerking),

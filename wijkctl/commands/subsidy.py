@@ -10,10 +10,10 @@ from wijkctl import invoer, rules, store, text
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import FileOpt, OutputOpt, complete_wijk, data_dir
 from wijkctl.output import Block, Column, Format, Report, render
-from wijkctl.text import BEWONERSINITIATIEVEN, euro
+from wijkctl.text import euro
 
 
-def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[str, Any]:
+def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_platform: str | None) -> dict[str, Any]:
     """One wijk's subsidy as scripts read it (JSON, YAML); table and CSV rows derive from it."""
     entry: dict[str, Any] = {
         "wijk": u.wijk.code,
@@ -40,14 +40,14 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool) -> dict[
         "aanvragen_voor": u.regeling.deadline(u.jaar),
     }
     if explain:
-        entry["uitleg"] = engine.uitleg(u)
+        entry["uitleg"] = engine.uitleg(u, zonder_platform)
     return entry
 
 
 def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, Any]]:
     """Each platform's entry, with what was recorded for it in the year beside it."""
     gebieden = {g.code: g.naam for g in data.gebieden}
-    entries = [_entry(u, gebieden, explain) for u in ov.uitkomsten]
+    entries = [_entry(u, gebieden, explain, ov.zonder_platform) for u in ov.uitkomsten]
     recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == ov.jaar}
     for entry in entries:
         if entry["organisatie"] in recorded:
@@ -183,7 +183,7 @@ def _uitleg(ov: engine.Overzicht, entries: list[dict[str, Any]], onbekend: list[
     it, then what the regeling leaves unknown."""
     uitleg: list[str] = []
     for u, entry in zip(ov.uitkomsten, entries):
-        uitleg += ["", *engine.uitleg(u), *(_recorded_lines(entry) if "subsidie" in entry else [])]
+        uitleg += ["", *engine.uitleg(u, ov.zonder_platform), *(_recorded_lines(entry) if "subsidie" in entry else [])]
     uitleg += ["", *(f"Niet te berekenen: {wat}." for wat in onbekend)] if onbekend else []
     return uitleg[1:]
 
@@ -228,8 +228,8 @@ def _notes(ov: engine.Overzicht) -> list[str]:
     if any(u.onvolledig for u in ov.uitkomsten):
         notes.append("Onvolledig: niet alle cijfers zijn bekend; een onbekende toeslag telt als € 0.")
     if any(u.indicatief for u in ov.uitkomsten):
-        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal. "
-                     + BEWONERSINITIATIEVEN)
+        notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal."
+                     + (f" {ov.zonder_platform}" if ov.zonder_platform else ""))
     notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
     if ov.plafond_saldo is not None:
         if ov.plafond_saldo < 0:
