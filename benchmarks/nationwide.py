@@ -25,7 +25,7 @@ from wijkctl.yamlio import dump_records  # noqa: E402
 GEMEENTEN = 340
 
 
-def build(n_wijken: int, seed: int = 2026) -> model.Dataset:
+def build(n_wijken: int, seed: int = 2026, every: int = 3) -> model.Dataset:
     rng = random.Random(seed)
     gebieden = [
         model.Gebied(code=f"gm{g:04d}", naam=f"Gemeente {g:04d}",
@@ -49,7 +49,7 @@ def build(n_wijken: int, seed: int = 2026) -> model.Dataset:
                 uitkeringen=rng.randint(0, 900),
             ),
         )
-        if i % 3 == 0:
+        if i % every == 0:
             wijk.organisaties = [model.Organisatie(
                 id=f"wijkplatform-{wijk.code}", soort="wijkplatform", naam=f"Wijkplatform {wijk.naam}",
                 van=dt.date(2024, rng.randint(1, 12), 1),
