@@ -1,0 +1,45 @@
+"""`publish`: the public page of who covers which wijk, with its open data (CONTRACT §8)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wijkctl import store, text
+from wijkctl.commands.common import data_dir, message
+
+_DirArg = Annotated[str, typer.Argument(metavar="MAP", help=(
+    "De map van de website (bijvoorbeeld de webroot); wordt zo nodig aangemaakt. Alleen de eigen bestanden van "
+    "publish worden er geschreven of opgeruimd."))]
+_OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATUM", show_default=False, help=(
+    "De dag die de pagina beschrijft (standaard vandaag)."))]
+
+
+def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
+    """Schrijf de publieke pagina met de contactgegevens van wijkraden en wijkplatforms, en de open data."""
+    from wijkctl import publish as page, publishdir
+    from wijkctl.invoer import datum
+
+    dag = datum(on, "--on") if on is not None else text.today()
+    data = store.load(data_dir(ctx))
+    texts = page.files(page.page(data, dag))
+    folder = Path(map_)
+    created = publishdir.prepare(folder)
+    try:
+        with store.locked(folder):
+            removed = publishdir.write(folder, texts)
+    except BaseException:
+        if created:  # a refusal leaves no trace, not even the folder it made
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+    for warning in page.kern_addresses(data, dag):
+        message(warning)
+    weg = f"; opgeruimd: {', '.join(removed)}" if removed else ""
+    message(f"Publieke pagina van {text.datum(dag)} geschreven in {folder}: {', '.join(sorted(texts))}{weg}.")
+
+
+COMMANDS = {"publish": publish}
