@@ -85,6 +85,16 @@ def test_the_day_decides_who_is_shown(bundled, tmp_path):
     html = (tmp_path / "oud" / "index.html").read_text(encoding="utf-8")
     assert "Wijkraad Binnenstad" in html and "Wijkplatform Binnenstad" not in html
     assert "15 januari 2024" in html
+    assert '<a href="mailto:wijkraad@wijkraadmeerwijk.nl">' in html  # sourced, with the transition's end
+    assert "Wijkraad Parkwijk-Zuiderpolder-Penningsveer" in html
+    assert bundled("publish", str(tmp_path / "na"), "--on", "2025-01-01").exit_code == 0
+    assert "Wijkraad Meerwijk" not in (tmp_path / "na" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_bundled_data_holds_organisation_contacts_and_no_person():
+    text = (BUNDLED / "wijken.yaml").read_text(encoding="utf-8")
+    assert "kern:" not in text and "telefoon" not in text
+    assert "info@wijkraadbinnenstadhaarlem.nl" in text and "contact@binnenstad023.nl" in text
 
 
 def test_names_are_escaped_everywhere(run, tmp_path):
