@@ -20,7 +20,8 @@ _OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATUM", show_defaul
 
 def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
     """Schrijf de publieke pagina met de contactgegevens van wijkraden en wijkplatforms, en de open data."""
-    from wijkctl import publish as page, publishdir
+    from wijkctl import publish as page
+    from wijkctl import publishdir
     from wijkctl.invoer import datum
 
     dag = datum(on, "--on") if on is not None else text.today()
