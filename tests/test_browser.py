@@ -111,3 +111,26 @@ def test_the_page_in_a_real_browser_at_two_widths_has_no_axe_violations(browser,
         assert "error" not in outcome, outcome
         assert outcome["violations"] == [], f"axe-core op {width} px: {outcome['violations']}"
         assert outcome["passes"] > 10
+    _narrowest_focus_and_print(browser)
+
+
+def _narrowest_focus_and_print(driver) -> None:
+    """Readable at 320 px without sideways scrolling; the keyboard focus is visible; the
+    print stylesheet drops the navigation."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.set_window_size(320, 900)
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    assert focused.text == "Naar de inhoud" and focused.is_displayed()
+    assert focused.value_of_css_property("outline-style") == "solid"
+    nav = driver.find_element(By.CSS_SELECTOR, "nav")
+    assert nav.is_displayed()
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not nav.is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
