@@ -67,15 +67,15 @@ def kern_addresses(data: model.Dataset, dag: dt.date) -> list[str]:
             for w in data.wijken for org in w.actief_op(dag) if org.email and org.email.casefold() in kern]
 
 
-def csv_rows(model_: dict[str, Any]) -> list[dict[str, Any]]:
+def csv_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per active organisation, and one (its organisation columns empty) for the
     ground of a wijk without one: the whole wijk, or the buurten none covers.
     `buurten` is joined by "; ", empty for the whole wijk."""
     rows = []
-    for g in model_["gebieden"]:
+    for g in content["gebieden"]:
         v = g["verbinder"] or {}
         for w in g["wijken"]:
-            base = {"datum": model_["datum"], "gebied": g["code"], "gebied_naam": g["naam"],
+            base = {"datum": content["datum"], "gebied": g["code"], "gebied_naam": g["naam"],
                     "verbinder": v.get("naam"), "verbinder_email": v.get("email"), "wijk": w["code"],
                     "wijk_naam": w["naam"], "wijk_cbs_code": w["cbs_code"]}
             for org in w["organisaties"]:
@@ -87,7 +87,7 @@ def csv_rows(model_: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(model_: dict[str, Any]) -> str:
+def to_csv(content: dict[str, Any]) -> str:
     """`wijkplatforms.csv`: UTF-8 without BOM, `,` and LF, the formula guard on every cell."""
     import csv
     import io
@@ -97,7 +97,7 @@ def to_csv(model_: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in csv_rows(model_):
+    for row in csv_rows(content):
         writer.writerow([csv_cell(row.get(key)) for key in CSV_COLUMNS])
     return buffer.getvalue()
 
@@ -113,12 +113,12 @@ def _environment() -> Any:
     return env
 
 
-def files(model_: dict[str, Any]) -> dict[str, bytes]:
+def files(content: dict[str, Any]) -> dict[str, bytes]:
     """The published files: the page, its stylesheet and the open data, as bytes."""
     from wijkctl.output import to_json
 
     env = _environment()
     html = env.get_template("index.html.j2").render(
-        page=model_, css=CSS, json=JSON, csv=CSV, soorten={"wijkraad": "Wijkraad", "wijkplatform": "Wijkplatform"})
+        page=content, css=CSS, json=JSON, csv=CSV, soorten={"wijkraad": "Wijkraad", "wijkplatform": "Wijkplatform"})
     css = env.loader.get_source(env, CSS)[0]  # type: ignore[union-attr]
-    return {INDEX: html.encode(), CSS: css.encode(), JSON: to_json(model_).encode(), CSV: to_csv(model_).encode()}
+    return {INDEX: html.encode(), CSS: css.encode(), JSON: to_json(content).encode(), CSV: to_csv(content).encode()}

@@ -75,8 +75,8 @@ def read_marker(folder: Path) -> list[str]:
 
 
 def _plain(name: str) -> bool:
-    """A file name in the folder itself, never one that leads out of it or is the marker."""
-    return name not in ("", ".", "..", MARKER) and "/" not in name and "\0" not in name
+    """A file name in the folder itself, never one that leads out of it, the marker or the journal."""
+    return name not in ("", ".", "..", MARKER, fileio.JOURNAL) and "/" not in name and "\0" not in name
 
 
 def _refuse_foreign(folder: Path, names: list[str], ours: list[str]) -> None:

@@ -20,13 +20,13 @@ _OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATUM", show_defaul
 
 def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
     """Schrijf de publieke pagina met de contactgegevens van wijkraden en wijkplatforms, en de open data."""
-    from wijkctl import publish as page
+    from wijkctl import publish as site
     from wijkctl import publishdir
     from wijkctl.invoer import datum
 
     dag = datum(on, "--on") if on is not None else text.today()
     data = store.load(data_dir(ctx))
-    texts = page.files(page.page(data, dag))
+    texts = site.files(site.page(data, dag))
     folder = Path(map_)
     created = publishdir.prepare(folder)
     try:
@@ -37,7 +37,7 @@ def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
             with suppress(OSError):
                 folder.rmdir()
         raise
-    for warning in page.kern_addresses(data, dag):
+    for warning in site.kern_addresses(data, dag):
         message(warning)
     weg = f"; opgeruimd: {', '.join(removed)}" if removed else ""
     message(f"Publieke pagina van {text.datum(dag)} geschreven in {folder}: {', '.join(sorted(texts))}{weg}.")
