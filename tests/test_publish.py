@@ -212,6 +212,28 @@ def test_a_file_of_an_earlier_publish_no_longer_written_is_removed(run, tmp_path
     assert "oud.html" not in marker.read_text()
 
 
+def test_an_old_file_that_cannot_go_stays_ours_for_the_next_publish(run, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    assert publish(run, site).exit_code == 0
+    marker = site / ".wijkctl-publish"
+    marker.write_text(marker.read_text() + "oud.html\n")
+    (site / "oud.html").write_text("een oude pagina\n")
+    real = os.unlink
+
+    def refusing(path, *args, **kwargs):
+        if Path(path).name == "oud.html":
+            raise OSError(13, "Permission denied")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refusing)
+    result = publish(run, site)
+    assert result.exit_code == 1 and "geen toestemming" in result.stderr and "Traceback" not in result.output
+    assert "oud.html" in marker.read_text()  # still listed: not taken for someone else's file
+    monkeypatch.setattr(os, "unlink", real)
+    assert publish(run, site).exit_code == 0
+    assert set(every_file(site)) == OWN
+
+
 @pytest.mark.parametrize("kind", ["symlink", "file"])
 def test_a_folder_that_is_a_symlink_or_a_file_is_refused(run, tmp_path, kind):
     real = tmp_path / "echt"
