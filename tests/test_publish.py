@@ -271,6 +271,21 @@ def test_a_marker_that_is_not_ours_is_refused(run, tmp_path):
     assert every_file(site) == before
 
 
+def test_a_folder_another_publish_holds_is_busy(run, tmp_path):
+    import fcntl
+
+    site = tmp_path / "site"
+    site.mkdir()
+    fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        result = run("publish", str(site), env={"WIJKCTL_LOCK_TIMEOUT": "0.2"})
+    finally:
+        os.close(fd)
+    assert result.exit_code == 6 and "bezet" in result.stderr and "publish" in result.stderr
+    assert os.listdir(site) == []
+
+
 @pytest.mark.parametrize("args", [["--on", "gisteren"], ["--on", "2025-13-01"]])
 def test_a_bad_date_writes_nothing(run, tmp_path, args):
     site = tmp_path / "site"

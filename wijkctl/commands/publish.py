@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 
 from wijkctl import store, text
 from wijkctl.commands.common import data_dir, message
+from wijkctl.errors import Busy
 
 _DirArg = Annotated[str, typer.Argument(metavar="MAP", help=(
     "De map van de website (bijvoorbeeld de webroot); wordt zo nodig aangemaakt. Alleen de eigen bestanden van "
@@ -30,7 +32,7 @@ def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
     folder = Path(map_)
     created = publishdir.prepare(folder)
     try:
-        with store.locked(folder):
+        with _locked(folder):
             removed = publishdir.write(folder, texts)
     except BaseException:
         if created:  # a refusal leaves no trace, not even the folder it made
@@ -41,6 +43,17 @@ def publish(ctx: typer.Context, map_: _DirArg, on: _OnOpt = None) -> None:
         message(warning)
     weg = f"; opgeruimd: {', '.join(removed)}" if removed else ""
     message(f"Publieke pagina van {text.datum(dag)} geschreven in {folder}: {', '.join(sorted(texts))}{weg}.")
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """The data directory's lock (`store.locked`) on the site's folder, saying so when busy."""
+    try:
+        with store.locked(folder):
+            yield
+    except Busy:
+        raise Busy(f"De map {folder} is bezet: een andere wijkctl publish schrijft er nu in. Probeer het zo "
+                   "opnieuw; er is niets geschreven.") from None
 
 
 COMMANDS = {"publish": publish}
