@@ -81,16 +81,16 @@ def test_the_script_touches_no_data_file_but_the_marked_regeling(year):
 @needs
 def test_due_flags_each_step_on_its_date(year):
     out, _repo = year
-    assert _due(out, "2026-10-25") == ["2026-11-01  aanvraag_volgend_jaar  Vanaf 1 november 2026 kan subsidie voor "
+    assert _due(out, "2026-10-25") == ["2026-11-01  aanvraag volgend jaar  Vanaf 1 november 2026 kan subsidie voor "
                                        "2027 worden aangevraagd."]
     (besluit,) = _due(out, "2026-12-28")
-    assert besluit.startswith("2027-01-07  besluit_termijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
+    assert besluit.startswith("2027-01-07  beslistermijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (verantwoording,) = _due(out, "2028-03-05")
     assert verantwoording.startswith("2028-04-01  verantwoording  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (vaststelling,) = _due(out, "2028-04-28")
-    assert vaststelling.startswith("2028-05-05  vaststelling_termijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
+    assert vaststelling.startswith("2028-05-05  vaststellingstermijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (saldo,) = _due(out, "2028-05-01")
-    assert saldo.startswith("2028-05-01  saldo_open") and "€ 400 terug te vorderen" in saldo
+    assert saldo.startswith("2028-05-01  saldo open") and "€ 400 terug te vorderen" in saldo
     assert _due(out, "2028-05-21") == []  # afgerond: nothing left to do
 
 

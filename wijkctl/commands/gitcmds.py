@@ -17,6 +17,7 @@ from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
+from wijkctl.text import aantal
 
 CONFLICT = 1  # git's convention for a merge driver that leaves conflicts
 
@@ -225,7 +226,7 @@ def _attributes(root: Path) -> str:
         fileio.replace_files(root, {".gitattributes": new.encode("utf-8")})
     except OSError as exc:
         raise WriteFailed(f"Kan {path} niet schrijven: {fileio.reason(exc)}.") from None
-    return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd."
+    return f"{path}: {aantal(len(missing), 'regel', 'regels')} toegevoegd."
 
 
 # --- diff ----------------------------------------------------------------------------
