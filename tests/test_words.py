@@ -174,3 +174,161 @@ def test_completion_ignores_case(datadir):
     assert completion.wijken(str(datadir), "Molenwy") == [("molenwijk", "Molenwijk")]
     assert completion.wijken(str(datadir), "TE-Z") == [("te-zaanenkwartier", "Te Zaanenkwartier")]
     assert ("molenwijk", "Molenwijk") in completion.wijken(str(datadir), "wk039220")
+
+
+# --- scripts and help (item 9) -------------------------------------------------------
+
+
+def test_every_command_has_examples_in_its_help():
+    import typer
+
+    from wijkctl.cli import app
+    from wijkctl.voorbeelden import VOORBEELDEN
+
+    group = typer.main.get_command(app)
+    assert set(group.commands) == set(VOORBEELDEN)
+    for name, examples in VOORBEELDEN.items():
+        assert examples and all(typed.startswith(("wijkctl ", "git ")) for typed, _ in examples), name
+        assert all(f" {name}" in typed for typed, _ in examples if typed.startswith("wijkctl")), name
+
+
+def test_help_shows_the_examples_and_help_command_equals_dash_dash_help(run):
+    own = run("show", "--help", env={"COLUMNS": "100"})
+    via = run("help", "show", env={"COLUMNS": "100"})
+    assert own.exit_code == via.exit_code == 0
+    assert "Voorbeelden" in own.stdout and "wijkctl show molenwijk --contact" in own.stdout
+    assert via.stdout == own.stdout
+    assert run("help", "toon", env={"COLUMNS": "100"}).stdout == own.stdout  # the Dutch name too
+    overview = run("help")
+    assert overview.exit_code == 0 and "register" in overview.stdout and "subsidy" in overview.stdout
+
+
+def test_help_for_an_unknown_command_is_exit_2_with_a_suggestion(run):
+    result = run("help", "sow")
+    assert result.exit_code == 2 and "Onbekend commando 'sow'" in result.stderr and "show" in result.stderr
+
+
+def test_an_example_with_brackets_survives_rich_markup(run):
+    shown = run("help", "register", env={"COLUMNS": "200"}).stdout
+    assert "[contactpersoon]" in shown
+
+
+def test_help_at_80_columns_never_splits_a_choice(run):
+    for command in ("subsidy", "list", "register", "grants", "correct"):
+        shown = run("help", command, env={"COLUMNS": "80"}).stdout
+        for line in shown.splitlines():
+            for cut in ("csv-", "-nl", "vereniging-", "-beperkt"):
+                words = line.replace("│", " ").replace("{", " ").replace("}", " ").replace("|", " ").split()
+                assert cut not in words, (command, line)
+
+
+def test_a_closed_pipe_is_exit_141_for_every_reading_command(tmp_path, datadir):
+    import os
+    import subprocess
+
+    from .test_concurrency import WIJKCTL
+
+    for args in (["list"], ["show", "molenwijk"], ["help"], ["subsidy", "-o", "csv"], ["verbinder", "-o", "json"]):
+        read, write = os.pipe()
+        os.close(read)
+        done = subprocess.run([WIJKCTL, "--data-dir", str(datadir), *args], stdout=write, stderr=subprocess.PIPE,
+                              check=False)
+        os.close(write)
+        assert (done.returncode, done.stderr) == (141, b""), args
+
+
+def test_the_closed_pipe_rule_is_documented_once():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+    assert docs.read_text(encoding="utf-8").count("exitcode 141") == 1
+
+
+# --- kern roles (item 12) -------------------------------------------------------------
+
+
+def test_roles_by_member_and_change_member(run, datadir):
+    result = run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+                 "-m", "Anna de Vries <anna@example.org>", "-m", "Bram Jansen <bram@example.org> [contactpersoon]",
+                 "-m", "Cor Bakker <cor@example.org> 0612345678 penningmeester")
+    assert result.exit_code == 0, result.output
+    assert "rol: contactpersoon" in (datadir / "wijken.yaml").read_text(encoding="utf-8")
+    changed = run("update", "molenwijk", "--change-member", "Anna de Vries", "Anna de Vries <anna@example.org>",
+                  "--role", "voorzitter")
+    assert changed.exit_code == 0, changed.output
+    moved = run("update", "molenwijk", "--change-member", "Bram Jansen", "Bram Jansen <bram@nieuw.org>")
+    assert moved.exit_code == 0
+    kern = json.loads(run("show", "molenwijk", "--contact", "-o", "json").stdout)["organisaties"][0]["kern"]
+    assert {k["naam"]: k.get("rol") for k in kern} == {"Anna de Vries": "voorzitter", "Bram Jansen": "contactpersoon",
+                                                       "Cor Bakker": "penningmeester"}  # a new e-mail keeps the role
+
+
+def test_an_unknown_role_is_exit_2_and_nothing_changes(run, datadir):
+    before = snapshot_bytes(datadir)
+    result = run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+                 "-m", "Anna de Vries <anna@example.org> [baas]", "-m", "Bram Jansen <bram@example.org>",
+                 "-m", "Cor Bakker <cor@example.org>")
+    assert result.exit_code == 2 and "'baas' is geen rol" in result.stderr and "penningmeester" in result.stderr
+    assert run("update", "molenwijk", "--role", "lid").exit_code == 2
+    assert snapshot_bytes(datadir) == before
+
+
+def test_plain_show_never_shows_members_contact_lists_them_contactpersoon_first(run):
+    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+               "-m", "Anna de Vries <anna@example.org>", "-m", "Bram Jansen <bram@example.org> secretaris",
+               "-m", "Cor Bakker <cor@example.org> [contactpersoon]").exit_code == 0
+    plain = run("show", "molenwijk")
+    assert all(n not in plain.stdout for n in ("Anna de Vries", "Bram Jansen", "Cor Bakker"))
+    shown = run("show", "molenwijk", "--contact").stdout
+    kern = shown.split("Kern van Wijkplatform Molenwijk")[1].splitlines()
+    assert kern[1].split()[:2] == ["Naam", "Rol"]
+    assert kern[2].startswith("Cor Bakker") and "contactpersoon" in kern[2] and "cor@example.org" in kern[2]
+    assert "secretaris" in shown
+
+
+# --- columns that matter stay (item 7) ------------------------------------------------
+
+
+def test_show_keeps_the_id_longer_than_opvolger_van(tmp_path):
+    from .test_lookup import _screen
+    from .test_golden import DATA
+
+    organisaties = _screen(DATA, "80", ["show", "meerwijk"]).split("Organisaties")[1]
+    assert "wijkplatform-meerwijk" in organisaties and "Opvolger van" in organisaties.split("Niet getoond")[1]
+
+
+def test_subsidy_keeps_maanden_and_a_totals_row_never_wraps(tmp_path):
+    from .test_lookup import _screen
+    from .test_golden import DATA
+
+    for columns in ("60", "80"):
+        shown = _screen(DATA, columns, ["subsidy", "--year", "2025"])
+        assert "Maanden" in shown.split("Niet getoond")[0]
+        assert any(line.startswith("Totaal") and "€ 17.417" in line for line in shown.splitlines())
+
+
+# --- finance and files (item 5) -------------------------------------------------------
+
+
+def test_csv_nl_has_dutch_headers_totals_status_and_the_plafond(run, datadir, tmp_path):
+    import csv
+    import io
+
+    path = datadir / "subsidieregeling.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  maximum: 10000\n", "  maximum: 10000\n  plafond: 5000\n"),
+                    encoding="utf-8")
+    assert "plafond: 5000" in path.read_text(encoding="utf-8")
+    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+               *MEMBERS).exit_code == 0
+    out = tmp_path / "subsidie.csv"
+    assert run("subsidy", "--year", "2025", "-o", "csv-nl", "--file", str(out)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert {"Gebied", "Toeslag sociale huur", "Maanden", "Status regeling"} <= set(header)
+    assert not any("_" in h for h in header)
+    naam, bedrag, status = header.index("Wijk"), header.index("Bedrag"), header.index("Status regeling")
+    by_name = {r[naam]: r for r in rows[1:]}
+    assert {"Totaal", "Plafond", "Boven het plafond"} <= set(by_name)
+    assert by_name["Plafond"][bedrag] == "5000" and by_name["Totaal"][status] == "concept"
+    keys = run("subsidy", "--year", "2025", "-o", "csv").stdout.splitlines()
+    assert keys[0].split(",")[:3] == ["jaar", "wijk", "naam"] and not any("Totaal" in k for k in keys)

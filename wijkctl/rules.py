@@ -470,6 +470,8 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
     kern = list(org.kern)
     if change is not None:
         lid, nieuw = _member(org, kern, change[0]), change[1]
+        if nieuw.rol is None and lid.rol is not None:  # new contact details keep the member's role
+            nieuw = dataclasses.replace(nieuw, rol=lid.rol)
         if lid != nieuw:
             _refuse_twice(org, [k for k in kern if k is not lid], nieuw)
             kern[kern.index(lid)] = nieuw

@@ -229,8 +229,8 @@ def _list_row(w: model.Wijk, st: str, actief: list[model.Organisatie], g: model.
 def show(
     ctx: typer.Context,
     words: WijksArg,
-    contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van de kernleden "
-                                                            "(persoonsgegevens).")] = False,
+    contact: Annotated[bool, typer.Option("--contact", help=(
+        "Toon ook de kernleden met hun rol, e-mail en telefoon, de contactpersoon eerst (persoonsgegevens)."))] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
@@ -324,21 +324,22 @@ def _organisation_blocks(w: model.Wijk, actief: list[model.Organisatie], contact
             "reden": o.reden_einde,
         } for o in w.organisaties]
         blocks.append(Block([
-            Column("id", "Id", drop=6), Column("soort", "Soort"), Column("naam", "Naam"),
+            # on a narrow terminal the least needed go first; Id stays longest: --org needs it
+            Column("id", "Id", drop=1), Column("soort", "Soort"), Column("naam", "Naam"),
             Column("van", "Van", "date", unknown="onbekend"), Column("tot", "Tot", "date", unknown="–"),
-            Column("buurten", "Buurten", drop=3), Column("opvolger_van", "Opvolger van", unknown="–", drop=7),
-            Column("rechtsvorm", "Rechtsvorm", unknown="–", drop=5), Column("kvk", "KvK", unknown="–", drop=4),
-            Column("kern", "Kern", "int", unknown="–", drop=1),
-            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties), drop=2),
+            Column("buurten", "Buurten", drop=2), Column("opvolger_van", "Opvolger van", unknown="–", drop=7),
+            Column("rechtsvorm", "Rechtsvorm", unknown="–", drop=6), Column("kvk", "KvK", unknown="–", drop=5),
+            Column("kern", "Kern", "int", unknown="–", drop=4),
+            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties), drop=3),
         ], rows, title="Organisaties"))
-    for org in actief:
+    for org in actief if contact else []:  # kern members are personal data: only when asked for
         if not org.kern:
             continue
-        columns = [Column("naam", "Naam")]
-        if contact:
-            columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon", drop=1)]
+        columns = [Column("naam", "Naam"), Column("rol", "Rol", unknown="–"), Column("email", "E-mail", unknown="–"),
+                   Column("telefoon", "Telefoon", unknown="–", drop=1)]
+        kern = sorted(org.kern, key=lambda lid: lid.rol != "contactpersoon")  # the contactpersoon first
         blocks.append(Block(columns, [
-            {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in org.kern
+            {"naam": lid.naam, "rol": lid.rol, "email": lid.email, "telefoon": lid.telefoon} for lid in kern
         ], title=f"Kern van {org.naam}"))
     return blocks
 

@@ -162,7 +162,7 @@ def subsidy(
         Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id platform", table=False),
         Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
         Column("buurten", "Buurten", table=any(row["buurten"] for row in rows), drop=4),
-        Column("maanden", "Maanden", "int", drop=3), Column("basisbedrag", "Basis", "money", drop=2),
+        Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money", drop=2),
         *(Column(_toeslag_key(t.naam), f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
           for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
