@@ -290,16 +290,16 @@ def test_plain_show_never_shows_members_contact_lists_them_contactpersoon_first(
 
 
 def test_show_keeps_the_id_longer_than_opvolger_van(tmp_path):
-    from .test_lookup import _screen
     from .test_golden import DATA
+    from .test_lookup import _screen
 
     organisaties = _screen(DATA, "80", ["show", "meerwijk"]).split("Organisaties")[1]
     assert "wijkplatform-meerwijk" in organisaties and "Opvolger van" in organisaties.split("Niet getoond")[1]
 
 
 def test_subsidy_keeps_maanden_and_a_totals_row_never_wraps(tmp_path):
-    from .test_lookup import _screen
     from .test_golden import DATA
+    from .test_lookup import _screen
 
     for columns in ("60", "80"):
         shown = _screen(DATA, columns, ["subsidy", "--year", "2025"])
@@ -315,8 +315,8 @@ def test_csv_nl_has_dutch_headers_totals_status_and_the_plafond(run, datadir, tm
     import io
 
     path = datadir / "subsidieregeling.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  maximum: 10000\n", "  maximum: 10000\n  plafond: 5000\n"),
-                    encoding="utf-8")
+    regeling = path.read_text(encoding="utf-8")
+    path.write_text(regeling.replace("  maximum: 10000\n", "  maximum: 10000\n  plafond: 5000\n"), encoding="utf-8")
     assert "plafond: 5000" in path.read_text(encoding="utf-8")
     assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
                *MEMBERS).exit_code == 0
@@ -332,3 +332,65 @@ def test_csv_nl_has_dutch_headers_totals_status_and_the_plafond(run, datadir, tm
     assert by_name["Plafond"][bedrag] == "5000" and by_name["Totaal"][status] == "concept"
     keys = run("subsidy", "--year", "2025", "-o", "csv").stdout.splitlines()
     assert keys[0].split(",")[:3] == ["jaar", "wijk", "naam"] and not any("Totaal" in k for k in keys)
+
+
+# --- a diff a reviewer can read (item 4) ----------------------------------------------
+
+
+def _committed(repo, run, *args):
+    from .conftest import git
+
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    git(repo, "commit", "-qam", "x")
+
+
+def test_diff_speaks_in_words_names_the_gebied_and_hides_contact(repo, run):
+    _committed(repo, run, "register", "oude-stad", "--name", "Wijkplatform Binnenstad", "--from", "2025-01-01",
+               "--buurt", "Binnenstad", "--buurt", "Vijfhoek", "-m", "Joyce Pinas <joyce@example.org>",
+               "-m", "Bram Jansen <bram@example.org>", "-m", "Cor Bakker <cor@example.org>")
+    buurten = ("--buurt", "Binnenstad", "--buurt", "Vijfhoek", "--buurt", "Burgwal")
+    assert run("update", "oude-stad", *buurten).exit_code == 0
+    assert run("update", "oude-stad", "--change-member", "Joyce Pinas", "Joyce Pinas <jp@example.org>").exit_code == 0
+    assert run("set-verbinder", "schalkwijk", "--name", "Kees de Boer", "--email", "kdboer@haarlem.nl").exit_code == 0
+    shown = run("diff").stdout
+    assert "Oude Stad, Wijkplatform Binnenstad: buurten gewijzigd: Binnenstad en Vijfhoek → Binnenstad, Vijfhoek " \
+           "en Burgwal" in shown
+    assert "Oude Stad, Wijkplatform Binnenstad: kernlid Joyce Pinas: e-mailadres gewijzigd (verborgen" in shown
+    assert "gebied Schalkwijk: gebiedsverbinder naam gewijzigd: Ingrid Hamer → Kees de Boer" in shown
+    assert "kern[" not in shown and '["' not in shown and "jp@example.org" not in shown
+    assert "jp@example.org" in run("diff", "--contact").stdout
+    rows = json.loads(run("diff", "-o", "json").stdout)  # scripts keep the paths and values
+    assert {r["veld"] for r in rows} >= {"buurten", "kern[Joyce Pinas].email", "verbinder.naam"}
+    assert not any(k.startswith("_") for r in rows for k in r)
+
+
+def test_diff_on_a_terminal_never_breaks_a_word(repo, run, datadir):
+    import os
+    import re
+
+    from .conftest import on_terminal
+    from .test_concurrency import WIJKCTL
+
+    _committed(repo, run, "register", "oude-stad", "--name", "Wijkplatform Binnenstad", "--from", "2025-01-01",
+               *MEMBERS)
+    long_url = "https://www.wijkplatform-binnenstad-haarlem.nl/over-ons/contact"
+    assert run("update", "oude-stad", "--website", long_url, "--email", "secretariaat@wijkplatform-binnenstad.nl",
+               "--legal-form", "stichting", "--kvk", "12345678").exit_code == 0
+    piped = run("diff").stdout
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm"}
+    code, screen = on_terminal([WIJKCTL, "--data-dir", str(datadir), "diff"], env)
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r\n", "\n")
+    assert code == 0 and screen.split() == piped.split()  # the same words, none cut
+    assert all(len(line) <= 80 or line.strip() == long_url for line in screen.splitlines())
+
+
+def test_git_setup_makes_hunk_headers_name_the_right_gebied(repo, run, datadir):
+    from .conftest import git
+
+    assert run("git-setup").exit_code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "setup")
+    assert run("set-verbinder", "oost", "--name", "Piet Oost", "--email", "p@haarlem.nl").exit_code == 0
+    headers = [line for line in git(repo, "diff", "--", "data/verbinders.yaml").splitlines() if line.startswith("@@")]
+    assert headers and all(line.endswith("@@ - code: oost") for line in headers), headers

@@ -16,7 +16,7 @@ from wijkctl import model
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.model import Change
 from wijkctl.schema import schema_of
-from wijkctl.text import aantal, datum, fold, opsomming, slug, unique_id
+from wijkctl.text import datum, fold, kernleden, opsomming, slug, unique_id
 
 # --- finding ------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ def _check_kern(members: list[model.KernLid]) -> None:
     if len(members) < model.MIN_KERN:
         raise Refused(
             f"Een wijkplatform heeft een kern van minstens {model.MIN_KERN} bewoners; "
-            f"er {'is' if len(members) == 1 else 'zijn'} {aantal(len(members), 'kernlid', 'kernleden')} opgegeven (--member)."
+            f"er {'is' if len(members) == 1 else 'zijn'} {kernleden(len(members))} opgegeven (--member)."
         )
 
 
@@ -384,7 +384,7 @@ def update(
         return Change(f"Niets te wijzigen: {herhaald}", "")
     if not wat:
         return Change(f"Niets te wijzigen aan {org.naam}.", "")
-    let_op = (f" Let op: {org.naam} heeft nu {aantal(len(org.kern), 'kernlid', 'kernleden')}; een wijkplatform heeft er minstens "
+    let_op = (f" Let op: {org.naam} heeft nu {kernleden(len(org.kern))}; een wijkplatform heeft er minstens "
               f"{model.MIN_KERN}." if len(org.kern) < model.MIN_KERN and (remove or add) else "")
     return Change(
         f"{org.naam} bijgewerkt: {opsomming(wat)}.{let_op}",

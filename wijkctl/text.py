@@ -73,6 +73,11 @@ def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
     return f"{getal(n)} {enkelvoud if n == 1 else meervoud}"
 
 
+def kernleden(n: int) -> str:
+    """`1 kernlid`, `2 kernleden`: the count wijkctl says most."""
+    return aantal(n, "kernlid", "kernleden")
+
+
 def opsomming(items: Iterable[str], laatste: str = "en") -> str:
     """Dutch list joining: `Binnenstad, Vijfhoek en Burgwal` (`of` with `laatste="of"`)."""
     woorden = [str(i) for i in items]

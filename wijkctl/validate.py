@@ -17,7 +17,7 @@ from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
 from wijkctl.schema import FILES, REGELINGEN, SUBSIDIES, VERBINDERS, WIJKEN, Field, Schema
-from wijkctl.text import aantal, fold
+from wijkctl.text import fold, kernleden
 
 if TYPE_CHECKING:
     from wijkctl.index import Index, Summary
@@ -146,7 +146,8 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
             continue
         if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
             yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"het aantal sociale huurwoningen "
-                f"({c.sociale_huurwoningen}) is groter dan het aantal woningen ({c.woningen})", "sociale-huur-niet-boven-woningen", code)
+                f"({c.sociale_huurwoningen}) is groter dan het aantal woningen ({c.woningen})",
+                "sociale-huur-niet-boven-woningen", code)
 
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
@@ -218,7 +219,7 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
                                                      "nodig", "kvk-nodig", w.code)
     yield from _check_kern(w, org)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
-        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {aantal(len(org.kern), 'kernlid', 'kernleden')}; een wijkplatform heeft er "
+        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {kernleden(len(org.kern))}; een wijkplatform heeft er "
                                        f"minstens {model.MIN_KERN}",
                     "kern_te_klein", w.code, org.tot)
 

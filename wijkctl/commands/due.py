@@ -34,8 +34,9 @@ def due(
     table_rows = [{**r, "soort_woorden": woorden(r["soort"])} for r in rows]
     # the table: one line per item, and nothing at all when nothing is due (cron mails output)
     lines = [f"{item.datum.isoformat()}  {woorden(item.soort)}  {item.melding}" for item in items]
-    columns = [Column("soort", "Soortcode", table=False), Column("soort_woorden", "Soort"), Column("datum", "Datum", "date"), Column("wijk", "Wijk"),
-               Column("organisatie", "Organisatie"), Column("melding", "Melding")]
+    columns = [Column("soort", "Soortcode", table=False), Column("soort_woorden", "Soort"),
+               Column("datum", "Datum", "date"), Column("wijk", "Wijk"), Column("organisatie", "Organisatie"),
+               Column("melding", "Melding")]
     render(Report(rows, [Block(columns, table_rows, title="Aandacht")], plain=lines), output, file)
 
 

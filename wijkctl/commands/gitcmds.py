@@ -181,6 +181,9 @@ def _check_line_merge(ours: Path, shown: str, name: str, path: str | None, befor
 
 # Hunk headers of `git diff` name the record: the line that starts a wijk, gebied, regeling or subsidie.
 XFUNCNAME = "^(- (code|jaar|id): .*)$"  # git shows the first group
+# git looks for that line above a hunk's leading context: with its default 3 lines a change to
+# a gebied's verbinder (lines 3 and 4 of its record) would be named after the gebied before it
+HUNK_CONTEXT = "1"
 
 
 def git_setup(ctx: typer.Context) -> None:
@@ -193,7 +196,7 @@ def git_setup(ctx: typer.Context) -> None:
     driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
     for key, value in (("merge.wijkctl.name", "wijkctl: per wijk, organisatie en veld samenvoegen"),
                        ("merge.wijkctl.driver", driver),
-                       ("diff.wijkctl.xfuncname", XFUNCNAME)):
+                       ("diff.wijkctl.xfuncname", XFUNCNAME), ("diff.context", HUNK_CONTEXT)):
         now = _git(root, "config", "--local", "--get", key).stdout.strip()
         if now == value:
             said.append(f"git config {key}: was al zo.")
@@ -263,12 +266,28 @@ def diff(
                Column("nieuw", "Nieuw", unknown="–")]
     money_cols = [Column("jaar", "Jaar", "year"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
                   Column("oud", "Oud", "money", unknown="–"), Column("nieuw", "Nieuw", "money", unknown="–")]
-    shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in rows]
+    public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]  # the words are for people
+    shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in public]
     blocks = [Block(columns, shown, title=f"Gewijzigd tussen {waar}")] if rows else []
     if geld:
         blocks.append(Block(money_cols, geld, title="Subsidie die daardoor anders uitkomt"))
-    data = rows + geld
-    render(Report(data, blocks), output, file)
+    render(Report(public + geld, blocks, plain=_lines(rows, geld, waar, old, new), wrap=True), output, file)
+
+
+def _lines(rows: list[dict[str, Any]], geld: list[dict[str, Any]], waar: str, old: Any, new: Any) -> list[str]:
+    """The change as a reviewer reads it: one sentence per field, in words (semdiff.in_words),
+    then the subsidies that change with it."""
+    from wijkctl import semdiff
+    from wijkctl.text import euro
+
+    lines = [f"Gewijzigd tussen {waar}:", *(f"  {semdiff.in_words(r, old, new)}" for r in rows)] if rows else []
+    if geld:
+        names = {w.code: w.naam for d in (old, new) for w in d.wijken}
+        lines += ["" if lines else None, "Subsidie die daardoor anders uitkomt:"]
+        lines += [f"  {r['jaar']} {names.get(r['wijk'], r['wijk'])}, {r['naam']}: "
+                  f"{euro(r['oud']) if r['oud'] is not None else '–'} → "
+                  f"{euro(r['nieuw']) if r['nieuw'] is not None else '–'}" for r in geld]
+    return [line for line in lines if line is not None]
 
 
 def _cell(value: Any) -> Any:

@@ -77,7 +77,8 @@ def _recorded_lines(entry: dict[str, Any]) -> list[str]:
     lines = []
     if b is not None:
         lines.append(f"{wie}: bij de aanvraag berekend op {datum(_day(b['datum']))} (regeling {b['regeling']}, "
-                     f"{aantal(b['maanden'], 'maand', 'maanden')}): {euro(b['bedrag'])}; vandaag berekend: {euro(entry['bedrag'])}.")
+                     f"{aantal(b['maanden'], 'maand', 'maanden')}): {euro(b['bedrag'])}; "
+                     f"vandaag berekend: {euro(entry['bedrag'])}.")
     if besluit is not None:
         wat = f"{euro(besluit['bedrag'])} verleend" if besluit["soort"] == "verleend" else "geweigerd"
         lines.append(f"{wie}: besluit van {datum(_day(besluit['datum']))}: {wat}; dat besluit blijft staan, "
