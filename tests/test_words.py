@@ -394,3 +394,15 @@ def test_git_setup_makes_hunk_headers_name_the_right_gebied(repo, run, datadir):
     assert run("set-verbinder", "oost", "--name", "Piet Oost", "--email", "p@haarlem.nl").exit_code == 0
     headers = [line for line in git(repo, "diff", "--", "data/verbinders.yaml").splitlines() if line.startswith("@@")]
     assert headers and all(line.endswith("@@ - code: oost") for line in headers), headers
+
+
+def test_csv_nl_headers_are_dutch_words_and_csv_keeps_the_keys(run):
+    assert run("register", "molenwijk", "--name", "Wijkplatform Molenwijk", "--from", "2025-01-01",
+               *MEMBERS).exit_code == 0
+    for args in (["list"], ["verbinder"], ["subsidy", "--year", "2025"], ["grants"], ["payments"],
+                 ["due", "--on", "2025-03-01"], ["check"]):
+        dutch = run(*args, "-o", "csv-nl").stdout.lstrip("\ufeff").splitlines()[0].split(";")
+        keys = run(*args, "-o", "csv").stdout.splitlines()[0].split(",")
+        assert len(dutch) == len(keys), args
+        assert all(h[:1].isupper() and "_" not in h for h in dutch), (args, dutch)
+        assert all(k == k.lower() and " " not in k for k in keys), (args, keys)
