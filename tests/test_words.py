@@ -406,3 +406,12 @@ def test_csv_nl_headers_are_dutch_words_and_csv_keeps_the_keys(run):
         assert len(dutch) == len(keys), args
         assert all(h[:1].isupper() and "_" not in h for h in dutch), (args, dutch)
         assert all(k == k.lower() and " " not in k for k in keys), (args, keys)
+
+
+def test_git_setup_takes_o_json(repo, run):
+    first = run("git-setup", "-o", "json")
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["config"]["diff.context"] == "1" and "diff.context" in data["gezet"]
+    again = json.loads(run("git-setup", "-o", "json").stdout)
+    assert again["gezet"] == [] and again["gitattributes"].endswith(".gitattributes")

@@ -12,10 +12,11 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, message
+from wijkctl.commands.common import FileOpt, OutputOpt, WriteOutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
+from wijkctl.output import WriteFormat
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
 from wijkctl.text import aantal
 
@@ -186,7 +187,7 @@ XFUNCNAME = "^(- (code|jaar|id): .*)$"  # git shows the first group
 HUNK_CONTEXT = "1"
 
 
-def git_setup(ctx: typer.Context) -> None:
+def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Laat git de gegevensbestanden per record samenvoegen (wijkctl merge-driver) en wijken noemen in diffs."""
     root = data_dir(ctx)
     top = _git(root, "rev-parse", "--show-toplevel")
@@ -194,9 +195,10 @@ def git_setup(ctx: typer.Context) -> None:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'git init' eerst.")
     said = [_attributes(root)]
     driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
-    for key, value in (("merge.wijkctl.name", "wijkctl: per wijk, organisatie en veld samenvoegen"),
-                       ("merge.wijkctl.driver", driver),
-                       ("diff.wijkctl.xfuncname", XFUNCNAME), ("diff.context", HUNK_CONTEXT)):
+    config = {"merge.wijkctl.name": "wijkctl: per wijk, organisatie en veld samenvoegen",
+              "merge.wijkctl.driver": driver, "diff.wijkctl.xfuncname": XFUNCNAME, "diff.context": HUNK_CONTEXT}
+    gezet = []
+    for key, value in config.items():
         now = _git(root, "config", "--local", "--get", key).stdout.strip()
         if now == value:
             said.append(f"git config {key}: was al zo.")
@@ -204,6 +206,12 @@ def git_setup(ctx: typer.Context) -> None:
         if _git(root, "config", "--local", key, value).returncode != 0:
             raise WriteFailed(f"git config {key} zetten mislukte.")
         said.append(f"git config {key} = {value}")
+        gezet.append(key)
+    if output != WriteFormat.table:  # for scripts: what is set now, and what this run changed
+        from wijkctl.output import Report, render
+
+        render(Report({"gitattributes": str(root / ".gitattributes"), "config": config, "gezet": gezet,
+                       "samenvatting": said[0]}, []), output)
     message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
             "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
 
