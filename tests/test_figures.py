@@ -23,7 +23,7 @@ def _wijk(cijfers: list[model.Cijfers]) -> model.Wijk:
 
 def test_every_declared_figure_is_summed_over_a_platforms_buurten():
     names = model.FIGURES
-    assert names == ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
+    assert {"inwoners", "woningen", "sociale_huurwoningen", "uitkeringen"} <= set(names)
     buurten = [model.Cijfers(**{n: (i + 1) * (k + 1) for k, n in enumerate(names)}) for i in range(3)]
     used = subsidy.cijfers_van(_wijk(buurten), _platform_over(["B0", "B2"]))
     assert {n: getattr(used, n) for n in names} == {n: (1 + 3) * (k + 1) for k, n in enumerate(names)}

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, message
+from wijkctl.commands.common import FileOpt, OutputOpt, after_write, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
@@ -188,7 +188,8 @@ def git_setup(ctx: typer.Context) -> None:
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'git init' eerst.")
-    said = [_attributes(root)]
+    line, landed = _attributes(root)
+    said = [line]
     driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
     for key, value in (("merge.wijkctl.name", "wijkctl: per wijk, organisatie en veld samenvoegen"),
                        ("merge.wijkctl.driver", driver),
@@ -200,11 +201,15 @@ def git_setup(ctx: typer.Context) -> None:
         if _git(root, "config", "--local", key, value).returncode != 0:
             raise WriteFailed(f"git config {key} zetten mislukte.")
         said.append(f"git config {key} = {value}")
-    message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
-            "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
+        landed = True
+    with after_write(landed):
+        message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit "
+                "merge=union voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige "
+                "gegevens maken.")
 
 
-def _attributes(root: Path) -> str:
+def _attributes(root: Path) -> tuple[str, bool]:
+    """.gitattributes with wijkctl's lines: the report line, and whether the file was written."""
     path = root / ".gitattributes"
     try:
         text = fileio.read_regular(path, 1024 * 1024).decode("utf-8")
@@ -219,13 +224,13 @@ def _attributes(root: Path) -> str:
                          "union plakt beide versies achter elkaar en maakt ongemerkt ongeldige gegevens.")
     missing = [line for line in ATTRIBUTES if line not in present]
     if not missing:
-        return f"{path}: was al zo."
+        return f"{path}: was al zo.", False
     new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
     try:
-        fileio.replace_files(root, {".gitattributes": new.encode("utf-8")})
+        landed = bool(fileio.replace_files(root, {".gitattributes": new.encode("utf-8")}))
     except OSError as exc:
         raise WriteFailed(f"Kan {path} niet schrijven: {fileio.reason(exc)}.") from None
-    return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd."
+    return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd.", landed
 
 
 # --- diff ----------------------------------------------------------------------------
