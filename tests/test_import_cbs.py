@@ -115,7 +115,7 @@ def _parse_text(text: str) -> cbs.Table:
 def test_parse_pure_decimal_point_and_no_bom():
     text = kerncijfers(2024, [("Wijk", "WK039220", 8060, 3968, "52.9", 310)], bom=False)
     regio = _parse_text(text).wijken["WK039220"]
-    assert (regio.inwoners, regio.woningen, regio.sociale_huurwoningen, regio.uitkeringen) == (8060, 3968, 2099, 310)
+    assert regio.cijfers == {"inwoners": 8060, "woningen": 3968, "sociale_huurwoningen": 2099, "uitkeringen": 310}
     with pytest.raises(UsageError):
         _parse_text("a;b\n1;2\n")
 

@@ -33,7 +33,7 @@ def register(w, van, members=None, details=None, naam="P", buurten=(), tot=None)
 
 def convert(w, van, raden=(), members=None, buurten=()):
     return rules.convert(w, van=van, raden=list(raden), naam=None, members=list(KERN if members is None else members),
-                         details=rules.Details(), buurten=list(buurten), bron=None, taken=w.ids())
+                         details=rules.Details(), buurten=list(buurten), taken=w.ids())
 
 
 def raad(van=D(1990, 1, 1), tot=None):
@@ -73,9 +73,9 @@ def test_register_needs_three_members_and_kvk_for_stichting():
     with pytest.raises(Refused, match="minstens 3"):
         register(wijk(), D(2025, 1, 1), KERN[:2])
     with pytest.raises(UsageError, match="KvK"):
-        register(wijk(), D(2025, 1, 1), details=rules.Details("stichting"))
+        register(wijk(), D(2025, 1, 1), details=rules.Details({"rechtsvorm": "stichting"}))
     with pytest.raises(UsageError, match="8 cijfers"):
-        register(wijk(), D(2025, 1, 1), details=rules.Details("stichting", "123"))
+        register(wijk(), D(2025, 1, 1), details=rules.Details({"rechtsvorm": "stichting", "kvk": "123"}))
     with pytest.raises(UsageError, match="twee keer"):
         register(wijk(), D(2025, 1, 1), [*KERN, KERN[0]])
 

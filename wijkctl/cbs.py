@@ -15,27 +15,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from wijkctl import model
 from wijkctl.errors import UsageError
 
-STEMS = {
+# the columns of the region itself; the figures' columns come from their declarations
+# (`model.CbsKolom` on each figure of `model.Cijfers`), keyed by the figure's name
+_REGION_STEMS = {
     "Codering": "code",
     "SoortRegio": "soort",
     "WijkenEnBuurten": "naam",  # the region's name, in StatLine's export and the cbsodata package
     "Gemeentenaam": "gemeentenaam",
-    "AantalInwoners": "inwoners",
-    "Woningvoorraad": "woningen",
-    "InBezitWoningcorporatie": "corporatie_pct",
-    "PersonenPerSoortUitkeringBijstand": "uitkeringen",
 }
+_REGION_KEYS = frozenset(_REGION_STEMS.values())
+# the declared figures that CBS publishes, in order, each with its column
+_KOLOMMEN: dict[str, model.CbsKolom] = {
+    name: f.metadata["cbs"] for name, f in model.figures().items() if f.metadata.get("cbs")}
+STEMS = {**_REGION_STEMS, **{kolom.stem: name for name, kolom in _KOLOMMEN.items()}}
 # CBS's own marks: `.` missing, `x` secret, `-` nil (read as unknown: the contract lists it
 # as missing), `?` uncertain; and an empty cell.
 MISSING = {"", ".", "x", "-", "?"}
-FIGURES = ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen")
-# the columns each figure is made from
-SOURCES = {
-    "inwoners": ("inwoners",),
-    "woningen": ("woningen",),
-    "sociale_huurwoningen": ("woningen", "corporatie_pct"),
-    "uitkeringen": ("uitkeringen",),
-}
+FIGURES = tuple(_KOLOMMEN)
+# the columns each figure is made from: its own, and for a percentage the figure it is of
+SOURCES = {name: (kolom.procent_van, name) if kolom.procent_van else (name,) for name, kolom in _KOLOMMEN.items()}
 _SUFFIX = re.compile(r"_[0-9]+$")
 # A CBS number: ASCII digits, a decimal comma or point; no sign, exponent, NaN or infinity.
 _NUMBER = re.compile(r"[0-9]{1,15}(?:[.,][0-9]{1,6})?")
@@ -51,10 +49,10 @@ class Regio:
     naam: str | None = None  # from the WijkenEnBuurten column, when the file has it
     gemeentenaam: str | None = None
     regel: int = field(default=0, compare=False)  # the line it was read from
-    inwoners: int | None = None
-    woningen: int | None = None
-    sociale_huurwoningen: int | None = None
-    uitkeringen: int | None = None
+    cijfers: dict[str, int | None] = field(default_factory=dict)  # figure -> value (None: unknown or no column)
+
+    def cijfer(self, name: str) -> int | None:
+        return self.cijfers.get(name)
 
 
 @dataclass
@@ -147,22 +145,28 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
 def _regio(row: list[str], columns: dict[str, int], names: dict[str, str], soort: str, regel: str) -> Regio:
     """One Wijk or Buurt row as figures; UsageError for a value that is no figure."""
     where = {key: f"{regel}, kolom {names[key]}" for key in names}
+    pcts = {name for name, kolom in _KOLOMMEN.items() if kolom.procent_van}
     values = {
-        key: _number(row[i], where[key], count=key != "corporatie_pct") if i < len(row) else None
-        for key, i in columns.items() if key not in ("code", "soort", "naam", "gemeentenaam")
+        key: _number(row[i], where[key], count=key not in pcts) if i < len(row) else None
+        for key, i in columns.items() if key not in _REGION_KEYS
     }
-    woningen, pct = values.get("woningen"), values.get("corporatie_pct")
-    if pct is not None and pct > 100:
-        raise UsageError(f"{where['corporatie_pct']}: {pct} is meer dan 100 procent; het bestand is niet ingelezen.")
+    for name in pcts:
+        pct = values.get(name)
+        if pct is not None and pct > 100:
+            raise UsageError(f"{where[name]}: {pct} is meer dan 100 procent; het bestand is niet ingelezen.")
+    cijfers: dict[str, int | None] = {}
+    for name in FIGURES:
+        if name in pcts:  # a percentage of another figure's column, as read
+            pct, van = values.get(name), values.get(_KOLOMMEN[name].procent_van)  # type: ignore[arg-type]
+            cijfers[name] = _round(van * pct / 100) if van is not None and pct is not None else None
+        else:
+            cijfers[name] = _whole(values.get(name), where.get(name, ""))
     return Regio(
         code=row[columns["code"]].strip().strip('"').strip(),
         soort=soort,
         naam=_text(row, columns, "naam"),
         gemeentenaam=_text(row, columns, "gemeentenaam"),
-        inwoners=_whole(values.get("inwoners"), where.get("inwoners", "")),
-        woningen=_whole(woningen, where.get("woningen", "")),
-        sociale_huurwoningen=_round(woningen * pct / 100) if woningen is not None and pct is not None else None,
-        uitkeringen=_whole(values.get("uitkeringen"), where.get("uitkeringen", "")),
+        cijfers=cijfers,
     )
 
 
@@ -210,11 +214,12 @@ class Resultaat:
 
 def _updated(oud: model.Cijfers | None, figures: dict[str, int | None], table: Table, jaar: int, bron: str,
              plaats: str, result: Resultaat) -> model.Cijfers:
-    """The new figures of a wijk or buurt; a figure whose column the file lacks stays as it was."""
+    """The new figures of a wijk or buurt; a figure whose column the file lacks (or that CBS
+    does not publish) stays as it was."""
     vorig = oud or model.Cijfers()
-    kept = {f: figures[f] if f in table.figures else getattr(vorig, f) for f in FIGURES}
+    kept = {f: figures[f] if f in table.figures else getattr(vorig, f) for f in model.FIGURES}
     nieuw = model.Cijfers(peiljaar=jaar, bron=bron, **kept)
-    for f in ("peiljaar", "bron", *FIGURES):
+    for f in ("peiljaar", "bron", *model.FIGURES):
         if getattr(vorig, f) != getattr(nieuw, f):
             result.wijzigingen.append(Wijziging(plaats, f, getattr(vorig, f), getattr(nieuw, f)))
     if oud is not None:
@@ -225,7 +230,7 @@ def _updated(oud: model.Cijfers | None, figures: dict[str, int | None], table: T
 def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] | None, list[str]]:
     if wijk.cbs_code is not None:
         regio = table.wijken.get(wijk.cbs_code)
-        return (None, []) if regio is None else ({f: getattr(regio, f) for f in FIGURES}, [])
+        return (None, []) if regio is None else (dict(regio.cijfers), [])
     if not wijk.cbs_buurten:
         return None, []
     missing = [code for code in wijk.cbs_buurten if code not in table.buurten]
@@ -233,7 +238,7 @@ def _figures_for(wijk: model.Wijk, table: Table) -> tuple[dict[str, int | None] 
         return None, missing
     figures: dict[str, int | None] = {}
     for f in FIGURES:
-        values = [getattr(table.buurten[c], f) for c in wijk.cbs_buurten if c in table.buurten]
+        values = [table.buurten[c].cijfer(f) for c in wijk.cbs_buurten if c in table.buurten]
         # a sum is only known when every buurt is in the file and knows its figure
         figures[f] = None if missing or any(v is None for v in values) else sum(values)  # type: ignore[misc]
     return figures, missing
@@ -268,8 +273,8 @@ def apply(data: model.Dataset, table: Table, jaar: int) -> Resultaat:
         for buurt in wijk.buurten:
             regio = table.buurten.get(buurt.cbs_code) if buurt.cbs_code else None
             if regio is not None:
-                buurt.cijfers = _updated(buurt.cijfers, {f: getattr(regio, f) for f in FIGURES}, table, jaar,
-                                         bron, f"{wijk.naam} / {buurt.naam}", result)
+                buurt.cijfers = _updated(buurt.cijfers, dict(regio.cijfers), table, jaar, bron,
+                                         f"{wijk.naam} / {buurt.naam}", result)
         if figures is None:
             if wijk.cbs_code is not None or wijk.cbs_buurten:
                 result.niet_gevonden.append((wijk.naam, wijk.cbs_code or ", ".join(wijk.cbs_buurten)))

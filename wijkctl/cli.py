@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from wijkctl import __version__, errors
+from wijkctl.errors import OutputFailed
 
 
 def _click_dutch() -> tuple[tuple[re.Pattern[str], Any], ...]:
@@ -125,14 +126,6 @@ class _Dutch:
 
 class WijkctlCommand(_Dutch, TyperCommand):
     pass
-
-
-class OutputFailed(Exception):
-    """stdout refused a write (closed, full, a reader that stopped reading)."""
-
-    def __init__(self, error: OSError):
-        super().__init__(str(error))
-        self.error = error
 
 
 class _Guarded:
@@ -270,9 +263,6 @@ class WijkctlGroup(_Dutch, TyperGroup):
     def _run(self, args: Any, prog_name: Any, complete_var: Any, **extra: Any) -> Any:
         from typer._click import exceptions as click_exc
 
-        fileio = sys.modules.get("wijkctl.fileio")
-        if fileio is not None:  # one process may run several commands (tests)
-            fileio.landed = False
         args = hoist_globals(sys.argv[1:] if args is None else list(args))
         report = _Reporter(asks_json(args))
         bad = _bad_argument(args)
@@ -348,10 +338,11 @@ class _Reporter:
 
 
 def _output_failed(exc: OutputFailed, code: Any, report: _Reporter | None = None) -> int:
-    """The exit code when stdout failed: a write that landed stays a success."""
+    """The exit code when stdout failed: a write that landed stays a success (`exc.landed`,
+    set by `commands.common.after_write` around what a write prints)."""
     import errno
 
-    landed = getattr(sys.modules.get("wijkctl.fileio"), "landed", False)
+    landed = exc.landed
     if exc.error.errno == errno.EPIPE:  # the reader stopped reading (`| head`): quiet
         return errors.OK if landed else 141  # 141: as the shell reports death by SIGPIPE
     from wijkctl.fileio import reason

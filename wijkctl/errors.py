@@ -50,6 +50,17 @@ class Busy(WijkctlError):
     exit_code = BUSY
 
 
+class OutputFailed(Exception):
+    """stdout refused a write (closed, full, a reader that stopped reading). `landed`: the
+    run had already replaced data files (`commands.common.after_write`), so it is still a
+    success: "De wijziging is wel opgeslagen"."""
+
+    def __init__(self, error: OSError, landed: bool = False):
+        super().__init__(str(error))
+        self.error = error
+        self.landed = landed
+
+
 class Problem(NamedTuple):
     """One finding of the loader or the validator, at a place in a file."""
 

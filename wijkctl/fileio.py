@@ -34,10 +34,6 @@ from pathlib import Path
 JOURNAL = ".wijkctl-journal"
 _MAGIC = "wijkctl-journal-1"
 
-# Set once a replacement has landed in this process, so that a failure to print
-# afterwards (a closed or full stdout) is never reported as a failed write.
-landed = False
-
 
 class Unreadable(Exception):
     """A file that is not read: `reden` says why, in Dutch."""
@@ -169,15 +165,16 @@ def refuse_symlinks(root: Path, names: list[str]) -> str | None:
     return None
 
 
-def replace_files(root: Path, texts: Mapping[str, bytes]) -> None:
+def replace_files(root: Path, texts: Mapping[str, bytes]) -> list[str]:
     """Replace each `root/name` by its bytes, all or nothing (see the module docstring).
 
-    The caller holds the lock on `root`. Raises OSError after undoing whatever it did;
-    the originals are then as they were.
+    The caller holds the lock on `root`. Returns the names replaced: once it returns, the
+    new files are there, whatever happens next (a failure to print afterwards is no failed
+    write: the caller passes this on). Raises OSError after undoing whatever it did; the
+    originals are then as they were.
     """
-    global landed
     if not texts:
-        return
+        return []
     _ignore_file_size_signal()
     recover(root)
     token = os.urandom(6).hex()
@@ -210,13 +207,13 @@ def replace_files(root: Path, texts: Mapping[str, bytes]) -> None:
         raise
     # Every rename happened: the new files stay, whatever the cleanup meets (a leftover
     # journal with no temporary files left makes the next run roll forward).
-    landed = True
     with suppress(OSError):
         for backup in backups.values():
             with suppress(FileNotFoundError):
                 os.unlink(root / backup)
         os.unlink(journal)
         _fsync_dir(root)
+    return names
 
 
 def _ignore_file_size_signal() -> None:

@@ -12,12 +12,9 @@ all the others, and `check` reads only the column of days.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wijkctl.text import fold
-
-if TYPE_CHECKING:
-    from wijkctl import model
 
 PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
 # column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
@@ -29,9 +26,10 @@ NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
 Summary = list[Any]
 
 
-def summary(w: model.Wijk, stil: str | None) -> Summary:
-    """The parts of one wijk, in the order of PARTS; `stil`: the first day from which its
-    rules give no warning (`validate.quiet_from`; None where it is not kept)."""
+def summary(w: Any, stil: str | None) -> Summary:
+    """The parts of one wijk (a `model.Wijk`: this module sits below `model` and imports
+    none of it, not even for annotations), in the order of PARTS; `stil`: the first day
+    from which its rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
             [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil]
 
@@ -69,7 +67,7 @@ class Index:
         self._maps: dict[str, dict[str, int]] = {}
 
     @classmethod
-    def of(cls, wijken: list[model.Wijk]) -> Index:
+    def of(cls, wijken: list[Any]) -> Index:
         """The index of records in memory, for look-ups and what must be unique (no STIL:
         only an index stored with the records knows from which day they are quiet)."""
         summaries = [summary(w, None) for w in wijken]

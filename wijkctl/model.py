@@ -7,6 +7,7 @@ fields take no part in equality.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -67,9 +68,31 @@ MIN_KERN = 3
 ROLLEN = ("contactpersoon", "voorzitter", "secretaris", "penningmeester", "lid")
 
 
+class Optie(NamedTuple):
+    """How the commands that set a field take it (`register`, `convert`, `update`): the
+    option, its metavar (None for a choice: Typer shows the choices), its help, how a
+    change of it is said, and whether a wijkraad may hold it too (CONTRACT §1)."""
+
+    vlag: str
+    metavar: str | None
+    help: str
+    woord: str
+    wijkraad: bool = False
+
+
+class CbsKolom(NamedTuple):
+    """Where `import-cbs` reads a figure in CBS Kerncijfers wijken en buurten: the column's
+    stem (CBS renumbers the `_N` suffix every year), and for a column of percentages the
+    figure it is a percentage of (corporation-owned homes: of `woningen`)."""
+
+    stem: str
+    procent_van: str | None = None
+
+
 def decl(kind: str, label: str, *, required: bool = False, fmt: str | None = None,
          keuze: tuple[str, ...] | None = None, of: type | None = None, default: Any = None,
-         multiline: bool = False, nullable: bool = False) -> Any:
+         multiline: bool = False, nullable: bool = False, optie: Optie | None = None,
+         cijfer: bool = False, cbs: CbsKolom | None = None) -> Any:
     """One key of a data file, declared once.
 
     `kind` is str | int | num | date | mmdd | strlist | record | records; `label` the
@@ -77,17 +100,25 @@ def decl(kind: str, label: str, *, required: bool = False, fmt: str | None = Non
     of `formats.FORMATS` or `keuze` the allowed values; `of` the record class of a nested
     record or list; `multiline` text may span lines. The field's position in its class is
     its canonical position in the file. A list is empty when absent, or None when
-    `nullable` (absent and empty then differ). The loader, the canonical writer, the validator,
+    `nullable` (absent and empty then differ). `optie`: the commands set the field with
+    that option (`settable`; one option group for register, convert and update). `cijfer`:
+    a figure of a wijk or buurt (`FIGURES`: what maatstaven read, summed over a platform's
+    buurten), `cbs` the CBS column `import-cbs` reads it from. The loader, the canonical writer, the validator,
     the command-line checks, the parse cache and docs/data-format.md all read it from here
     (`schema.py`); `tests/test_declarations.py` fails when one is missing.
     """
     meta = {"kind": kind, "label": label, "required": required, "fmt": fmt, "keuze": keuze,
-            "of": of, "multiline": multiline}
+            "of": of, "multiline": multiline, "optie": optie, "cijfer": cijfer, "cbs": cbs}
     if kind in ("records", "strlist") and not nullable:
         return field(default_factory=list, metadata=meta)
     if required and default is None:
         return field(metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def settable(cls: type) -> tuple[tuple[str, Optie], ...]:
+    """The fields of `cls` that commands set, in declaration order, each with its option."""
+    return tuple((f.name, f.metadata["optie"]) for f in dataclasses.fields(cls) if f.metadata.get("optie"))
 
 
 def _place() -> Any:
@@ -161,13 +192,20 @@ class Organisatie:
     van: dt.date | None = decl("date", "eerste actieve dag (ontbreekt: onbekend)")
     tot: dt.date | None = decl("date", "eerste dag niet meer actief")
     reden_einde: str | None = decl("str", "reden van het einde")
-    bron: str | None = decl("str", "bron", multiline=True)
+    bron: str | None = decl("str", "bron", multiline=True, optie=Optie(
+        "--source", "BRON", "Waar de gegevens vandaan komen: een URL of vindplaats.", "bron", wijkraad=True))
     opvolger_van: list[str] = decl("strlist", "opvolger van (id)", fmt="slug")
     buurten: list[str] = decl("strlist", "buurt")
-    rechtsvorm: str | None = decl("str", "rechtsvorm", keuze=RECHTSVORMEN)
-    kvk: str | None = decl("str", "kvk", fmt="kvk")
-    email: str | None = decl("str", "e-mailadres", fmt="email")
-    website: str | None = decl("str", "website", fmt="website")
+    rechtsvorm: str | None = decl("str", "rechtsvorm", keuze=RECHTSVORMEN, optie=Optie(
+        "--legal-form", None, "Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk.", "rechtsvorm"))
+    kvk: str | None = decl("str", "kvk", fmt="kvk", optie=Optie(
+        "--kvk", "NUMMER", "KvK-nummer, 8 cijfers (spaties of punten mogen).", "KvK"))
+    email: str | None = decl("str", "e-mailadres", fmt="email", optie=Optie(
+        "--email", "E-MAIL", 'Openbaar e-mailadres van de organisatie, ook van een wijkraad; bij update haalt "" '
+        "het weg (zo ook bij --website, --kvk en --source).", "e-mail", wijkraad=True))
+    website: str | None = decl("str", "website", fmt="website", optie=Optie(
+        "--website", "URL", "Website van de organisatie (https://...), ook van een wijkraad.", "website",
+        wijkraad=True))
     kern: list[KernLid] = decl("records", "kern", of=KernLid)
     opmerking: str | None = decl("str", "opmerking", multiline=True)
     regel: int = _place()
@@ -205,16 +243,27 @@ class Organisatie:
 class Cijfers:
     peiljaar: int | None = decl("int", "peiljaar", fmt="jaar")
     bron: str | None = decl("str", "bron", multiline=True)
-    inwoners: int | None = decl("int", "inwoners")
-    woningen: int | None = decl("int", "woningen")
-    sociale_huurwoningen: int | None = decl("int", "sociale huurwoningen")
-    uitkeringen: int | None = decl("int", "mensen met een bijstandsuitkering")
+    inwoners: int | None = decl("int", "inwoners", cijfer=True, cbs=CbsKolom("AantalInwoners"))
+    woningen: int | None = decl("int", "woningen", cijfer=True, cbs=CbsKolom("Woningvoorraad"))
+    sociale_huurwoningen: int | None = decl("int", "sociale huurwoningen", cijfer=True,
+                                            cbs=CbsKolom("InBezitWoningcorporatie", procent_van="woningen"))
+    uitkeringen: int | None = decl("int", "mensen met een bijstandsuitkering", cijfer=True,
+                                   cbs=CbsKolom("PersonenPerSoortUitkeringBijstand"))
     regel: int = _place()
     regels: dict[str, int] = _places()
 
     def waarde(self, maatstaf: str) -> Decimal | None:
         """The value of a maatstaf (CONTRACT §1), or None when it is unknown."""
         return MAATSTAF[maatstaf].waarde(self)
+
+
+def figures() -> dict[str, dataclasses.Field]:
+    """The figures of a wijk or buurt (the fields of Cijfers declared `cijfer`), in order:
+    what a maatstaf reads, what a platform's buurten sum to, what `import-cbs` may set."""
+    return {f.name: f for f in dataclasses.fields(Cijfers) if f.metadata.get("cijfer")}
+
+
+FIGURES: tuple[str, ...] = tuple(figures())
 
 
 @dataclass(kw_only=True)

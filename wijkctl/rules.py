@@ -10,7 +10,7 @@ import copy
 import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wijkctl import model
 from wijkctl.errors import NotFound, Refused, UsageError
@@ -127,21 +127,41 @@ def _require(cls: type, key: str, value: object, context: str = "") -> None:
 
 @dataclass(frozen=True)
 class Details:
-    """Optional platform details given on the command line, checked once when made:
-    each value by its Organisatie declaration; UsageError (exit 2) for the first bad one.
-    `leeg` names the details to clear (`update --email ""`)."""
+    """Organisation details given on the command line: values for the fields that
+    `model.settable(model.Organisatie)` declares, checked once when made, each by its
+    declaration; UsageError (exit 2) for the first bad one. `leeg` names the details to
+    clear (`update --email ""`)."""
 
-    rechtsvorm: str | None = None
-    kvk: str | None = None
-    email: str | None = None
-    website: str | None = None
+    waarden: dict[str, str] = field(default_factory=dict)
     leeg: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for key in ("rechtsvorm", "kvk", "email", "website"):
-            value = getattr(self, key)
-            if value is not None:
-                _require(model.Organisatie, key, value)
+        for key, value in self.waarden.items():
+            _require(model.Organisatie, key, value)
+
+    def get(self, key: str) -> str | None:
+        return self.waarden.get(key)
+
+    def __bool__(self) -> bool:
+        return bool(self.waarden or self.leeg)
+
+    def not_for_wijkraad(self) -> list[model.Optie]:
+        """The options given (set or cleared) for details a wijkraad does not hold."""
+        given = set(self.waarden) | set(self.leeg)
+        return [optie for key, optie in model.settable(model.Organisatie) if key in given and not optie.wijkraad]
+
+
+def refuse_for_wijkraad(details: Details, kern: bool = False) -> None:
+    """A wijkraad has no kern, rechtsvorm or KvK (only the details declared `wijkraad`)."""
+    opties = details.not_for_wijkraad()
+    if kern or opties:
+        wat = (["kern"] if kern else []) + [o.woord for o in opties]
+        vlaggen = (["--member"] if kern else []) + [o.vlag for o in opties]
+        raise UsageError(f"Een wijkraad krijgt geen {_joined(wat, 'of')}; laat {_joined(vlaggen, 'en')} weg.")
+
+
+def _joined(items: list[str], last: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _check_kvk_needed(rechtsvorm: str | None, kvk: str | None) -> None:
@@ -277,23 +297,21 @@ def _new_org(wijk: model.Wijk, taken: set[str], **fields: object) -> model.Organ
 
 @dataclass
 class Area:
-    """Where and when: start (None: unknown), end, the buurten covered (empty: the whole
-    wijk) and the source of the facts."""
+    """Where and when: start (None: unknown), end and the buurten covered (empty: the
+    whole wijk)."""
 
     van: dt.date | None
     tot: dt.date | None = None
     buurten: tuple[str, ...] = ()
-    bron: str | None = None
 
 
 def register(wijk: model.Wijk, *, naam: str, area: Area, members: list[model.KernLid], details: Details,
              taken: set[str]) -> Change:
     """Register a wijkplatform for `wijk` (one that has already ended, with `area.tot`)."""
-    _check_kvk_needed(details.rechtsvorm, details.kvk)
+    _check_kvk_needed(details.get("rechtsvorm"), details.get("kvk"))
     _check_kern(members)
     org = _new_org(wijk, taken, soort=model.WIJKPLATFORM, naam=naam, van=area.van, tot=area.tot,
-                   bron=area.bron, buurten=_check_buurten(wijk, list(area.buurten)), rechtsvorm=details.rechtsvorm,
-                   kvk=details.kvk, email=details.email, website=details.website, kern=members)
+                   buurten=_check_buurten(wijk, list(area.buurten)), kern=members, **details.waarden)
     _refuse_overlap(wijk, org)
     _insert(wijk, org)
     return Change(
@@ -302,10 +320,14 @@ def register(wijk: model.Wijk, *, naam: str, area: Area, members: list[model.Ker
     )
 
 
-def register_wijkraad(wijk: model.Wijk, *, naam: str, area: Area, taken: set[str]) -> Change:
-    """Record an existing or historic wijkraad; its start may be unknown."""
-    org = _new_org(wijk, taken, soort=model.WIJKRAAD, naam=naam, van=area.van, tot=area.tot, bron=area.bron,
-                   buurten=_check_buurten(wijk, list(area.buurten)))
+def register_wijkraad(wijk: model.Wijk, *, naam: str, area: Area, taken: set[str],
+                      details: Details | None = None) -> Change:
+    """Record an existing or historic wijkraad; its start may be unknown. Of the details
+    only those a wijkraad holds (its public contact, the source)."""
+    details = details or Details()
+    refuse_for_wijkraad(details)
+    org = _new_org(wijk, taken, soort=model.WIJKRAAD, naam=naam, van=area.van, tot=area.tot,
+                   buurten=_check_buurten(wijk, list(area.buurten)), **details.waarden)
     _refuse_overlap(wijk, org)
     _insert(wijk, org)
     start = datum(org.van) if org.van else "onbekende datum"
@@ -317,7 +339,7 @@ def register_wijkraad(wijk: model.Wijk, *, naam: str, area: Area, taken: set[str
 
 
 def convert(wijk: model.Wijk, *, van: dt.date, raden: list[str], naam: str | None, members: list[model.KernLid],
-            details: Details, buurten: list[str], bron: str | None, taken: set[str]) -> Change:
+            details: Details, buurten: list[str], taken: set[str]) -> Change:
     """End the named wijkraden (default: the only one active on `van`) on `van` and start
     their wijkplatform on `van`, covering the union of their areas unless `buurten` says."""
     actief = [o for o in wijk.actief_op(van) if o.soort == model.WIJKRAAD]
@@ -339,12 +361,11 @@ def convert(wijk: model.Wijk, *, van: dt.date, raden: list[str], naam: str | Non
     if not buurten:  # the union of their areas; one that covers the whole wijk makes it whole
         gedekt = dict.fromkeys(b for r in gekozen for b in r.buurten)
         buurten = [] if any(not r.buurten for r in gekozen) else list(gedekt)
-    _check_kvk_needed(details.rechtsvorm, details.kvk)
+    _check_kvk_needed(details.get("rechtsvorm"), details.get("kvk"))
     _check_kern(members)
     org = _new_org(wijk, taken, soort=model.WIJKPLATFORM, naam=naam or f"Wijkplatform {wijk.naam}", van=van,
-                   bron=bron, opvolger_van=[r.id for r in gekozen], buurten=_check_buurten(wijk, buurten),
-                   rechtsvorm=details.rechtsvorm, kvk=details.kvk, email=details.email, website=details.website,
-                   kern=members)
+                   opvolger_van=[r.id for r in gekozen], buurten=_check_buurten(wijk, buurten), kern=members,
+                   **details.waarden)
     _refuse_overlap(wijk, org, ignore=tuple(gekozen))
     for raad in gekozen:
         raad.tot = van
@@ -370,14 +391,19 @@ def update(
     change: tuple[str, model.KernLid] | None = None,
 ) -> Change:
     """Change the details, area, start or kern of a wijkplatform (`--org`, else the one
-    active on `on`); `change` replaces one kern member (by name or e-mail) in place.
+    active on `on`); `change` replaces one kern member (by name or e-mail) in place. Of a
+    wijkraad only the details it holds too (`model.Optie.wijkraad`: its public contact).
 
     A kern below 3 is recorded as it is, with a warning: the register holds what is true.
     """
     details = details or Details()
-    org = _one_active(wijk, on, org_query, model.WIJKPLATFORM if org_query is None else None, "bij te werken")
-    if org.soort != model.WIJKPLATFORM:
-        raise Refused(f"{org.naam} is een wijkraad; 'update' werkt op een wijkplatform.")
+    contact = bool(details) and not details.not_for_wijkraad() and naam is None and not (
+        add or remove or buurten or van or change)  # what a wijkraad's record may change too
+    org = _org_to_update(wijk, on, org_query, contact)
+    if org.soort != model.WIJKPLATFORM and not contact:  # the data says it is a wijkraad: a rule (exit 4)
+        wel = ", ".join(o.vlag for _key, o in model.settable(model.Organisatie) if o.wijkraad)
+        raise Refused(f"{org.naam} is een wijkraad; 'update' werkt op een wijkplatform, en bij een wijkraad alleen "
+                      f"met {wel}.")
     wat = _update_details(wijk, org, naam, details, buurten, van)
     herhaald = _update_kern(org, wat, change, remove or [], add or [])
     if herhaald is not None:
@@ -390,6 +416,15 @@ def update(
         f"{org.naam} bijgewerkt: {opsomming(wat)}.{let_op}",
         f"update: {org.naam} ({wijk.code}): {opsomming(wat)}",
     )
+
+
+def _org_to_update(wijk: model.Wijk, on: dt.date, org_query: str | None, contact: bool) -> model.Organisatie:
+    """`--org`, else the wijkplatform active on `on`; a change of only what a wijkraad holds
+    too (its public contact) takes the active wijkraad where no platform is active."""
+    soort = model.WIJKPLATFORM
+    if contact and not any(o.soort == model.WIJKPLATFORM for o in wijk.actief_op(on)):
+        soort = model.WIJKRAAD
+    return _one_active(wijk, on, org_query, soort if org_query is None else None, "bij te werken")
 
 
 def update_per(wijk: model.Wijk, *, per: dt.date, org_query: str | None, naam: str | None,
@@ -436,14 +471,14 @@ def _update_details(wijk: model.Wijk, org: model.Organisatie, naam: str | None, 
         _require(model.Organisatie, "naam", naam.strip())
         wat.append(f"naam {org.naam} → {naam.strip()}")
         org.naam = naam.strip()
-    for attr, label in (("rechtsvorm", "rechtsvorm"), ("kvk", "KvK"), ("email", "e-mail"), ("website", "website")):
-        value = getattr(details, attr)
+    for attr, optie in model.settable(model.Organisatie):
+        value = details.get(attr)
         if value is not None and value != getattr(org, attr):
             setattr(org, attr, value)
-            wat.append(f"{label} {value}")
+            wat.append(f"{optie.woord} {value}")
         elif attr in details.leeg and getattr(org, attr) is not None:
             setattr(org, attr, None)
-            wat.append(f"{label} verwijderd")
+            wat.append(f"{optie.woord} verwijderd")
     _check_kvk_needed(org.rechtsvorm, org.kvk)
     if buurten:
         nieuw = _check_buurten(wijk, buurten)

@@ -64,12 +64,13 @@ def platforms_in(wijk: model.Wijk, jaar: int) -> list[model.Organisatie]:
 
 def cijfers_van(wijk: model.Wijk, platform: model.Organisatie | None) -> model.Cijfers | None:
     """The figures a platform's subsidy uses: the wijk's, or for a platform with buurten
-    the sums of those buurten's figures (a sum is unknown when one buurt lacks it)."""
+    the sums of those buurten's figures (every declared figure, `model.FIGURES`; a sum is
+    unknown when one buurt lacks it)."""
     if platform is None or not platform.buurten:
         return wijk.cijfers
     buurten = [wijk.buurt(naam) for naam in platform.buurten]
     sums: dict[str, int | None] = {}
-    for f in ("inwoners", "woningen", "sociale_huurwoningen", "uitkeringen"):
+    for f in model.FIGURES:
         values = [getattr(b.cijfers, f) if b is not None and b.cijfers else None for b in buurten]
         sums[f] = None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
     return model.Cijfers(**sums)

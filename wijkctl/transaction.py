@@ -43,6 +43,7 @@ class Outcome:
     diff: str
     dry_run: bool = False
     committed: bool = False
+    landed: bool = False  # the files were replaced: a failure to print afterwards is no failed write
 
     @property
     def resultaat(self):
@@ -133,10 +134,11 @@ def _diff(snap: Snapshot, texts: dict[str, str]) -> str:
     )
 
 
-def write(root: Path, texts: dict[str, str]) -> None:
-    """Replace the files all or nothing; WriteFailed (exit 1) naming the reason."""
+def write(root: Path, texts: dict[str, str]) -> bool:
+    """Replace the files all or nothing; True once they landed (anything to write), or
+    WriteFailed (exit 1) naming the reason."""
     try:
-        fileio.replace_files(root, {name: text.encode("utf-8") for name, text in texts.items()})
+        return bool(fileio.replace_files(root, {name: text.encode("utf-8") for name, text in texts.items()}))
     except OSError as exc:
         wat = ", ".join(texts)
         raise WriteFailed(f"Kan {wat} in {root} niet schrijven: {fileio.reason(exc)}. Er is niets veranderd.") from None
@@ -186,7 +188,7 @@ def apply(
         if dry_run:
             return outcome
         missing = store.absent(root)  # an optional file this write creates
-        write(root, texts)
+        outcome.landed = write(root, texts)
         if commit:
             _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written

@@ -12,6 +12,7 @@ from wijkctl.commands.common import (
     FileOpt,
     OutputOpt,
     WriteOutputOpt,
+    after_write,
     data_dir,
     message,
 )
@@ -123,6 +124,7 @@ def fmt(
     if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
         _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
         return
+    landed = False
     with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)
         if snap.errors:
@@ -151,9 +153,10 @@ def fmt(
             raise InvalidData(f"{link}; er is niets veranderd.")
         transaction.verify(snap, different, {name: snap.loaded[name].records for name in store.DATA_FILES},
                            rules=False, heads={name: snap.loaded[name].head for name in different})
-        transaction.write(root, different)
-    _formatted(output, f"Herschreven: {', '.join(different)}." if different
-               else "Alle bestanden stonden al in de vaste vorm.", list(different))
+        landed = transaction.write(root, different)
+    with after_write(landed):
+        _formatted(output, f"Herschreven: {', '.join(different)}." if different
+                   else "Alle bestanden stonden al in de vaste vorm.", list(different))
 
 
 def _formatted(output: WriteFormat, line: str, herschreven: list[str]) -> None:

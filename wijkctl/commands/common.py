@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,22 +75,39 @@ def message(text: str) -> None:
     print(printable(text, keep_newlines=True), file=sys.stderr)
 
 
+@contextmanager
+def after_write(landed: bool) -> Iterator[None]:
+    """Around what a command prints after its write, ending with stdout flushed: when stdout
+    fails here and the files were replaced (`landed`, as the write returned it), the run is
+    still a success ("De wijziging is wel opgeslagen")."""
+    from wijkctl.errors import OutputFailed
+
+    try:
+        yield
+        sys.stdout.flush()
+    except OutputFailed as exc:
+        exc.landed = landed
+        raise
+
+
 def written(outcome: Any, output: WriteFormat, payload: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
     """What a write prints: its one-line report on stderr; the unified diff of a dry run on
     stdout; under `-o json`/`yaml` instead of that diff, `payload` (the record(s) written,
     with their ids) and what happened (files, dry run, commit, and the diff of a dry run)."""
     from wijkctl.output import Report, render
 
-    if output == WriteFormat.table:
-        if outcome.dry_run:
-            sys.stdout.write(outcome.diff)
-    else:
-        data = {**(payload() if callable(payload) else payload), "samenvatting": outcome.change.samenvatting,
-                "bestanden": list(outcome.changed), "proefdraai": outcome.dry_run, "gecommit": outcome.committed}
-        if outcome.dry_run:
-            data["diff"] = outcome.diff
-        render(Report(data, []), output)
-    message(outcome.report())
+    with after_write(outcome.landed):
+        if output == WriteFormat.table:
+            if outcome.dry_run:
+                sys.stdout.write(outcome.diff)
+        else:
+            data = {**(payload() if callable(payload) else payload), "samenvatting": outcome.change.samenvatting,
+                    "bestanden": list(outcome.changed), "proefdraai": outcome.dry_run,
+                    "gecommit": outcome.committed}
+            if outcome.dry_run:
+                data["diff"] = outcome.diff
+            render(Report(data, []), output)
+        message(outcome.report())
 
 
 def public_organisation(org: Any) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 
 from wijkctl import fileio, store, transaction
-from wijkctl.commands.common import CommitOpt, data_dir, message
+from wijkctl.commands.common import CommitOpt, after_write, data_dir, message
 from wijkctl.errors import (
     InvalidData,
     Problem,
@@ -108,13 +108,14 @@ def _session(root: Path, name: str, original: bytes, text: str, copy: Path, edit
         shown = _with_header(body, problems)
         _write_copy(copy, shown)
     try:
-        outcome = _write(root, name, original, body, commit)
+        outcome, landed = _write(root, name, original, body, commit)
     except WijkctlError as exc:
         exc.message += f" Je bewerking staat in {copy}."
         raise
-    message(outcome)
-    for p in warnings[:MAX_SHOWN]:
-        message(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
+    with after_write(landed):
+        message(outcome)
+        for p in warnings[:MAX_SHOWN]:
+            message(f"{p.bestand}:{p.regel}: waarschuwing: {p.melding}")
 
 
 def _file_name(bestand: str) -> str:
@@ -255,8 +256,9 @@ def _problems(root: Path, name: str, body: str) -> tuple[list[Problem], list[Pro
             [p for p in found if p.ernst != "fout"])
 
 
-def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> str:
-    """Write the valid `body` as `name` in canonical form, under the lock; the report line."""
+def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> tuple[str, bool]:
+    """Write the valid `body` as `name` in canonical form, under the lock; the report line,
+    and whether the file landed."""
     from wijkctl.yamlio import dump_loaded, load_text
 
     loaded = load_text(name, body)
@@ -270,18 +272,18 @@ def _write(root: Path, name: str, original: bytes, body: str, commit: bool) -> s
         if snap.raw[name] != original:
             raise Refused(f"{name} is intussen door een ander gewijzigd; er is niets veranderd.")
         if text.encode("utf-8") == original:
-            return f"Niets te wijzigen aan {name}."
+            return f"Niets te wijzigen aan {name}.", False
         link = fileio.refuse_symlinks(root, [name])
         if link:  # exit 5, as for every write
             raise InvalidData(f"{link}; er is niets veranderd.")
         written = transaction.verify(snap, {name: text}, {name: records}, heads={name: loaded.head})
-        transaction.write(root, {name: text})
+        landed = transaction.write(root, {name: text})
         gecommit = ""
         if commit:
             transaction.commit_or_undo(root, [name], f"edit: {name} met de hand bewerkt", {name: original})
             gecommit = " (gecommit)"
         store.remember(root, {**snap.raw, name: text.encode("utf-8")}, written)
-    return f"{name} geschreven in de vaste vorm{gecommit}."
+    return f"{name} geschreven in de vaste vorm{gecommit}.", landed
 
 
 COMMANDS = {"edit": edit}

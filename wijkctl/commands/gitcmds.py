@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import FileOpt, OutputOpt, WriteOutputOpt, data_dir, message
+from wijkctl.commands.common import FileOpt, OutputOpt, WriteOutputOpt, after_write, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
@@ -193,7 +193,8 @@ def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # 
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'git init' eerst.")
-    said = [_attributes(root)]
+    line, landed = _attributes(root)
+    said = [line]
     driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
     config = {"merge.wijkctl.name": "wijkctl: per wijk, organisatie en veld samenvoegen",
               "merge.wijkctl.driver": driver, "diff.wijkctl.xfuncname": XFUNCNAME, "diff.context": HUNK_CONTEXT}
@@ -207,16 +208,20 @@ def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # 
             raise WriteFailed(f"git config {key} zetten mislukte.")
         said.append(f"git config {key} = {value}")
         gezet.append(key)
-    if output != WriteFormat.table:  # for scripts: what is set now, and what this run changed
-        from wijkctl.output import Report, render
+        landed = True
+    with after_write(landed):
+        if output != WriteFormat.table:  # for scripts: what is set now, and what this run changed
+            from wijkctl.output import Report, render
 
-        render(Report({"gitattributes": str(root / ".gitattributes"), "config": config, "gezet": gezet,
-                       "samenvatting": said[0]}, []), output)
-    message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
-            "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
+            render(Report({"gitattributes": str(root / ".gitattributes"), "config": config, "gezet": gezet,
+                           "samenvatting": said[0]}, []), output)
+        message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit "
+                "merge=union voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige "
+                "gegevens maken.")
 
 
-def _attributes(root: Path) -> str:
+def _attributes(root: Path) -> tuple[str, bool]:
+    """.gitattributes with wijkctl's lines: the report line, and whether the file was written."""
     path = root / ".gitattributes"
     try:
         text = fileio.read_regular(path, 1024 * 1024).decode("utf-8")
@@ -231,13 +236,13 @@ def _attributes(root: Path) -> str:
                          "union plakt beide versies achter elkaar en maakt ongemerkt ongeldige gegevens.")
     missing = [line for line in ATTRIBUTES if line not in present]
     if not missing:
-        return f"{path}: was al zo."
+        return f"{path}: was al zo.", False
     new = text + ("" if not text or text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing)
     try:
-        fileio.replace_files(root, {".gitattributes": new.encode("utf-8")})
+        landed = bool(fileio.replace_files(root, {".gitattributes": new.encode("utf-8")}))
     except OSError as exc:
         raise WriteFailed(f"Kan {path} niet schrijven: {fileio.reason(exc)}.") from None
-    return f"{path}: {aantal(len(missing), 'regel', 'regels')} toegevoegd."
+    return f"{path}: {aantal(len(missing), 'regel', 'regels')} toegevoegd.", landed
 
 
 # --- diff ----------------------------------------------------------------------------

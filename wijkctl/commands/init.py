@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from wijkctl import fileio, gitops, store, transaction
-from wijkctl.commands.common import WriteOutputOpt, message
+from wijkctl.commands.common import WriteOutputOpt, after_write, message
 from wijkctl.errors import InvalidData, Refused, UsageError, WriteFailed
 from wijkctl.output import Report, WriteFormat, render
 
@@ -63,21 +63,22 @@ def init(
     except OSError as exc:
         raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
     try:
-        _write(directory, force, commit, texts, wat)
+        landed = _write(directory, force, commit, texts, wat)
     except BaseException:
         if created:  # a refusal leaves no trace, not even the folder it made
             with suppress(OSError):
                 directory.rmdir()
         raise
-    if output != WriteFormat.table:
-        render(Report({"map": str(directory), "bestanden": list(texts), "gecommit": commit}, []), output)
-    probeer = "wijkctl verbinder Molenwijk" if from_cbs is None else "wijkctl list"
-    message(
-        f"Gegevensset {wat} geschreven naar {directory}{' en gecommit' if commit else ''}. "
-        f"Probeer: WIJKCTL_DATA={directory} {probeer}"
-        + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
-           "bestanden per wijk samenvoegen." if commit else "")
-    )
+    with after_write(landed):
+        if output != WriteFormat.table:
+            render(Report({"map": str(directory), "bestanden": list(texts), "gecommit": commit}, []), output)
+        probeer = "wijkctl verbinder Molenwijk" if from_cbs is None else "wijkctl list"
+        message(
+            f"Gegevensset {wat} geschreven naar {directory}{' en gecommit' if commit else ''}. "
+            f"Probeer: WIJKCTL_DATA={directory} {probeer}"
+            + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
+               "bestanden per wijk samenvoegen." if commit else "")
+        )
 
 
 def _target(map_: str) -> Path:
@@ -130,8 +131,9 @@ def _read_text(path: Path) -> str:
         raise UsageError(f"{path} is geen UTF-8 (byte {exc.start}); er is niets geschreven.") from None
 
 
-def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wat: str) -> None:
-    """Under the lock: refuse existing data unless forced, write all or nothing, commit."""
+def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wat: str) -> bool:
+    """Under the lock: refuse existing data unless forced, write all or nothing, commit.
+    True: the files landed."""
     with store.locked(directory):
         names = list(texts)
         existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
@@ -150,9 +152,10 @@ def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wa
                           else None for name in names}
             except fileio.Unreadable as exc:
                 raise InvalidData(f"{exc.path} {exc.reden}; er is niets veranderd.") from None
-        transaction.write(directory, texts)
+        landed = transaction.write(directory, texts)
         if commit:
             transaction.commit_or_undo(directory, names, f"init: gegevensset {wat}", before)
+    return landed
 
 
 COMMANDS = {"init": init}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
@@ -22,45 +25,81 @@ from wijkctl.errors import UsageError
 from wijkctl.invoer import datum as parse_date
 from wijkctl.output import WriteFormat
 
-Rechtsvorm = Enum("Rechtsvorm", {v.replace("-", "_"): v for v in model.RECHTSVORMEN}, type=str)  # type: ignore[misc]
-
 MemberOpt = Annotated[
     list[str] | None,
     typer.Option("--member", "-m", metavar='"NAAM <E-MAIL> [TELEFOON]"',
                  help='Een kernlid; herhaal de optie, minstens 3 keer. Alleen een telefoonnummer: '
                       '"Naam <> 023 531 2345".'),
 ]
-LegalFormOpt = Annotated[
-    Rechtsvorm | None,
-    typer.Option("--legal-form", help="Rechtsvorm; stichting, vereniging en cooperatie vragen om --kvk."),
-]
-KvkOpt = Annotated[
-    str | None, typer.Option("--kvk", metavar="NUMMER", help="KvK-nummer, 8 cijfers (spaties of punten mogen).")
-]
-EmailOpt = Annotated[
-    str | None,
-    typer.Option("--email", metavar="E-MAIL",
-                 help='E-mailadres van het platform; bij update haalt "" het weg (zo ook bij --website en --kvk).'),
-]
-WebsiteOpt = Annotated[str | None, typer.Option("--website", metavar="URL", help="Website van het platform "
-                                                                                 "(https://...).")]
-_CLEARABLE = (("kvk", "--kvk"), ("email", "--email"), ("website", "--website"))
+# how a typed value becomes the stored one, by the field's format (a KvK number may hold spaces or dots)
+_INVOER: dict[str, Callable[[str], str]] = {"kvk": invoer.kvk}
 
 
-def _details(legal_form: Rechtsvorm | None, kvk: str | None, email: str | None, website: str | None, *,
-             clear: bool = False) -> rules.Details:
+def details_options(*, clear: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The one option group of the organisation details, for register, convert and update.
+
+    The command declares a parameter `details: rules.Details`; this replaces it by one
+    option per field that `model.settable(model.Organisatie)` declares (its flag, metavar
+    and help; a choice as its choices) and hands the command the Details they make. So a
+    settable field is declared once, in model.py. `clear`: an empty value clears that
+    detail (update); elsewhere it is refused, as there is nothing to clear."""
+    def wrap(command: Callable[..., Any]) -> Callable[..., Any]:
+        hints = typing.get_type_hints(command, include_extras=True)
+        signature = inspect.signature(command)
+        params: list[inspect.Parameter] = []
+        for param in signature.parameters.values():
+            if param.name == "details":
+                params += _detail_parameters()
+            else:
+                params.append(param.replace(annotation=hints.get(param.name, param.annotation)))
+        keys = [key for key, _optie in model.settable(model.Organisatie)]
+
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> Any:
+            given = {key: kwargs.pop(key) for key in keys}
+            return command(**kwargs, details=_details(given, clear=clear))
+
+        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return run
+
+    return wrap
+
+
+def _detail_parameters() -> list[inspect.Parameter]:
+    """One optional Typer option per settable organisation field, in declaration order."""
+    from wijkctl.schema import schema_of
+
+    keuzes = {f.key: f.keuze for f in schema_of(model.Organisatie).fields}
+    params = []
+    for key, optie in model.settable(model.Organisatie):
+        keuze = keuzes[key]
+        kind: Any = Enum(key.capitalize(), {v.replace("-", "_"): v for v in keuze}, type=str) if keuze else str
+        option = typer.Option(optie.vlag, metavar=optie.metavar, help=optie.help, show_default=False)
+        params.append(inspect.Parameter(key, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                                        annotation=Annotated[kind | None, option]))
+    return params
+
+
+def _details(given: dict[str, Any], *, clear: bool) -> rules.Details:
     """The details as given; checked as they are made, so a bad value is a usage error before
     the data is even read. An empty value clears that detail where `clear` (update), and is
     refused elsewhere (there is nothing to clear)."""
-    given = {"kvk": kvk, "email": email, "website": website}
-    leeg = tuple(key for key, value in given.items() if value is not None and not value.strip())
+    from wijkctl.schema import schema_of
+
+    values = {key: value.value if isinstance(value, Enum) else value for key, value in given.items()
+              if value is not None}
+    leeg = tuple(key for key, value in values.items() if not value.strip())
     if leeg and not clear:
-        optie = dict(_CLEARABLE)[leeg[0]]
-        raise UsageError(f"{optie} is leeg; laat de optie weg als er niets is.")
-    waarden = {key: None if key in leeg or value is None else value.strip() for key, value in given.items()}
-    if waarden["kvk"] is not None:
-        waarden["kvk"] = invoer.kvk(waarden["kvk"])
-    return rules.Details(legal_form.value if legal_form else None, leeg=leeg, **waarden)
+        optie = dict(model.settable(model.Organisatie))[leeg[0]]
+        raise UsageError(f"{optie.vlag} is leeg; laat de optie weg als er niets is.")
+    formats = {f.key: f.fmt for f in schema_of(model.Organisatie).fields}
+    waarden = {}
+    for key, value in values.items():
+        if key not in leeg:
+            parse = _INVOER.get(formats[key] or "")
+            waarden[key] = parse(value) if parse else value.strip()
+    return rules.Details(waarden, leeg)
 
 
 BuurtOpt = Annotated[
@@ -68,8 +107,6 @@ BuurtOpt = Annotated[
     typer.Option("--buurt", metavar="BUURT", help="Een buurt van de wijk die de organisatie dekt (herhaalbaar); "
                                                   "zonder --buurt de hele wijk."),
 ]
-SourceOpt = Annotated[str | None, typer.Option("--source", metavar="BRON", help="Waar de gegevens vandaan komen: een "
-                                                                                "URL of vindplaats.")]
 OrgOpt = Annotated[str | None, typer.Option("--org", metavar="ID", help="De organisatie (id of naam) als er meer dan "
                                                                         "één in aanmerking komt.")]
 
@@ -102,6 +139,7 @@ def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]],
     written(outcome, output, payload)
 
 
+@details_options(clear=False)
 def register_(
     ctx: typer.Context,
     wijk: WijkArg,
@@ -114,11 +152,7 @@ def register_(
                                                               "kern).")] = False,
     member: MemberOpt = None,
     buurt: BuurtOpt = None,
-    source: SourceOpt = None,
-    legal_form: LegalFormOpt = None,
-    kvk: KvkOpt = None,
-    email: EmailOpt = None,
-    website: WebsiteOpt = None,
+    details: rules.Details = None,  # type: ignore[assignment]  # the option group: details_options
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
@@ -126,21 +160,21 @@ def register_(
     """Registreer een wijkplatform, of met --wijkraad een (vroegere) wijkraad."""
     tot = parse_date(to, "--to") if to is not None else None
     if wijkraad:
-        if member or legal_form or any(v is not None for v in (kvk, email, website)):
-            raise UsageError("Een wijkraad krijgt geen kern, rechtsvorm, KvK, e-mail of website; laat die opties weg.")
+        rules.refuse_for_wijkraad(details, kern=bool(member))
         van = None if from_ is None or from_.strip().lower() == "onbekend" else parse_date(from_, "--from")
-        area = rules.Area(van, tot, tuple(buurt or ()), source)
-        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken),
-             dry_run, commit, output)
+        area = rules.Area(van, tot, tuple(buurt or ()))
+        _run(ctx, wijk, lambda w, taken: rules.register_wijkraad(w, naam=name, area=area, taken=taken,
+                                                                 details=details), dry_run, commit, output)
         return
     if from_ is None:
         raise UsageError("Optie --from ontbreekt: de eerste actieve dag van het wijkplatform (JJJJ-MM-DD of D-M-JJJJ).")
-    area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()), source)
-    members, details = _members(member), _details(legal_form, kvk, email, website)
+    area = rules.Area(parse_date(from_, "--from"), tot, tuple(buurt or ()))
+    members = _members(member)
     _run(ctx, wijk, lambda w, taken: rules.register(w, naam=name, area=area, members=members, details=details,
                                                     taken=taken), dry_run, commit, output)
 
 
+@details_options(clear=False)
 def convert(
     ctx: typer.Context,
     wijk: WijkArg,
@@ -152,33 +186,27 @@ def convert(
                                                                             '"Wijkplatform <wijk>".')] = None,
     member: MemberOpt = None,
     buurt: BuurtOpt = None,
-    source: SourceOpt = None,
-    legal_form: LegalFormOpt = None,
-    kvk: KvkOpt = None,
-    email: EmailOpt = None,
-    website: WebsiteOpt = None,
+    details: rules.Details = None,  # type: ignore[assignment]  # the option group: details_options
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Zet een wijkraad om in een wijkplatform: de wijkraad eindigt, het platform begint."""
     van = parse_date(from_, "--from")
-    members, details = _members(member), _details(legal_form, kvk, email, website)
+    members = _members(member)
     _run(ctx, wijk, lambda w, taken: rules.convert(
         w, van=van, raden=list(raad or []), naam=name, members=members, details=details,
-        buurten=list(buurt or []), bron=source, taken=taken), dry_run, commit, output)
+        buurten=list(buurt or []), taken=taken), dry_run, commit, output)
 
 
+@details_options(clear=True)
 def update(
     ctx: typer.Context,
     wijk: WijkArg,
     org: OrgOpt = None,
     name: Annotated[str | None, typer.Option("--name", metavar="NAAM", help="Nieuwe naam van het "
                                                                             "wijkplatform.")] = None,
-    legal_form: LegalFormOpt = None,
-    kvk: KvkOpt = None,
-    email: EmailOpt = None,
-    website: WebsiteOpt = None,
+    details: rules.Details = None,  # type: ignore[assignment]  # the option group: details_options
     buurt: Annotated[list[str] | None, typer.Option("--buurt", metavar="BUURT", help="Het nieuwe gebied van het "
         "platform: de buurten die het dekt (herhaalbaar).")] = None,
     add_member: Annotated[list[str] | None, typer.Option(
@@ -201,17 +229,15 @@ def update(
     commit: CommitOpt = False,
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
-    """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
+    """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform (of het contact van een wijkraad)."""
     if per is not None:
-        _update_per(ctx, wijk, org, name, buurt, per, (legal_form, kvk, email, website, add_member, remove_member,
-                                                       change_member, role, from_, on), (dry_run, commit, output))
+        _update_per(ctx, wijk, org, name, buurt, per, (details or None, add_member, remove_member, change_member,
+                                                       role, from_, on), (dry_run, commit, output))
         return
     dag = parse_date(on, "--on") if on is not None else text.today()
-    wijzigt = (name, legal_form, add_member, remove_member, buurt, change_member, from_)
-    if not any(wijzigt) and kvk is None and email is None and website is None:
+    if not any((name, add_member, remove_member, buurt, change_member, from_, details)):
         raise UsageError("Niets opgegeven om te wijzigen: gebruik bijvoorbeeld --name, --email of --add-member.")
     add = _members(add_member)
-    details = _details(legal_form, kvk, email, website, clear=True)
     van = parse_date(from_, "--from") if from_ is not None else None
     change = (change_member[0], invoer.met_rol(invoer.lid(change_member[1]), role)) if change_member else None
     if role is not None and change is None:

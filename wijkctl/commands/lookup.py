@@ -77,8 +77,9 @@ def verbinder(
             "gebied_naam": g.naam if g else None,
             **_verbinder_fields(g),
         }
+        dekkend = [o for o in w.actief_op(text.today()) if buurt is None or o.dekt(buurt)]
+        row["organisaties"] = [_organisation_contact(o) for o in dekkend]  # who covers it, their public contact
         if buurt is not None:
-            dekkend = [o for o in w.actief_op(text.today()) if o.dekt(buurt)]
             row["buurt"] = buurt
             row["organisatie"] = dekkend[0].naam if dekkend else None
             message(f"{buurt} valt onder {dekkend[0].naam} ({dekkend[0].soort})." if dekkend
@@ -94,6 +95,13 @@ def verbinder(
         render(Report(row, [Block(columns, [row], sheet="Gebiedsverbinder")]), output, file)
         return
     _verbinders(data, data.gebieden, output, file)
+
+
+def _organisation_contact(o: model.Organisatie) -> dict[str, Any]:
+    """An organisation as `list` and `verbinder` show it: who, where, and its public
+    contact (never the kern: personal data)."""
+    return {"id": o.id, "soort": o.soort, "naam": o.naam, "buurten": o.buurten or None, "email": o.email,
+            "website": o.website}
 
 
 def _verbinders(data: model.Dataset, gebieden: list[model.Gebied], output: Any, file: Any) -> None:
@@ -217,9 +225,8 @@ def _list_row(w: model.Wijk, st: str, actief: list[model.Organisatie], g: model.
         "verbinder": _verbinder_fields(g)["naam"],
         "status": st,
         "organisatie": ", ".join(o.naam for o in actief) or None,
-        "organisaties": [{"id": o.id, "soort": o.soort, "naam": o.naam, "buurten": o.buurten or None,
-                          "van": o.van, "tot": o.tot, "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None}
-                         for o in actief],
+        "organisaties": [{**_organisation_contact(o), "van": o.van, "tot": o.tot,
+                          "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None} for o in actief],
         "inwoners": c.inwoners if c else None,
         "sociale_huurwoningen": c.sociale_huurwoningen if c else None,
         "aandeel_sociale_huur": _aandeel(c),
@@ -273,25 +280,28 @@ def show(
     render(Report(record, blocks, notes), output, file)
 
 
-_FIGURES = ("Inwoners", "Woningen", "Sociale huurwoningen", "Bijstandsuitkeringen")
-
-
 def _facts_block(w: model.Wijk, g: model.Gebied | None, actief: list[model.Organisatie]) -> Block:
     """The wijk as "field  value" lines; figures always shown, "onbekend" when unknown."""
     c = w.cijfers or model.Cijfers()
+    # every declared figure, by its label, also when unknown
+    figures = [(f.metadata["label"].capitalize(), getattr(c, name)) for name, f in model.figures().items()]
     bron = ", ".join(x for x in (c.bron, f"peiljaar {c.peiljaar}" if c.peiljaar else None) if x)
     v = g.verbinder if g else None
     status = "; ".join(f"{o.soort}: {o.naam}" + (f" ({', '.join(o.buurten)})" if o.buurten else "") for o in actief)
+    # the organisations' public contact (not personal data, unlike the kern's)
+    contact = "; ".join(f"{o.naam}: {', '.join(x for x in (o.email, o.website) if x)}"
+                        for o in actief if o.email or o.website)
     facts = [
         ("Code", w.code), ("Naam", w.naam), ("CBS-code", w.cbs_code),
         ("CBS-buurten", ", ".join(w.cbs_buurten) or None),
         ("Gebied", g.naam if g else w.gebied),
         ("Gebiedsverbinder", f"{v.naam} <{v.email}>" if v and v.email else (v.naam if v else NOG_GEEN_VERBINDER)),
-        ("Status vandaag", status or "geen wijkraad of wijkplatform"),
-        *zip(_FIGURES, (c.inwoners, c.woningen, c.sociale_huurwoningen, c.uitkeringen)),
+        ("Status vandaag", status or "geen wijkraad of wijkplatform"), ("Contact vandaag", contact or None),
+        *figures,
         ("Bron cijfers", bron or None), ("Opmerking", w.opmerking),
     ]
-    rows = [{"veld": k, "waarde": v_} for k, v_ in facts if v_ is not None or k in _FIGURES]
+    shown = {k for k, _v in figures}
+    rows = [{"veld": k, "waarde": v_} for k, v_ in facts if v_ is not None or k in shown]
     return Block([Column("veld", "Veld"), Column("waarde", "Waarde", unknown="onbekend")], rows,
                  title=f"{w.naam} ({w.code})", header=False)
 
