@@ -13,3 +13,5 @@ class Item(NamedTuple):
     wijk: str | None
     organisatie: str | None
     melding: str
+    gebied: str | None = None  # the wijk's gebied (filled in by `due.due`); None where city-wide
+    verbinder_email: str | None = None  # that gebied's verbinder, so a cron job mails each their own items
