@@ -111,10 +111,21 @@ class Snapshot:
         if errors:
             raise InvalidData(
                 f"De gegevens in {self.root} zijn ongeldig ({len(errors)} "
-                f"{'fout' if len(errors) == 1 else 'fouten'}); 'wijkctl check' toont ze alle.",
+                f"{'fout' if len(errors) == 1 else 'fouten'}); 'wijkctl check' toont ze alle.{conflict_hint(errors)}",
                 [str(p) for p in errors[:MAX_SHOWN]],
             )
         return self.data
+
+
+def conflict_hint(errors: list[Problem]) -> str:
+    """The way out of a merge left unfinished (git's markers in a data file), for every
+    command that reads the data: no git call, the markers say it."""
+    files = sorted({p.bestand for p in errors if p.rule == "git-conflict"})
+    if not files:
+        return ""
+    edit = " en ".join(f"'wijkctl edit {name.rsplit('.', 1)[0]}'" for name in files)
+    return (f" Er staat een onopgelost git-conflict in {', '.join(files)}: los het op met {edit} en daarna "
+            "'wijkctl sync --continue' (of breek de samenvoeging af met 'git merge --abort').")
 
 
 def read_bytes(root: Path) -> dict[str, bytes]:

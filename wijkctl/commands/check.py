@@ -85,6 +85,7 @@ def check(
         raise InvalidData(
             f"{elders}{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
             f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
+            + store.conflict_hint(fouten)
         )
     for name, loaded in snap.loaded.items():
         if loaded.older:

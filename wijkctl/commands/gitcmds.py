@@ -249,8 +249,8 @@ def diff(
     if prefix.returncode != 0:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'wijkctl diff' vergelijkt git-revisies.")
     old_rev = rev or "HEAD"
-    old = _revision(root, prefix.stdout.strip(), old_rev)
-    new = _revision(root, prefix.stdout.strip(), rev2) if rev2 else store.load(root)
+    old = revision(root, prefix.stdout.strip(), old_rev)
+    new = revision(root, prefix.stdout.strip(), rev2) if rev2 else store.load(root)
     rows = semdiff.changes(old, new, contact=contact)
     geld = semdiff.money(old, new, semdiff.years(old, new, text.today()))
     waar = f"{old_rev} en {rev2 or 'de werkmap'}"
@@ -278,7 +278,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _revision(root: Path, prefix: str, rev: str) -> Any:
+def revision(root: Path, prefix: str, rev: str) -> Any:
     """The data set as committed in `rev`; a file absent there counts as empty."""
     from wijkctl import model
     from wijkctl.errors import InvalidData
