@@ -46,7 +46,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """`--data-dir`, else `$WIJKCTL_DATA`, else the nearest `data/` with wijken.yaml upward.
+    """`--data-dir`, else `$WIJKCTL_DATA`, else the nearest folder upward that holds
+    wijken.yaml itself or in its `data/`.
 
     The search upward stops at the root of the git repository it starts in, so a data
     set in some enclosing folder is never changed by mistake.
@@ -71,13 +72,14 @@ def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
             f"Ga naar een bestaande map, of geef --data-dir of {ENV_DATA} op."
         ) from None
     for folder in (here, *here.parents):
-        candidate = folder / "data"
-        if (candidate / DATA_FILES[0]).is_file():
-            return candidate
+        # the folder itself (`wijkctl init ~/wijkdata && cd ~/wijkdata`), else its data/
+        for candidate in (folder, folder / "data"):
+            if (candidate / DATA_FILES[0]).is_file():
+                return candidate
         if (folder / ".git").exists():
             break
     raise InvalidData(
-        "Geen gegevens gevonden: geen map data/ met wijken.yaml in deze map of erboven "
+        "Geen gegevens gevonden: geen wijken.yaml of map data/ met wijken.yaml in deze map of erboven "
         "(binnen deze git-repository). "
         f"Geef --data-dir of {ENV_DATA} op, of maak er een met 'wijkctl init data'."
     )

@@ -200,8 +200,14 @@ def git_setup(ctx: typer.Context) -> None:
         if _git(root, "config", "--local", key, value).returncode != 0:
             raise WriteFailed(f"git config {key} zetten mislukte.")
         said.append(f"git config {key} = {value}")
+    pending = _git(root, "status", "--porcelain", "--", ".gitattributes").stdout.strip()
+    volgende = (f"\nCommit nu {root / '.gitattributes'}, zodat elke clone het krijgt: 'git add "
+                f"{root / '.gitattributes'} && git commit -m \"git-setup: gegevensbestanden per record samenvoegen\"'. "
+                "Elke clone draait daarna zelf eenmaal 'wijkctl git-setup' (de git-config staat niet in de repository)."
+                if pending else "")
     message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
-            "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
+            "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken."
+            + volgende)
 
 
 def _attributes(root: Path) -> str:

@@ -50,12 +50,13 @@ def commit(
 
 def pending_message(root: Path) -> str:
     """The message for the work tree's data against HEAD (the data must be valid: exit 5)."""
-    from wijkctl import commitmsg, model
+    from wijkctl import commitmsg
     from wijkctl.commands.gitcmds import revision
 
     new = store.load(root)
-    old = revision(root, gitops.git(root, "rev-parse", "--show-prefix").stdout.strip(), "HEAD") \
-        if gitops.has_head(root) else model.Dataset()
+    if not gitops.has_head(root):  # the first commit: the data set as `init --commit` would say it
+        return f"init: gegevensset {new.gemeentenaam}"
+    old = revision(root, gitops.git(root, "rev-parse", "--show-prefix").stdout.strip(), "HEAD")
     return commitmsg.message(old, new) or "fmt: gegevensbestanden in de vaste vorm"
 
 
