@@ -16,7 +16,8 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 MEMBERS3 = ("-m", "A <a@x.nl>", "-m", "B <b@x.nl>", "-m", "C <c@x.nl>")
 SETUP = [("register", "molenwijk", "--name", "P Molen", "--from", "2025-01-01", *MEMBERS3),
-         ("register", "europawijk", "--name", "P Europa", "--from", "2030-01-01", *MEMBERS3)]
+         ("register", "europawijk", "--name", "P Europa", "--from", "2030-01-01", *MEMBERS3),
+         ("register", "meerwijk", "--wijkraad", "--name", "Wijkraad Meerwijk", "--from", "onbekend")]
 
 
 def _repo(parent: Path) -> Run:
@@ -43,6 +44,9 @@ def _identity(monkeypatch):
 
 @pytest.mark.parametrize("change", [
     ("register", "oude-stad", "--name", "P Oud", "--from", "2026-03-01", *MEMBERS3),
+    ("register", "delftwijk", "--wijkraad", "--name", "Wijkraad Delftwijk", "--from", "1990-01-01", "--to",
+     "2020-01-01"),
+    ("convert", "meerwijk", "--from", "2027-02-01", *MEMBERS3),
     ("update", "molenwijk", "--add-member", "D <d@x.nl>", "--remove-member", "A"),
     ("update", "molenwijk", "--change-member", "B", "B <b2@x.nl>"),
     ("end", "molenwijk", "--on", "2027-01-01", "--reason", "opgeheven"),
@@ -102,7 +106,7 @@ def test_commit_refuses_what_it_cannot_commit_alone(tmp_path):
     path.write_text(path.read_text().replace("email: rkant@haarlem.nl", "email: rkant-haarlem.nl"))
     invalid = run("commit")
     assert invalid.exit_code == 5
-    assert git(run.datadir, "log", "-1", "--format=%s").startswith("register: P Europa")
+    assert git(run.datadir, "log", "-1", "--format=%s").startswith("register: Wijkraad Meerwijk")
     assert snapshot_bytes(run.datadir)["wijken.yaml"] == before["wijken.yaml"]
 
 

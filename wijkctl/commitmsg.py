@@ -52,8 +52,12 @@ def _wijken(old: model.Dataset, new: model.Dataset) -> list[str]:
         if _plain(o) == _plain(n):
             continue
         orgs_o, orgs_n = {x.id: x for x in o.organisaties}, {x.id: x for x in n.organisaties}
+        done: set[str] = set()
+        for ident in orgs_n:  # conversions first: they also account for the wijkraden they end
+            out += _conversion(n, orgs_o, orgs_n, ident, done)
         for ident in dict.fromkeys([*orgs_o, *orgs_n]):
-            out += _organisation(n, orgs_o.get(ident), orgs_n.get(ident))
+            if ident not in done:
+                out += _organisation(n, orgs_o.get(ident), orgs_n.get(ident))
         velden = [k for k in dict.fromkeys([*_plain(o), *_plain(n)])
                   if k != "organisaties" and _plain(o).get(k) != _plain(n).get(k)]
         if velden:
@@ -61,9 +65,26 @@ def _wijken(old: model.Dataset, new: model.Dataset) -> list[str]:
     return out
 
 
+def _conversion(w: model.Wijk, before: dict[str, model.Organisatie], after: dict[str, model.Organisatie],
+                ident: str, done: set[str]) -> list[str]:
+    """`convert`: a new wijkplatform whose wijkraden (`opvolger_van`) end on its first day
+    in this same change; its id and theirs are then `done`."""
+    new = after.get(ident)
+    if new is None or ident in before or new.soort != model.WIJKPLATFORM or not new.opvolger_van:
+        return []
+    raden = [after[r] for r in new.opvolger_van if r in after and r in before]
+    if not raden or any(r.soort != model.WIJKRAAD or r.tot != new.van or before[r.id].tot == r.tot for r in raden):
+        return []
+    done.update([ident, *(r.id for r in raden)])
+    namen = ", ".join(r.naam for r in raden)
+    return [f"convert: {namen} -> {new.naam} ({w.code}) per {new.van.isoformat()}"]  # type: ignore[union-attr]
+
+
 def _organisation(w: model.Wijk, o: model.Organisatie | None, n: model.Organisatie | None) -> list[str]:
     if n is None:
         return [f"unregister: {o.naam} ({o.id}, {w.code})"]  # type: ignore[union-attr]
+    if o is None and n.soort == model.WIJKRAAD:
+        return [f"register: {n.naam} ({w.code}), wijkraad" + (f" tot {n.tot.isoformat()}" if n.tot else "")]
     if o is None:
         return [f"register: {n.naam} ({w.code}) per {n.van.isoformat() if n.van else 'onbekend'}"]
     a, b = _plain(o), _plain(n)

@@ -16,9 +16,10 @@ from wijkctl.text import datum
 
 SOORTEN = ("aanvraagtermijn", "aanvraag_volgend_jaar", "kern_te_klein", "einde", "cijfers_oud", "wijkraad_actief",
            *subsidiedue.SOORTEN)
-# the items that say how things stand rather than what happens on a day: they repeat every
-# night, so the nightly lines sum them up per soort when there are more than SAMEN
-TOESTAND = ("kern_te_klein", "cijfers_oud", "wijkraad_actief")
+# the items that say how things stand rather than what happens on a day (and the missing
+# applications, which stand so every night up to the deadline): they repeat every night,
+# so the nightly lines sum them up per soort when there are more than SAMEN
+TOESTAND = ("kern_te_klein", "cijfers_oud", "wijkraad_actief", "aanvraag_ontbreekt")
 SAMEN = 3
 PEILJAREN = 2  # figures older than this many peiljaren are due for an update
 
@@ -58,32 +59,41 @@ def select(items: list[Item], gebied: str | None = None, soorten: list[str] | No
 
 
 def lines(items: list[Item]) -> list[str]:
-    """The nightly lines: one per item, except that a state item (`TOESTAND`) of which
-    there are more than SAMEN is one line for its soort, where its first item stood."""
-    per_soort = {soort: [i for i in items if i.soort == soort] for soort in TOESTAND}
+    """The nightly lines: one per item, except that the items of one soort of `TOESTAND`
+    (the missing applications: of one deadline) of which there are more than SAMEN are
+    one line, where the first of them stood."""
+    groups: dict[tuple[str, object], list[Item]] = {}
+    for item in items:
+        if item.soort in TOESTAND:
+            groups.setdefault(_group(item), []).append(item)
     out, gezien = [], set()
     for item in items:
-        samen = per_soort.get(item.soort, [])
+        samen = groups.get(_group(item), [])
         if len(samen) <= SAMEN:
             out.append(f"{item.datum.isoformat()}  {item.soort}  {item.melding}")
-        elif item.soort not in gezien:
-            gezien.add(item.soort)
+        elif _group(item) not in gezien:
+            gezien.add(_group(item))
             out.append(f"{item.datum.isoformat()}  {item.soort}  {_samen(item.soort, samen)}")
     return out
+
+
+def _group(item: Item) -> tuple[str, object]:
+    return item.soort, item.datum if item.soort == "aanvraag_ontbreekt" else None
 
 
 _SAMEN = {
     "kern_te_klein": "{n} wijkplatforms met minder dan " + str(model.MIN_KERN) + " kernleden",
     "cijfers_oud": "{n} wijken met oude cijfers; werk ze bij met 'wijkctl import-cbs'",
     "wijkraad_actief": "{n} wijkraden nog actief, zonder omzetting; zet ze om met 'wijkctl convert'",
+    "aanvraag_ontbreekt": "{n} wijkplatforms zonder subsidieaanvraag; aanvragen vóór {datum}",
 }
 
 
 def _samen(soort: str, items: list[Item]) -> str:
     """One line for the items of one soort: how many, the first few wijken, and how to see them all."""
     wijken = [i.wijk or "" for i in items]
-    return (f"{_SAMEN[soort].format(n=len(items))} ({', '.join(wijken[:SAMEN])} en nog {len(wijken) - SAMEN}; "
-            f"allemaal: --kind {soort}).")
+    return (f"{_SAMEN[soort].format(n=len(items), datum=datum(items[0].datum))} ({', '.join(wijken[:SAMEN])} en nog "
+            f"{len(wijken) - SAMEN}; allemaal: --kind {soort}).")
 
 
 def _deadlines(data: model.Dataset, on: dt.date, until: dt.date) -> list[Item]:
