@@ -144,3 +144,15 @@ def test_due_refuses_an_unknown_kind_or_gebied(run, unchanged):
         bad = run("due", "--kind", "kern")
         assert bad.exit_code == 2 and "'kern' is geen soort; kies uit aanvraagtermijn" in bad.stderr
         assert run("due", "--gebied", "Atlantis").exit_code == 3
+
+
+def test_missing_applications_of_one_deadline_are_one_line():
+    from wijkctl.due import lines
+    from wijkctl.dueitem import Item
+
+    deadline = dt.date(2027, 10, 1)
+    items = [Item("aanvraag_ontbreekt", deadline, f"w{n}", f"p{n}", f"P{n} heeft nog geen subsidie") for n in range(4)]
+    assert lines(items) == ["2027-10-01  aanvraag_ontbreekt  4 wijkplatforms zonder subsidieaanvraag; aanvragen "
+                            "vóór 1 oktober 2027 (w0, w1, w2 en nog 1; allemaal: --kind aanvraag_ontbreekt)."]
+    other = Item("aanvraag_ontbreekt", dt.date(2028, 10, 1), "w9", "p9", "P9 heeft nog geen subsidie 2029")
+    assert lines([*items, other])[1] == "2028-10-01  aanvraag_ontbreekt  P9 heeft nog geen subsidie 2029"
