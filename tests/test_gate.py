@@ -128,3 +128,18 @@ def test_the_gate_refuses_an_unknown_revision(repo, run, unchanged):
 def test_the_hooks_run_the_gate_on_the_change():
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert hooks["wijkctl-check"]["entry"] == "wijkctl check --strict --changed"
+
+
+def test_a_subsidy_record_is_touched_by_its_own_change(repo, run, datadir):
+    assert run("register", "molenwijk", "--name", "P Molen", "--from", "2025-01-01", *MEMBERS3).exit_code == 0
+    late = run("apply", "molenwijk", "--year", "2025", "--received", "2025-11-01")  # after the deadline: a warning
+    assert late.exit_code == 0, late.output
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a late application")
+    assert run("set-verbinder", "noord", "--name", "Kees de Boer", "--email", "kdboer@haarlem.nl").exit_code == 0
+    assert run("check", "--strict", "--changed").exit_code == 0
+    git(repo, "checkout", "-q", "--", ".")
+    assert run("refuse", "molenwijk", "--year", "2025", "--on", "2025-11-05", "--reason", "Te laat.").exit_code == 0
+    gate = run("check", "--strict", "--changed", "-o", "json")
+    assert gate.exit_code == 5
+    assert [p["regel_id"] for p in json.loads(gate.stdout)["fouten"]] == ["subsidie-aanvraagtermijn"]

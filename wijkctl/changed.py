@@ -60,16 +60,15 @@ def scope(root: Path, rev: str, data: model.Dataset) -> Scope:
     changed = {name: _changed_lines(root, rev, prefix.stdout.strip(), name) for name in (*FILES, GITATTRIBUTES)}
     out.whole = {name for name, lines in changed.items() if lines is None}
     lines = {name: found for name, found in changed.items() if found}
-    wijken = _touched(data.wijken, lines.get(WIJKEN, set()))
-    gebieden = {g.code for g in _touched(data.gebieden, lines.get(VERBINDERS, set()))}
-    out.wijken = {w.code for w in wijken} | {w.code for w in data.wijken if w.gebied in gebieden}
-    jaren = [r.jaar for r in _touched(data.regelingen, lines.get(REGELINGEN, set()))]
-    records = data.of("subsidies")
-    subsidies = _touched(records, lines.get(SUBSIDIES, set())) + [s for s in records if jaren and s.jaar >= min(jaren)]
-    for name, touched in ((WIJKEN, wijken), (VERBINDERS, _touched(data.gebieden, lines.get(VERBINDERS, set()))),
-                          (REGELINGEN, _touched(data.regelingen, lines.get(REGELINGEN, set()))),
-                          (SUBSIDIES, subsidies)):
-        out.spans[name] = [_span(r, _records_of(data, name)) for r in touched]
+    touched = {name: _touched(_records_of(data, name), lines.get(name, set()))
+               for name in (WIJKEN, VERBINDERS, REGELINGEN, SUBSIDIES)}
+    gebieden = {g.code for g in touched[VERBINDERS]}
+    out.wijken = {w.code for w in touched[WIJKEN]} | {w.code for w in data.wijken if w.gebied in gebieden}
+    jaren = [r.jaar for r in touched[REGELINGEN]]
+    if jaren:  # a changed regeling governs the subsidy records of its years and later
+        touched[SUBSIDIES] += [s for s in data.of("subsidies") if s.jaar >= min(jaren)]
+    for name, records in touched.items():
+        out.spans[name] = [_span(r, _records_of(data, name)) for r in records]
     if lines.get(GITATTRIBUTES):
         out.whole.add(GITATTRIBUTES)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -64,13 +65,8 @@ def check(
     fouten = snap.errors
     waarschuwingen = sorted(snap.warnings + comments + ([attributes] if attributes else []),
                             key=lambda p: (p.bestand, p.regel))
-    buiten: list[Problem] = []
-    if changed:
-        from wijkctl.changed import scope
-
-        where = scope(root, rev or "HEAD", snap.data)
-        buiten = [p for p in waarschuwingen if not where.concerns(p)]
-        waarschuwingen = [p for p in waarschuwingen if where.concerns(p)]
+    waarschuwingen, buiten = _by_change(root, rev or "HEAD", snap.data, waarschuwingen) if changed \
+        else (waarschuwingen, [])
     if strict:
         fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
     notes = _notes(snap.data)
@@ -94,6 +90,15 @@ def check(
     message(elders + _noted(notes) + _in_orde(len(snap.data.wijken), len(snap.data.gebieden),
                                               len(snap.data.regelingen), len(waarschuwingen),
                                               len(snap.data.of("subsidies"))))
+
+
+def _by_change(root: Path, rev: str, data: model.Dataset,
+               problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """The problems where the work tree's change against `rev` touches, and the others."""
+    from wijkctl.changed import scope
+
+    where = scope(root, rev, data)
+    return [p for p in problems if where.concerns(p)], [p for p in problems if not where.concerns(p)]
 
 
 def _notes(data: model.Dataset) -> list[dict[str, object]]:

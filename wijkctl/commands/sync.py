@@ -9,6 +9,7 @@ says which wijk and what to do; `sync --continue` checks, commits the merge and 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Annotated
 
@@ -173,8 +174,7 @@ def _way_out(top: Path, conflicts: dict[str, list[str]]) -> str:
 
 def _conclude(root: Path, top: Path) -> None:
     """`--continue`: no conflict left, the data valid; then the merge is committed."""
-    left = [p for p, records in _conflicts(top).items() if Path(p).name not in store.DATA_FILES or
-            _has_markers(top / p)]
+    left = [p for p in _conflicts(top) if Path(p).name not in store.DATA_FILES or _has_markers(top / p)]
     if left:
         raise Refused(f"sync --continue: nog niet opgelost: {', '.join(left)}. " + _way_out(top, _conflicts(top)))
     snap = store.snapshot(root)
@@ -215,7 +215,7 @@ def _upstream(root: Path) -> str:
     return gitops.git(root, "rev-parse", "--abbrev-ref", "@{upstream}").stdout.strip() or "de upstream"
 
 
-def _reason(done) -> str:  # noqa: ANN001 - a CompletedProcess
+def _reason(done: subprocess.CompletedProcess[str]) -> str:
     return (done.stderr or done.stdout).strip() or f"git gaf exit {done.returncode}"
 
 
