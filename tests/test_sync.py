@@ -121,3 +121,24 @@ def test_sync_needs_an_upstream(tmp_path, monkeypatch):
     assert CliRunner().invoke(app, ["init", str(tmp_path / "data")]).exit_code == 0
     alone = Run(tmp_path / "data")("sync")
     assert alone.exit_code == 2 and "geen upstream" in alone.stderr
+
+
+def test_a_gate_that_refuses_the_merge_stops_the_push(clones):
+    a, b, origin = clones
+    assert a("update", "molenwijk", "--email", "a@molenwijk.nl", "--commit").exit_code == 0
+    assert a("sync").exit_code == 0
+    theirs = _head(origin, "main")
+    assert b("set-verbinder", "noord", "--name", "Kees de Boer", "--email", "kdboer@haarlem.nl",
+             "--commit").exit_code == 0
+    hook = Path(git(b.datadir, "rev-parse", "--git-path", "hooks/pre-merge-commit").strip())
+    hook = hook if hook.is_absolute() else b.datadir / hook
+    hook.write_text("#!/bin/sh\necho 'de poort zegt nee' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    stopped = b("sync")
+    assert stopped.exit_code == 4 and "(pre-merge-commit) keurde het resultaat af" in stopped.stderr
+    assert "de poort zegt nee" in stopped.stderr and "'wijkctl sync --continue'" in stopped.stderr
+    assert _head(origin, "main") == theirs
+    hook.unlink()  # the person fixed what the gate said
+    done = b("sync", "--continue")
+    assert done.exit_code == 0, done.output
+    assert _head(origin, "main") == _head(b.datadir)
