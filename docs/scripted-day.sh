@@ -4,20 +4,22 @@
 #   bash docs/scripted-day.sh WORKDIR [STEP_DAYS]
 #
 # Makes a fresh data repository in WORKDIR (which must not exist), records a new
-# platform and the year's events in it with --commit, runs `wijkctl due` every
-# STEP_DAYS days of 2027 (default 1: nightly, as cron would) and prints what it said,
-# then opens the finance export as Dutch Excel would read it. The tests run it with a
-# step of 7 days; the output of a nightly run is quoted in the issue's closing note.
+# platform and the year's events in it (with --commit, and once by forgetting it and
+# running `wijkctl commit`), passes the gate the hooks run, runs `wijkctl due` every
+# STEP_DAYS days of 2027 (default 1: nightly, as cron would) and prints how many lines
+# it said and what was new, then opens the finance export as Dutch Excel would read it.
+# The tests run it with a step of 21 days (2027-10-01, the deadline, is one of them).
 set -euo pipefail
 work=${1:?usage: scripted-day.sh WORKDIR [STEP_DAYS]}
 step=${2:-1}
 mkdir "$work"
 cd "$work"
+# the parse cache lives outside the repository (wijkctl ignores one inside it)
+export WIJKCTL_CACHE_DIR="$PWD.cache" NO_COLOR=1
 git init -q .
 git config user.name "Ingrid Hamer"
 git config user.email "ihamer@haarlem.nl"
-export WIJKCTL_CACHE_DIR="$PWD/.cache" NO_COLOR=1
-printf '.cache/\nsubsidie-*.csv\n' > .gitignore && git add .gitignore && git commit -qm "ignore the cache"
+printf 'subsidie-*.csv\n' > .gitignore && git add .gitignore && git commit -qm "ignore the finance export"
 say() { printf '\n$ %s\n' "$*"; "$@" 2>&1; }
 
 say wijkctl init data --commit
@@ -40,24 +42,37 @@ say wijkctl unregister boerhaavewijk --reason "in de verkeerde wijk ingevoerd" -
 say wijkctl update europawijk --on 2027-01-01 --remove-member anna@example.org --commit
 # Binnenstad's platform stops at the end of the year
 say wijkctl end oude-stad --org wijkplatform-binnenstad --on 2028-01-01 --reason "opgegaan in een nieuw platform" --commit
+# Vogelenwijk's wijkraad, and its conversion agreed for 1 February: due gives no convert advice
+say wijkctl register vogelenwijk --wijkraad --name "Wijkraad Vogelenwijk" --from onbekend --commit
+say wijkctl convert vogelenwijk --from 2027-02-01 -m "Dewi Pinas <dewi@example.org>" \
+    -m "Eva Smit <eva@example.org>" -m "Fatima el Idrissi <fatima@example.org>"
+# forgot --commit: the commit wijkctl would have made
+say wijkctl commit
+# the gate of the hooks: a kern of 2 in Europawijk is not this change's
+say wijkctl check --strict --changed
 
-printf '\n# wijkctl due --within 14, every %s day(s) of 2027: the first night, then only the items that were new\n' "$step"
+printf '\n# wijkctl due --within 14, every %s day(s) of 2027: per night the number of lines, then the new ones\n' "$step"
 day=2027-01-01
 previous=""
+most=0
 while [[ $day < 2028-01-01 ]]; do
     out=$(wijkctl due --on "$day" --within 14)
+    lines=$(grep -c . <<<"$out" || true)
+    (( lines > most )) && most=$lines
     # an item stays due for days; show what is new since the previous night (the item, not its date)
     new=$(comm -13 <(cut -d' ' -f3- <<<"$previous" | sort) <(cut -d' ' -f3- <<<"$out" | sort))
+    printf '== %s: %s\n' "$day" "$lines"
     if [[ -n $new ]]; then
-        printf '== %s\n' "$day"
         grep -F -- "$new" <<<"$out" || true
     fi
     previous=$out
     day=$(date -d "$day + $step day" +%F)
 done
+printf '# at most %s lines on a night\n' "$most"
 
-say wijkctl subsidy --year 2027 -o csv-nl
+printf '\n$ wijkctl subsidy --year 2027 -o csv-nl\n'
 wijkctl subsidy --year 2027 -o csv-nl > subsidie-2027.csv
+cat subsidie-2027.csv
 printf '\n# the finance export as Python csv (dialect excel, delimiter ;) reads it\n'
 python3 - subsidie-2027.csv <<'PY'
 import csv

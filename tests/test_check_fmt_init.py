@@ -14,7 +14,7 @@ def test_bundled_data_checks_clean(run):
     assert result.exit_code == 0, result.output
     assert "In orde: 21 wijken, 5 gebieden, 1 regeling" in result.stderr
     result = run("check", "-o", "json")
-    assert json.loads(result.stdout) == {"fouten": [], "waarschuwingen": []}
+    assert json.loads(result.stdout) == {"fouten": [], "waarschuwingen": [], "opmerkingen": []}
     assert run("fmt", "--check").exit_code == 0
 
 

@@ -98,7 +98,7 @@ def test_pre_commit_hooks_run_wijkctl():
     import yaml
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"]: h["entry"] for h in hooks} == {"wijkctl-check": "wijkctl check --strict",
+    assert {h["id"]: h["entry"] for h in hooks} == {"wijkctl-check": "wijkctl check --strict --changed",
                                                   "wijkctl-fmt": "wijkctl fmt --check"}
     for hook in hooks:
         assert hook["stages"] == ["pre-commit", "pre-merge-commit", "pre-push"]  # a clean merge runs no pre-commit

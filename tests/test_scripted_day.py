@@ -1,8 +1,10 @@
-"""Issue 13's "done when": a year of a gebiedsverbinder's work by commands only.
+"""Issues 13 and 25's "done when": a year of a gebiedsverbinder's work by commands only.
 
-Runs docs/scripted-day.sh (a fresh data repository, every event with --commit, `due`
-over 2027 with --on, the finance export read by Python's csv module as Excel would)
-with a step of 14 days; the script itself never writes a YAML file.
+Runs docs/scripted-day.sh (a fresh data repository, every event with --commit or, once,
+`wijkctl commit` after forgetting it, the gate of the hooks, `due` over 2027 with --on,
+the finance export read by Python's csv module as Excel would) with a step of 21 days,
+which lands on the deadline (2027-10-01); the script itself never writes a YAML file.
+`due` says at most 5 lines on a night, and the deadline line on its day.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def test_a_year_by_commands_only(tmp_path):
     assert not re.search(r">\s*\S*\.ya?ml|sed -i|\bed\b", SCRIPT.read_text(encoding="utf-8"))
     env = {**os.environ, "PATH": f"{Path(WIJKCTL).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("WIJKCTL_DATA", None)
-    done = subprocess.run(["bash", str(SCRIPT), str(tmp_path / "wijkdata"), "14"], capture_output=True, text=True,
+    done = subprocess.run(["bash", str(SCRIPT), str(tmp_path / "wijkdata"), "21"], capture_output=True, text=True,
                           env=env, check=False, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     out = done.stdout
@@ -39,17 +41,29 @@ set-verbinder: schalkwijk: Kees de Boer <kdboer@haarlem.nl>
 register: Wijkplatform Europawijk (boerhaavewijk) per 2027-01-01
 unregister: Wijkplatform Europawijk (wijkplatform-europawijk-2, boerhaavewijk): in de verkeerde wijk ingevoerd
 update: Wijkplatform Europawijk (europawijk): kernlid Anna de Vries vertrokken
-end: Wijkplatform Binnenstad (oude-stad) per 2028-01-01""" in out
+end: Wijkplatform Binnenstad (oude-stad) per 2028-01-01
+register: Wijkraad Vogelenwijk (vogelenwijk), wijkraad
+convert: Wijkraad Vogelenwijk -> Wijkplatform Vogelenwijk (vogelenwijk) per 2027-02-01""" in out  # the last by `commit`
+    gate = out.split("$ wijkctl check --strict --changed\n")[1].split("\n\n")[0]
+    assert "1 waarschuwing buiten deze wijziging niet meegeteld" in gate and "In orde" in gate
     assert "Let op: Wijkplatform Europawijk heeft nu 2 kernleden" in out
-    # due on the key dates
+    # due on the key dates, and never more than 5 lines on a night
     due = out.split("# wijkctl due")[1].split("$ wijkctl subsidy")[0]
+    nights = dict(re.findall(r"^== (\S+): (\d+)$", due, re.MULTILINE))
+    assert len(nights) == 18 and max(map(int, nights.values())) <= 5
+    assert re.search(r"^# at most [0-5] lines on a night$", due, re.MULTILINE)
     assert "kern te klein  Wijkplatform Europawijk (Europawijk) heeft 2 kernleden" in due
-    assert "2027-10-01  aanvraagtermijn  De aanvraagtermijn voor subsidie 2027 sluit" in due
+    assert "2027-01-01  oude cijfers  21 wijken met oude cijfers" in due  # one line, not 21
+    deadline = due.split("== 2027-10-01: ")[1].split("== ")[0]
+    assert "2027-10-01  aanvraagtermijn  De aanvraagtermijn voor subsidie 2027 sluit" in deadline
     assert "2027-11-01  aanvraag volgend jaar  Vanaf 1 november 2027 kan subsidie voor 2028 worden aangevraagd." in due
     assert "2028-01-01  einde  Wijkplatform Binnenstad (Oude Stad) stopt op 1 januari 2028." in due
+    assert "2027-02-01  einde  Wijkraad Vogelenwijk (Vogelenwijk) stopt op 1 februari 2027." in due
+    assert "wijkraad_actief" not in due  # its conversion is recorded: no convert advice
     # the finance export as Excel reads it: one row per platform, the total last
     finance = out.split("delimiter ;) reads it\n")[1].split("\n\n")[0].splitlines()
-    assert [line.split()[0] for line in finance] == ["Oude", "Europawijk", "Molenwijk", "Totaal"]
-    assert "kvk=87654321  stichting  bedrag=  6500  regeling 2024 (concept)" in finance[1]
-    assert finance[3].split("bedrag=")[1].split()[0] == "18000"
+    assert [line.split()[0] for line in finance] == ["Oude", "Vogelenwijk", "Europawijk", "Molenwijk", "Totaal"]
+    assert "kvk=87654321  stichting  bedrag=  6500  regeling 2024 (concept)" in finance[2]
+    assert finance[1].split("bedrag=")[1].split()[0] == "4583"  # Vogelenwijk: 11 months of 5000
+    assert finance[4].split("bedrag=")[1].split()[0] == "22583"
     assert "In orde: 21 wijken" in out

@@ -385,7 +385,7 @@ COMMANDS = {
     "settle": "grants", "correct": "grants", "grants": "grantsview", "payments": "grantsview",
     "add-wijk": "map", "add-buurt": "map", "rename": "map", "move-wijk": "map", "add-gebied": "map",
     "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map", "publish": "publish",
-    "help": "helpcmd",
+    "help": "helpcmd", "commit": "sync", "sync": "sync",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -399,7 +399,7 @@ ALIASES = {
     "betalingen": "payments", "voeg-wijk-toe": "add-wijk", "voeg-buurt-toe": "add-buurt", "hernoem": "rename",
     "verplaats-wijk": "move-wijk", "voeg-gebied-toe": "add-gebied", "verwijder-buurt": "remove-buurt",
     "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied", "publiceer": "publish",
-    "hulp": "help",
+    "hulp": "help", "leg-vast": "commit", "synchroniseer": "sync",
 }
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 

@@ -13,6 +13,8 @@ class Item(NamedTuple):
     wijk: str | None
     organisatie: str | None
     melding: str
+    gebied: str | None = None  # the wijk's gebied (filled in by `due.due`); None where city-wide
+    verbinder_email: str | None = None  # that gebied's verbinder, so a cron job mails each their own items
 
 
 # what a person reads for each soort (the soort itself is for scripts: `-o json`, `check`'s regel_id)

@@ -48,7 +48,9 @@ def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-            errors="replace", check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            errors="replace", check=False,
+            # never a prompt and never an editor (a merge commit takes git's own message)
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_MERGE_AUTOEDIT": "no"},
         )
     except FileNotFoundError:
         raise UsageError("Dit vraagt git, maar git is niet gevonden.") from None
@@ -81,10 +83,39 @@ def precheck(root: Path, files: tuple[str, ...]) -> None:
     if status:
         raise UsageError(
             "--commit: de gegevensbestanden hebben wijzigingen die nog niet gecommit zijn:\n"
-            f"{status}\nCommit die eerst, zodat deze commit alleen deze wijziging bevat; er is niets veranderd."
+            f"{status}\nLeg die eerst vast met 'wijkctl commit' (het bericht volgt uit 'wijkctl diff'), zodat deze "
+            "commit alleen deze wijziging bevat; draai dit commando daarna opnieuw. Er is niets veranderd."
         )
+    _require_identity(root, "--commit")
+
+
+def _require_identity(root: Path, wie: str) -> None:
     if git(root, "var", "GIT_COMMITTER_IDENT").returncode != 0:
-        raise UsageError("--commit: git kent je naam en e-mailadres niet (git config user.name / user.email).")
+        raise UsageError(f"{wie}: git kent je naam en e-mailadres niet (git config user.name / user.email).")
+
+
+def precheck_pending(root: Path, files: tuple[str, ...], wie: str = "wijkctl commit") -> list[str]:
+    """Refuse (exit 2) unless a commit can hold exactly the pending change of the data
+    files; the data files (names inside `root`) that differ from HEAD."""
+    if git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise UsageError(f"{wie}: de gegevensmap {root} staat niet in een git-werkmap.")
+    if git(root, "symbolic-ref", "-q", "HEAD").returncode != 0:
+        raise UsageError(f"{wie}: git staat niet op een branch (detached HEAD); kies eerst een branch "
+                         "('git switch main'). Er is niets veranderd.")
+    prefix = git(root, "rev-parse", "--show-prefix").stdout.strip()
+    staged = set(git(root, "diff", "--cached", "--name-only", "-z").stdout.split("\0")) - {""}
+    others = sorted(staged - {prefix + name for name in files})
+    if others:
+        raise UsageError(f"{wie}: er staan andere wijzigingen klaar voor een commit (git add): {', '.join(others)}. "
+                         "Commit of herstel die eerst; er is niets veranderd.")
+    _require_identity(root, wie)
+    out = git(root, "status", "--porcelain", "--untracked-files=all", "--", *files).stdout.splitlines()
+    return [name for name in files if any(line[3:].rsplit("/", 1)[-1] == name for line in out)]
+
+
+def has_head(root: Path) -> bool:
+    """Whether the repository has a first commit."""
+    return git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
 
 
 def in_progress(root: Path) -> str | None:

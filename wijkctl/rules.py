@@ -218,7 +218,7 @@ def _periode(org: model.Organisatie) -> str:
 
 
 def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str | None,
-                doel: str) -> model.Organisatie:
+                doel: str, *, ending: bool = False) -> model.Organisatie:
     """The organisation an update or end acts on: `--org`, else the only one active on `on`."""
     if org_query is not None:
         return find_org(wijk, org_query)
@@ -233,6 +233,9 @@ def _one_active(wijk: model.Wijk, on: dt.date, org_query: str | None, soort: str
         raise Refused(f"De actieve organisatie van {wijk.naam} is {anders[0].naam}, een {anders[0].soort}; "
                       f"'update' werkt op een wijkplatform.")
     later = [o for o in wijk.organisaties if o.van is not None and o.van > on and (soort is None or o.soort == soort)]
+    if later and ending:  # a platform that has not started is removed (unregister), not ended
+        raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om {doel}. "
+                      f"{_not_started(wijk, later[0])}")
     hint = (f" {later[0].naam} begint op {datum(later[0].van)}: gebruik --on {later[0].van.isoformat()}."
             if later else "")
     raise Refused(f"{wijk.naam} heeft op {datum(on)} geen actieve organisatie om {doel}.{hint}")
@@ -599,11 +602,12 @@ def unregister(wijk: model.Wijk, *, org_query: str | None, reden: str) -> Change
 def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: str | None = None) -> Change:
     """End an organisation (`--org`, else the only one active on `on`): `on` is its first
     inactive day."""
-    org = _one_active(wijk, on, org_query, None, "te beëindigen")
+    org = _one_active(wijk, on, org_query, None, "te beëindigen", ending=True)
     if not org.actief_op(on):
         raise Refused(f"{org.naam} is op {datum(on)} niet actief ({_periode(org)}).")
     if on <= org.begin:
-        raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen.")
+        raise Refused(f"{org.naam} begint op {datum(org.van)}; de einddatum moet daarna liggen. "
+                      f"{_not_started(wijk, org)}")
     _refuse_breaking_succession(wijk, org)
     org.tot = on
     if reden is not None and reden.strip():
@@ -612,6 +616,12 @@ def end(wijk: model.Wijk, *, on: dt.date, org_query: str | None = None, reden: s
         f"{org.naam} ({org.soort}) beëindigd per {datum(on)}.",
         f"end: {org.naam} ({wijk.code}) per {on.isoformat()}",
     )
+
+
+def _not_started(wijk: model.Wijk, org: model.Organisatie) -> str:
+    """The way out for ending an organisation that has not started: it gaat niet door."""
+    return (f"Gaat {org.naam} niet door, haal de registratie dan weg: 'wijkctl unregister {wijk.code} --org {org.id} "
+            "--reason \"...\"'.")
 
 
 def clear_verbinder(data: model.Dataset, gebied_query: str) -> Change:

@@ -47,7 +47,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """`--data-dir`, else `$WIJKCTL_DATA`, else the nearest `data/` with wijken.yaml upward.
+    """`--data-dir`, else `$WIJKCTL_DATA`, else the nearest folder upward that holds
+    wijken.yaml itself or in its `data/`.
 
     The search upward stops at the root of the git repository it starts in, so a data
     set in some enclosing folder is never changed by mistake.
@@ -72,13 +73,14 @@ def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
             f"Ga naar een bestaande map, of geef --data-dir of {ENV_DATA} op."
         ) from None
     for folder in (here, *here.parents):
-        candidate = folder / "data"
-        if (candidate / DATA_FILES[0]).is_file():
-            return candidate
+        # the folder itself (`wijkctl init ~/wijkdata && cd ~/wijkdata`), else its data/
+        for candidate in (folder, folder / "data"):
+            if (candidate / DATA_FILES[0]).is_file():
+                return candidate
         if (folder / ".git").exists():
             break
     raise InvalidData(
-        "Geen gegevens gevonden: geen map data/ met wijken.yaml in deze map of erboven "
+        "Geen gegevens gevonden: geen wijken.yaml of map data/ met wijken.yaml in deze map of erboven "
         "(binnen deze git-repository). "
         f"Geef --data-dir of {ENV_DATA} op, of maak er een met 'wijkctl init data'."
     )
@@ -112,10 +114,21 @@ class Snapshot:
         if errors:
             raise InvalidData(
                 f"De gegevens in {self.root} zijn ongeldig ({aantal(len(errors), 'fout', 'fouten')}); "
-                "'wijkctl check' toont ze alle.",
+                f"'wijkctl check' toont ze alle.{conflict_hint(errors)}",
                 [str(p) for p in errors[:MAX_SHOWN]],
             )
         return self.data
+
+
+def conflict_hint(errors: list[Problem]) -> str:
+    """The way out of a merge left unfinished (git's markers in a data file), for every
+    command that reads the data: no git call, the markers say it."""
+    files = sorted({p.bestand for p in errors if p.rule == "git-conflict"})
+    if not files:
+        return ""
+    edit = " en ".join(f"'wijkctl edit {name.rsplit('.', 1)[0]}'" for name in files)
+    return (f" Er staat een onopgelost git-conflict in {', '.join(files)}: los het op met {edit} en daarna "
+            "'wijkctl sync --continue' (of breek de samenvoeging af met 'git merge --abort').")
 
 
 def read_bytes(root: Path) -> dict[str, bytes]:

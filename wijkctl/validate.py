@@ -244,8 +244,19 @@ def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:
 
 
 def _kern_te_klein(org: model.Organisatie) -> bool:
-    """A platform with too small a kern: a warning on every day before its end."""
-    return org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN
+    """A platform with too small a recorded kern: a warning on every day before its end. A
+    kern without members is one not recorded (the key absent: the file cannot hold an empty
+    list), which is unknown rather than too small: `check` notes it (`kern_niet_vastgelegd`)."""
+    return org.soort == model.WIJKPLATFORM and 0 < len(org.kern) < model.MIN_KERN
+
+
+def kern_niet_vastgelegd(data: model.Dataset, today: dt.date) -> Iterator[tuple[model.Wijk, model.Organisatie]]:
+    """The wijkplatforms active on `today` or starting later whose kern is not recorded
+    (CONTRACT §1: noted, never a warning)."""
+    for w in data.wijken:
+        for org in w.organisaties:
+            if org.soort == model.WIJKPLATFORM and not org.kern and (org.tot is None or today < org.tot):
+                yield w, org
 
 
 def check_gebieden(data: model.Dataset) -> Iterator[Problem]:

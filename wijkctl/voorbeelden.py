@@ -155,6 +155,14 @@ VOORBEELDEN: dict[str, tuple[tuple[str, str], ...]] = {
         ("wijkctl publish site", "de publieke pagina met de contactgegevens in de map site"),
         ("wijkctl publish /var/www/wijkplatforms --on 2026-01-01", "zoals die op een dag was"),
     ),
+    "commit": (
+        ("wijkctl commit", "leg de openstaande wijziging vast met de melding die --commit had gegeven"),
+        ("wijkctl commit --dry-run", "toon alleen die melding"),
+    ),
+    "sync": (
+        ("wijkctl sync", "haal de wijzigingen van anderen op (samenvoegen) en stuur de eigen"),
+        ("wijkctl sync --continue", "na het oplossen van een conflict met 'wijkctl edit wijken'"),
+    ),
     "help": (
         ("wijkctl help", "alle commando's"),
         ("wijkctl help subsidy", "de hulp bij één commando"),

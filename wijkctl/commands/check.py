@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from wijkctl.commands.common import (
     data_dir,
     message,
 )
-from wijkctl.errors import InvalidData, Problem
+from wijkctl.errors import InvalidData, Problem, UsageError
 from wijkctl.output import Block, Column, Format, Report, WriteFormat, render
 from wijkctl.text import aantal
 from wijkctl.yamlio import CURRENT_VERSIE
@@ -28,13 +29,20 @@ def _as_dict(p: Problem) -> dict[str, object]:
 
 def check(
     ctx: typer.Context,
+    rev: Annotated[str | None, typer.Argument(metavar="[REV]", help="Met --changed: de revisie waartegen de wijziging "
+                                                                    "geldt (standaard HEAD).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Behandel waarschuwingen als fouten.")] = False,
+    changed: Annotated[bool, typer.Option("--changed", help="Tel waarschuwingen alleen waar de wijziging (de werkmap "
+                                                            "tegen HEAD of REV) iets raakt; fouten tellen overal. "
+                                                            "Voor de pre-commit-hooks.")] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
     """Controleer alle gegevensbestanden; elke fout als bestand:regel: melding."""
     from wijkctl.gitops import attributes_problem
 
+    if rev is not None and not changed:
+        raise UsageError(f"'{rev}': een revisie geef je alleen met --changed op ('wijkctl check --changed {rev}').")
     root = data_dir(ctx)
     raw, entry = store.cached(root)
     attributes = attributes_problem(root)
@@ -43,8 +51,10 @@ def check(
     # line: parse
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
     if data is not None and attributes is None and _quiet_today(data):
-        _print({"fouten": [], "waarschuwingen": []}, [], [], output, file)
-        message(_in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0, len(data.of("subsidies"))))
+        notes = _notes(data)
+        _print({"fouten": [], "waarschuwingen": [], "opmerkingen": notes}, [], [], output, file)
+        message(_noted(notes) + _in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0,
+                                         len(data.of("subsidies"))))
         return
     snap = store.snapshot(root, raw=raw)
     comments = [
@@ -57,22 +67,59 @@ def check(
     fouten = snap.errors
     waarschuwingen = sorted(snap.warnings + comments + ([attributes] if attributes else []),
                             key=lambda p: (p.bestand, p.regel))
+    waarschuwingen, buiten = _by_change(root, rev or "HEAD", snap.data, waarschuwingen) if changed \
+        else (waarschuwingen, [])
     if strict:
         fouten, waarschuwingen = sorted(fouten + waarschuwingen, key=lambda p: (p.bestand, p.regel)), []
-    payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen]}
+    notes = _notes(snap.data)
+    payload = {"fouten": [_as_dict(p) for p in fouten], "waarschuwingen": [_as_dict(p) for p in waarschuwingen],
+               "opmerkingen": notes}
+    if changed:
+        payload["buiten_wijziging"] = [_as_dict(p) for p in buiten]
     _print(payload, fouten, waarschuwingen, output, file)
+    elders = (f"{len(buiten)} {'waarschuwing' if len(buiten) == 1 else 'waarschuwingen'} buiten deze wijziging "
+              "niet meegeteld ('wijkctl check' toont alles).\n") if buiten else ""
     if fouten:
         raise InvalidData(
-            f"{aantal(len(fouten), 'fout', 'fouten')}"
+            f"{elders}{aantal(len(fouten), 'fout', 'fouten')}"
             f"{' en ' + aantal(len(waarschuwingen), 'waarschuwing', 'waarschuwingen') if waarschuwingen else ''}"
             f" in {root}."
+            + store.conflict_hint(fouten)
         )
     for name, loaded in snap.loaded.items():
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
                     f"{CURRENT_VERSIE[name]} en schrijft het zo bij de volgende wijziging (of 'wijkctl fmt').")
-    message(_in_orde(len(snap.data.wijken), len(snap.data.gebieden), len(snap.data.regelingen), len(waarschuwingen),
-                     len(snap.data.of("subsidies"))))
+    message(elders + _noted(notes) + _in_orde(len(snap.data.wijken), len(snap.data.gebieden),
+                                              len(snap.data.regelingen), len(waarschuwingen),
+                                              len(snap.data.of("subsidies"))))
+
+
+def _by_change(root: Path, rev: str, data: model.Dataset,
+               problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """The problems where the work tree's change against `rev` touches, and the others."""
+    from wijkctl.changed import scope
+
+    where = scope(root, rev, data)
+    return [p for p in problems if where.concerns(p)], [p for p in problems if not where.concerns(p)]
+
+
+def _notes(data: model.Dataset) -> list[dict[str, object]]:
+    """What `check` notes without warning: the platforms whose kern is not recorded."""
+    from wijkctl.validate import kern_niet_vastgelegd
+
+    return [{"bestand": store.WIJKEN, "melding": f"van '{org.naam}' is de kern niet vastgelegd", "regel_id":
+             "kern-niet-vastgelegd", "wijk": w.code, "organisatie": org.id}
+            for w, org in kern_niet_vastgelegd(data, text.today())]
+
+
+def _noted(notes: list[dict[str, object]]) -> str:
+    """The notes as one line for people (the platforms by wijk code), or nothing."""
+    if not notes:
+        return ""
+    wie = ", ".join(str(n["wijk"]) for n in notes[:5]) + (f" en nog {len(notes) - 5}" if len(notes) > 5 else "")
+    return (f"Opmerking: van {len(notes)} {'wijkplatform' if len(notes) == 1 else 'wijkplatforms'} is de kern niet "
+            f"vastgelegd ({wie}); dat is geen fout. Leg hem vast met 'wijkctl update WIJK --add-member'.\n")
 
 
 _COLUMNS = [Column("ernst", "Ernst"), Column("bestand", "Bestand"), Column("regel", "Regel", "int"),

@@ -209,6 +209,11 @@ def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # 
         said.append(f"git config {key} = {value}")
         gezet.append(key)
         landed = True
+    pending = _git(root, "status", "--porcelain", "--", ".gitattributes").stdout.strip()
+    volgende = (f"\nCommit nu {root / '.gitattributes'}, zodat elke clone het krijgt: 'git add "
+                f"{root / '.gitattributes'} && git commit -m \"git-setup: gegevensbestanden per record samenvoegen\"'. "
+                "Elke clone draait daarna zelf eenmaal 'wijkctl git-setup' (de git-config staat niet in de repository)."
+                if pending else "")
     with after_write(landed):
         if output != WriteFormat.table:  # for scripts: what is set now, and what this run changed
             from wijkctl.output import Report, render
@@ -217,7 +222,7 @@ def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # 
                            "samenvatting": said[0]}, []), output)
         message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit "
                 "merge=union voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige "
-                "gegevens maken.")
+                "gegevens maken." + volgende)
 
 
 def _attributes(root: Path) -> tuple[str, bool]:
@@ -266,8 +271,8 @@ def diff(
     if prefix.returncode != 0:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'wijkctl diff' vergelijkt git-revisies.")
     old_rev = rev or "HEAD"
-    old = _revision(root, prefix.stdout.strip(), old_rev)
-    new = _revision(root, prefix.stdout.strip(), rev2) if rev2 else store.load(root)
+    old = revision(root, prefix.stdout.strip(), old_rev)
+    new = revision(root, prefix.stdout.strip(), rev2) if rev2 else store.load(root)
     rows = semdiff.changes(old, new, contact=contact)
     geld = semdiff.money(old, new, semdiff.years(old, new, text.today()))
     waar = f"{old_rev} en {rev2 or 'de werkmap'}"
@@ -311,7 +316,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _revision(root: Path, prefix: str, rev: str) -> Any:
+def revision(root: Path, prefix: str, rev: str) -> Any:
     """The data set as committed in `rev`; a file absent there counts as empty."""
     from wijkctl import model
     from wijkctl.errors import InvalidData

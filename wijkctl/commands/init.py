@@ -75,10 +75,21 @@ def init(
         probeer = "wijkctl verbinder Molenwijk" if from_cbs is None else "wijkctl list"
         message(
             f"Gegevensset {wat} geschreven naar {directory}{' en gecommit' if commit else ''}. "
-            f"Probeer: WIJKCTL_DATA={directory} {probeer}"
-            + (f"\nIn een git-repository met meer clones: 'wijkctl --data-dir {directory} git-setup' laat git de "
-               "bestanden per wijk samenvoegen." if commit else "")
+            f"Probeer: cd {directory} && {probeer} (of WIJKCTL_DATA={directory} {probeer})\n"
+            + _next_step(directory, commit)
         )
+
+
+def _next_step(directory: Path, commit: bool) -> str:
+    """What to commit next: the data (not yet in git, or not yet committed), or, once
+    committed, the merge set-up that every clone shares."""
+    if commit:
+        return (f"Volgende stap, in een repository met meer clones: 'wijkctl --data-dir {directory} git-setup', en "
+                f"commit daarna {directory / '.gitattributes'}.")
+    if gitops.git(directory, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        return (f"Nog niet in git: 'cd {directory} && git init && wijkctl commit' legt de gegevens vast, zodat elke "
+                "wijziging daarna een eigen commit is.")
+    return f"Nog niet gecommit: 'wijkctl --data-dir {directory} commit' legt de gegevens vast."
 
 
 def _target(map_: str) -> Path:
