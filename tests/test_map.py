@@ -114,6 +114,32 @@ def test_remove_refused_while_an_organisation_refers(run, datadir):
     assert snapshot_bytes(datadir) == before
 
 
+def test_remove_names_the_subsidy_records_of_what_it_would_orphan(run, datadir):
+    assert run("add-buurt", "europawijk", "--name", "Noord").exit_code == 0
+    assert run("register", "europawijk", "--name", "Platform Noord", "--from", "2025-01-01", "--buurt", "Noord",
+               *MEMBERS).exit_code == 0
+    assert run("apply", "europawijk", "--year", "2025", "--received", "2024-11-12").exit_code == 0
+    before = snapshot_bytes(datadir)
+    for args in (("remove-buurt", "europawijk", "--buurt", "Noord"), ("remove-wijk", "europawijk")):
+        result = run(*args)
+        assert result.exit_code == 4, result.output
+        assert "subsidie vastgelegd in subsidies.yaml: 2025-platform-noord" in result.stderr
+    assert snapshot_bytes(datadir) == before
+
+
+def test_remove_wijk_is_refused_for_subsidy_records_alone():
+    from wijkctl import kaart, model
+    from wijkctl.errors import Refused
+    from wijkctl.subsidiemodel import Subsidie
+
+    data = model.Dataset([model.Wijk(code="dietsveld", naam="Dietsveld", gebied="noord")],
+                         [model.Gebied(code="noord", naam="Noord")],
+                         subsidies=[Subsidie(id="2025-oud", jaar=2025, wijk="dietsveld", organisatie="oud")])
+    with pytest.raises(Refused, match="Dietsveld heeft subsidies.*2025-oud"):
+        kaart.remove_wijk(data, "dietsveld")
+    assert [w.code for w in data.wijken] == ["dietsveld"]
+
+
 def test_map_commit_messages(run, repo, datadir):
     from tests.conftest import git
 

@@ -65,7 +65,7 @@ def test_add_without_an_earlier_year_needs_every_amount(run, datadir):
 
 def test_a_register_without_regeling_gets_its_first_one(run, datadir):
     (datadir / REGELINGEN).write_text(yamlio.dump_records(REGELINGEN, [], None), encoding="utf-8")
-    ok(run("subsidy", "molenwijk", "--year", "2026"), 3)
+    assert "wijkctl regeling add --year" in ok(run("subsidy", "molenwijk", "--year", "2026"), 3).stderr
     ok(run("regeling", "add", "--year", "2026", "--name", "Subsidieregeling wijkplatforms", "--basisbedrag", "5000",
            "--maximum", "5000"))
     shown = json.loads(ok(run("subsidy", "molenwijk", "--year", "2026", "-o", "json")).stdout)
