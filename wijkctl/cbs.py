@@ -127,9 +127,10 @@ def parse(lines: Iterable[str], naam: str = "het bestand",
     table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])),
                   naamkolom=names.get("naam"))
     seen: dict[tuple[str, str], int] = {}  # (soort, code) -> the line it was first read on
+    shortest = max(columns["code"], columns["soort"]) + 1  # a row with fewer cells has no code or soort
     try:
         for row in reader:
-            if not row or len(row) <= max(columns["code"], columns["soort"]):
+            if len(row) < shortest:
                 continue
             soort = row[columns["soort"]].strip().strip('"').strip()
             if soort == "Gemeente":
