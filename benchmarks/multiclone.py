@@ -102,7 +102,7 @@ def setup(folder: Path, clones: int, driver: bool) -> list[Path]:
     for wijk in WIJKEN:  # a platform everywhere, so that most commands have something to change
         if wijk not in ("oude-stad", "molenwijk"):
             sh(seed, "wijkctl", "--data-dir", "data", "register", wijk, "--name", f"Wijkplatform {wijk}",
-               "--from", "2024-01-01", *kern, "--commit")
+               "--from", "2025-01-01", *kern, "--commit")
     sh(seed, "wijkctl", "--data-dir", "data", "check", "--strict")
     sh(seed, "git", "push", "-q", "origin", "HEAD:main")
     out = []

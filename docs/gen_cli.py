@@ -70,6 +70,8 @@ def generate() -> str:
         lines += ["", f"## wijkctl {name}", "", f"`wijkctl {name} {pieces}`", "", _cell(command.help or ""), "",
                   "| argument of optie | betekenis |", "|---|---|"]
         lines += [_param_row(p) for p in command.get_params(sub)]
+        lines += _examples(name)
+    lines += ["", "## Uitvoer naar een pipe die sluit", "", PIPE]
     return "\n".join(lines) + "\n"
 
 
@@ -81,6 +83,26 @@ def _commands(group, ctx, prefix: str = ""):
         yield prefix + name, command, sub
         if hasattr(command, "commands"):
             yield from _commands(command, sub, f"{prefix}{name} ")
+
+
+# how every command meets a reader that stops reading: documented once, here (cli.main does it)
+PIPE = (
+    "Stopt het programma dat de uitvoer leest (`wijkctl list | head -3`), dan stopt wijkctl stil, zonder melding, "
+    "met exitcode 141, zoals de shell een door SIGPIPE gestopt programma meldt; elk commando doet dat zo. Was de "
+    "wijziging van een schrijvend commando al opgeslagen, dan blijft de exitcode 0: de gegevens zijn geschreven. "
+    "Een volle schijf of een andere schrijffout op stdout geeft een Nederlandse melding en exitcode 1 (0 als de "
+    "wijziging al was opgeslagen)."
+)
+
+
+def _examples(name: str) -> list[str]:
+    from wijkctl.voorbeelden import lines
+
+    examples = lines(name)
+    if not examples:
+        return []
+    block = [line for typed, wat in examples for line in (f"# {wat}", typed)]
+    return ["", "Voorbeelden:", "", "```sh", *block, "```"]
 
 
 def main() -> int:

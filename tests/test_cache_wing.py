@@ -201,7 +201,7 @@ def test_a_warning_carries_the_day_it_ends():
     wijk = model.Wijk(code="w", naam="W", gebied="g", organisaties=[org])
     others = {"gebieden": [model.Gebied(code="g", naam="G", verbinder=model.Verbinder(naam="V"))]}
     [warning] = [p for p in validate.validate(model.Dataset([wijk], **others)) if p.ernst != "fout"]
-    assert (warning.rule, warning.ernst, warning.tot) == ("kern-te-klein", "waarschuwing", "2030-01-01")
+    assert (warning.rule, warning.ernst, warning.tot) == ("kern_te_klein", "waarschuwing", "2030-01-01")
     assert validate.quiet_from(wijk, others) == "2030-01-01"
     org.tot = None
     assert validate.quiet_from(wijk, others) == "nooit"

@@ -58,7 +58,7 @@ INVALID = [
     ("wijken.yaml", "cbs_code: WK039221", "cbs_code: WK039220", "komt al voor"),
     ("wijken.yaml", "  - naam: Vijfhoek\n", "  - naam: Vijfhoek\n  - naam: vijfhoek\n", "hoort al bij"),
     ("wijken.yaml", "    woningen: 3974\n", "    woningen: 3974\n    sociale_huurwoningen: 4000\n",
-     "groter dan woningen"),
+     "groter dan het aantal woningen"),
     ("verbinders.yaml", "email: rkant@haarlem.nl", "email: rkant-haarlem.nl", "ongeldig e-mailadres"),
     ("verbinders.yaml", "versie: 2", "versie: 9", "installeer een nieuwere wijkctl"),
     ("subsidieregeling.yaml", "    boven_gemiddelde: 1500\n", "    boven_gemiddelde: 1500\n    staffels:\n    - "
@@ -171,7 +171,7 @@ def test_check_json_carries_a_rule_id_and_the_wijk(run, datadir):
     path.write_text(path.read_text().replace("email: rkant@haarlem.nl", "email: rkant-haarlem.nl"))
     payload = json.loads(run("check", "-o", "json").stdout)
     [kern] = payload["waarschuwingen"]
-    assert (kern["regel_id"], kern["wijk"], kern["bestand"]) == ("kern-te-klein", "molenwijk", "wijken.yaml")
+    assert (kern["regel_id"], kern["wijk"], kern["bestand"]) == ("kern_te_klein", "molenwijk", "wijken.yaml")
     [fout] = payload["fouten"]
     assert (fout["regel_id"], fout["wijk"]) == ("formaat-email", None)
     from wijkctl import validate

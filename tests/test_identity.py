@@ -156,8 +156,8 @@ def test_a_member_removed_on_one_side_and_changed_on_the_other_is_a_conflict(bas
     b = _side(base, tmp_path, "b", ("update", "molenwijk", "--change-member", "b@x.nl", "Bram <nieuw@x.nl>"))
     result = merge_text(W, _text(base), _text(a), _text(b))
     assert [str(c) for c in result.conflicts] == [
-        "molenwijk: organisatie platform-molenwijk, kernlid Bram: aan de kant van ours verwijderd, aan de kant van "
-        "theirs gewijzigd"]
+        "molenwijk: organisatie platform-molenwijk, kernlid Bram: aan onze kant (ours) verwijderd, aan de andere "
+        "kant (theirs) gewijzigd"]
 
 
 def test_one_name_added_on_both_sides_with_other_contact_is_a_conflict(base, tmp_path):
@@ -233,7 +233,7 @@ def test_a_line_merge_that_makes_a_kern_too_small_is_a_conflict(base, tmp_path):
     b = _side(base, tmp_path, "b", ("update", "molenwijk", "--remove-member", "Dewi"))
     theirs = _text(b).replace("- code: spaarndam\n", "# een opmerking\n- code: spaarndam\n")
     result, _merged = _driver(tmp_path, _text(base), _text(a), theirs)
-    assert result.exit_code == 1 and "(kern-te-klein)" in result.stderr
+    assert result.exit_code == 1 and "(kern_te_klein)" in result.stderr
 
 
 # --- missing BASE, symlinked OURS, an older BASE --------------------------------------

@@ -205,7 +205,7 @@ def test_status_on_a_date_before_and_after_conversion(run, datadir):
 def test_show_hides_contact_details_unless_asked(run):
     _write_platform(run, "molenwijk", "Wijkplatform Molenwijk", "2024-01-01")
     shown = run("show", "molenwijk")
-    assert "Anna de Vries" in shown.stdout
+    assert "Anna de Vries" not in shown.stdout  # plain show never shows members (issue 25 item 12)
     assert "anna@example.org" not in shown.stdout and "0612345678" not in shown.stdout
     data = json.loads(run("show", "molenwijk", "-o", "json").stdout)
     assert "anna@example.org" not in json.dumps(data)

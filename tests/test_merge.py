@@ -227,7 +227,7 @@ def test_check_reports_conflict_markers_first(run, datadir):
     result = run("check")
     assert result.exit_code == 5
     line = text[: text.index("- code: meerwijk\n")].count("\n") + 1
-    assert f"wijken.yaml:{line}: onopgeloste git-conflict" in result.stdout
+    assert f"wijken.yaml:{line}: onopgelost git-conflict" in result.stdout
     assert "geen geldige YAML" not in result.stdout + result.stderr
 
 
@@ -254,11 +254,11 @@ def test_git_merge_uses_the_driver_after_git_setup(repo, datadir, run):
     merge = subprocess.run(["git", "merge", "-q", "ander", "-m", "m"], cwd=repo, capture_output=True, text=True,
                            check=False)
     assert merge.returncode == 1
-    assert ("veld email: aan beide kanten anders gewijzigd: basis (niets), ours hier@x.nl, "
-            "theirs ander@x.nl") in merge.stderr
+    assert ("veld email: aan beide kanten anders gewijzigd: basis (niets), onze kant (ours) hier@x.nl, "
+            "de andere kant (theirs) ander@x.nl") in merge.stderr
     before = (datadir / W).read_bytes()
     busy = run("update", "molenwijk", "--email", "x@x.nl")
-    assert busy.exit_code == 5 and "onopgeloste git-conflict" in busy.stderr
+    assert busy.exit_code == 5 and "onopgelost git-conflict" in busy.stderr
     busy = run("update", "molenwijk", "--email", "x@x.nl", "--commit")
     assert busy.exit_code == 2 and "er loopt nog een git merge" in busy.stderr and "git merge --abort" in busy.stderr
     assert (datadir / W).read_bytes() == before

@@ -32,20 +32,20 @@ def test_a_year_by_commands_only(tmp_path):
     out = done.stdout
     # every event is a commit, with a message that says what happened
     assert """register: Wijkplatform Europawijk (europawijk) per 2027-01-01
-update: Wijkplatform Europawijk (europawijk): kernlid Cor Bakker eruit
-update: Wijkplatform Europawijk (europawijk): kernlid Dewi Pinas erbij
+update: Wijkplatform Europawijk (europawijk): kernlid Cor Bakker vertrokken
+update: Wijkplatform Europawijk (europawijk): kernlid Dewi Pinas toegevoegd
 update: Wijkplatform Europawijk (europawijk): kernlid Bram Jansen gewijzigd
 set-verbinder: schalkwijk: Kees de Boer <kdboer@haarlem.nl>
 register: Wijkplatform Europawijk (boerhaavewijk) per 2027-01-01
 unregister: Wijkplatform Europawijk (wijkplatform-europawijk-2, boerhaavewijk): in de verkeerde wijk ingevoerd
-update: Wijkplatform Europawijk (europawijk): kernlid Anna de Vries eruit
+update: Wijkplatform Europawijk (europawijk): kernlid Anna de Vries vertrokken
 end: Wijkplatform Binnenstad (oude-stad) per 2028-01-01""" in out
     assert "Let op: Wijkplatform Europawijk heeft nu 2 kernleden" in out
     # due on the key dates
     due = out.split("# wijkctl due")[1].split("$ wijkctl subsidy")[0]
-    assert "kern_te_klein  Wijkplatform Europawijk (Europawijk) heeft 2 kernleden" in due
+    assert "kern te klein  Wijkplatform Europawijk (Europawijk) heeft 2 kernleden" in due
     assert "2027-10-01  aanvraagtermijn  De aanvraagtermijn voor subsidie 2027 sluit" in due
-    assert "2027-11-01  aanvraag_volgend_jaar  Vanaf 1 november 2027 kan subsidie voor 2028 worden aangevraagd." in due
+    assert "2027-11-01  aanvraag volgend jaar  Vanaf 1 november 2027 kan subsidie voor 2028 worden aangevraagd." in due
     assert "2028-01-01  einde  Wijkplatform Binnenstad (Oude Stad) stopt op 1 januari 2028." in due
     # the finance export as Excel reads it: one row per platform, the total last
     finance = out.split("delimiter ;) reads it\n")[1].split("\n\n")[0].splitlines()

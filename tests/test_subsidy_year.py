@@ -50,8 +50,8 @@ def _due(out: str, on: str) -> list[str]:
 
 def _money(out: str, after: str) -> list[str]:
     """The money block of the first `diff` after the line holding `after`."""
-    block = out.split(after, 1)[1].split("Subsidie die daardoor anders uitkomt\n", 1)[1].split("\n\n")[0]
-    return block.splitlines()[1:]
+    block = out.split(after, 1)[1].split("Subsidie die daardoor anders uitkomt:\n", 1)[1].split("\n\n")[0]
+    return block.splitlines()
 
 
 needs = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash")
@@ -81,16 +81,16 @@ def test_the_script_touches_no_data_file_but_the_marked_regeling(year):
 @needs
 def test_due_flags_each_step_on_its_date(year):
     out, _repo = year
-    assert _due(out, "2026-10-25") == ["2026-11-01  aanvraag_volgend_jaar  Vanaf 1 november 2026 kan subsidie voor "
+    assert _due(out, "2026-10-25") == ["2026-11-01  aanvraag volgend jaar  Vanaf 1 november 2026 kan subsidie voor "
                                        "2027 worden aangevraagd."]
     (besluit,) = _due(out, "2026-12-28")
-    assert besluit.startswith("2027-01-07  besluit_termijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
+    assert besluit.startswith("2027-01-07  beslistermijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (verantwoording,) = _due(out, "2028-03-05")
     assert verantwoording.startswith("2028-04-01  verantwoording  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (vaststelling,) = _due(out, "2028-04-28")
-    assert vaststelling.startswith("2028-05-05  vaststelling_termijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
+    assert vaststelling.startswith("2028-05-05  vaststellingstermijn  Wijkplatform Molenwijk (Molenwijk), 2027:")
     (saldo,) = _due(out, "2028-05-01")
-    assert saldo.startswith("2028-05-01  saldo_open") and "€ 400 terug te vorderen" in saldo
+    assert saldo.startswith("2028-05-01  saldo open") and "€ 400 terug te vorderen" in saldo
     assert _due(out, "2028-05-21") == []  # afgerond: nothing left to do
 
 
@@ -105,10 +105,10 @@ def test_the_berekening_stays_frozen_while_todays_computation_moves(year):
         "subsidies"]
     assert entry["bedrag"] == 8000 and entry["berekening"]["bedrag"] == entry["besluit"]["bedrag"] == 6500
     first = _money(out, "CBS publishes newer figures")
-    assert any(line.startswith("2027  molenwijk") and line.endswith("€ 6.500  € 9.500") for line in first)
+    assert any(line.strip().startswith("2027 Molenwijk") and line.endswith("€ 6.500 → € 9.500") for line in first)
     later = _money(out, "newer figures again")
-    assert not any(line.startswith("2027") for line in later)  # decided: unchanged by later figures
-    assert any(line.startswith("2026  molenwijk") for line in later)  # undecided: it moves
+    assert not any(line.strip().startswith("2027") for line in later)  # decided: unchanged by later figures
+    assert any(line.strip().startswith("2026 Molenwijk") for line in later)  # undecided: it moves
     assert "over het subsidieplafond van 2027" in out and "(exit 4)" in out
 
 

@@ -96,6 +96,9 @@ class _Dutch:
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
+            choices = getattr(param.type, "choices", None)
+            if choices and param.metavar is None:  # spaces between the choices: help wraps there, never inside one
+                param.metavar = "{" + " | ".join(str(getattr(c, "value", c)) for c in choices) + "}"
             if param.name in _COMPLETION_HELP:
                 param.help = _COMPLETION_HELP[param.name]
             if param.name == "install_completion":
@@ -113,6 +116,12 @@ class _Dutch:
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _dutch_help()
+        if isinstance(self, TyperCommand) and self.epilog is None:  # the examples, read only for help
+            from wijkctl import voorbeelden
+
+            # a subcommand (`regeling add`) shows the examples of its command
+            sub = ctx.parent is not None and ctx.parent.parent is not None
+            self.epilog = voorbeelden.epilog((ctx.parent.info_name if sub else ctx.info_name) or self.name or "")
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
@@ -393,7 +402,8 @@ COMMANDS = {
     "apply": "grants", "award": "grants", "refuse": "grants", "pay": "grants", "account": "grants",
     "settle": "grants", "correct": "grants", "grants": "grantsview", "payments": "grantsview",
     "add-wijk": "map", "add-buurt": "map", "rename": "map", "move-wijk": "map", "add-gebied": "map",
-    "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map", "regeling": "regeling",
+    "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map", "publish": "publish",
+    "help": "helpcmd", "regeling": "regeling",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -406,7 +416,8 @@ ALIASES = {
     "verantwoord": "account", "vaststel": "settle", "corrigeer": "correct", "subsidies": "grants",
     "betalingen": "payments", "voeg-wijk-toe": "add-wijk", "voeg-buurt-toe": "add-buurt", "hernoem": "rename",
     "verplaats-wijk": "move-wijk", "voeg-gebied-toe": "add-gebied", "verwijder-buurt": "remove-buurt",
-    "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied", "subsidieregeling": "regeling",
+    "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied", "publiceer": "publish",
+    "hulp": "help", "subsidieregeling": "regeling",
 }
 # a group's Dutch aliases for its subcommands (`wijkctl regeling wijzig` = `wijkctl regeling set`)
 SUB_ALIASES = {"regeling": {"toevoegen": "add", "voeg-toe": "add", "wijzig": "set"}}
@@ -434,7 +445,7 @@ def build_app(only: str | None = None) -> typer.Typer:
     )
     app.callback()(_global)
     only = ALIASES.get(only, only) if only else None
-    for name in [only] if only in COMMANDS else COMMANDS:
+    for name in [only] if only in COMMANDS and only != "help" else COMMANDS:  # help shows them all
         module = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}")
         function = module.COMMANDS[name]
         aliases = [a for a, c in ALIASES.items() if c == name]

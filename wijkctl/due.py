@@ -12,7 +12,7 @@ import datetime as dt
 
 from wijkctl import model, subsidiedue
 from wijkctl.dueitem import Item
-from wijkctl.text import datum
+from wijkctl.text import datum, kernleden
 
 SOORTEN = ("aanvraagtermijn", "aanvraag_volgend_jaar", "kern_te_klein", "einde", "cijfers_oud", "wijkraad_actief",
            *subsidiedue.SOORTEN)
@@ -64,7 +64,7 @@ def _organisations(w: model.Wijk, on: dt.date, until: dt.date) -> list[Item]:
         dag = max(on, org.begin)
         if org.soort == model.WIJKPLATFORM and len(org.kern) < model.MIN_KERN and dag <= until:
             out.append(Item("kern_te_klein", dag, w.code, org.id,
-                            f"{org.naam} ({w.naam}) heeft {len(org.kern)} kernleden; minstens {model.MIN_KERN} zijn "
+                            f"{org.naam} ({w.naam}) heeft {kernleden(len(org.kern))}; minstens {model.MIN_KERN} zijn "
                             "nodig."))
         if org.soort == model.WIJKRAAD and org.actief_op(on):
             out.append(Item("wijkraad_actief", on, w.code, org.id,

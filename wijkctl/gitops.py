@@ -11,6 +11,7 @@ from pathlib import Path
 
 from wijkctl.errors import Problem, UsageError, WriteFailed
 from wijkctl.schema import FILES
+from wijkctl.text import opsomming
 
 # what `git-setup` writes into .gitattributes: every data file merged and diffed by wijkctl
 ATTRIBUTES = [f"{name} merge=wijkctl diff=wijkctl" for name in FILES]
@@ -35,7 +36,7 @@ def attributes_problem(root: Path) -> Problem | None:
     if not missing:
         return None
     return Problem(GITATTRIBUTES, max(len(present), 1),
-                   f"{', '.join(missing)} {'staat' if len(missing) == 1 else 'staan'} er niet in, dus git voegt "
+                   f"{opsomming(missing)} {'staat' if len(missing) == 1 else 'staan'} er niet in, dus git voegt "
                    f"{'dat bestand' if len(missing) == 1 else 'die bestanden'} regel voor regel samen; "
                    "draai 'wijkctl git-setup' opnieuw", "waarschuwing", "gitattributes-onvolledig")
 

@@ -10,6 +10,7 @@ Pure: no terminal, no files.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -113,16 +114,45 @@ def omgeving_getal(naam: str, value: str, maximum: float) -> float:
 # --- kern members ---------------------------------------------------------------------
 
 
-LID_VORMEN = '"Naam <e-mail> [telefoon]", "Naam e-mail [telefoon]" of "Naam <> telefoon"'
+LID_VORMEN = ('"Naam <e-mail> [telefoon] [rol]", "Naam e-mail [telefoon] [rol]" of "Naam <> telefoon [rol]" '
+              f"(rol: {', '.join(model.ROLLEN)})")
 _LID_HOEK = re.compile(r"(?P<naam>[^<>]*)<(?P<email>[^<>]*)>(?P<telefoon>[^<>]*)")
 _LID_VRIJ = re.compile(r"(?P<naam>[^<>@]*?)\s+(?P<email>[^\s<>@]+@[^\s<>@]+)(?P<telefoon>[^<>@]*)")
 _LID_VELDEN = (("naam", "naam", "naam"), ("email", "email", "e-mailadres"), ("telefoon", "telefoon", "telefoonnummer"))
 
 
+_ROL = re.compile(r"\s+\[?(?P<rol>[^\W\d_]+)\]?\s*$")
+
+
+def _rol(text: str) -> tuple[str, str | None]:
+    """`text` without a trailing role (`... [voorzitter]` or `... voorzitter`), and that role;
+    a bracketed word that is no role is exit 2 naming the roles."""
+    m = _ROL.search(text)
+    if m is None or "@" in m.group("rol"):
+        return text, None
+    rol = m.group("rol").casefold()
+    if rol in model.ROLLEN:
+        return text[:m.start()], rol
+    if m.group(0).strip().startswith("["):
+        raise UsageError(f"'{m.group('rol')}' is geen rol in de kern; kies uit {', '.join(model.ROLLEN)}.")
+    return text, None
+
+
+def met_rol(lid_: model.KernLid, rol: str | None) -> model.KernLid:
+    """`lid_` with the role given by `--role` (exit 2 for one that is no role)."""
+    if rol is None:
+        return lid_
+    if rol.strip().casefold() not in model.ROLLEN:
+        raise UsageError(f"--role: '{rol}' is geen rol in de kern; kies uit {', '.join(model.ROLLEN)}.")
+    return dataclasses.replace(lid_, rol=rol.strip().casefold())
+
+
 def lid(text: str) -> model.KernLid:
-    """A kern member from `"Naam <email> [telefoon]"`, `"Naam email [telefoon]"` or, phone
-    only, `"Naam <> telefoon"`: a name and at least one of e-mail and phone, each in the
-    format its declaration (and so `check`) demands."""
+    """A kern member from `"Naam <email> [telefoon] [rol]"`, `"Naam email [telefoon] [rol]"`
+    or, phone only, `"Naam <> telefoon [rol]"`: a name and at least one of e-mail and phone,
+    each in the format its declaration (and so `check`) demands; the role (CONTRACT §1,
+    wijken versie 3) bracketed or as the last word."""
+    text, rol = _rol(text)
     m = _LID_HOEK.fullmatch(text) or _LID_VRIJ.fullmatch(text)
     if not m or not m.group("naam").strip():
         raise UsageError(f"Kernlid '{text}' heeft niet de vorm {LID_VORMEN}.")
@@ -135,4 +165,4 @@ def lid(text: str) -> model.KernLid:
         if klacht is not None:
             wie = waarden["naam"] if key != "naam" else text.strip()
             raise UsageError(f"Kernlid '{wie}': {klacht}." if key != "naam" else f"Kernlid: {klacht}.")
-    return model.KernLid(**waarden)
+    return model.KernLid(**waarden, rol=rol)

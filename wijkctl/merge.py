@@ -38,6 +38,9 @@ from wijkctl.schema import FILES, IDENTITY, Field, Schema, from_plain, to_plain
 
 _ABSENT = object()
 _HIDDEN = "(waarden niet getoond: persoonsgegevens)"
+# the two sides of a merge in Dutch, git's names in brackets (its markers say ours/theirs)
+OURS = "onze kant (ours)"
+THEIRS = "de andere kant (theirs)"
 
 
 class CannotMerge(Exception):
@@ -126,8 +129,8 @@ class _Merger:
             self.conflict(path, f"aan beide kanten toegevoegd, verschillend (velden: {velden})")
             return a
         if a is _ABSENT or b is _ABSENT:
-            gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
-            self.conflict(path, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
+            gone, kept = (OURS, THEIRS) if a is _ABSENT else (THEIRS, OURS)
+            self.conflict(path, f"aan {gone} verwijderd, aan {kept} gewijzigd")
             return b if a is _ABSENT else a
         return self.mapping(path, o, a, b, schema)
 
@@ -147,8 +150,8 @@ class _Merger:
             merged = self.records(path, *lists, f.schema, _ITEM.get(name, name))  # type: ignore[union-attr,arg-type]
             return merged or _ABSENT
         if o is not _ABSENT and (a is _ABSENT or b is _ABSENT):
-            gone, kept = ("ours", "theirs") if a is _ABSENT else ("theirs", "ours")
-            self.conflict(where, f"aan de kant van {gone} verwijderd, aan de kant van {kept} gewijzigd")
+            gone, kept = (OURS, THEIRS) if a is _ABSENT else (THEIRS, OURS)
+            self.conflict(where, f"aan {gone} verwijderd, aan {kept} gewijzigd")
             return b if a is _ABSENT else a
         if f is not None and f.kind == "record" and all(isinstance(x, dict) for x in (a, b)) \
                 and (o is _ABSENT or isinstance(o, dict)):
@@ -157,8 +160,8 @@ class _Merger:
         if name in personal or (f is not None and _personal(f.schema)):
             self.conflict(where, f"aan beide kanten anders gewijzigd {_HIDDEN}")
         else:
-            self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, ours {_show(a)}, "
-                                 f"theirs {_show(b)}")
+            self.conflict(where, f"aan beide kanten anders gewijzigd: basis {_show(o)}, {OURS} {_show(a)}, "
+                                 f"{THEIRS} {_show(b)}")
         return a if a is not _ABSENT else b
 
     def mapping(self, path: tuple[str, ...], o: dict, a: dict, b: dict, schema: Schema, prefix: str = "") -> dict:
@@ -191,7 +194,7 @@ class _Merger:
 
         oi, ai, bi = ({key(i): i for i in x} for x in (o, a, b))
         if len(oi) != len(o) or len(ai) != len(a) or len(bi) != len(b):
-            self.conflict(path, f"twee {item or 'items'} met dezelfde {_keys(schema)}; voeg met de hand samen")
+            self.conflict(path, f"twee {item or 'onderdelen'} met dezelfde {_keys(schema)}; voeg met de hand samen")
             return a
         renamed = (_renamed(o, a, oi, ai, key), _renamed(o, b, oi, bi, key))
         merged: dict[Any, dict] = {}

@@ -70,6 +70,7 @@ class Report:
     text: list[str] = field(default_factory=list)  # lines after the tables that were asked for (stdout)
     plain: list[str] | None = None  # when set, what table and wide print instead of the blocks
     # (check's `file:line: message` for editors, due's one line per item for cron)
+    wrap: bool = False  # the plain lines wrapped at words on a terminal (diff's sentences)
 
 
 def human(value: Any, kind: str = "text", unknown: str = "") -> str:
@@ -285,6 +286,26 @@ def _rich_tables(report: Report, stream: TextIO, wide: bool = False) -> None:
         console.print(Text(printable(line)))
 
 
+def wrapped(lines: list[str], width: int) -> list[str]:
+    """`lines` wrapped at spaces to `width`, each continuation indented under its line's
+    text; a word is never broken, not at a hyphen either (an e-mail address or a URL longer
+    than the line stands alone on its line)."""
+    import textwrap
+
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line, width, subsequent_indent=indent + "    ", break_long_words=False,
+                             break_on_hyphens=False, drop_whitespace=True) or [""]
+    return out
+
+
+def _terminal_width(out: TextIO) -> int:
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 20)
+
+
 def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -318,7 +339,10 @@ def _render_text(report: Report, fmt: Format, out: TextIO) -> None:
         if report.blocks:
             out.write(to_csv(report.blocks[0], dutch=fmt == Format.csv_nl))
     elif report.plain is not None:
-        out.write("".join(printable(line) + "\n" for line in report.plain))
+        lines = [printable(line) for line in report.plain]
+        if report.wrap and is_terminal(out):
+            lines = wrapped(lines, _terminal_width(out))
+        out.write("".join(line + "\n" for line in lines))
     elif is_terminal(out) and os.environ.get("TERM") != "dumb":
         _rich_tables(report, out, wide=fmt == Format.wide)
     else:

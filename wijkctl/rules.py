@@ -16,7 +16,7 @@ from wijkctl import model
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.model import Change
 from wijkctl.schema import schema_of
-from wijkctl.text import datum, fold, slug, unique_id
+from wijkctl.text import datum, fold, kernleden, opsomming, slug, unique_id
 
 # --- finding ------------------------------------------------------------------
 
@@ -98,6 +98,13 @@ def match_gebied(data: model.Dataset, query: str) -> model.Gebied:
     raise NotFound(f"Gebied '{query}' niet gevonden.{_suggest(query, [g.naam for g in data.gebieden])}")
 
 
+def gebieden_of_verbinder(data: model.Dataset, query: str) -> list[model.Gebied]:
+    """The gebieden whose gebiedsverbinder is the person `query` names (folded, as names
+    are compared everywhere): a verbinder may serve several gebieden."""
+    key = fold(query)
+    return [g for g in data.gebieden if key and g.verbinder is not None and fold(g.verbinder.naam) == key]
+
+
 # --- input values ---------------------------------------------------------------
 
 def value_complaint(cls: type, key: str, value: object) -> str | None:
@@ -154,7 +161,7 @@ def _check_kern(members: list[model.KernLid]) -> None:
     if len(members) < model.MIN_KERN:
         raise Refused(
             f"Een wijkplatform heeft een kern van minstens {model.MIN_KERN} bewoners; "
-            f"er {'is' if len(members) == 1 else 'zijn'} {len(members)} opgegeven (--member)."
+            f"er {'is' if len(members) == 1 else 'zijn'} {kernleden(len(members))} opgegeven (--member)."
         )
 
 
@@ -377,11 +384,11 @@ def update(
         return Change(f"Niets te wijzigen: {herhaald}", "")
     if not wat:
         return Change(f"Niets te wijzigen aan {org.naam}.", "")
-    let_op = (f" Let op: {org.naam} heeft nu {len(org.kern)} kernleden; een wijkplatform heeft er minstens "
+    let_op = (f" Let op: {org.naam} heeft nu {kernleden(len(org.kern))}; een wijkplatform heeft er minstens "
               f"{model.MIN_KERN}." if len(org.kern) < model.MIN_KERN and (remove or add) else "")
     return Change(
-        f"{org.naam} bijgewerkt: {', '.join(wat)}.{let_op}",
-        f"update: {org.naam} ({wijk.code}): {', '.join(wat)}",
+        f"{org.naam} bijgewerkt: {opsomming(wat)}.{let_op}",
+        f"update: {org.naam} ({wijk.code}): {opsomming(wat)}",
     )
 
 
@@ -463,6 +470,8 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
     kern = list(org.kern)
     if change is not None:
         lid, nieuw = _member(org, kern, change[0]), change[1]
+        if nieuw.rol is None and lid.rol is not None:  # new contact details keep the member's role
+            nieuw = dataclasses.replace(nieuw, rol=lid.rol)
         if lid != nieuw:
             _refuse_twice(org, [k for k in kern if k is not lid], nieuw)
             kern[kern.index(lid)] = nieuw
@@ -476,13 +485,13 @@ def _update_kern(org: model.Organisatie, wat: list[str], change: tuple[str, mode
             continue  # already gone in this very change
         lid = _member(org, kern, query)
         kern.remove(lid)
-        wat.append(f"kernlid {lid.naam} eruit")
+        wat.append(f"kernlid {lid.naam} vertrokken")
     for lid in add:
         if any(k == lid for k in kern) and not remove and not wat:  # a repeated addition
             return f"{lid.naam} zit al in de kern van {org.naam}."
         _refuse_twice(org, kern, lid)
         kern.append(lid)
-        wat.append(f"kernlid {lid.naam} erbij")
+        wat.append(f"kernlid {lid.naam} toegevoegd")
     org.kern = kern
     return None
 

@@ -26,6 +26,7 @@ from wijkctl.schema import (
     paused_gc,
     to_plain,
 )
+from wijkctl.text import aantal
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
     from wijkctl.cache import Entry
@@ -110,8 +111,8 @@ class Snapshot:
         errors = self.errors
         if errors:
             raise InvalidData(
-                f"De gegevens in {self.root} zijn ongeldig ({len(errors)} "
-                f"{'fout' if len(errors) == 1 else 'fouten'}); 'wijkctl check' toont ze alle.",
+                f"De gegevens in {self.root} zijn ongeldig ({aantal(len(errors), 'fout', 'fouten')}); "
+                "'wijkctl check' toont ze alle.",
                 [str(p) for p in errors[:MAX_SHOWN]],
             )
         return self.data

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from wijkctl import model
 from wijkctl.errors import NotFound
-from wijkctl.text import datum, euro, getal
+from wijkctl.text import datum, euro, getal, opsomming
 
 ONE = Decimal(1)
 
@@ -244,6 +244,13 @@ def _getal(value: Decimal | None) -> str:
     return getal(value, 0 if value == value.to_integral_value() else 2)
 
 
+def zonder_organisatie(u: Uitkomst) -> bool:
+    """Whether the wijk of `u` has no organisation at all in its year (not even a wijkraad):
+    where the gemeente's sentence for a wijk without organisation belongs."""
+    begin, einde = dt.date(u.jaar, 1, 1), dt.date(u.jaar + 1, 1, 1)
+    return not any(o.overlapt(begin, einde) for o in u.wijk.organisaties)
+
+
 def uitleg(u: Uitkomst, zonder_platform: str | None = None) -> list[str]:
     """The computation of `u`, step by step, in Dutch, so it can be recomputed by hand."""
     r = u.regeling
@@ -255,12 +262,13 @@ def uitleg(u: Uitkomst, zonder_platform: str | None = None) -> list[str]:
     if u.platform is None:
         regels.append(
             f"2. {u.wijk.naam} heeft in {u.jaar} geen wijkplatform. Dit bedrag is indicatief, "
-            "berekend alsof er het hele jaar een platform is." + (f" {zonder_platform}" if zonder_platform else "")
+            "berekend alsof er het hele jaar een platform is."
+            + (f" {zonder_platform}" if zonder_platform and zonder_organisatie(u) else "")
         )
     else:
         p = u.platform
         periode = f"vanaf {datum(p.van)}" + (f" tot {datum(p.tot)}" if p.tot else "")
-        gebied = (f" Het platform dekt de buurten {', '.join(p.buurten)}: de cijfers zijn de sommen van die "
+        gebied = (f" Het platform dekt de buurten {opsomming(p.buurten)}: de cijfers zijn de sommen van die "
                   "buurten (onbekend als een buurt een cijfer mist)." if p.buurten else "")
         regels.append(f"2. Platform: {p.naam} ({p.id}), actief {periode}: {u.maanden} van de 12 maanden in "
                       f"{u.jaar}.{gebied}")

@@ -8,6 +8,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from decimal import Decimal
 
 MAANDEN = (
@@ -22,15 +23,25 @@ def today() -> dt.date:
 
 
 def fold(name: str) -> str:
-    """A name reduced for comparison: no case, accents, spaces or punctuation.
+    """A name reduced for comparison, as a Dutch reader compares names: no case, accents,
+    spaces or punctuation; `y` for `ij` (Schalkwyk, Schalkwijk); a leading `'t` as `het`.
 
     "Waarder- en Veerpolder", "waarder en veerpolder" and "WAARDER-EN-VEERPOLDER"
-    all fold to "waarderenveerpolder".
+    all fold to "waarderenveerpolder"; "'t Zand" and "Het Zand" to "hetzand". The one
+    folding of look-ups, uniqueness rules, identities and completion alike.
     """
     if name.isascii():  # the common case, at C speed (nationwide validation folds 10,000 names)
-        return _NOT_ALNUM.sub("", name.lower())
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+        low = name.lower().lstrip()
+        if low.startswith("'t "):
+            low = "het" + low[2:]
+        key = _NOT_ALNUM.sub("", low)
+    else:
+        # casefold between two decompositions: `𝐴` decomposes to `A`, which folds to `a`
+        decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold()).lstrip()
+        if decomposed.startswith(("'t ", "\u2019t ")):
+            decomposed = "het" + decomposed[2:]
+        key = "".join(ch for ch in decomposed if ch.isalnum())
+    return key.replace("ij", "y") if "ij" in key else key
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -55,6 +66,24 @@ def unique_id(base: str, taken: set[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
+    """`1 kernlid`, `2 kernleden`, `0 kernleden`: a count with its noun in the right number."""
+    return f"{getal(n)} {enkelvoud if n == 1 else meervoud}"
+
+
+def kernleden(n: int) -> str:
+    """`1 kernlid`, `2 kernleden`: the count wijkctl says most."""
+    return aantal(n, "kernlid", "kernleden")
+
+
+def opsomming(items: Iterable[str], laatste: str = "en") -> str:
+    """Dutch list joining: `Binnenstad, Vijfhoek en Burgwal` (`of` with `laatste="of"`)."""
+    woorden = [str(i) for i in items]
+    if len(woorden) <= 1:
+        return "".join(woorden)
+    return f"{', '.join(woorden[:-1])} {laatste} {woorden[-1]}"
 
 
 def datum(day: dt.date | None) -> str:

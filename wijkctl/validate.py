@@ -17,7 +17,7 @@ from wijkctl import model, text
 from wijkctl.errors import Problem
 from wijkctl.formats import complaint
 from wijkctl.schema import FILES, REGELINGEN, SUBSIDIES, VERBINDERS, WIJKEN, Field, Schema
-from wijkctl.text import fold
+from wijkctl.text import fold, kernleden
 
 if TYPE_CHECKING:
     from wijkctl.index import Index, Summary
@@ -145,8 +145,9 @@ def check_cijfers(data: model.Dataset) -> Iterator[Problem]:
         if c is None:
             continue
         if c.sociale_huurwoningen is not None and c.woningen is not None and c.sociale_huurwoningen > c.woningen:
-            yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"sociale_huurwoningen ({c.sociale_huurwoningen}) "
-                f"is groter dan woningen ({c.woningen})", "sociale-huur-niet-boven-woningen", code)
+            yield _err(WIJKEN, _line(c, "sociale_huurwoningen"), f"het aantal sociale huurwoningen "
+                f"({c.sociale_huurwoningen}) is groter dan het aantal woningen ({c.woningen})",
+                "sociale-huur-niet-boven-woningen", code)
 
 
 def check_organisaties(data: model.Dataset, today: dt.date | None = None) -> Iterator[Problem]:
@@ -218,9 +219,9 @@ def _check_organisatie(w: model.Wijk, org: model.Organisatie, today: dt.date) ->
                                                      "nodig", "kvk-nodig", w.code)
     yield from _check_kern(w, org)
     if _kern_te_klein(org) and (org.tot is None or today < org.tot):
-        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {len(org.kern)} kernleden; een wijkplatform heeft er "
+        yield _warn(WIJKEN, org.regel, f"'{org.naam}' heeft {kernleden(len(org.kern))}; een wijkplatform heeft er "
                                        f"minstens {model.MIN_KERN}",
-                    "kern-te-klein", w.code, org.tot)
+                    "kern_te_klein", w.code, org.tot)
 
 
 def _check_kern(w: model.Wijk, org: model.Organisatie) -> Iterator[Problem]:

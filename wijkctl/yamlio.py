@@ -536,7 +536,7 @@ def _conflict_markers(bestand: str, text: str) -> list[Problem]:
     if not lines:
         return []
     eerste = lines[0]
-    return [Problem(bestand, eerste, "onopgeloste git-conflict (<<<<<<< ... >>>>>>>, "
+    return [Problem(bestand, eerste, "onopgelost git-conflict (<<<<<<< ... >>>>>>>, "
                     f"{len(lines) // 2 or 1}x): kies of combineer de versies tussen de markeringen, "
                     "draai 'wijkctl check --strict' en daarna 'git add'", "fout", "git-conflict")]
 

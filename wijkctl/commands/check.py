@@ -17,6 +17,7 @@ from wijkctl.commands.common import (
 )
 from wijkctl.errors import InvalidData, Problem
 from wijkctl.output import Block, Column, Format, Report, WriteFormat, render
+from wijkctl.text import aantal
 from wijkctl.yamlio import CURRENT_VERSIE
 
 
@@ -61,8 +62,9 @@ def check(
     _print(payload, fouten, waarschuwingen, output, file)
     if fouten:
         raise InvalidData(
-            f"{len(fouten)} {'fout' if len(fouten) == 1 else 'fouten'}"
-            f"{f' en {len(waarschuwingen)} waarschuwingen' if waarschuwingen else ''} in {root}."
+            f"{aantal(len(fouten), 'fout', 'fouten')}"
+            f"{' en ' + aantal(len(waarschuwingen), 'waarschuwing', 'waarschuwingen') if waarschuwingen else ''}"
+            f" in {root}."
         )
     for name, loaded in snap.loaded.items():
         if loaded.older:
@@ -100,11 +102,10 @@ def _quiet_today(data: model.Dataset) -> bool:
 
 def _in_orde(wijken: int, gebieden: int, regelingen: int, waarschuwingen: int, subsidies: int = 0) -> str:
     return (
-        f"In orde: {wijken} wijken, {gebieden} gebieden, {regelingen} "
-        f"{'regeling' if regelingen == 1 else 'regelingen'}"
-        + (f", {subsidies} {'subsidie' if subsidies == 1 else 'subsidies'}" if subsidies else "")
-        + (f"; {waarschuwingen} "
-           f"{'waarschuwing' if waarschuwingen == 1 else 'waarschuwingen'}." if waarschuwingen else ".")
+        f"In orde: {aantal(wijken, 'wijk', 'wijken')}, {aantal(gebieden, 'gebied', 'gebieden')}, "
+        f"{aantal(regelingen, 'regeling', 'regelingen')}"
+        + (f", {aantal(subsidies, 'subsidie', 'subsidies')}" if subsidies else "")
+        + (f"; {aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}." if waarschuwingen else ".")
     )
 
 

@@ -26,15 +26,18 @@ def due(
     """Wat aandacht vraagt: termijnen, te kleine kernen, organisaties die stoppen, oude cijfers, wijkraden;
     niets als niets speelt."""
     from wijkctl.due import due as items_due
+    from wijkctl.dueitem import woorden
 
     dag = datum(on, "--on") if on is not None else text.today()
     items = items_due(store.load(data_dir(ctx)), dag, dagen(within, "--within", MAX_WITHIN))
     rows = [item._asdict() for item in items]
+    table_rows = [{**r, "soort_woorden": woorden(r["soort"])} for r in rows]
     # the table: one line per item, and nothing at all when nothing is due (cron mails output)
-    lines = [f"{item.datum.isoformat()}  {item.soort}  {item.melding}" for item in items]
-    columns = [Column("soort", "Soort"), Column("datum", "Datum", "date"), Column("wijk", "Wijk"),
-               Column("organisatie", "Organisatie"), Column("melding", "Melding")]
-    render(Report(rows, [Block(columns, rows, title="Aandacht")], plain=lines), output, file)
+    lines = [f"{item.datum.isoformat()}  {woorden(item.soort)}  {item.melding}" for item in items]
+    columns = [Column("soort", "Soortcode", table=False), Column("soort_woorden", "Soort"),
+               Column("datum", "Datum", "date"), Column("wijk", "Wijk"), Column("organisatie", "Organisatie"),
+               Column("melding", "Melding")]
+    render(Report(rows, [Block(columns, table_rows, title="Aandacht")], plain=lines), output, file)
 
 
 COMMANDS = {"due": due}

@@ -12,11 +12,13 @@ from typing import Annotated, Any
 import typer
 
 from wijkctl import fileio
-from wijkctl.commands.common import FileOpt, OutputOpt, data_dir, message
+from wijkctl.commands.common import FileOpt, OutputOpt, WriteOutputOpt, data_dir, message
 from wijkctl.errors import UsageError, WriteFailed
 from wijkctl.gitops import ATTRIBUTES
 from wijkctl.gitops import git as _git
+from wijkctl.output import WriteFormat
 from wijkctl.store import DATA_FILES, MAX_FILE_BYTES
+from wijkctl.text import aantal
 
 CONFLICT = 1  # git's convention for a merge driver that leaves conflicts
 
@@ -180,9 +182,12 @@ def _check_line_merge(ours: Path, shown: str, name: str, path: str | None, befor
 
 # Hunk headers of `git diff` name the record: the line that starts a wijk, gebied, regeling or subsidie.
 XFUNCNAME = "^(- (code|jaar|id): .*)$"  # git shows the first group
+# git looks for that line above a hunk's leading context: with its default 3 lines a change to
+# a gebied's verbinder (lines 3 and 4 of its record) would be named after the gebied before it
+HUNK_CONTEXT = "1"
 
 
-def git_setup(ctx: typer.Context) -> None:
+def git_setup(ctx: typer.Context, output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Laat git de gegevensbestanden per record samenvoegen (wijkctl merge-driver) en wijken noemen in diffs."""
     root = data_dir(ctx)
     top = _git(root, "rev-parse", "--show-toplevel")
@@ -190,9 +195,10 @@ def git_setup(ctx: typer.Context) -> None:
         raise UsageError(f"{root} staat niet in een git-werkmap; 'git init' eerst.")
     said = [_attributes(root)]
     driver = f"{shlex.quote(sys.executable)} -m wijkctl merge-driver %O %A %B %P"
-    for key, value in (("merge.wijkctl.name", "wijkctl: per wijk, organisatie en veld samenvoegen"),
-                       ("merge.wijkctl.driver", driver),
-                       ("diff.wijkctl.xfuncname", XFUNCNAME)):
+    config = {"merge.wijkctl.name": "wijkctl: per wijk, organisatie en veld samenvoegen",
+              "merge.wijkctl.driver": driver, "diff.wijkctl.xfuncname": XFUNCNAME, "diff.context": HUNK_CONTEXT}
+    gezet = []
+    for key, value in config.items():
         now = _git(root, "config", "--local", "--get", key).stdout.strip()
         if now == value:
             said.append(f"git config {key}: was al zo.")
@@ -200,6 +206,12 @@ def git_setup(ctx: typer.Context) -> None:
         if _git(root, "config", "--local", key, value).returncode != 0:
             raise WriteFailed(f"git config {key} zetten mislukte.")
         said.append(f"git config {key} = {value}")
+        gezet.append(key)
+    if output != WriteFormat.table:  # for scripts: what is set now, and what this run changed
+        from wijkctl.output import Report, render
+
+        render(Report({"gitattributes": str(root / ".gitattributes"), "config": config, "gezet": gezet,
+                       "samenvatting": said[0]}, []), output)
     message("\n".join(said) + "\nKlaar: git voegt de gegevensbestanden nu per record samen. Gebruik nooit merge=union "
             "voor deze bestanden: dat plakt beide versies achter elkaar en kan ongemerkt ongeldige gegevens maken.")
 
@@ -225,7 +237,7 @@ def _attributes(root: Path) -> str:
         fileio.replace_files(root, {".gitattributes": new.encode("utf-8")})
     except OSError as exc:
         raise WriteFailed(f"Kan {path} niet schrijven: {fileio.reason(exc)}.") from None
-    return f"{path}: {len(missing)} {'regel' if len(missing) == 1 else 'regels'} toegevoegd."
+    return f"{path}: {aantal(len(missing), 'regel', 'regels')} toegevoegd."
 
 
 # --- diff ----------------------------------------------------------------------------
@@ -262,12 +274,28 @@ def diff(
                Column("nieuw", "Nieuw", unknown="–")]
     money_cols = [Column("jaar", "Jaar", "year"), Column("wijk", "Wijk"), Column("naam", "Platform", drop=1),
                   Column("oud", "Oud", "money", unknown="–"), Column("nieuw", "Nieuw", "money", unknown="–")]
-    shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in rows]
+    public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]  # the words are for people
+    shown = [{k: (_cell(v) if k in ("oud", "nieuw") else v) for k, v in r.items()} for r in public]
     blocks = [Block(columns, shown, title=f"Gewijzigd tussen {waar}")] if rows else []
     if geld:
         blocks.append(Block(money_cols, geld, title="Subsidie die daardoor anders uitkomt"))
-    data = rows + geld
-    render(Report(data, blocks), output, file)
+    render(Report(public + geld, blocks, plain=_lines(rows, geld, waar, old, new), wrap=True), output, file)
+
+
+def _lines(rows: list[dict[str, Any]], geld: list[dict[str, Any]], waar: str, old: Any, new: Any) -> list[str]:
+    """The change as a reviewer reads it: one sentence per field, in words (semdiff.in_words),
+    then the subsidies that change with it."""
+    from wijkctl import semdiff
+    from wijkctl.text import euro
+
+    lines = [f"Gewijzigd tussen {waar}:", *(f"  {semdiff.in_words(r, old, new)}" for r in rows)] if rows else []
+    if geld:
+        names = {w.code: w.naam for d in (old, new) for w in d.wijken}
+        lines += ["" if lines else None, "Subsidie die daardoor anders uitkomt:"]
+        lines += [f"  {r['jaar']} {names.get(r['wijk'], r['wijk'])}, {r['naam']}: "
+                  f"{euro(r['oud']) if r['oud'] is not None else '–'} → "
+                  f"{euro(r['nieuw']) if r['nieuw'] is not None else '–'}" for r in geld]
+    return [line for line in lines if line is not None]
 
 
 def _cell(value: Any) -> Any:

@@ -48,7 +48,7 @@ def _row(s: Any, wijken: dict[str, model.Wijk], regeling: model.Regeling | None)
 
 GRANT_COLUMNS = [
     Column("id", "Id", table=False), Column("jaar", "Jaar", "year", drop=6), Column("wijk", "Wijkcode", table=False),
-    Column("wijk_naam", "Wijk"), Column("gebied", "Gebied", table=False), Column("platform", "Platform", drop=5),
+    Column("wijk_naam", "Wijk"), Column("gebied", "Gebiedscode", table=False), Column("platform", "Platform", drop=5),
     Column("organisatie", "Id platform", table=False), Column("rechtsvorm", "Rechtsvorm", table=False),
     Column("kvk", "KvK", table=False), Column("kenmerk", "Kenmerk", drop=4), Column("status", "Status"),
     Column("berekend", "Berekend", "money", drop=3), Column("verleend", "Verleend", "money"),

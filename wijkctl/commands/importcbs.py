@@ -20,7 +20,7 @@ from wijkctl.commands.common import (
 )
 from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
-from wijkctl.text import getal
+from wijkctl.text import aantal, getal
 
 PROGRESS_FROM = 1_000_000  # characters; smaller files read in a blink
 
@@ -93,9 +93,9 @@ def import_cbs(
         result = cbs.apply(data, table, year)
         n = len(result.bijgewerkt)
         return model.Change(
-            f"Cijfers van {n} {'wijk' if n == 1 else 'wijken'} bijgewerkt uit CBS {year} "
-            f"({len(result.wijzigingen)} {'wijziging' if len(result.wijzigingen) == 1 else 'wijzigingen'}).",
-            f"import-cbs: CBS Kerncijfers wijken en buurten {year}, {n} wijken",
+            f"Cijfers van {aantal(n, 'wijk', 'wijken')} bijgewerkt uit CBS {year} "
+            f"({aantal(len(result.wijzigingen), 'wijziging', 'wijzigingen')}).",
+            f"import-cbs: CBS Kerncijfers wijken en buurten {year}, {aantal(n, 'wijk', 'wijken')}",
             result,
         )
 

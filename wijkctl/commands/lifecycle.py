@@ -188,6 +188,8 @@ def update(
     change_member: Annotated[tuple[str, str] | None, typer.Option("--change-member", metavar='NAAM|E-MAIL "NAAM '
         '<E-MAIL> [TELEFOON]"', help="Wijzig een kernlid op zijn plaats: wie (naam of e-mail) en de nieuwe "
                                      "gegevens.")] = None,
+    role: Annotated[str | None, typer.Option("--role", metavar="ROL", help="Met --change-member: de rol van dat "
+        f"kernlid ({', '.join(model.ROLLEN)}); zonder houdt het zijn rol.")] = None,
     from_: Annotated[str | None, typer.Option("--from", metavar="DATUM", help="Verbeter de eerste actieve dag van "
                                                                               "het platform.")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATUM", help="Werk het platform bij dat op deze datum "
@@ -202,7 +204,7 @@ def update(
     """Wijzig de gegevens, het gebied, de start of de kern van een wijkplatform."""
     if per is not None:
         _update_per(ctx, wijk, org, name, buurt, per, (legal_form, kvk, email, website, add_member, remove_member,
-                                                       change_member, from_, on), (dry_run, commit, output))
+                                                       change_member, role, from_, on), (dry_run, commit, output))
         return
     dag = parse_date(on, "--on") if on is not None else text.today()
     wijzigt = (name, legal_form, add_member, remove_member, buurt, change_member, from_)
@@ -211,7 +213,9 @@ def update(
     add = _members(add_member)
     details = _details(legal_form, kvk, email, website, clear=True)
     van = parse_date(from_, "--from") if from_ is not None else None
-    change = (change_member[0], invoer.lid(change_member[1])) if change_member else None
+    change = (change_member[0], invoer.met_rol(invoer.lid(change_member[1]), role)) if change_member else None
+    if role is not None and change is None:
+        raise UsageError("--role hoort bij --change-member: welk kernlid krijgt die rol?")
     _run(ctx, wijk, lambda w, _taken: rules.update(
         w, on=dag, org_query=org, naam=name, details=details, add=add, remove=remove_member or [],
         buurten=list(buurt or []), van=van, change=change), dry_run, commit, output)

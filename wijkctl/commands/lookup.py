@@ -49,7 +49,10 @@ def verbinder(
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
-    """De gebiedsverbinder van een wijk; zonder WIJK alle gebieden met hun verbinder."""
+    """De gebiedsverbinder van een wijk (of van een gebied, of op naam van de verbinder); zonder WIJK alle
+    gebieden met hun verbinder."""
+    from wijkctl.errors import NotFound
+
     data = store.load(data_dir(ctx))
     if words:
         wijk = " ".join(words)
@@ -57,7 +60,14 @@ def verbinder(
         if gebied is not None and data.index.find("naam", fold(wijk)) is None:
             _verbinders(data, [gebied], output, file)  # a gebied: its verbinder
             return
-        w = rules.match_wijk(data, wijk)
+        try:
+            w = rules.match_wijk(data, wijk)
+        except NotFound:
+            van_verbinder = rules.gebieden_of_verbinder(data, wijk)  # `verbinder "Kees de Boer"`
+            if not van_verbinder:
+                raise
+            _verbinders(data, van_verbinder, output, file)
+            return
         buurt = _say_how_matched(w, rules.without_article(data, wijk))
         g = data.gebied(w.gebied)
         row = {
@@ -176,11 +186,11 @@ def list_(
     known = [r["inwoners"] for r in rows if r["inwoners"] is not None]
     platforms = sum(r["status"] == "wijkplatform" for r in rows)
     totals = [{
-        "naam": f"Totaal: {len(rows)} wijken",
-        "status": f"{platforms} platforms",
+        "naam": f"Totaal: {text.aantal(len(rows), 'wijk', 'wijken')}",
+        "status": text.aantal(platforms, "platform", "platforms"),
         "inwoners": sum(known) if known else None,
     }]
-    notes = [data.zonder_platform] if data.zonder_platform and any(r["status"] != "wijkplatform" for r in rows) \
+    notes = [data.zonder_platform] if data.zonder_platform and any(r["status"] == "geen" for r in rows) \
         else []
     render(Report(rows, [Block(_LIST_COLUMNS, rows, totals=totals, sheet="Wijken")], notes), output, file)
 
@@ -219,8 +229,8 @@ def _list_row(w: model.Wijk, st: str, actief: list[model.Organisatie], g: model.
 def show(
     ctx: typer.Context,
     words: WijksArg,
-    contact: Annotated[bool, typer.Option("--contact", help="Toon ook e-mail en telefoon van de kernleden "
-                                                            "(persoonsgegevens).")] = False,
+    contact: Annotated[bool, typer.Option("--contact", help=(
+        "Toon ook de kernleden met hun rol, e-mail en telefoon, de contactpersoon eerst (persoonsgegevens)."))] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
     file: FileOpt = None,
 ) -> None:
@@ -258,9 +268,8 @@ def show(
     })
     blocks = [_facts_block(w, g, actief), *_buurten_block(w, actief), *_organisation_blocks(w, actief, contact)]
     notes = _subsidy_notes(w, uitkomsten, today.year)
-    platforms = [o for o in actief if o.soort == model.WIJKPLATFORM]
-    if data.zonder_platform and (not platforms or any(not any(p.dekt(b.naam) for p in platforms) for b in w.buurten)):
-        notes.append(data.zonder_platform)  # some of the wijk has no platform today
+    if data.zonder_platform and (not actief or any(not any(o.dekt(b.naam) for o in actief) for b in w.buurten)):
+        notes.append(data.zonder_platform)  # some of the wijk has no organisation today
     render(Report(record, blocks, notes), output, file)
 
 
@@ -309,27 +318,28 @@ def _organisation_blocks(w: model.Wijk, actief: list[model.Organisatie], contact
     if w.organisaties:
         rows = [{
             "id": o.id, "soort": o.soort, "naam": o.naam, "van": o.van, "tot": o.tot,
-            "buurten": ", ".join(o.buurten) or "hele wijk",
+            "buurten": text.opsomming(o.buurten) or "hele wijk",
             "opvolger_van": ", ".join(o.opvolger_van) or None, "rechtsvorm": o.rechtsvorm, "kvk": o.kvk,
             "kern": len(o.kern) if o.soort == model.WIJKPLATFORM else None,
             "reden": o.reden_einde,
         } for o in w.organisaties]
         blocks.append(Block([
-            Column("id", "Id", drop=7), Column("soort", "Soort"), Column("naam", "Naam"),
+            # on a narrow terminal the least needed go first; Id stays longest: --org needs it
+            Column("id", "Id", drop=1), Column("soort", "Soort"), Column("naam", "Naam"),
             Column("van", "Van", "date", unknown="onbekend"), Column("tot", "Tot", "date", unknown="–"),
-            Column("buurten", "Gebied", drop=3), Column("opvolger_van", "Opvolger van", unknown="–", drop=6),
-            Column("rechtsvorm", "Rechtsvorm", unknown="–", drop=5), Column("kvk", "KvK", unknown="–", drop=4),
-            Column("kern", "Kern", "int", unknown="–", drop=1),
-            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties), drop=2),
+            Column("buurten", "Buurten", drop=2), Column("opvolger_van", "Opvolger van", unknown="–", drop=7),
+            Column("rechtsvorm", "Rechtsvorm", unknown="–", drop=6), Column("kvk", "KvK", unknown="–", drop=5),
+            Column("kern", "Kern", "int", unknown="–", drop=4),
+            Column("reden", "Reden einde", table=any(o.reden_einde for o in w.organisaties), drop=3),
         ], rows, title="Organisaties"))
-    for org in actief:
+    for org in actief if contact else []:  # kern members are personal data: only when asked for
         if not org.kern:
             continue
-        columns = [Column("naam", "Naam")]
-        if contact:
-            columns += [Column("email", "E-mail"), Column("telefoon", "Telefoon", drop=1)]
+        columns = [Column("naam", "Naam"), Column("rol", "Rol", unknown="–"), Column("email", "E-mail", unknown="–"),
+                   Column("telefoon", "Telefoon", unknown="–", drop=1)]
+        kern = sorted(org.kern, key=lambda lid: lid.rol != "contactpersoon")  # the contactpersoon first
         blocks.append(Block(columns, [
-            {"naam": lid.naam, "email": lid.email, "telefoon": lid.telefoon} for lid in org.kern
+            {"naam": lid.naam, "rol": lid.rol, "email": lid.email, "telefoon": lid.telefoon} for lid in kern
         ], title=f"Kern van {org.naam}"))
     return blocks
 

@@ -10,7 +10,7 @@ from wijkctl import invoer, rules, store, text
 from wijkctl import subsidy as engine
 from wijkctl.commands.common import FileOpt, OutputOpt, complete_wijk, data_dir
 from wijkctl.output import Block, Column, Format, Report, render
-from wijkctl.text import euro
+from wijkctl.text import aantal, euro
 
 
 def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_platform: str | None) -> dict[str, Any]:
@@ -77,7 +77,8 @@ def _recorded_lines(entry: dict[str, Any]) -> list[str]:
     lines = []
     if b is not None:
         lines.append(f"{wie}: bij de aanvraag berekend op {datum(_day(b['datum']))} (regeling {b['regeling']}, "
-                     f"{b['maanden']} maanden): {euro(b['bedrag'])}; vandaag berekend: {euro(entry['bedrag'])}.")
+                     f"{aantal(b['maanden'], 'maand', 'maanden')}): {euro(b['bedrag'])}; "
+                     f"vandaag berekend: {euro(entry['bedrag'])}.")
     if besluit is not None:
         wat = f"{euro(besluit['bedrag'])} verleend" if besluit["soort"] == "verleend" else "geweigerd"
         lines.append(f"{wie}: besluit van {datum(_day(besluit['datum']))}: {wat}; dat besluit blijft staan, "
@@ -162,7 +163,7 @@ def subsidy(
         Column("platform", "Platform", unknown="geen"), Column("organisatie", "Id platform", table=False),
         Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
         Column("buurten", "Buurten", table=any(row["buurten"] for row in rows), drop=4),
-        Column("maanden", "Maanden", "int", drop=3), Column("basisbedrag", "Basis", "money", drop=2),
+        Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money", drop=2),
         *(Column(_toeslag_key(t.naam), f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
           for t in r.toeslagen),
         Column("bedrag", "Bedrag", "money"),
@@ -229,7 +230,8 @@ def _notes(ov: engine.Overzicht) -> list[str]:
         notes.append("Onvolledig: niet alle cijfers zijn bekend; een onbekende toeslag telt als € 0.")
     if any(u.indicatief for u in ov.uitkomsten):
         notes.append("Indicatieve bedragen (wijken zonder platform) tellen niet mee in het totaal."
-                     + (f" {ov.zonder_platform}" if ov.zonder_platform else ""))
+                     + (f" {ov.zonder_platform}" if ov.zonder_platform
+                        and any(u.indicatief and engine.zonder_organisatie(u) for u in ov.uitkomsten) else ""))
     notes.append(f"Totaal {jaar}: {euro(ov.totaal)}.")
     if ov.plafond_saldo is not None:
         if ov.plafond_saldo < 0:
