@@ -4,7 +4,12 @@ Writes a CSV shaped as CBS publishes it (BOM, `;`, padded cells, Land, Gemeente,
 Buurt rows of 342 gemeenten, about 17,000 rows), then times `wijkctl init DIR --from-cbs`
 for one gemeente in a fresh process and reports its wall time and peak memory (max RSS).
 
-    python benchmarks/init_cbs.py [--runs 5]
+    python benchmarks/init_cbs.py [--runs 5] [--count]
+
+Wall time on a shared machine says more about the other load than about wijkctl, so it also
+reports the user CPU time of the runs, and with `--count` the instructions of one run
+(callgrind, as `benchmarks/instructions.py` counts them) against the floor `python -c
+"import yaml"`. Run `python -m compileall -q` over the installation first.
 """
 
 from __future__ import annotations
@@ -41,26 +46,41 @@ def national(path: Path, gemeenten: int = 342, wijken: int = 10, buurten: int = 
     return len(rows)
 
 
+def _argv(target: Path, csv: Path) -> list[str]:
+    return [sys.executable, "-m", "wijkctl", "init", str(target), "--from-cbs", str(csv), "--year", "2023",
+            "--gemeente", "Gemeente 0200"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--count", action="store_true", help="also count instructions with callgrind")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wijkctl-init-cbs-"))
     csv = work / "kwb.csv"
     n = national(csv)
-    times, peaks = [], []
+    env = {**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")}
+    times, cpu, peaks = [], [], []
     for run in range(args.runs):
         target = work / f"reg{run}"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "wijkctl", "init", str(target), "--from-cbs", str(csv),
-                               "--year", "2023", "--gemeente", "Gemeente 0200"], capture_output=True, text=True,
-                              env={**os.environ, "WIJKCTL_CACHE_DIR": str(work / "cache")})
+        done = subprocess.run(_argv(target, csv), capture_output=True, text=True, env=env)
         times.append(time.perf_counter() - start)
         assert done.returncode == 0, done.stderr
-        peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(usage.ru_utime - before)
+        peaks.append(usage.ru_maxrss / 1024)
     median = sorted(times)[len(times) // 2]
-    print(f"{n} rows, {csv.stat().st_size / 1e6:.1f} MB; init --from-cbs: median {median:.2f} s, "
-          f"max RSS {max(peaks):.0f} MB over {args.runs} runs")
+    print(f"{n} rows, {csv.stat().st_size / 1e6:.1f} MB; init --from-cbs: median {median:.2f} s wall, "
+          f"median {sorted(cpu)[len(cpu) // 2]:.2f} s user CPU, max RSS {max(peaks):.0f} MB over {args.runs} runs")
+    if args.count:
+        from instructions import count
+
+        floor = count([sys.executable, "-c", "import yaml"], env)
+        init = count(_argv(work / "counted", csv), env)
+        print(f"instructions: init --from-cbs {init / 1e6:.0f} mln, floor {floor / 1e6:.0f} mln "
+              f"({init / floor:.1f}× the floor)")
     shutil.rmtree(work)
 
 

@@ -65,8 +65,7 @@ def generate() -> str:
     ]
     for param in group.get_params(ctx):
         lines.append(_param_row(param))
-    for name, command in group.commands.items():
-        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True)
+    for name, command, sub in _commands(group, ctx):
         pieces = " ".join(command.collect_usage_pieces(sub))
         lines += ["", f"## wijkctl {name}", "", f"`wijkctl {name} {pieces}`", "", _cell(command.help or ""), "",
                   "| argument of optie | betekenis |", "|---|---|"]
@@ -74,6 +73,16 @@ def generate() -> str:
         lines += _examples(name)
     lines += ["", "## Uitvoer naar een pipe die sluit", "", PIPE]
     return "\n".join(lines) + "\n"
+
+
+def _commands(group, ctx, prefix: str = ""):
+    """(name, command, context) of every command, and of every subcommand after its group's
+    (`regeling add` after `regeling`)."""
+    for name, command in group.commands.items():
+        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True)
+        yield prefix + name, command, sub
+        if hasattr(command, "commands"):
+            yield from _commands(command, sub, f"{prefix}{name} ")
 
 
 # how every command meets a reader that stops reading: documented once, here (cli.main does it)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -114,6 +115,32 @@ def test_remove_refused_while_an_organisation_refers(run, datadir):
     assert snapshot_bytes(datadir) == before
 
 
+def test_remove_names_the_subsidy_records_of_what_it_would_orphan(run, datadir):
+    assert run("add-buurt", "europawijk", "--name", "Noord").exit_code == 0
+    assert run("register", "europawijk", "--name", "Platform Noord", "--from", "2025-01-01", "--buurt", "Noord",
+               *MEMBERS).exit_code == 0
+    assert run("apply", "europawijk", "--year", "2025", "--received", "2024-11-12").exit_code == 0
+    before = snapshot_bytes(datadir)
+    for args in (("remove-buurt", "europawijk", "--buurt", "Noord"), ("remove-wijk", "europawijk")):
+        result = run(*args)
+        assert result.exit_code == 4, result.output
+        assert "subsidie vastgelegd in subsidies.yaml: 2025-platform-noord" in result.stderr
+    assert snapshot_bytes(datadir) == before
+
+
+def test_remove_wijk_is_refused_for_subsidy_records_alone():
+    from wijkctl import kaart, model
+    from wijkctl.errors import Refused
+    from wijkctl.subsidiemodel import Subsidie
+
+    data = model.Dataset([model.Wijk(code="dietsveld", naam="Dietsveld", gebied="noord")],
+                         [model.Gebied(code="noord", naam="Noord")],
+                         subsidies=[Subsidie(id="2025-oud", jaar=2025, wijk="dietsveld", organisatie="oud")])
+    with pytest.raises(Refused, match="Dietsveld heeft subsidies.*2025-oud"):
+        kaart.remove_wijk(data, "dietsveld")
+    assert [w.code for w in data.wijken] == ["dietsveld"]
+
+
 def test_map_commit_messages(run, repo, datadir):
     from tests.conftest import git
 
@@ -201,3 +228,66 @@ def test_the_canonical_dump_round_trips_the_gemeente():
     loaded = yamlio.load_text(VERBINDERS, text)
     assert not loaded.problems and loaded.head["gemeente"].naam == "Utrecht"
     assert yamlio.dump_loaded(loaded) == text
+
+
+# --- init --from-cbs reads only the rows of the gemeente asked for (the national table) ---------
+
+
+def test_init_reads_only_the_rows_of_the_gemeente_asked_for(tmp_path):
+    from tests.test_other_gemeente import ROWS, _csv, _init
+
+    broken = [*ROWS, ("Westenholte", "Zwolle", "Buurt", "BU01930001", "-5", "1", "1", "1")]
+    for sub in "unz":
+        (tmp_path / sub).mkdir()
+    assert _init(tmp_path / "u", "--gemeente", "GM0344", text=_csv(broken)).exit_code == 0
+    assert _init(tmp_path / "n", "--gemeente", "utrecht", text=_csv(broken)).exit_code == 0
+    refused = _init(tmp_path / "z", "--gemeente", "Zwolle", text=_csv(broken))
+    assert refused.exit_code == 2 and "kolom AantalInwoners" in refused.output
+    assert not (tmp_path / "z" / "reg").exists()
+
+
+def test_init_by_name_without_gemeente_rows_and_suggestions_from_rows_left_unread(tmp_path):
+    from tests.test_other_gemeente import ROWS, _csv, _init
+
+    rows = [r for r in ROWS if r[2] != "Gemeente"]
+    for sub in "ab":
+        (tmp_path / sub).mkdir()
+    made = _init(tmp_path / "a", "--gemeente", "zwolle", text=_csv(rows))
+    assert made.exit_code == 0, made.output
+    listed = json.loads(Run(tmp_path / "a" / "reg")("list", "-o", "json").stdout)
+    assert {w["naam"] for w in listed} == {"Wijk 00 Stadshagen", "Wijk 01 Centrum"}
+    missed = _init(tmp_path / "b", "--gemeente", "Zwole", text=_csv(rows))
+    assert missed.exit_code == 3 and "Zwolle" in missed.output
+
+
+@pytest.mark.parametrize("query, code, cell, kept", [
+    ("GM0344", "WK034401", None, True), ("0344", "BU03440101", "Utrecht", True), ("gm0344", "WK019300", None, False),
+    ("Utrecht", "WK019300", "  Zwolle    ", False), ("utrecht", "WK034401", '"Utrecht   "', True),
+    ("Utrecht", "WK034401", None, True), ("Utrecht", "WK034401", "   ", True),
+])
+def test_rows_of_a_gemeente(query, code, cell, kept):
+    from wijkctl import start
+
+    assert start.rows_of(query)(code, cell) is kept
+
+
+def test_init_shows_progress_on_a_terminal_only(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import on_terminal
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from init_cbs import national
+
+    source = tmp_path / "kwb.csv"
+    national(source, gemeenten=160)
+    assert source.stat().st_size > 1_000_000
+    argv = [sys.executable, "-m", "wijkctl", "init", "", "--from-cbs", str(source), "--year", "2023",
+            "--gemeente", "GM0042"]
+    piped = subprocess.run([*argv[:4], str(tmp_path / "p"), *argv[5:]], capture_output=True, text=True)
+    assert piped.returncode == 0 and "CBS-bestand lezen" not in piped.stderr, piped.stderr
+    code, shown = on_terminal([*argv[:4], str(tmp_path / "t"), *argv[5:]], {**os.environ, "TERM": "xterm"},
+                              stream="stderr")
+    assert code == 0 and "CBS-bestand lezen" in shown

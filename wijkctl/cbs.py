@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -62,6 +62,8 @@ class Table:
     figures: tuple[str, ...] = FIGURES  # the figures whose columns the file has
     gemeenten: dict[str, Regio] = field(default_factory=dict)  # the Gemeente rows, by GM code
     naamkolom: str | None = None  # the header of the names column (WijkenEnBuurten), when present
+    # GM code -> the Gemeentenaam of Wijk and Buurt rows that `parse` was asked to leave unread
+    elders: dict[str, str | None] = field(default_factory=dict)
 
 
 def _number(raw: str, where: str, *, count: bool = False) -> Decimal | None:
@@ -90,12 +92,15 @@ def _whole(value: Decimal | None, where: str) -> int | None:
     return int(value)
 
 
-def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
+def parse(lines: Iterable[str], naam: str = "het bestand",
+          keep: Callable[[str, str | None], bool] | None = None) -> Table:
     """Parse a Kerncijfers CSV (`;`-separated, optional BOM, quoted, space-padded).
 
     Raises UsageError (exit 2) when the text is not such a table, or when a figure is
     neither one of CBS's marks nor a whole number >= 0 (a percentage: 0 to 100): such a
-    file is refused whole rather than half read.
+    file is refused whole rather than half read. With `keep` (code, Gemeentenaam cell -> bool),
+    only the Wijk and Buurt rows it keeps are read (`init --from-cbs` of one gemeente from
+    the national table); of the others only their gemeente is noted (`Table.elders`).
     """
     reader = csv.reader(lines, delimiter=";", quotechar='"')
     try:
@@ -120,9 +125,10 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
     table = Table(figures=tuple(f for f in FIGURES if all(c in columns for c in SOURCES[f])),
                   naamkolom=names.get("naam"))
     seen: dict[tuple[str, str], int] = {}  # (soort, code) -> the line it was first read on
+    shortest = max(columns["code"], columns["soort"]) + 1  # a row with fewer cells has no code or soort
     try:
         for row in reader:
-            if not row or len(row) <= max(columns["code"], columns["soort"]):
+            if len(row) < shortest:
                 continue
             soort = row[columns["soort"]].strip().strip('"').strip()
             if soort == "Gemeente":
@@ -131,15 +137,30 @@ def parse(lines: Iterable[str], naam: str = "het bestand") -> Table:
                 continue
             if soort not in ("Wijk", "Buurt"):
                 continue  # Land
+            if keep is not None and not _kept(row, columns, keep, table):
+                continue
             regio = _regio(row, columns, names, soort, f"{naam} regel {reader.line_num}")
             regio.regel = reader.line_num
             _add(table, regio, seen, reader.line_num, naam)
     except csv.Error as exc:
         raise UsageError(f"{naam} is geen leesbaar CSV-bestand: {exc} (regel {reader.line_num}).") from None
-    if not table.wijken and not table.buurten:
+    if not table.wijken and not table.buurten and not table.elders:
         raise UsageError(f"{naam} bevat geen rijen met SoortRegio 'Wijk' of 'Buurt'; "
                          "is dit wel een tabel Kerncijfers wijken en buurten?")
     return table
+
+
+def _kept(row: list[str], columns: dict[str, int], keep: Callable[[str, str | None], bool], table: Table) -> bool:
+    """Whether `keep` keeps this Wijk or Buurt row (given its code and its Gemeentenaam cell as
+    it is, padded); its gemeente noted in `table.elders` when not."""
+    i = columns.get("gemeentenaam")
+    code = row[columns["code"]].strip().strip('"').strip()
+    if keep(code, row[i] if i is not None and i < len(row) else None):
+        return True
+    gm = "GM" + code[2:6]
+    if table.elders.get(gm) is None:
+        table.elders[gm] = _text(row, columns, "gemeentenaam")
+    return False
 
 
 def _regio(row: list[str], columns: dict[str, int], names: dict[str, str], soort: str, regel: str) -> Regio:

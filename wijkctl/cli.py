@@ -120,7 +120,9 @@ class _Dutch:
         if isinstance(self, TyperCommand) and self.epilog is None:  # the examples, read only for help
             from wijkctl import voorbeelden
 
-            self.epilog = voorbeelden.epilog(ctx.info_name or self.name or "")
+            # a subcommand (`regeling add`) shows the examples of its command
+            sub = ctx.parent is not None and ctx.parent.parent is not None
+            self.epilog = voorbeelden.epilog((ctx.parent.info_name if sub else ctx.info_name) or self.name or "")
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
@@ -294,6 +296,13 @@ class WijkctlGroup(_Dutch, TyperGroup):
         return code
 
 
+class WijkctlSubGroup(WijkctlGroup):
+    """A command with subcommands (`wijkctl regeling add`), which take their Dutch aliases too."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return TyperGroup.get_command(self, ctx, SUB_ALIASES.get(self.name or "", {}).get(cmd_name, cmd_name))
+
+
 def asks_json(argv: list[str]) -> bool:
     """Whether the command line asks for `-o json` (the last -o counts, as for click):
     then an error is JSON too."""
@@ -385,7 +394,7 @@ COMMANDS = {
     "settle": "grants", "correct": "grants", "grants": "grantsview", "payments": "grantsview",
     "add-wijk": "map", "add-buurt": "map", "rename": "map", "move-wijk": "map", "add-gebied": "map",
     "remove-buurt": "map", "remove-wijk": "map", "remove-gebied": "map", "publish": "publish",
-    "help": "helpcmd", "commit": "sync", "sync": "sync",
+    "help": "helpcmd", "commit": "sync", "sync": "sync", "regeling": "regeling",
 }
 # Dutch alias -> command; help lists each command once, naming its alias.
 ALIASES = {
@@ -399,8 +408,10 @@ ALIASES = {
     "betalingen": "payments", "voeg-wijk-toe": "add-wijk", "voeg-buurt-toe": "add-buurt", "hernoem": "rename",
     "verplaats-wijk": "move-wijk", "voeg-gebied-toe": "add-gebied", "verwijder-buurt": "remove-buurt",
     "verwijder-wijk": "remove-wijk", "verwijder-gebied": "remove-gebied", "publiceer": "publish",
-    "hulp": "help", "leg-vast": "commit", "synchroniseer": "sync",
+    "hulp": "help", "leg-vast": "commit", "synchroniseer": "sync", "subsidieregeling": "regeling",
 }
+# a group's Dutch aliases for its subcommands (`wijkctl regeling wijzig` = `wijkctl regeling set`)
+SUB_ALIASES = {"regeling": {"toevoegen": "add", "voeg-toe": "add", "wijzig": "set"}}
 GLOBAL_OPTIONS = ("--data-dir",)  # global options that take a value
 
 
@@ -426,12 +437,28 @@ def build_app(only: str | None = None) -> typer.Typer:
     app.callback()(_global)
     only = ALIASES.get(only, only) if only else None
     for name in [only] if only in COMMANDS and only != "help" else COMMANDS:  # help shows them all
-        function = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}").COMMANDS[name]
+        module = importlib.import_module(f"wijkctl.commands.{COMMANDS[name]}")
+        function = module.COMMANDS[name]
         aliases = [a for a, c in ALIASES.items() if c == name]
-        short = (function.__doc__ or "").strip().splitlines()[0]
-        short_help = f"{short} (ook: {', '.join(aliases)})" if aliases else None
-        app.command(name, cls=WijkctlCommand, short_help=short_help)(function)
+        short = (module.GROUP_HELP[name] if isinstance(function, dict) else function.__doc__ or "").strip()
+        short_help = f"{short.splitlines()[0]} (ook: {', '.join(aliases)})" if aliases else None
+        if isinstance(function, dict):  # subcommands: `wijkctl regeling add`
+            app.add_typer(_group(name, function), name=name, help=module.GROUP_HELP[name], short_help=short_help)
+        else:
+            app.command(name, cls=WijkctlCommand, short_help=short_help)(function)
     return app
+
+
+def _group(name: str, functions: dict[str, Any]) -> typer.Typer:
+    """The Typer app of a command with subcommands, each under its name and listing its aliases."""
+    group = typer.Typer(cls=WijkctlSubGroup, no_args_is_help=True, rich_markup_mode="rich",
+                        context_settings={"help_option_names": ["-h", "--help"]})
+    for sub, function in functions.items():
+        aliases = [a for a, c in SUB_ALIASES.get(name, {}).items() if c == sub]
+        short = (function.__doc__ or "").strip().splitlines()[0]
+        group.command(sub, cls=WijkctlCommand, short_help=f"{short} (ook: {', '.join(aliases)})" if aliases
+                      else None)(function)
+    return group
 
 
 def hoist_globals(argv: list[str]) -> list[str]:

@@ -141,25 +141,40 @@ def add_gebied(data: model.Dataset, code: str, *, naam: str, verbinder: str | No
                   f"add-gebied: {naam} ({code})", {"code": code, "naam": naam})
 
 
+def _records(data: model.Dataset, wijk: model.Wijk, orgs: list[model.Organisatie] | None = None) -> str:
+    """The subsidy records (subsidies.yaml) of `wijk`, or of its organisations `orgs`, as a
+    clause naming them ("" when there are none)."""
+    ids = {o.id for o in orgs} if orgs is not None else None
+    found = [s.id for s in data.of("subsidies") if s.wijk == wijk.code and (ids is None or s.organisatie in ids)]
+    if not found:
+        return ""
+    shown = ", ".join(found[:5]) + (" en nog " + str(len(found) - 5) if len(found) > 5 else "")
+    return f" Er {'is een subsidie' if len(found) == 1 else 'zijn subsidies'} vastgelegd in subsidies.yaml: {shown}."
+
+
 def remove_buurt(data: model.Dataset, wijk_query: str, buurt: str) -> Change:
-    """A buurt removed; refused (exit 4) while an organisation's `buurten` names it."""
+    """A buurt removed; refused (exit 4) while an organisation's `buurten` names it (naming
+    that organisation's subsidy records too)."""
     wijk = match_wijk(data, wijk_query, prefix=False)
     b = _buurt_of(wijk, buurt)
-    users = [o.naam for o in wijk.organisaties if b.naam in o.buurten]
+    users = [o for o in wijk.organisaties if b.naam in o.buurten]
     if users:
-        raise Refused(f"Buurt {b.naam} wordt genoemd door {', '.join(users)}; pas die eerst aan. "
-                      "Er is niets veranderd.")
+        raise Refused(f"Buurt {b.naam} wordt genoemd door {', '.join(o.naam for o in users)}; pas die eerst aan."
+                      f"{_records(data, wijk, users)} Er is niets veranderd.")
     wijk.buurten.remove(b)
     return Change(f"Buurt {b.naam} verwijderd uit {wijk.naam}.", f"remove-buurt: {b.naam} ({wijk.code})",
                   {"wijk": wijk.code, "buurt": b.naam})
 
 
 def remove_wijk(data: model.Dataset, wijk_query: str) -> Change:
-    """A wijk removed; refused (exit 4) while it has organisations (history stays in git)."""
+    """A wijk removed; refused (exit 4) while it has organisations or subsidy records, naming them
+    (history stays in git)."""
     wijk = match_wijk(data, wijk_query, prefix=False)
-    if wijk.organisaties:
-        raise Refused(f"{wijk.naam} heeft organisaties ({', '.join(o.naam for o in wijk.organisaties)}); "
-                      "een wijk met geschiedenis blijft. Er is niets veranderd.")
+    records = _records(data, wijk)
+    if wijk.organisaties or records:
+        wie = f" heeft organisaties ({', '.join(o.naam for o in wijk.organisaties)})" if wijk.organisaties else ""
+        raise Refused(f"{wijk.naam}{wie or ' heeft subsidies'}; een wijk met geschiedenis blijft.{records} "
+                      "Er is niets veranderd.")
     data.wijken.remove(wijk)
     return Change(f"Wijk {wijk.naam} ({wijk.code}) verwijderd.", f"remove-wijk: {wijk.naam} ({wijk.code})",
                   {"wijk": wijk.code})

@@ -403,6 +403,8 @@ def _merge_record(name: str, key: str, base: tuple[str | None, str], ours: tuple
     schema = FILES[name].schema
     plain = [_ABSENT if c is None else _record(name, h, c, canonical=strict)
              for (c, h), strict in ((base, False), (ours, True), (theirs, True))]
+    if FILES[name].list_key == "wijken" and _ABSENT not in plain:
+        plain = _follow_renames(*plain)
     merger.conflicts = []
     v = merger.record((), *plain, schema)
     conflicts += [Conflict(key, w, m) for w, m in merger.conflicts]
@@ -494,6 +496,49 @@ def _located(name: str, records: list[Any], others: dict[str, list[Any]] | None)
                 sub = orgs[-1] if orgs and p.regel >= holder.regel else None
         out.append(((p.bestand, p.ernst, p.rule, record, sub), p.melding))
     return out
+
+
+def _buurt_renames(o: dict, side: dict) -> dict[str, str]:
+    """The buurten of wijk `o` that `side` renamed (`rename WIJK --buurt`): old name -> new,
+    for a base buurt gone on that side while a buurt new there has its CBS code (a buurt
+    without one is not recognised: its rename stays a conflict where it clashes)."""
+    base = {b["naam"]: b.get("cbs_code") for b in o.get("buurten", [])}
+    new = {b.get("cbs_code"): b["naam"] for b in side.get("buurten", []) if b["naam"] not in base}
+    names = {b["naam"] for b in side.get("buurten", [])}
+    return {old: new[code] for old, code in base.items() if code and old not in names and code in new}
+
+
+def _renamed_buurten(wijk: dict, renames: dict[str, str]) -> dict:
+    """`wijk` with its buurten renamed, wherever it names them (as `rename` does)."""
+    out = dict(wijk)
+    out["buurten"] = [{**b, "naam": renames.get(b["naam"], b["naam"])} for b in wijk.get("buurten", [])]
+    out["organisaties"] = [{**org, "buurten": [renames.get(x, x) for x in org["buurten"]]} if org.get("buurten")
+                           else org for org in wijk.get("organisaties", [])]
+    return {k: v for k, v in out.items() if v or k in wijk}
+
+
+def _follow_renames(o: dict, a: dict, b: dict) -> list[dict]:
+    """Base, ours and theirs of one wijk, with the buurten that one side renamed renamed in
+    the base and on the other side too, so that a rename merges with the other side's change
+    to an organisation's `buurten` as the two commands would run one after the other. A
+    buurt the other side also renamed, removed or reused the name of is left alone (a conflict),
+    unless both sides gave it the same new name."""
+    ours = _buurt_renames(o, a)
+    both = {old: new for old, new in _buurt_renames(o, b).items() if ours.get(old) == new}
+    if both:
+        o = _renamed_buurten(o, both)
+    for i, side in ((1, a), (2, b)):
+        other = b if i == 1 else a
+        other_names = {x["naam"] for x in other.get("buurten", [])}
+        renames = {old: new for old, new in _buurt_renames(o, side).items()
+                   if old in other_names and new not in other_names}
+        if renames:
+            o = _renamed_buurten(o, renames)
+            if i == 1:
+                b = _renamed_buurten(b, renames)
+            else:
+                a = _renamed_buurten(a, renames)
+    return [o, a, b]
 
 
 def _sort_organisations(wijk: dict, a: dict | None, b: dict | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 
 from wijkctl import cbs, model
 from wijkctl.errors import NotFound, UsageError
@@ -21,7 +22,39 @@ def _gemeenten(table: cbs.Table) -> dict[str, str]:
     for r in (*table.wijken.values(), *table.buurten.values()):
         if r.gemeentenaam:
             out.setdefault("GM" + r.code[2:6], r.gemeentenaam)
+    for code, naam in table.elders.items():
+        if naam:
+            out.setdefault(code, naam)
     return out
+
+
+def _gm_code(query: str) -> str | None:
+    """The GM code `query` names (`GM0344`, `gm0344`, `0344`), or None for a name."""
+    code = query.strip().upper()
+    if re.fullmatch(r"[0-9]{4}", code):
+        code = "GM" + code
+    return code if re.fullmatch(r"GM[0-9]{4}", code) else None
+
+
+def rows_of(query: str) -> Callable[[str, str | None], bool]:
+    """Which Wijk and Buurt rows of the table (code, Gemeentenaam cell) `init` needs to read for the
+    gemeente `query`: those of its code, or of its name (and every row that names no gemeente,
+    as it may be of the gemeente whose Gemeente row has that name); `find_gemeente` decides."""
+    code = _gm_code(query)
+    if code is not None:
+        digits = code[2:]
+        return lambda regio, _gemeente: regio[2:6] == digits
+    wanted, seen = fold(query.strip()), {}
+
+    def keep(_regio: str, cell: str | None) -> bool:
+        if cell is None:
+            return True
+        if cell not in seen:  # the cells of one gemeente are alike: each is folded once
+            naam = " ".join(cell.strip().strip('"').split())
+            seen[cell] = not naam or fold(naam) == wanted
+        return seen[cell]
+
+    return keep
 
 
 def find_gemeente(table: cbs.Table, query: str) -> tuple[str, str]:
@@ -31,9 +64,7 @@ def find_gemeente(table: cbs.Table, query: str) -> tuple[str, str]:
 
     names = _gemeenten(table)
     q = query.strip()
-    code = q.upper()
-    if re.fullmatch(r"[0-9]{4}", code):
-        code = "GM" + code
+    code = _gm_code(q)
     if code in names:
         return code, names[code]
     found = [c for c, n in names.items() if fold(n) == fold(q)]

@@ -29,7 +29,8 @@ def regeling_voor(regelingen: list[model.Regeling], jaar: int) -> model.Regeling
     if not kandidaten:
         eerste = min((r.jaar for r in regelingen), default=None)
         extra = f" De eerste regeling geldt vanaf {eerste}." if eerste else " Er is geen enkele regeling."
-        raise NotFound(f"Geen subsidieregeling voor {jaar}.{extra}")
+        raise NotFound(f"Geen subsidieregeling voor {jaar}.{extra} Een regeling voeg je toe met "
+                       f"'wijkctl regeling add --year {jaar}'.")
     return max(kandidaten, key=lambda r: r.jaar)
 
 

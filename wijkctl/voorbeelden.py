@@ -163,6 +163,12 @@ VOORBEELDEN: dict[str, tuple[tuple[str, str], ...]] = {
         ("wijkctl sync", "haal de wijzigingen van anderen op (samenvoegen) en stuur de eigen"),
         ("wijkctl sync --continue", "na het oplossen van een conflict met 'wijkctl edit wijken'"),
     ),
+    "regeling": (
+        ("wijkctl regeling add --year 2026 --plafond 60.000", "de regeling van een nieuw jaar, als concept"),
+        ("wijkctl regeling set --year 2026 --toeslag Inwoners --staffel 7500=1000 --staffel 10.000=2000",
+         "een toeslag in staffels"),
+        ("wijkctl regeling set --year 2026 --status vastgesteld --commit", "vastgesteld door de gemeente"),
+    ),
     "help": (
         ("wijkctl help", "alle commando's"),
         ("wijkctl help subsidy", "de hulp bij één commando"),

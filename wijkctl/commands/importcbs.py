@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -22,31 +22,37 @@ from wijkctl.errors import UsageError
 from wijkctl.output import Block, Column, is_terminal, render_plain
 from wijkctl.text import aantal, getal
 
-PROGRESS_FROM = 1_000_000  # bytes; smaller files read in a blink
+PROGRESS_FROM = 1_000_000  # characters; smaller files read in a blink
 
 
 def _lines(handle: IO[str], size: int) -> Iterator[str]:
-    """The file's lines, with a progress bar on a terminal for large files."""
+    """The file's lines (`size` characters in all), with a progress line on a terminal (stderr)
+    for large files, erased when done; never when stderr is piped. Written by hand, per
+    percent: a progress bar library would cost more to import than the file costs to read."""
     if size < PROGRESS_FROM or not is_terminal(sys.stderr):
         yield from handle
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-    with Progress(TextColumn("CBS-bestand lezen"), BarColumn(), DownloadColumn(), transient=True,
-                  console=Console(stderr=True)) as progress:
-        task = progress.add_task("lezen", total=size)
+    step = max(size // 100, 1)
+    read, next_at = 0, step
+    try:
         for line in handle:
-            progress.advance(task, len(line.encode("utf-8")))
+            read += len(line)
+            if read >= next_at:
+                sys.stderr.write(f"\rCBS-bestand lezen: {min(100 * read // size, 100)}%")
+                sys.stderr.flush()
+                next_at = read + step
             yield line
+    finally:
+        sys.stderr.write("\r\x1b[2K")  # the line goes, as a finished progress bar does
+        sys.stderr.flush()
 
 
 MAX_CSV_BYTES = 512 * 1024 * 1024  # the whole country's table is about 30 MiB
 
 
-def read_table(path: Path) -> cbs.Table:
-    """Parse the CSV at `path`; exit 2 when it is missing, not a regular file within the
-    size limit, or not a Kerncijfers table."""
+def read_table(path: Path, keep: Callable[[str, str | None], bool] | None = None) -> cbs.Table:
+    """Parse the CSV at `path` (only the rows `keep` keeps: `cbs.parse`); exit 2 when it is
+    missing, not a regular file within the size limit, or not a Kerncijfers table."""
     import io
 
     try:
@@ -59,7 +65,7 @@ def read_table(path: Path) -> cbs.Table:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{path} is geen UTF-8-tekst; is dit wel een CSV van CBS?") from None
-    return cbs.parse(_lines(io.StringIO(text, newline=""), len(raw)), path.name)
+    return cbs.parse(_lines(io.StringIO(text, newline=""), len(text)), path.name, keep)
 
 
 def import_cbs(

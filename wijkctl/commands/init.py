@@ -119,7 +119,9 @@ def _texts(from_cbs: Path | None, year: int | None, gemeente: str | None,
     from wijkctl.schema import FILES
 
     mapping = _read_text(gebieden) if gebieden is not None else None
-    data = start.register(read_table(from_cbs), year, gemeente, bestand=str(from_cbs), mapping=mapping,
+    # only the rows of that gemeente are read: the national table holds every gemeente's
+    table = read_table(from_cbs, start.rows_of(gemeente))
+    data = start.register(table, year, gemeente, bestand=str(from_cbs), mapping=mapping,
                           mapping_bestand=str(gebieden))
     texts = {name: yamlio.dump_data(name, data) for name, f in FILES.items() if not f.optional}
     # an optional file init writes none of (subsidies.yaml) reads as its text without records
