@@ -463,7 +463,17 @@ class Dataset:
     @property
     def wijken(self) -> list[Wijk]:
         if self._wijken is None:
-            self._wijken = [self.wijk_at(pos) for pos in range(len(self.index))]
+            import gc
+
+            # thousands of records at once, none in a reference cycle: the collector's
+            # passes over them cost more than building them (as `schema.paused_gc`)
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._wijken = [self.wijk_at(pos) for pos in range(len(self.index))]
+            finally:
+                if was_enabled:
+                    gc.enable()
         return self._wijken
 
     @wijken.setter
