@@ -419,6 +419,16 @@ class Dataset:
         self._resolve(attr)
         return self._records.setdefault(attr, [])
 
+    def where(self, attr: str, **keys: str | int) -> list[Any]:
+        """The records of `attr` whose top-level fields have the values `keys` (texts or
+        whole numbers: `jaar=2026`), in file order. Records the cache defers are built only
+        where they match (and once: `of` returns the same objects later); otherwise the
+        records are filtered. For what reads a year of subsidies.yaml, not every year."""
+        select = getattr(self._deferred.get(attr), "where", None)
+        if select is not None:
+            return select(keys)
+        return [r for r in self.of(attr) if all(getattr(r, k) == v for k, v in keys.items())]
+
     def __getattr__(self, attr: str) -> list[Any]:
         # the records of a declared file without a convenience accessor of its own
         records, deferred = self.__dict__.get("_records"), self.__dict__.get("_deferred", {})

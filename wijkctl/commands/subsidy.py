@@ -51,7 +51,7 @@ def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, A
     gebieden = {g.code: g.naam for g in data.gebieden}
     deadline = ov.regeling.deadline(ov.jaar)
     entries = [_entry(u, gebieden, explain, ov.zonder_platform, deadline) for u in ov.uitkomsten]
-    recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == ov.jaar}
+    recorded = {s.organisatie: s for s in data.where("subsidies", jaar=ov.jaar)}
     for entry in entries:
         if entry["organisatie"] in recorded:
             _recorded(entry, recorded[entry["organisatie"]])
