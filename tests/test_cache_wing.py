@@ -24,11 +24,22 @@ READS = [
     ["show", "spaarndam", "-o", "json"], ["verbinder"], ["verbinder", "molenwijk", "-o", "json"],
     ["subsidy", "-o", "json"], ["subsidy", "--explain"], ["check"], ["check", "--strict"],
     ["check", "-o", "json"], ["fmt", "--check"], ["due", "--on", "2025-06-01"], ["show", "nergens"],
+    ["grants", "-o", "json"], ["grants", "--year", "2025", "-o", "json"], ["payments", "--year", "2025", "-o", "json"],
+    ["subsidy", "--year", "2025", "-o", "json"],
+]
+# the subsidy year on subsidies.yaml: each step read back by a year's grants (`Dataset.where`)
+STEPS = [
+    ["apply", "molenwijk", "--year", "2025", "--received", "2024-11-12", "--amount", "6500"],
+    ["award", "molenwijk", "--year", "2025", "--on", "2024-12-20"],
+    ["pay", "molenwijk", "--year", "2025", "--on", "2025-01-15", "--amount", "4000"],
+    ["account", "molenwijk", "--year", "2025", "--received", "2026-02-10", "--spent", "3900"],
+    ["settle", "molenwijk", "--year", "2025", "--on", "2026-04-01"],
 ]
 WRITES = [
     ["register", "molenwijk", "--name", "Platform Molenwijk", "--from", "2025-01-01", *MEMBERS],
     ["update", "molenwijk", "--email", "info@molenwijk.example.org"],
     ["set-verbinder", "schalkwijk", "--name", "Sam Verbinder", "--email", "sam@haarlem.nl"],
+    *STEPS,
     ["end", "molenwijk", "--on", "2026-01-01", "--reason", "opgeheven"],
     ["register", "molenwijk", "--name", "Te klein", "--from", "2026-01-01", "-m", "Een <een@example.org>"],
     ["fmt"],
@@ -36,7 +47,7 @@ WRITES = [
 
 
 def _writes(args: list[str]) -> bool:
-    return args[0] in ("register", "update", "set-verbinder", "end") or args == ["fmt"]
+    return args[0] in ("register", "update", "set-verbinder", "end", *(s[0] for s in STEPS)) or args == ["fmt"]
 
 
 def _session(fixture: Path, parent: Path, cache_dir: str, monkeypatch, commands: list[list[str]]) -> list:
@@ -57,7 +68,8 @@ def _session(fixture: Path, parent: Path, cache_dir: str, monkeypatch, commands:
 @pytest.mark.parametrize("check_writes", ["1", "0"], ids=["check-writes", "production"])
 def test_cached_and_uncached_give_the_same_answers_and_files(fixture, check_writes, tmp_path, monkeypatch):
     monkeypatch.setenv("WIJKCTL_CHECK_WRITES", check_writes)
-    commands = [*READS, *(c for w in WRITES for c in (w, ["check", "--strict"], ["list", "-o", "json"]))]
+    commands = [*READS, *(c for w in WRITES for c in (w, ["check", "--strict"], ["list", "-o", "json"],
+                                                      ["grants", "--year", "2025", "-o", "json"]))]
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     cached = _session(fixture, tmp_path / "a", str(tmp_path / "cache"), monkeypatch, commands)

@@ -247,3 +247,24 @@ def test_plafond_is_reported(run, datadir):
     result = run("subsidy", "--year", "2025")
     assert "€ 2.500 BOVEN het plafond van € 4.000" in result.stderr
     assert json.loads(run("subsidy", "--year", "2025", "-o", "json").stdout)["plafond_saldo"] == -2500
+
+
+def _months_by_calendar(org: model.Organisatie, jaar: int) -> int:
+    """CONTRACT §2 step 3 read literally: each month of `jaar` with a day the platform is active."""
+    count = 0
+    for maand in range(1, 13):
+        begin = dt.date(jaar, maand, 1)
+        einde = dt.date(jaar + (maand == 12), maand % 12 + 1, 1)
+        count += org.overlapt(begin, einde)
+    return count
+
+
+_dagen = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@given(van=st.none() | _dagen, lengte=st.none() | st.integers(1, 2000), jaar=st.integers(2019, 2031))
+@settings(max_examples=400, deadline=None)
+def test_months_in_closed_form_match_the_calendar(van, lengte, jaar):
+    tot = None if lengte is None else (van or dt.date(2020, 1, 1)) + dt.timedelta(days=lengte)
+    org = model.Organisatie(id="p", soort=model.WIJKPLATFORM, naam="P", van=van, tot=tot)
+    assert s.maanden(org, jaar) == _months_by_calendar(org, jaar)

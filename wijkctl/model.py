@@ -468,6 +468,16 @@ class Dataset:
         self._resolve(attr)
         return self._records.setdefault(attr, [])
 
+    def where(self, attr: str, **keys: str | int) -> list[Any]:
+        """The records of `attr` whose top-level fields have the values `keys` (texts or
+        whole numbers: `jaar=2026`), in file order. Records the cache defers are built only
+        where they match (and once: `of` returns the same objects later); otherwise the
+        records are filtered. For what reads a year of subsidies.yaml, not every year."""
+        select = getattr(self._deferred.get(attr), "where", None)
+        if select is not None:
+            return select(keys)
+        return [r for r in self.of(attr) if all(getattr(r, k) == v for k, v in keys.items())]
+
     def __getattr__(self, attr: str) -> list[Any]:
         # the records of a declared file without a convenience accessor of its own
         records, deferred = self.__dict__.get("_records"), self.__dict__.get("_deferred", {})
@@ -512,7 +522,17 @@ class Dataset:
     @property
     def wijken(self) -> list[Wijk]:
         if self._wijken is None:
-            self._wijken = [self.wijk_at(pos) for pos in range(len(self.index))]
+            import gc
+
+            # thousands of records at once, none in a reference cycle: the collector's
+            # passes over them cost more than building them (as `schema.paused_gc`)
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._wijken = [self.wijk_at(pos) for pos in range(len(self.index))]
+            finally:
+                if was_enabled:
+                    gc.enable()
         return self._wijken
 
     @wijken.setter

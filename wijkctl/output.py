@@ -112,8 +112,73 @@ def _plain_json(value: Any) -> Any:
 _JSON_RAW = ("\x7f", "\x85", "\u2028", "\u2029", *(chr(c) for c in range(0x80, 0xA0)))
 
 
+_ESCAPE = json.encoder.encode_basestring  # the C function (json imports json.encoder)
+
+
+class _Unusual(Exception):
+    """A value the fast encoder leaves to `json.dumps` (a non-text key, a float that is not finite)."""
+
+
+def _indented(value: Any, out: list[str], pad: str) -> None:
+    """`value` as `json.dumps(..., ensure_ascii=False, indent=2, default=_plain_json)` writes
+    it, appended to `out` (`pad`: the indentation of its line). The standard library's
+    encoder with an indent is pure Python generators, a token costing a frame per level;
+    this costs one call per value (`tests/test_render.py` holds them equal)."""
+    esc = _ESCAPE
+    if isinstance(value, str):
+        out.append(esc(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    elif type(value) is float and value - value == 0:  # finite
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = pad + "  "
+        sep = ",\n" + inner
+        out.append("{\n" + inner)
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            if not first:
+                out.append(sep)
+            first = False
+            out.append(esc(key) + ": ")
+            _indented(item, out, inner)
+        out.append("\n" + pad + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = pad + "  "
+        sep = ",\n" + inner
+        out.append("[\n" + inner)
+        for i, item in enumerate(value):
+            if i:
+                out.append(sep)
+            _indented(item, out, inner)
+        out.append("\n" + pad + "]")
+    elif isinstance(value, (int, float)):
+        raise _Unusual
+    else:
+        _indented(_plain_json(value), out, pad)
+
+
 def to_json(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
+    out: list[str] = []
+    try:
+        _indented(data, out, "")
+        text = "".join(out) + "\n"
+    except _Unusual:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
     if not text.isascii() and any(ch in text for ch in _JSON_RAW):
         text = "".join(f"\\u{ord(ch):04x}" if ch in _JSON_RAW else ch for ch in text)
     return text

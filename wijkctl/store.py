@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,20 +338,46 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
     return model.Dataset(**small, lazy=(entry.index, build), deferred=deferred)
 
 
-def _deferred(entry: Entry, f: DataFile) -> Callable[[], list]:
-    """A function that builds the records of `f` from the cache entry when first asked for."""
+def _deferred(entry: Entry, f: DataFile) -> _Deferred:
+    """The records of `f` in the cache entry, built when first asked for (`model.Dataset`)."""
+    return _Deferred(entry, f)
 
-    def build() -> list:
+
+class _Deferred:
+    """The records of a deferred file (`DataFile.deferred`) in a cache entry: all of them
+    when called, or only those whose top-level keys have given values (`where`); each
+    record is built once, so both give the same objects."""
+
+    def __init__(self, entry: Entry, f: DataFile):
+        self.entry, self.file, self.built = entry, f, {}
+
+    def _at(self, plains: list[dict], positions: Iterable[int]) -> list:
+        schema, built, out = self.file.schema, self.built, []
         try:
             with paused_gc():
-                return [from_plain(r, f.schema) for r in entry.small[f.name]]
-        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+                for pos in positions:
+                    record = built.get(pos)
+                    if record is None:
+                        record = built[pos] = from_plain(plains[pos], schema)
+                    out.append(record)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError):
             from wijkctl.cache import Damaged
 
-            entry.forget()
+            self.entry.forget()
             raise Damaged from None
+        return out
 
-    return build
+    def __call__(self) -> list:
+        plains = self.entry.small[self.file.name]
+        return self._at(plains, range(len(plains)))
+
+    def where(self, keys: dict[str, str | int]) -> list:
+        """The records whose plain form holds `keys` (top-level texts and whole numbers,
+        which the cache's JSON keeps as they are)."""
+        plains = self.entry.small[self.file.name]
+        items = list(keys.items())
+        return self._at(plains, [pos for pos, p in enumerate(plains)
+                                 if isinstance(p, dict) and all(p.get(k) == v for k, v in items)])
 
 
 # --- locking --------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 `bereken` gives one wijk's amount with every part it was made of, so `uitleg` can tell
 the whole computation in Dutch and a reader can recompute it by hand. Averages are
-computed once per regeling and data set (`gemiddelden`), not once per wijk.
+computed once per regeling and data set (`gemiddelden`, kept in a `Grondslag` with the
+rest of what a year's computation shares), not once per wijk or platform.
 """
 
 from __future__ import annotations
@@ -78,13 +79,17 @@ def cijfers_van(wijk: model.Wijk, platform: model.Organisatie | None) -> model.C
 
 
 def maanden(org: model.Organisatie, jaar: int) -> int:
-    """The calendar months of `jaar` in which `org` is active on at least one day."""
-    count = 0
-    for maand in range(1, 13):
-        begin = dt.date(jaar, maand, 1)
-        einde = dt.date(jaar + (maand == 12), maand % 12 + 1, 1)
-        count += org.overlapt(begin, einde)
-    return count
+    """The calendar months of `jaar` in which `org` is active on at least one day
+    (`van` inclusive, `tot` exclusive; an unknown `van`: active since before any date)."""
+    begin, tot = org.begin, org.tot
+    eerste = 1 if begin.year < jaar else begin.month if begin.year == jaar else 13
+    if tot is None or tot.year > jaar:
+        laatste = 12
+    elif tot.year < jaar:
+        laatste = 0
+    else:  # month m has a day before `tot` when it starts before `tot`
+        laatste = tot.month if tot.day > 1 else tot.month - 1
+    return max(0, laatste - eerste + 1)
 
 
 @dataclass
@@ -167,8 +172,21 @@ class Uitkomst:
     termijn_verstreken: bool
 
 
-def _toeslag(toeslag: model.Toeslag, cijfers: model.Cijfers | None, gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
-    kind = soort(toeslag)
+class Grondslag:
+    """What the computation of one year shares over every platform, made once per run
+    (not once per platform): the regeling, the averages of step 4 over the wijken, the
+    first day on which a starting platform gets nothing, and each toeslag's kind."""
+
+    __slots__ = ("deadline", "gem", "jaar", "regeling", "soorten")
+
+    def __init__(self, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None]):
+        self.jaar, self.regeling, self.gem = jaar, regeling, gem
+        self.deadline = regeling.deadline(jaar)
+        self.soorten = [(t, soort(t)) for t in regeling.toeslagen]
+
+
+def _toeslag(toeslag: model.Toeslag, kind: Staffels | BovenGemiddelde, cijfers: model.Cijfers | None,
+             gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
     waarde = cijfers.waarde(toeslag.maatstaf) if cijfers else None
     bedrag, drempel = kind.bedrag(waarde, gem)
     return ToeslagUitkomst(toeslag.naam, toeslag.maatstaf, waarde, bedrag, kind.vergeleken, drempel, toeslag)
@@ -186,14 +204,20 @@ def bereken(
     if platform is _LATEST:
         platform = next(reversed(platforms_in(wijk, jaar)), None)
     assert platform is None or isinstance(platform, model.Organisatie)
+    return bereken_met(Grondslag(jaar, regeling, gem), wijk, platform)
+
+
+def bereken_met(g: Grondslag, wijk: model.Wijk, platform: model.Organisatie | None) -> Uitkomst:
+    """`bereken` on the year's shared part `g`, for `platform` of `wijk` (None: indicative)."""
+    jaar, regeling, deadline = g.jaar, g.regeling, g.deadline
     indicatief = platform is None
     n = 12 if platform is None else maanden(platform, jaar)
-    deadline = regeling.deadline(jaar)
     verstreken = bool(
         platform is not None and platform.van is not None and deadline is not None
         and platform.van.year == jaar and platform.van >= deadline
     )
-    uitkomsten = [_toeslag(t, cijfers_van(wijk, platform), gem) for t in regeling.toeslagen]
+    cijfers = cijfers_van(wijk, platform)
+    uitkomsten = [_toeslag(t, kind, cijfers, g.gem) for t, kind in g.soorten]
     onvolledig = any(t.waarde is None for t in uitkomsten)
     som = regeling.basisbedrag + sum(t.bedrag for t in uitkomsten)
     begrensd = min(som, regeling.maximum)
@@ -226,16 +250,21 @@ class Overzicht:
 
 
 def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = None) -> Overzicht:
-    """The subsidies of `jaar` for the given wijken, or for every wijk with a platform in it."""
+    """The subsidies of `jaar` for the given wijken, or for every wijk with a platform in it.
+
+    The year's shared part (`Grondslag`: the averages over every wijk) and each wijk's
+    platforms in `jaar` are computed once, however many platforms there are."""
     regeling = regeling_voor(data.regelingen, jaar)
-    gem = gemiddelden(data.wijken, regeling)
+    g = Grondslag(jaar, regeling, gemiddelden(data.wijken, regeling))
     if wijken is None:
-        gebied_volgorde = {g.code: i for i, g in enumerate(data.gebieden)}
-        wijken = sorted(
-            (w for w in data.wijken if platforms_in(w, jaar)),
-            key=lambda w: (gebied_volgorde.get(w.gebied, len(gebied_volgorde)), w.naam.casefold()),
+        gebied_volgorde = {gb.code: i for i, gb in enumerate(data.gebieden)}
+        gekozen = sorted(
+            ((w, p) for w in data.wijken if (p := platforms_in(w, jaar))),
+            key=lambda wp: (gebied_volgorde.get(wp[0].gebied, len(gebied_volgorde)), wp[0].naam.casefold()),
         )
-    uitkomsten = [bereken(w, jaar, regeling, gem, p) for w in wijken for p in (platforms_in(w, jaar) or [None])]
+    else:
+        gekozen = [(w, platforms_in(w, jaar)) for w in wijken]
+    uitkomsten = [bereken_met(g, w, p) for w, platforms in gekozen for p in (platforms or [None])]
     return Overzicht(jaar, regeling, uitkomsten, data.zonder_platform)
 
 

@@ -53,7 +53,7 @@ def _platform(wijk: model.Wijk, jaar: int, org_query: str | None) -> model.Organ
 
 def _record(data: model.Dataset, wijk: model.Wijk, jaar: int, org_query: str | None) -> Any:
     """The record of `wijk` for `jaar` (of `--org`); refused, naming `apply`, when there is none."""
-    records = [r for r in data.of("subsidies") if r.wijk == wijk.code and r.jaar == jaar]
+    records = data.where("subsidies", wijk=wijk.code, jaar=jaar)
     wie = ""
     if org_query is not None:
         org = rules.find_org(wijk, org_query, wat="wijkplatform")

@@ -66,7 +66,7 @@ def _plafonds(data: model.Dataset, jaren: list[int]) -> list[dict[str, Any]]:
     out = []
     for jaar in jaren:
         regeling = regeling_of(data, jaar)
-        verleend = subsidiejaar.verleend_in(data.of("subsidies"), jaar)
+        verleend = subsidiejaar.verleend_in(data.where("subsidies", jaar=jaar), jaar)
         plafond = regeling.plafond if regeling else None
         out.append({"jaar": jaar, "plafond": plafond, "verleend": verleend,
                     "over": None if plafond is None else plafond - verleend})
@@ -111,8 +111,8 @@ def grants(
     data = store.load(data_dir(ctx))
     code = rules.match_gebied(data, gebied).code if gebied is not None else None
     wijken = {w.code: w for w in data.wijken}
-    gekozen = [s for s in data.of("subsidies") if (jaar is None or s.jaar == jaar)
-               and (code is None or (s.wijk in wijken and wijken[s.wijk].gebied == code))]
+    records = data.of("subsidies") if jaar is None else data.where("subsidies", jaar=jaar)
+    gekozen = [s for s in records if code is None or (s.wijk in wijken and wijken[s.wijk].gebied == code)]
     regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
     rows = [_row(s, wijken, regelingen[s.jaar]) for s in gekozen]
     if status is not None:
@@ -137,9 +137,7 @@ PAYMENT_COLUMNS = [
 def _payment_rows(data: model.Dataset, jaar: int | None, van: dt.date | None, tot: dt.date | None) -> list[dict]:
     wijken = {w.code: w for w in data.wijken}
     rows = []
-    for s in data.of("subsidies"):
-        if jaar is not None and s.jaar != jaar:
-            continue
+    for s in data.of("subsidies") if jaar is None else data.where("subsidies", jaar=jaar):
         org = _org(wijken, s)
         for b in s.betalingen:
             if (van is None or b.datum >= van) and (tot is None or b.datum <= tot):

@@ -13,8 +13,10 @@ from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import aantal, euro
 
 
-def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_platform: str | None) -> dict[str, Any]:
-    """One wijk's subsidy as scripts read it (JSON, YAML); table and CSV rows derive from it."""
+def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_platform: str | None,
+           deadline: Any) -> dict[str, Any]:
+    """One wijk's subsidy as scripts read it (JSON, YAML); table and CSV rows derive from it
+    (`deadline`: the regeling's `aanvragen_voor` in the year, the same for every entry)."""
     entry: dict[str, Any] = {
         "wijk": u.wijk.code,
         "naam": u.wijk.naam,
@@ -37,7 +39,7 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_p
         "onvolledig": u.onvolledig,
         "indicatief": u.indicatief,
         "aanvraagtermijn_verstreken": u.termijn_verstreken,
-        "aanvragen_voor": u.regeling.deadline(u.jaar),
+        "aanvragen_voor": deadline,
     }
     if explain:
         entry["uitleg"] = engine.uitleg(u, zonder_platform)
@@ -47,8 +49,9 @@ def _entry(u: engine.Uitkomst, gebieden: dict[str, str], explain: bool, zonder_p
 def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, Any]]:
     """Each platform's entry, with what was recorded for it in the year beside it."""
     gebieden = {g.code: g.naam for g in data.gebieden}
-    entries = [_entry(u, gebieden, explain, ov.zonder_platform) for u in ov.uitkomsten]
-    recorded = {s.organisatie: s for s in data.of("subsidies") if s.jaar == ov.jaar}
+    deadline = ov.regeling.deadline(ov.jaar)
+    entries = [_entry(u, gebieden, explain, ov.zonder_platform, deadline) for u in ov.uitkomsten]
+    recorded = {s.organisatie: s for s in data.where("subsidies", jaar=ov.jaar)}
     for entry in entries:
         if entry["organisatie"] in recorded:
             _recorded(entry, recorded[entry["organisatie"]])
@@ -97,8 +100,9 @@ def _toeslag_key(naam: str) -> str:
     return "toeslag_" + text.slug(naam).replace("-", "_")
 
 
-def _row(jaar: int, entry: dict[str, Any], regeling: dict[str, Any]) -> dict[str, Any]:
-    """An entry flattened for a table or CSV: one column per toeslag, the regeling, and a remark."""
+def _row(jaar: int, entry: dict[str, Any], regeling: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """An entry flattened for a table or CSV: one column per toeslag (`keys`: their
+    columns, in the order of the regeling), the regeling, and a remark."""
     row = {"jaar": jaar, **{k: v for k, v in entry.items()
                             if k not in ("toeslagen", "uitleg", "buurten", "berekening", "besluit")}}
     if entry.get("berekening"):
@@ -106,8 +110,8 @@ def _row(jaar: int, entry: dict[str, Any], regeling: dict[str, Any]) -> dict[str
     if entry.get("besluit"):
         row["verleend"] = entry["besluit"]["bedrag"] if entry["besluit"]["soort"] == "verleend" else 0
     row["buurten"] = ", ".join(entry["buurten"] or [])
-    for t in entry["toeslagen"]:
-        row[_toeslag_key(t["naam"])] = t["bedrag"]
+    for key, t in zip(keys, entry["toeslagen"], strict=True):
+        row[key] = t["bedrag"]
     row.update(regeling=regeling["naam"], regeling_jaar=regeling["jaar"], regeling_status=regeling["status"])
     row["opmerking"] = "; ".join(s for s, on in (
         ("indicatief", entry["indicatief"]),
@@ -156,7 +160,9 @@ def subsidy(
     }
     if explain:
         payload["regeling"]["niet_te_berekenen"] = onbekend
-    rows = [_row(jaar, e, payload["regeling"]) for e in entries]
+    keys = [_toeslag_key(t.naam) for t in r.toeslagen]  # once per run, not per platform
+    # the rows are for tables and spreadsheets; json and yaml print the payload
+    rows = [] if output in (Format.json, Format.yaml) else [_row(jaar, e, payload["regeling"], keys) for e in entries]
     columns = [
         Column("jaar", "Jaar", "year", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
         Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied", drop=5),
@@ -164,8 +170,8 @@ def subsidy(
         Column("rechtsvorm", "Rechtsvorm", table=False), Column("kvk", "KvK", table=False),
         Column("buurten", "Buurten", table=any(row["buurten"] for row in rows), drop=4),
         Column("maanden", "Maanden", "int"), Column("basisbedrag", "Basis", "money", drop=2),
-        *(Column(_toeslag_key(t.naam), f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
-          for t in r.toeslagen),
+        *(Column(key, f"Toeslag {t.naam[:1].lower()}{t.naam[1:]}", "money", drop=2)
+          for key, t in zip(keys, r.toeslagen, strict=True)),
         Column("bedrag", "Bedrag", "money"),
         *_recorded_columns(rows),
         Column("regeling", "Regeling", table=False), Column("regeling_jaar", "Regelingsjaar", table=False),
