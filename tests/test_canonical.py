@@ -131,6 +131,11 @@ wijken:
     ("  naam: Molenwijk", "  naam: Molen\u202ewijk"),
     ("- code: molenwijk", "- code: molenwijk\n- *a"),
     ("- code: molenwijk", "<<<<<<< HEAD\n- code: molenwijk"),
+    ("  naam: Molenwijk", "  naam: "),
+    ("  - BU03922101", "  - "),
+    ("  - BU03922101", "  -"),
+    ("    inwoners: 8060", "    inwoners: "),
+    ("  cijfers:\n", "  cijfers:\n  organisaties:\n"),
 ])
 def test_anything_not_canonical_is_left_to_the_strict_loader(old, new):
     assert canonical.read(WIJKEN, GOOD) is not None
@@ -153,3 +158,16 @@ def test_a_huge_scalar_is_left_to_the_strict_loader():
     text = GOOD.replace("naam: Molenwijk", "naam: " + "x" * 100_000)
     assert canonical.read(WIJKEN, text) is None
     assert yamlio.load_text(WIJKEN, text).records[0].naam == "x" * 100_000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, len(GOOD)), st.integers(0, 3), st.text(alphabet=_ODD, max_size=4))
+def test_an_edit_anywhere_never_breaks_the_fast_reader(at, cut, insert):
+    """Whatever a hand edit makes of a canonical text, the fast reader never fails, and what
+    it still accepts is what the strict loader reads."""
+    text = GOOD[:at] + insert + GOOD[at + cut:]
+    fast = canonical.read(WIJKEN, text)
+    if fast is not None:
+        strict = yamlio._load_text(WIJKEN, text)
+        assert not strict.problems and not strict.comments
+        _same(fast[0], strict, FILES[WIJKEN].schema)

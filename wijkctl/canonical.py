@@ -90,6 +90,8 @@ def number_like(value: str) -> bool:
 
 def _text(raw: str) -> str:
     """The string a canonical scalar `raw` writes (plain or single-quoted), proven by writing it again."""
+    if not raw:
+        raise _Miss
     if raw[0] == "'":
         inner = raw[1:-1]
         if len(raw) < 2 or raw[-1] != "'" or "'" in inner.replace("''", ""):
