@@ -99,6 +99,7 @@ class Snapshot:
     data: model.Dataset
     problems: list[Problem] = field(default_factory=list)
     raw: dict[str, bytes] = field(default_factory=dict)  # the exact bytes read
+    checked: bool = True  # the rules were run (`problems` holds their verdict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -177,7 +178,7 @@ def parse(root: Path, texts: dict[str, str], *, check_rules: bool = True) -> Sna
     problems = [p for name in DATA_FILES for p in loaded[name].problems]
     if check_rules and not problems:
         problems = validate(data)
-    return Snapshot(root, texts, loaded, data, problems)
+    return Snapshot(root, texts, loaded, data, problems, checked=check_rules)
 
 
 def snapshot(root: Path, *, check_rules: bool = True, raw: dict[str, bytes] | None = None) -> Snapshot:
@@ -225,6 +226,27 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
               files=cache.small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]
+
+
+def remember_proven(root: Path, contents: dict[str, bytes], snap: Snapshot, canonical: frozenset[str]) -> None:
+    """For a command that has just proven the files `canonical` (`fmt`, `fmt --check`,
+    `init`): remember the records of `snap` under the bytes `contents` (those on disk now)
+    with that proof, so that the next `check` or write parses nothing. Validated here when
+    `snap` was parsed without the rules; data that breaks a rule is not remembered (the
+    cache holds valid data only), nor an entry that would know less than the one stored."""
+    from wijkctl import cache
+
+    if snap.errors:
+        return
+    if not snap.checked:
+        from wijkctl.validate import validate
+
+        if any(p.ernst == "fout" for p in validate(snap.data)):
+            return
+    old = cache.get(root, cache.key(contents))
+    if old is not None and old.canonical >= canonical:
+        return  # already known: nothing to add
+    remember(root, contents, snap.data, canonical)
 
 
 def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:

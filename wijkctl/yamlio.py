@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from wijkctl import canonical
+from wijkctl.canonical import valid_mmdd
 from wijkctl.errors import Problem
 from wijkctl.formats import FORMATS
 from wijkctl.schema import (
@@ -117,6 +119,8 @@ class Loaded:
     versie: int = 0  # the version the file was written in (0: not known)
     name: str = ""
     head: dict[str, Any] = field(default_factory=dict)  # the file's head records (`DataFile.heads`) present
+    # the text read, when the reader proved it canonical (`canonical.read`): its own dump
+    proven: str | None = field(default=None, compare=False, repr=False)
 
     def parts(self, name: str) -> dict[str, list[Any]]:
         """The records of file `name` as read, by `Dataset` attribute: the file's list and
@@ -419,7 +423,7 @@ def _text(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | No
 
 def _mmdd(loader: Any, node: yaml.ScalarNode, multiline: bool) -> tuple[str | None, Any]:
     klacht, value = _text(loader, node, multiline)
-    if klacht is None and not _valid_mmdd(value):
+    if klacht is None and not valid_mmdd(value):
         klacht = f"'{{key}}' moet een dag als MM-DD zijn die elk jaar bestaat, zoals 10-01; niet '{value}'"
     return klacht, value
 
@@ -472,21 +476,52 @@ _CONVERTERS = {
 }
 
 
-def _valid_mmdd(value: str) -> bool:
-    """MM-DD with ASCII digits, a day that every year has (so not 02-29)."""
-    if not re.fullmatch(r"[0-9][0-9]-[0-9][0-9]", value):
-        return False
-    try:
-        dt.date(2023, int(value[:2]), int(value[3:]))  # not a leap year
-    except ValueError:
-        return False
-    return True
-
-
 def load_text(bestand: str, text: str) -> Loaded:
-    """Parse one data file strictly into records, collecting every problem."""
+    """Parse one data file strictly into records, collecting every problem.
+
+    Canonical text of the current version is read by the fast reader (`canonical.read`),
+    which proves it canonical on the way; anything else by the strict loader. Under
+    `WIJKCTL_CHECK_WRITES=1` a fast read must give the strict loader's records and lines."""
+    name = bestand.rsplit("/", 1)[-1]
     with paused_gc():
-        return _load_text(bestand, text)
+        fast = canonical.read(name, text) if name in FILES else None
+        if fast is None:
+            return _load_text(bestand, text)
+        records, head = fast
+        loaded = Loaded(records, [], [], CURRENT_VERSIE[name], name, head, proven=text)
+        if _check_writes():
+            _same_as_strict(loaded, _load_text(bestand, text))
+        return loaded
+
+
+def _check_writes() -> bool:
+    import os
+
+    return os.environ.get("WIJKCTL_CHECK_WRITES") == "1"
+
+
+def _same_as_strict(fast: Loaded, strict: Loaded) -> None:
+    """A debug check: the fast reader's result must be the strict loader's, lines too."""
+    from wijkctl.errors import WijkctlError
+
+    declared = FILES[fast.name]
+    if (fast != strict or strict.proven is not None or list(_places(fast.records, declared.schema))
+            != list(_places(strict.records, declared.schema))
+            or any(list(_places([fast.head[k]], s)) != list(_places([strict.head[k]], s))
+                   for k, s in declared.heads.items() if k in fast.head)):
+        raise WijkctlError(f"Interne fout: de snelle lezer leest {fast.name} anders dan de strikte. Meld dit.")
+
+
+def _places(records: list[Any], schema: Schema) -> Any:
+    """Every record's line and key lines, depth first."""
+    for record in records:
+        yield record.regel, dict(record.regels)
+        for f in schema.fields:
+            value = getattr(record, f.key)
+            if f.kind == "record" and value is not None:
+                yield from _places([value], f.schema)  # type: ignore[arg-type]
+            elif f.kind == "records" and value:
+                yield from _places(value, f.schema)  # type: ignore[arg-type]
 
 
 def _load_text(bestand: str, text: str) -> Loaded:
@@ -689,15 +724,10 @@ class _CanonicalDumper(_Dumper):
         return True
 
 
-# Digit strings that PyYAML (YAML 1.1) would leave plain but a YAML 1.2 reader takes for a
-# number, like the phone number 0612345678: quoted, so every reader sees a string.
-_NUMBER_LIKE = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?")
-
-
 def _repr_str(dumper: Any, data: str) -> yaml.Node:
     if "\n" in data:
         style: str | None = "|"
-    elif data and any(c.isdigit() for c in data) and _NUMBER_LIKE.fullmatch(data):
+    elif canonical.number_like(data):  # so that every YAML reader sees a string
         style = "'"
     else:
         style = None
@@ -723,8 +753,18 @@ def dump_records(bestand: str, records: list[Any], head: dict[str, Any] | None =
 
 
 def dump_loaded(loaded: Loaded) -> str:
-    """The canonical text of a file as it was read (its head records too)."""
-    return dump_records(loaded.name, loaded.records, loaded.head)
+    """The canonical text of a file as it was read (its head records too): the text
+    itself when the reader proved it canonical (`Loaded.proven`), else a full dump.
+    Under `WIJKCTL_CHECK_WRITES=1` the proof is compared with the full dump."""
+    if loaded.proven is None or _check_writes():
+        text = dump_records(loaded.name, loaded.records, loaded.head)
+        if loaded.proven is not None and text != loaded.proven:
+            from wijkctl.errors import WijkctlError
+
+            raise WijkctlError(f"Interne fout: de snelle lezer hield {loaded.name} voor canoniek, de volledige "
+                               "dump niet. Meld dit.")
+        return text
+    return loaded.proven
 
 
 def dump_data(name: str, data: Any) -> str:

@@ -193,6 +193,7 @@ def fmt(
                 raise InvalidData(
                     f"Niet in de vaste vorm: {', '.join(different)}. 'wijkctl fmt' herschrijft ze."
                 )
+            store.remember_proven(root, snap.raw, snap, frozenset(store.DATA_FILES))
             _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
             return
         link = fileio.refuse_symlinks(root, list(different))
@@ -201,6 +202,8 @@ def fmt(
         transaction.verify(snap, different, {name: snap.loaded[name].records for name in store.DATA_FILES},
                            rules=False, heads={name: snap.loaded[name].head for name in different})
         landed = transaction.write(root, different)
+        written = {**snap.raw, **{name: text.encode("utf-8") for name, text in different.items()}}
+        store.remember_proven(root, written, snap, frozenset(store.DATA_FILES))
     with after_write(landed):
         _formatted(output, f"Herschreven: {', '.join(different)}." if different
                    else "Alle bestanden stonden al in de vaste vorm.", list(different))

@@ -52,7 +52,7 @@ def init(
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Schrijf de meegeleverde Haarlemse gegevensset in een map, of met --from-cbs het register van een gemeente."""
-    texts, wat = _texts(from_cbs, year, gemeente, gebieden)
+    texts, wat, proof = _texts(from_cbs, year, gemeente, gebieden)
     directory = _target(map_)
     created = not directory.exists()
     try:
@@ -63,7 +63,7 @@ def init(
     except OSError as exc:
         raise WriteFailed(f"Kan de map {directory} niet maken: {fileio.reason(exc)}.") from None
     try:
-        landed = _write(directory, force, commit, texts, wat)
+        landed = _write(directory, force, commit, texts, wat, proof)
     except BaseException:
         if created:  # a refusal leaves no trace, not even the folder it made
             with suppress(OSError):
@@ -105,18 +105,19 @@ def _target(map_: str) -> Path:
 
 
 def _texts(from_cbs: Path | None, year: int | None, gemeente: str | None,
-           gebieden: Path | None) -> tuple[dict[str, str], str]:
-    """The files to write and whose data set they are: the bundled one, or a new register
-    from a CBS table (read, built and validated before anything is written)."""
+           gebieden: Path | None) -> tuple[dict[str, str], str, store.Snapshot | None]:
+    """The files to write, whose data set they are (the bundled one, or a new register
+    from a CBS table, read, built and validated before anything is written) and, for a
+    register, the texts parsed, known canonical (they read back as the records dumped)."""
     if from_cbs is None:
         if year is not None or gemeente is not None or gebieden is not None:
             raise UsageError("--year, --gemeente en --gebieden horen bij --from-cbs.")
-        return {name: bundled(name) for name in bundled_files()}, "Haarlem"
+        return {name: bundled(name) for name in bundled_files()}, "Haarlem", None
     if year is None or gemeente is None:
         raise UsageError("--from-cbs vraagt ook --year (het peiljaar) en --gemeente (GM-code of naam).")
     from wijkctl import start, yamlio
     from wijkctl.commands.importcbs import read_table
-    from wijkctl.schema import FILES
+    from wijkctl.schema import FILES, PARTS
 
     mapping = _read_text(gebieden) if gebieden is not None else None
     # only the rows of that gemeente are read: the national table holds every gemeente's
@@ -130,7 +131,8 @@ def _texts(from_cbs: Path | None, year: int | None, gemeente: str | None,
     if snap.errors:
         raise Refused("Het nieuwe register zou ongeldig zijn; er is niets geschreven:",
                       [str(p) for p in snap.errors[:10]])
-    return texts, data.gemeentenaam
+    same = all(snap.data.of(attr) == data.of(attr) for _part, (_name, attr, _s) in PARTS.items())
+    return texts, data.gemeentenaam, snap if same else None
 
 
 def _read_text(path: Path) -> str:
@@ -144,9 +146,10 @@ def _read_text(path: Path) -> str:
         raise UsageError(f"{path} is geen UTF-8 (byte {exc.start}); er is niets geschreven.") from None
 
 
-def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wat: str) -> bool:
-    """Under the lock: refuse existing data unless forced, write all or nothing, commit.
-    True: the files landed."""
+def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wat: str,
+           proof: store.Snapshot | None) -> bool:
+    """Under the lock: refuse existing data unless forced, write all or nothing, commit,
+    and leave the cache knowing what was written. True: the files landed."""
     with store.locked(directory):
         names = list(texts)
         existing = [name for name in store.DATA_FILES if os.path.lexists(directory / name)]
@@ -168,7 +171,28 @@ def _write(directory: Path, force: bool, commit: bool, texts: dict[str, str], wa
         landed = transaction.write(directory, texts)
         if commit:
             transaction.commit_or_undo(directory, names, f"init: gegevensset {wat}", before)
+        _remember(directory, texts, proof)
     return landed
+
+
+def _remember(directory: Path, texts: dict[str, str], proof: store.Snapshot | None) -> None:
+    """Leave the cache knowing what was written, proven canonical, so that the first
+    command in the new directory parses nothing (an optional file init does not write
+    must be absent: then it reads as its text without records). `proof`: the texts
+    already parsed and known canonical; else they are parsed and dumped here."""
+    from wijkctl.schema import FILES
+    from wijkctl.yamlio import dump_loaded
+
+    if any(name not in texts for name in store.DATA_FILES if name not in store.absent(directory)):
+        return
+    full = {name: texts[name] if name in texts else FILES[name].empty().decode() for name in store.DATA_FILES}
+    if proof is not None:
+        snap, canonical = proof, frozenset(store.DATA_FILES)
+    else:
+        snap = store.parse(directory, full)
+        canonical = frozenset(name for name, loaded in snap.loaded.items()
+                              if not loaded.comments and not loaded.older and dump_loaded(loaded) == full[name])
+    store.remember_proven(directory, {name: text.encode("utf-8") for name, text in full.items()}, snap, canonical)
 
 
 COMMANDS = {"init": init}
