@@ -75,7 +75,7 @@ def hang_guard(seconds: int):
 
 
 @pytest.mark.slow
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutation)
 def test_mutated_data_gets_contract_answers_only(change):
     name, edits = change

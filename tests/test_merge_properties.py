@@ -203,7 +203,8 @@ sequences = st.lists(st.integers(0, len(COMMANDS) - 1), min_size=1, max_size=2).
 def test_random_pairs_merge_as_a_serial_order_or_conflict(clones):
     seen: Counter = Counter()
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=True)
     @given(sequences, sequences)
     def pair(sa, sb):
         seen[_check_pair(clones, sa, sb)] += 1
@@ -232,7 +233,8 @@ map_sequences = st.lists(st.integers(0, len(MAP_COMMANDS) - 1), min_size=1, max_
 def test_random_map_pairs_merge_as_a_serial_order_or_conflict(map_clones):
     seen: Counter = Counter()
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=True)
     @given(map_sequences, map_sequences, st.sampled_from([MERGED, MERGED[::-1]]))
     def pair(sa, sb, order):
         seen[_check_pair(map_clones, sa, sb, order)] += 1

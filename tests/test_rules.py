@@ -239,4 +239,7 @@ def test_fold_of_ascii_is_the_full_fold(name):
 
     from wijkctl.text import fold
 
-    assert fold(name) == "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum())
+    decomposed = unicodedata.normalize("NFKD", name.casefold()).lstrip()
+    if decomposed.startswith("'t "):  # the Dutch rules on top of the Unicode fold: 't is het, ij is y
+        decomposed = "het" + decomposed[2:]
+    assert fold(name) == "".join(ch for ch in decomposed if ch.isalnum()).replace("ij", "y")
