@@ -250,10 +250,11 @@ def _kern_te_klein(org: model.Organisatie) -> bool:
     return org.soort == model.WIJKPLATFORM and 0 < len(org.kern) < model.MIN_KERN
 
 
-def kern_niet_vastgelegd(data: model.Dataset, today: dt.date) -> Iterator[tuple[model.Wijk, model.Organisatie]]:
+def kern_niet_vastgelegd(wijken: Iterable[model.Wijk],
+                         today: dt.date) -> Iterator[tuple[model.Wijk, model.Organisatie]]:
     """The wijkplatforms active on `today` or starting later whose kern is not recorded
     (CONTRACT §1: noted, never a warning)."""
-    for w in data.wijken:
+    for w in wijken:
         for org in w.organisaties:
             if org.soort == model.WIJKPLATFORM and not org.kern and (org.tot is None or today < org.tot):
                 yield w, org

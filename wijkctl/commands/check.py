@@ -106,11 +106,14 @@ def _by_change(root: Path, rev: str, data: model.Dataset,
 
 def _notes(data: model.Dataset) -> list[dict[str, object]]:
     """What `check` notes without warning: the platforms whose kern is not recorded."""
+    from wijkctl.index import IDS
     from wijkctl.validate import kern_niet_vastgelegd
 
+    # only the wijken with an organisation are built (from the cache, most wijken have none)
+    wijken = (data.wijk_at(pos) for pos, ids in enumerate(data.index.column(IDS)) if ids)
     return [{"bestand": store.WIJKEN, "melding": f"van '{org.naam}' is de kern niet vastgelegd", "regel_id":
              "kern-niet-vastgelegd", "wijk": w.code, "organisatie": org.id}
-            for w, org in kern_niet_vastgelegd(data, text.today())]
+            for w, org in kern_niet_vastgelegd(wijken, text.today())]
 
 
 def _noted(notes: list[dict[str, object]]) -> str:
