@@ -10,6 +10,7 @@ commands' messages; their contact data never.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 from wijkctl import model
@@ -34,6 +35,18 @@ def _plain(record: Any) -> dict[str, Any]:
     return to_plain(record, schema_of(type(record)), iso=True)
 
 
+def _paired(before: dict[Any, Any], after: dict[Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+    """Each identity of either side, in order (first before's, then after's new ones), with
+    its record before and after (None where it is absent)."""
+    for key in dict.fromkeys([*before, *after]):
+        yield key, before.get(key), after.get(key)
+
+
+def _changed(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The keys whose values differ between two plain records, in order."""
+    return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+
+
 _WORD = {"email": "e-mail"}  # as the commands' messages say it
 
 
@@ -44,23 +57,22 @@ def _label(cls: type, key: str) -> str:
 def _wijken(old: model.Dataset, new: model.Dataset) -> list[str]:
     before, after = {w.code: w for w in old.wijken}, {w.code: w for w in new.wijken}
     out = []
-    for code in dict.fromkeys([*before, *after]):
-        o, n = before.get(code), after.get(code)
+    for code, o, n in _paired(before, after):
         if o is None or n is None:
             w = n or o
             out.append(f"{'add-wijk' if o is None else 'remove-wijk'}: {w.naam} ({code})")  # type: ignore[union-attr]
             continue
-        if _plain(o) == _plain(n):
+        plain_o, plain_n = _plain(o), _plain(n)
+        if plain_o == plain_n:
             continue
         orgs_o, orgs_n = {x.id: x for x in o.organisaties}, {x.id: x for x in n.organisaties}
         done: set[str] = set()
         for ident in orgs_n:  # conversions first: they also account for the wijkraden they end
             out += _conversion(n, orgs_o, orgs_n, ident, done)
-        for ident in dict.fromkeys([*orgs_o, *orgs_n]):
+        for ident, org_o, org_n in _paired(orgs_o, orgs_n):
             if ident not in done:
-                out += _organisation(n, orgs_o.get(ident), orgs_n.get(ident))
-        velden = [k for k in dict.fromkeys([*_plain(o), *_plain(n)])
-                  if k != "organisaties" and _plain(o).get(k) != _plain(n).get(k)]
+                out += _organisation(n, org_o, org_n)
+        velden = [k for k in _changed(plain_o, plain_n) if k != "organisaties"]
         if velden:
             out.append(f"{n.naam} ({code}): {', '.join(_label(model.Wijk, k) for k in velden)} gewijzigd")
     return out
@@ -91,13 +103,10 @@ def _organisation(w: model.Wijk, o: model.Organisatie | None, n: model.Organisat
     a, b = _plain(o), _plain(n)
     if a == b:
         return []
-    if {k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)} <= {"tot", "reden_einde"} and n.tot:
+    velden = _changed(a, b)
+    if set(velden) <= {"tot", "reden_einde"} and n.tot:
         return [f"end: {n.naam} ({w.code}) per {n.tot.isoformat()}"]
-    wat = []
-    for k in dict.fromkeys([*a, *b]):
-        if k == "kern" or a.get(k) == b.get(k):
-            continue
-        wat.append(f"{_label(model.Organisatie, k)} {_shown(b[k]) if k in b else 'weg'}")
+    wat = [f"{_label(model.Organisatie, k)} {_shown(b[k]) if k in b else 'weg'}" for k in velden if k != "kern"]
     wat += _kern(o, n)
     return [f"update: {n.naam} ({w.code}): {opsomming(wat)}"]
 
@@ -111,8 +120,7 @@ def _kern(o: model.Organisatie, n: model.Organisatie) -> list[str]:
     before = {model.identity(model.KernLid, k): k for k in o.kern}
     after = {model.identity(model.KernLid, k): k for k in n.kern}
     gewijzigd, weg, erbij = [], [], []  # in the order `update` itself reports them
-    for key in dict.fromkeys([*before, *after]):
-        a, b = before.get(key), after.get(key)
+    for _key, a, b in _paired(before, after):
         if a is None:
             erbij.append(f"kernlid {b.naam} toegevoegd")  # type: ignore[union-attr]
         elif b is None:
@@ -125,8 +133,7 @@ def _kern(o: model.Organisatie, n: model.Organisatie) -> list[str]:
 def _gebieden(old: model.Dataset, new: model.Dataset) -> list[str]:
     before, after = {g.code: g for g in old.gebieden}, {g.code: g for g in new.gebieden}
     out = []
-    for code in dict.fromkeys([*before, *after]):
-        o, n = before.get(code), after.get(code)
+    for code, o, n in _paired(before, after):
         if o is None or n is None:
             g = n or o
             out.append(f"{'add-gebied' if o is None else 'remove-gebied'}: {g.naam} ({code})")  # type: ignore[union-attr]
@@ -161,12 +168,10 @@ def _records(attr: str, old: list[Any], new: list[Any]) -> list[str]:
     before, after = {key(r): _plain(r) for r in old}, {key(r): _plain(r) for r in new}
     noun = _NOUN.get(attr, attr)
     out = []
-    for k in dict.fromkeys([*before, *after]):
-        a, b = before.get(k), after.get(k)
+    for k, a, b in _paired(before, after):
         shown = noun if k == attr else f"{noun} {k}"
         if a is None or b is None:
             out.append(f"{shown} {'toegevoegd' if a is None else 'verwijderd'}")
         elif a != b:
-            velden = [x for x in dict.fromkeys([*a, *b]) if a.get(x) != b.get(x)]
-            out.append(f"{shown}: {', '.join(velden)} gewijzigd")
+            out.append(f"{shown}: {', '.join(_changed(a, b))} gewijzigd")
     return out
