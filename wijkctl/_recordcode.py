@@ -519,6 +519,117 @@ def _Regeling__eq__(self, other):
     return NotImplemented
 
 
+def _Column__init__(
+    self,
+    key,
+    header,
+    kind='text',
+    unknown='',
+    table=True,
+    drop=0,
+):
+    self.key = key
+    self.header = header
+    self.kind = kind
+    self.unknown = unknown
+    self.table = table
+    self.drop = drop
+
+
+@reprlib.recursive_repr()
+def _Column__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"key={self.key!r}"
+        f", header={self.header!r}"
+        f", kind={self.kind!r}"
+        f", unknown={self.unknown!r}"
+        f", table={self.table!r}"
+        f", drop={self.drop!r}"
+        ")"
+    )
+
+
+def _Column__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.key, self.header, self.kind, self.unknown, self.table, self.drop,) == (other.key, other.header, other.kind, other.unknown, other.table, other.drop,)
+    return NotImplemented
+
+
+def _Block__init__(
+    self,
+    columns,
+    rows,
+    title=None,
+    totals=_FACTORY,
+    header=True,
+    sheet=None,
+):
+    self.columns = columns
+    self.rows = rows
+    self.title = title
+    self.totals = [] if totals is _FACTORY else totals
+    self.header = header
+    self.sheet = sheet
+
+
+@reprlib.recursive_repr()
+def _Block__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"columns={self.columns!r}"
+        f", rows={self.rows!r}"
+        f", title={self.title!r}"
+        f", totals={self.totals!r}"
+        f", header={self.header!r}"
+        f", sheet={self.sheet!r}"
+        ")"
+    )
+
+
+def _Block__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.columns, self.rows, self.title, self.totals, self.header, self.sheet,) == (other.columns, other.rows, other.title, other.totals, other.header, other.sheet,)
+    return NotImplemented
+
+
+def _Report__init__(
+    self,
+    data,
+    blocks,
+    notes=_FACTORY,
+    text=_FACTORY,
+    plain=None,
+    wrap=False,
+):
+    self.data = data
+    self.blocks = blocks
+    self.notes = [] if notes is _FACTORY else notes
+    self.text = [] if text is _FACTORY else text
+    self.plain = plain
+    self.wrap = wrap
+
+
+@reprlib.recursive_repr()
+def _Report__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"data={self.data!r}"
+        f", blocks={self.blocks!r}"
+        f", notes={self.notes!r}"
+        f", text={self.text!r}"
+        f", plain={self.plain!r}"
+        f", wrap={self.wrap!r}"
+        ")"
+    )
+
+
+def _Report__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.data, self.blocks, self.notes, self.text, self.plain, self.wrap,) == (other.data, other.blocks, other.notes, other.text, other.plain, other.wrap,)
+    return NotImplemented
+
+
 METHODS = {
     'wijkctl.model.Change': (_Change__init__, _Change__repr__, _Change__eq__,
         "Change(samenvatting: 'str', commit_bericht: 'str', resultaat: 'Any' = None)",
@@ -556,4 +667,13 @@ METHODS = {
     'wijkctl.model.Regeling': (_Regeling__init__, _Regeling__repr__, _Regeling__eq__,
         "Regeling(*, jaar: 'int', naam: 'str', bron: 'str | None' = None, status: 'str' = 'concept', basisbedrag: 'int', maximum: 'int', aanvragen_voor: 'str | None' = None, aanvragen_vanaf: 'str | None' = None, beslistermijn_weken: 'int | None' = None, verantwoording_voor: 'str | None' = None, vaststelling_weken: 'int | None' = None, plafond: 'int | None' = None, toeslagen: 'list[Toeslag]' = <factory>, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         "jaar/irck,naam/irck,bron=None/irck,status='concept'/irck,basisbedrag/irck,maximum/irck,aanvragen_voor=None/irck,aanvragen_vanaf=None/irck,beslistermijn_weken=None/irck,verantwoording_voor=None/irck,vaststelling_weken=None/irck,plafond=None/irck,toeslagen*[]/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik"),
+    'wijkctl.output.Column': (_Column__init__, _Column__repr__, _Column__eq__,
+        "Column(key: 'str', header: 'str', kind: 'str' = 'text', unknown: 'str' = '', table: 'bool' = True, drop: 'int' = 0)",
+        "key/irc,header/irc,kind='text'/irc,unknown=''/irc,table=True/irc,drop=0/irc"),
+    'wijkctl.output.Block': (_Block__init__, _Block__repr__, _Block__eq__,
+        "Block(columns: 'list[Column]', rows: 'list[dict[str, Any]]', title: 'str | None' = None, totals: 'list[dict[str, Any]]' = <factory>, header: 'bool' = True, sheet: 'str | None' = None)",
+        'columns/irc,rows/irc,title=None/irc,totals*[]/irc,header=True/irc,sheet=None/irc'),
+    'wijkctl.output.Report': (_Report__init__, _Report__repr__, _Report__eq__,
+        "Report(data: 'Any', blocks: 'list[Block]', notes: 'list[str]' = <factory>, text: 'list[str]' = <factory>, plain: 'list[str] | None' = None, wrap: 'bool' = False)",
+        'data/irc,blocks/irc,notes*[]/irc,text*[]/irc,plain=None/irc,wrap=False/irc'),
 }
