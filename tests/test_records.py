@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijkctl import _recordcode, model, output, records
+import wijkctl
+from wijkctl import _recordcode, model, records
 from wijkctl.schema import FILES
 
 from .strategies import records_of
 
-CLASSES = [c for c in records.MADE if c.__module__ in (model.__name__, output.__name__)]
+for _module in pkgutil.iter_modules(wijkctl.__path__, "wijkctl."):  # every record class of the package
+    if _module.name != "wijkctl.__main__":
+        importlib.import_module(_module.name)
+# by module, each in its order of definition (not of import), as _recordcode.py lists them
+CLASSES = sorted((c for c in records.MADE if c.__module__.startswith("wijkctl.")), key=lambda c: c.__module__)
 
 
 PATH = Path(records.__file__).with_name("_recordcode.py")
@@ -146,10 +153,28 @@ def test_a_class_whose_declarations_changed_is_compiled_as_a_dataclass(monkeypat
 
 
 def test_what_record_cannot_make_is_refused():
-    with pytest.raises(TypeError, match="gebruik @dataclass"):
+    with pytest.raises(TypeError, match="declare the class with @dataclass"):
         @records.record
         class Fout:
             waarde: tuple = (1, 2)
+
+    with pytest.raises(TypeError, match="declare the class with @dataclass"):
+        @records.record
+        class Oneindig:
+            waarde: float = float("inf")
+
+    with pytest.raises(TypeError, match="declare it with @dataclass"):
+        @records.record
+        class Na:
+            waarde: int = 0
+
+            def __post_init__(self):
+                pass
+
+    with pytest.raises(TypeError, match="declare it with @dataclass"):
+        @records.record
+        class Zonder:
+            waarde: list[int] = dataclasses.field(default_factory=list, init=False)
 
 
 if __name__ == "__main__":  # python -m tests.test_records: write _recordcode.py from today's declarations

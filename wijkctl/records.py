@@ -98,9 +98,10 @@ def spec(fields: list[dataclasses.Field]) -> str:
 
 
 def _literal(value: Any) -> str:
-    if value is None or type(value) in (bool, int, float, str):
+    """A default as Python source (a finite float too: `inf` is no literal)."""
+    if value is None or type(value) in (bool, int, str) or (type(value) is float and abs(value) < float("inf")):
         return repr(value)
-    raise TypeError(f"@record: standaardwaarde {value!r} wordt niet ondersteund; gebruik @dataclass")
+    raise TypeError(f"@record: the default {value!r} is not supported; declare the class with @dataclass")
 
 
 def _compile(cls: type, fields: list[dataclasses.Field]) -> tuple[Any, ...]:
@@ -115,10 +116,10 @@ def _compile(cls: type, fields: list[dataclasses.Field]) -> tuple[Any, ...]:
 def _check(cls: type, fields: list[dataclasses.Field]) -> None:
     if hasattr(cls, "__post_init__") or any(f.default_factory not in (dataclasses.MISSING, *_FACTORIES)
                                             or not f.init for f in fields):
-        raise TypeError(f"@record: {cls.__qualname__} vraagt meer dan @record kan; gebruik @dataclass")
+        raise TypeError(f"@record: {cls.__qualname__} needs more than @record makes; declare it with @dataclass")
     for base in cls.__mro__[1:]:
         if hasattr(base, "__dataclass_fields__"):
-            raise TypeError(f"@record: {cls.__qualname__} erft velden; gebruik @dataclass")
+            raise TypeError(f"@record: {cls.__qualname__} inherits fields; declare it with @dataclass")
 
 
 def source(name: str, fields: list[dataclasses.Field]) -> list[str]:
