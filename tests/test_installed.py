@@ -66,3 +66,28 @@ def test_the_wijkctl_under_test_is_this_checkout():
                           capture_output=True, text=True, check=True)
     here = Path(__file__).resolve().parent.parent / "wijkctl"
     assert Path(done.stdout.strip()).resolve().parent == here
+
+
+_COLLECTOR_PROBE = """
+import gc, sys
+from wijkctl import store
+loaded = store.load
+def load(*args, **kwargs):
+    print("collector", gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)
+    return loaded(*args, **kwargs)
+store.load = load
+sys.argv = ["wijkctl", "--data-dir", sys.argv[1], "verbinder", "molenwijk"]
+from wijkctl.__main__ import main
+main()
+"""
+
+
+def test_start_up_is_frozen_and_the_command_runs_with_the_collector_on(datadir):
+    """The console script (`wijkctl.__main__:main`) pauses the collector for start-up only:
+    what start-up built is frozen (never scanned again, nor at exit), the command collects as ever."""
+    probe = subprocess.run([sys.executable, "-c", _COLLECTOR_PROBE, str(datadir)], capture_output=True, text=True)
+    assert probe.returncode == 0, probe.stderr
+    assert "collector True True" in probe.stderr and "Ingrid Hamer" in probe.stdout
+    assert subprocess.run([sys.executable, "-c", "import gc, wijkctl.cli; assert gc.isenabled()"]).returncode == 0
+    script = open(WIJKCTL, encoding="utf-8").read() if not WIJKCTL.endswith(".exe") else ""
+    assert "from wijkctl.__main__ import main" in script

@@ -513,7 +513,8 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """The console script. A reader that stops reading (`wijkctl list | head`) is met as
+    """The console script (through `wijkctl.__main__`, which pauses the collector before
+    Typer is imported). A reader that stops reading (`wijkctl list | head`) is met as
     an ordinary condition by `_Guarded`, never by a SIGPIPE that could kill a writer
     after its write."""
     if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
@@ -522,4 +523,12 @@ def main() -> None:
         argv = typed.split()[1:]
     else:
         argv = sys.argv[1:]
-    build_app(_command_in(argv))()
+    import gc
+
+    gc.disable()
+    app = build_app(_command_in(argv))
+    # What start-up built (Typer, click, the command's modules) lives as long as the process:
+    # frozen, the collector never scans it again, neither while the command runs nor at exit.
+    gc.freeze()
+    gc.enable()
+    app()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from wijkctl.records import record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -130,7 +132,7 @@ def _places() -> Any:
     return field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass
+@record(kw_only=False)
 class Change:
     """What a change to the data did: a Dutch summary, a git commit message, and
     whatever the change wants to hand back to its command (`resultaat`)."""
@@ -170,7 +172,7 @@ def shown_identity(cls: type, record: dict) -> str:
     return ", ".join(str(record.get(k, "?")) for k in keys)
 
 
-@dataclass(kw_only=True)
+@record
 class KernLid:
     IDENTITY = "naam"  # a member is its name, folded: "Jan Smit" is "jan smit" (CONTRACT §1)
     IDENTITY_FOLDED = True
@@ -183,7 +185,7 @@ class KernLid:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Organisatie:
     IDENTITY = "id"
     id: str = decl("str", "id", required=True, fmt="slug")
@@ -239,7 +241,7 @@ class Organisatie:
         return self.overlapt(other.van, other.tot) and self.deelt_grond(other)
 
 
-@dataclass(kw_only=True)
+@record
 class Cijfers:
     peiljaar: int | None = decl("int", "peiljaar", fmt="jaar")
     bron: str | None = decl("str", "bron", multiline=True)
@@ -266,7 +268,7 @@ def figures() -> dict[str, dataclasses.Field]:
 FIGURES: tuple[str, ...] = tuple(figures())
 
 
-@dataclass(kw_only=True)
+@record
 class Buurt:
     IDENTITY = "naam"
     naam: str = decl("str", "naam", required=True, fmt="naam")
@@ -276,7 +278,7 @@ class Buurt:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Wijk:
     IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
@@ -308,7 +310,7 @@ class Wijk:
         return {org.id for org in self.organisaties}
 
 
-@dataclass(kw_only=True)
+@record
 class Verbinder:
     naam: str = decl("str", "naam", required=True, fmt="naam")
     email: str | None = decl("str", "e-mailadres", fmt="email")
@@ -316,7 +318,7 @@ class Verbinder:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Gemeente:
     """Whose register this is (verbinders.yaml versie 2, optional): messages and titles
     that name the municipality take its name from here ("de gemeente" without one)."""
@@ -329,7 +331,7 @@ class Gemeente:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Gebied:
     IDENTITY = "code"
     code: str = decl("str", "code", required=True, fmt="slug")
@@ -340,7 +342,7 @@ class Gebied:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Staffel:
     FLOW = True  # written as a one-line {vanaf: ..., bedrag: ...}
     vanaf: int | float = decl("num", "vanaf", required=True)
@@ -349,7 +351,7 @@ class Staffel:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Toeslag:
     IDENTITY = "naam"  # unique in its regeling, folded (validate.check_regelingen)
     IDENTITY_FOLDED = True
@@ -362,7 +364,7 @@ class Toeslag:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Regeling:
     IDENTITY = "jaar"
     jaar: int = decl("int", "jaar", required=True, fmt="jaar")

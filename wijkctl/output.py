@@ -14,11 +14,12 @@ import datetime as dt
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from wijkctl.records import record
 from wijkctl.text import datum, euro, getal, printable
 
 
@@ -41,7 +42,7 @@ class WriteFormat(str, Enum):
     yaml = "yaml"
 
 
-@dataclass
+@record(kw_only=False)
 class Column:
     key: str  # the name scripts read: the csv header and the JSON key
     header: str  # the Dutch label people read: the header of table, csv-nl and xlsx
@@ -51,7 +52,7 @@ class Column:
     drop: int = 0  # on a narrow terminal: 0 always shown; otherwise the highest goes first
 
 
-@dataclass
+@record(kw_only=False)
 class Block:
     columns: list[Column]
     rows: list[dict[str, Any]]
@@ -62,7 +63,7 @@ class Block:
     sheet: str | None = None  # the worksheet's name in xlsx when the block has no title
 
 
-@dataclass
+@record(kw_only=False)
 class Report:
     data: Any  # what json and yaml print
     blocks: list[Block]  # what people read; the first block is what csv prints
