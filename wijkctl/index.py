@@ -2,11 +2,12 @@
 
 A wijk's summary (`summary`) holds the keys it is found by and that must be unique in
 wijken.yaml — its code, name, CBS code, CBS buurt codes, buurten and organisation ids —
-and its gebied and the day from which its rules give no warning. The parse cache keeps
+its gebied, the day from which its rules give no warning, and its organisations without
+a recorded kern (what `check` notes). The parse cache keeps
 the summaries by column (one list per part, `PARTS`), each parsed only when asked for,
 beside each wijk's record: a look-up by code reads the codes and one record, a write
 checks the cross-record rules for the wijken it changed (`conflicts`) without building
-all the others, and `check` reads only the column of days.
+all the others, and `check` reads only the column of days and that of organisations without a kern.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 from wijkctl.text import fold
 
-PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
+PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil", "zonder_kern")
 # column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
-CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
+CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL, ZONDER_KERN = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
@@ -31,7 +32,16 @@ def summary(w: Any, stil: str | None) -> Summary:
     none of it, not even for annotations), in the order of PARTS; `stil`: the first day
     from which its rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
-            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil]
+            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil,
+            zonder_kern(w)]
+
+
+def zonder_kern(w: Any) -> list[list[str | None]]:
+    """The organisations of wijk `w` whose kern is not recorded, each as [id, soort, naam,
+    tot (ISO, or None)]: what `validate.kern_niet_vastgelegd` reads, from the cache's
+    column as from the records."""
+    return [[o.id, o.soort, o.naam, o.tot.isoformat() if o.tot is not None else None]
+            for o in w.organisaties if not o.kern]
 
 
 # kind of key -> the part holding it, and the keys of that kind in a value of that part;
