@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from wijkctl import fileio, model, store, text, transaction
+from wijkctl import fileio, model, store, text
 from wijkctl.commands.common import (
     FileOpt,
     OutputOpt,
@@ -21,7 +21,6 @@ from wijkctl.commands.common import (
 from wijkctl.errors import InvalidData, Problem, UsageError, WijkctlError
 from wijkctl.output import Block, Column, Format, Report, WriteFormat, render
 from wijkctl.text import aantal
-from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
@@ -88,6 +87,8 @@ def check(
             f" in {root}."
             + store.conflict_hint(fouten)
         )
+    from wijkctl.yamlio import CURRENT_VERSIE
+
     for name, loaded in snap.loaded.items():
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
@@ -177,13 +178,15 @@ def fmt(
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
-    from wijkctl.yamlio import dump_loaded
-
     root = data_dir(ctx)
     entry = store.cached(root)[1] if check_only else None
     if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
         _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
         return
+    # the YAML side only now: the answers above import none of it
+    from wijkctl import transaction
+    from wijkctl.yamlio import dump_loaded
+
     landed = False
     with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)
