@@ -57,6 +57,13 @@ KEYS: dict[str, tuple[int, Callable[[Any], Iterable[str]]]] = {
 }
 
 
+# the kinds whose part holds one key per wijk, the value itself (`KEYS`): found in a
+# few look-ups by scanning the column (list.index, in C) without building a map; the
+# value: whether an empty value holds no key
+SCALAR: dict[str, bool] = {"code": False, "naam": True, "cbs": True}
+SCANS = 8  # look-ups of a kind answered by a scan before its map is built
+
+
 def keys_of(kind: str, s: Summary) -> Iterable[str]:
     part, keys = KEYS[kind]
     return keys(s[part])
@@ -67,7 +74,7 @@ class Index:
     to the position of the first wijk holding it; each built when first asked for
     (`load`: the column of a part, by its position in PARTS)."""
 
-    __slots__ = ("_columns", "_load", "_maps", "size")
+    __slots__ = ("_columns", "_load", "_maps", "_scans", "size")
 
     def __init__(self, size: int, columns: dict[int, list[Any]] | None = None,
                  load: Callable[[int], list[Any]] | None = None):
@@ -75,6 +82,7 @@ class Index:
         self._columns = columns or {}
         self._load = load
         self._maps: dict[str, dict[str, int]] = {}
+        self._scans: dict[str, int] = {}  # kind -> look-ups answered by a scan
 
     @classmethod
     def of(cls, wijken: list[Any]) -> Index:
@@ -106,7 +114,23 @@ class Index:
         return found
 
     def find(self, kind: str, key: str) -> int | None:
-        return self.keys(kind).get(key)
+        """The position of the (first) wijk holding `key` of `kind`, or None. A look-up
+        finds one key: its column is scanned (the map of every key costs a Python call
+        per wijk); from the SCANS-th look-up of a kind on, the map answers."""
+        found = self._maps.get(kind)
+        if found is not None:
+            return found.get(key)
+        empty_holds_none = SCALAR.get(kind)
+        done = self._scans.get(kind, 0)
+        if empty_holds_none is None or done >= SCANS:
+            return self.keys(kind).get(key)
+        self._scans[kind] = done + 1
+        if empty_holds_none and not key:
+            return None
+        try:
+            return self.column(KEYS[kind][0]).index(key)
+        except ValueError:
+            return None
 
     def starting_with(self, folded: str) -> list[int]:
         """The positions of the wijken whose folded name starts with `folded`."""
