@@ -256,7 +256,8 @@ def kern_niet_vastgelegd(data: model.Dataset, today: dt.date) -> Iterator[tuple[
     """The wijkplatforms active on `today` or starting later whose kern is not recorded
     (CONTRACT §1: noted, never a warning), as (wijk code, organisation id, naam), in file
     order. Read from each wijk's organisations without a kern (`index.zonder_kern`): from
-    the cache's column when the wijken come from it (none is built), else from the records."""
+    the cache's column when the wijken come from it (none is built; the data set as read,
+    for `check`), else from the records."""
     from wijkctl.index import CODE, ZONDER_KERN, zonder_kern
 
     if data.lazy:
