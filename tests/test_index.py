@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wijkctl import model, rules, store
 from wijkctl.errors import NotFound
-from wijkctl.index import Index, conflicts, summary
+from wijkctl.index import KEYS, SCALAR, SCANS, Index, conflicts, summary
 from wijkctl.validate import valid_change, validate
 
 from .conftest import BUNDLED
@@ -113,6 +113,28 @@ def test_lookups_through_the_index_find_what_a_scan_finds(at, how):
         assert how == "prefix" and "meerdere" in str(exc)
         return
     assert found == w.code
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "", None, "c"]), max_size=12),
+       st.sampled_from(sorted(SCALAR)), st.lists(st.sampled_from(["a", "b", "", None, "c", "x"]), max_size=12))
+def test_a_look_up_by_a_scan_finds_what_the_map_finds(values, kind, keys):
+    """`Index.find` scans the column for its first SCANS look-ups of a kind: the same
+    answers (the first wijk holding a key; an empty value holds no name or CBS code) as
+    the map of every key, for keys held twice, absent, empty or None as well."""
+    part = KEYS[kind][0]
+    scanned = Index(len(values), {part: values})
+    mapped = Index(len(values), {part: values})
+    mapped.keys(kind)
+    for key in keys * 2:  # past SCANS: the map answers the later ones
+        assert scanned.find(kind, key) == mapped.find(kind, key) == mapped.keys(kind).get(key), (kind, key)
+    assert len(keys) * 2 <= SCANS or kind in scanned._maps
+
+
+def test_a_look_up_by_code_builds_no_map():
+    index = Index(N, load=lambda part: Index.of(DATA.wijken).column(part))
+    assert index.find("code", DATA.wijken[5].code) == 5 and index.find("code", "nergens") is None
+    assert index._maps == {}
 
 
 def test_a_dataset_from_the_cache_builds_only_the_wijk_it_is_asked_for(tmp_path, monkeypatch):

@@ -2,11 +2,12 @@
 
 A wijk's summary (`summary`) holds the keys it is found by and that must be unique in
 wijken.yaml — its code, name, CBS code, CBS buurt codes, buurten and organisation ids —
-and its gebied and the day from which its rules give no warning. The parse cache keeps
+its gebied, the day from which its rules give no warning, and its organisations without
+a recorded kern (what `check` notes). The parse cache keeps
 the summaries by column (one list per part, `PARTS`), each parsed only when asked for,
 beside each wijk's record: a look-up by code reads the codes and one record, a write
 checks the cross-record rules for the wijken it changed (`conflicts`) without building
-all the others, and `check` reads only the column of days.
+all the others, and `check` reads only the column of days and that of organisations without a kern.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 from wijkctl.text import fold
 
-PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
+PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil", "zonder_kern")
 # column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
-CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
+CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL, ZONDER_KERN = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
@@ -31,7 +32,16 @@ def summary(w: Any, stil: str | None) -> Summary:
     none of it, not even for annotations), in the order of PARTS; `stil`: the first day
     from which its rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
-            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil]
+            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil,
+            zonder_kern(w)]
+
+
+def zonder_kern(w: Any) -> list[list[str | None]]:
+    """The organisations of wijk `w` whose kern is not recorded, each as [id, soort, naam,
+    tot (ISO, or None)]: what `validate.kern_niet_vastgelegd` reads, from the cache's
+    column as from the records."""
+    return [[o.id, o.soort, o.naam, o.tot.isoformat() if o.tot is not None else None]
+            for o in w.organisaties if not o.kern]
 
 
 # kind of key -> the part holding it, and the keys of that kind in a value of that part;
@@ -47,6 +57,13 @@ KEYS: dict[str, tuple[int, Callable[[Any], Iterable[str]]]] = {
 }
 
 
+# the kinds whose part holds one key per wijk, the value itself (`KEYS`): found in a
+# few look-ups by scanning the column (list.index, in C) without building a map; the
+# value: whether an empty value holds no key
+SCALAR: dict[str, bool] = {"code": False, "naam": True, "cbs": True}
+SCANS = 8  # look-ups of a kind answered by a scan before its map is built
+
+
 def keys_of(kind: str, s: Summary) -> Iterable[str]:
     part, keys = KEYS[kind]
     return keys(s[part])
@@ -57,7 +74,7 @@ class Index:
     to the position of the first wijk holding it; each built when first asked for
     (`load`: the column of a part, by its position in PARTS)."""
 
-    __slots__ = ("_columns", "_load", "_maps", "size")
+    __slots__ = ("_columns", "_load", "_maps", "_scans", "size")
 
     def __init__(self, size: int, columns: dict[int, list[Any]] | None = None,
                  load: Callable[[int], list[Any]] | None = None):
@@ -65,6 +82,7 @@ class Index:
         self._columns = columns or {}
         self._load = load
         self._maps: dict[str, dict[str, int]] = {}
+        self._scans: dict[str, int] = {}  # kind -> look-ups answered by a scan
 
     @classmethod
     def of(cls, wijken: list[Any]) -> Index:
@@ -96,7 +114,23 @@ class Index:
         return found
 
     def find(self, kind: str, key: str) -> int | None:
-        return self.keys(kind).get(key)
+        """The position of the (first) wijk holding `key` of `kind`, or None. A look-up
+        finds one key: its column is scanned (the map of every key costs a Python call
+        per wijk); from the SCANS-th look-up of a kind on, the map answers."""
+        found = self._maps.get(kind)
+        if found is not None:
+            return found.get(key)
+        empty_holds_none = SCALAR.get(kind)
+        done = self._scans.get(kind, 0)
+        if empty_holds_none is None or done >= SCANS:
+            return self.keys(kind).get(key)
+        self._scans[kind] = done + 1
+        if empty_holds_none and not key:
+            return None
+        try:
+            return self.column(KEYS[kind][0]).index(key)
+        except ValueError:
+            return None
 
     def starting_with(self, folded: str) -> list[int]:
         """The positions of the wijken whose folded name starts with `folded`."""

@@ -50,9 +50,11 @@ def check_small_formats(data: model.Dataset) -> Iterator[Problem]:
 
 
 def _file_formats(data: model.Dataset, bestand: str) -> Iterator[Problem]:
-    schema, attr = FILES[bestand].schema, FILES[bestand].attr
-    for record in data.of(attr):
-        yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
+    records = data.of(FILES[bestand].attr)
+    if records:  # no records: the schema is not asked for (subsidies.yaml's classes stay unimported)
+        schema = FILES[bestand].schema
+        for record in records:
+            yield from _formats(bestand, record, schema, record.code if bestand == WIJKEN else None)
     for key, head_schema in FILES[bestand].heads.items():  # e.g. verbinders.yaml's gemeente
         for record in data.of(key):
             yield from _formats(bestand, record, head_schema, None)
@@ -250,14 +252,25 @@ def _kern_te_klein(org: model.Organisatie) -> bool:
     return org.soort == model.WIJKPLATFORM and 0 < len(org.kern) < model.MIN_KERN
 
 
-def kern_niet_vastgelegd(wijken: Iterable[model.Wijk],
-                         today: dt.date) -> Iterator[tuple[model.Wijk, model.Organisatie]]:
+def kern_niet_vastgelegd(data: model.Dataset, today: dt.date) -> Iterator[tuple[str, str, str]]:
     """The wijkplatforms active on `today` or starting later whose kern is not recorded
-    (CONTRACT §1: noted, never a warning)."""
-    for w in wijken:
-        for org in w.organisaties:
-            if org.soort == model.WIJKPLATFORM and not org.kern and (org.tot is None or today < org.tot):
-                yield w, org
+    (CONTRACT §1: noted, never a warning), as (wijk code, organisation id, naam), in file
+    order. Read from each wijk's organisations without a kern (`index.zonder_kern`): from
+    the cache's column when the wijken come from it (none is built; the data set as read,
+    for `check`), else from the records."""
+    from wijkctl.index import CODE, ZONDER_KERN, zonder_kern
+
+    if data.lazy:
+        index = data.index
+        rows: Iterable[tuple[str, list]] = ((index.column(CODE)[pos], orgs)
+                                            for pos, orgs in enumerate(index.column(ZONDER_KERN)) if orgs)
+    else:
+        rows = ((w.code, zonder_kern(w)) for w in data.wijken if w.organisaties)
+    day = today.isoformat()
+    for code, orgs in rows:
+        for ident, soort, naam, tot in orgs:
+            if soort == model.WIJKPLATFORM and (tot is None or day < tot):
+                yield code, ident, naam
 
 
 def check_gebieden(data: model.Dataset) -> Iterator[Problem]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wijkctl import fileio, model, store, text, transaction
+from wijkctl import fileio, model, store, text
 from wijkctl.commands.common import (
     FileOpt,
     OutputOpt,
@@ -17,10 +18,9 @@ from wijkctl.commands.common import (
     data_dir,
     message,
 )
-from wijkctl.errors import InvalidData, Problem, UsageError
+from wijkctl.errors import InvalidData, Problem, UsageError, WijkctlError
 from wijkctl.output import Block, Column, Format, Report, WriteFormat, render
 from wijkctl.text import aantal
-from wijkctl.yamlio import CURRENT_VERSIE
 
 
 def _as_dict(p: Problem) -> dict[str, object]:
@@ -52,6 +52,7 @@ def check(
     data = store.dataset(entry) if entry is not None and entry.canonical >= set(store.DATA_FILES) else None
     if data is not None and attributes is None and _quiet_today(data):
         notes = _notes(data)
+        _prove_quick(data, notes)
         _print({"fouten": [], "waarschuwingen": [], "opmerkingen": notes}, [], [], output, file)
         message(_noted(notes) + _in_orde(len(data.index), len(data.gebieden), len(data.regelingen), 0,
                                          len(data.of("subsidies"))))
@@ -86,6 +87,8 @@ def check(
             f" in {root}."
             + store.conflict_hint(fouten)
         )
+    from wijkctl.yamlio import CURRENT_VERSIE
+
     for name, loaded in snap.loaded.items():
         if loaded.older:
             message(f"{name} is versie {loaded.versie}; wijkctl leest het als versie "
@@ -105,15 +108,23 @@ def _by_change(root: Path, rev: str, data: model.Dataset,
 
 
 def _notes(data: model.Dataset) -> list[dict[str, object]]:
-    """What `check` notes without warning: the platforms whose kern is not recorded."""
-    from wijkctl.index import IDS
+    """What `check` notes without warning: the platforms whose kern is not recorded (from
+    the cache, none of the wijken is built)."""
     from wijkctl.validate import kern_niet_vastgelegd
 
-    # only the wijken with an organisation are built (from the cache, most wijken have none)
-    wijken = (data.wijk_at(pos) for pos, ids in enumerate(data.index.column(IDS)) if ids)
-    return [{"bestand": store.WIJKEN, "melding": f"van '{org.naam}' is de kern niet vastgelegd", "regel_id":
-             "kern-niet-vastgelegd", "wijk": w.code, "organisatie": org.id}
-            for w, org in kern_niet_vastgelegd(wijken, text.today())]
+    return [{"bestand": store.WIJKEN, "melding": f"van '{naam}' is de kern niet vastgelegd", "regel_id":
+             "kern-niet-vastgelegd", "wijk": code, "organisatie": ident}
+            for code, ident, naam in kern_niet_vastgelegd(data, text.today())]
+
+
+def _prove_quick(data: model.Dataset, notes: list[dict[str, object]]) -> None:
+    """Under `WIJKCTL_CHECK_WRITES=1`: the notes read from the cache's index must be those
+    of the wijken built from its records (a debug check, exit 1 when they are not)."""
+    if os.environ.get("WIJKCTL_CHECK_WRITES") != "1":
+        return
+    if _notes(model.Dataset([data.wijk_at(pos) for pos in range(len(data.index))])) != notes:
+        raise WijkctlError("Interne fout: de opmerkingen van 'wijkctl check' uit de cache wijken af van die van "
+                           "de wijken zelf. Meld dit.")
 
 
 def _noted(notes: list[dict[str, object]]) -> str:
@@ -167,13 +178,15 @@ def fmt(
     output: WriteOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Herschrijf de gegevensbestanden in de vaste (canonieke) vorm."""
-    from wijkctl.yamlio import dump_loaded
-
     root = data_dir(ctx)
     entry = store.cached(root)[1] if check_only else None
     if entry is not None and entry.canonical >= set(store.DATA_FILES):  # proven by a write
         _formatted(output, "Alle bestanden staan in de vaste vorm.", [])
         return
+    # the YAML side only now: the answers above import none of it
+    from wijkctl import transaction
+    from wijkctl.yamlio import dump_loaded
+
     landed = False
     with nullcontext() if check_only else store.locked(root):
         snap = store.snapshot(root, check_rules=False)

@@ -56,8 +56,9 @@ def verbinder(
     data = store.load(data_dir(ctx))
     if words:
         wijk = " ".join(words)
-        gebied = next((g for g in data.gebieden if g.code == wijk.strip() or fold(g.naam) == fold(wijk)), None)
-        if gebied is not None and data.index.find("naam", fold(wijk)) is None:
+        code, key = wijk.strip(), fold(wijk)  # once, not once per gebied
+        gebied = next((g for g in data.gebieden if g.code == code or fold(g.naam) == key), None)
+        if gebied is not None and data.index.find("naam", key) is None:
             _verbinders(data, [gebied], output, file)  # a gebied: its verbinder
             return
         try:
