@@ -14,9 +14,8 @@
 # voorschot; grants-2027.xlsx and payments-2027.xlsx at the end).
 # The data repository is WORKDIR/repo, the parse cache WORKDIR/cache (never inside it).
 #
-# The one change not made by a wijkctl command: the regeling gets a plafond and the two
-# terms Haarlem has not published (verantwoording_voor, vaststelling_weken; chosen here
-# only to show `due` flag them), since `wijkctl regeling set` does not exist yet.
+# Every change is a wijkctl command, the regeling's plafond and terms included
+# (`wijkctl regeling set`): no YAML is edited by hand.
 set -euo pipefail
 work=${1:?usage: subsidy-year.sh WORKDIR}
 mkdir "$work"
@@ -61,18 +60,11 @@ for wijk in molenwijk oude-stad; do
         --add-member "Bram Jansen <bram@$wijk.example>" --add-member "Cor Bakker <cor@$wijk.example>" --commit 2>&1
 done
 wijkctl update molenwijk --on 2026-11-01 --legal-form stichting --kvk 01234567 --commit 2>&1
-# the regeling for 2027, as the council adopted it (see above: not a wijkctl command yet)
-python3 - data/subsidieregeling.yaml <<'PY'
-import sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-text = text.replace("  maximum: 10000\n", "  maximum: 10000\n  plafond: 10000\n", 1)
-text = text.replace("  aanvragen_voor: 10-01\n",
-                    "  aanvragen_voor: 10-01\n  verantwoording_voor: 04-01\n  vaststelling_weken: 8\n", 1)
-open(path, "w", encoding="utf-8").write(text)
-PY
+# the regeling in force in 2027 (that of 2024) as the council amended it: a plafond, and the two
+# terms Haarlem has not published (verantwoording_voor, vaststelling_weken; chosen here only to
+# show `due` flag them)
+say wijkctl regeling set --year 2024 --plafond 10000 --verantwoording-voor 04-01 --vaststelling-weken 8 --commit
 say wijkctl check
-git commit -qam "regeling: plafond € 10.000, verantwoording vóór 1 april, vaststelling binnen 8 weken"
 
 echo; echo "# ---- autumn 2026: the window opens, the applications come in"
 due_on 2026-10-25 14

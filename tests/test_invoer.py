@@ -199,3 +199,28 @@ def test_a_member_read_has_a_name_and_a_way_to_reach_them(text):
     except UsageError:
         return
     assert lid.naam.strip() == lid.naam and lid.naam and (lid.email or lid.telefoon)
+
+
+@given(st.dates(min_value=D(2023, 1, 1), max_value=D(2023, 12, 31)))
+def test_every_day_of_a_common_year_reads_back_as_mm_dd(day):
+    assert invoer.maanddag(day.strftime("%m-%d"), "--x") == day.strftime("%m-%d")
+
+
+@given(st.text(max_size=8))
+def test_a_day_of_the_year_is_mm_dd_or_a_usage_error(text):
+    try:
+        value = invoer.maanddag(text, "--x")
+    except UsageError as e:
+        assert "MM-DD" in str(e)
+    else:
+        assert re.fullmatch(r"[0-9]{2}-[0-9]{2}", value) and value != "02-29"
+
+
+@given(st.text(max_size=6))
+def test_weeks_are_ascii_digits_from_1_to_104(text):
+    try:
+        value = invoer.weken(text, "--x")
+    except UsageError as e:
+        assert "weken" in str(e)
+    else:
+        assert 1 <= value <= 104 and value == int(text.strip(" ")) and text.strip(" ").isascii()

@@ -90,6 +90,30 @@ def test_set_changes_amounts_and_toeslagen_and_commits_with_what_changed(run, re
     ok(run("check", "--strict"))
 
 
+def test_set_records_the_procedure_and_due_and_grants_use_it(run, repo):
+    """The terms Haarlem has not published are set by command when the council adopts them, and removed again."""
+    ok(run("regeling", "set", "--year", "2024", "--verantwoording-voor", "04-01", "--vaststelling-weken", "8",
+           "--aanvragen-vanaf", "10-15", "--beslistermijn-weken", "13", "--commit"))
+    assert git(repo, "log", "-1", "--format=%s").strip() == (
+        "regeling set: 2024: aanvragen vanaf 15 oktober (was niet vastgelegd), beslistermijn 13 weken (was niet "
+        "vastgelegd), verantwoording vóór 1 april (was niet vastgelegd), vaststelling binnen 8 weken (was niet "
+        "vastgelegd)")
+    r = _regelingen(run)[2024]
+    assert (r["aanvragen_vanaf"], r["beslistermijn_weken"], r["verantwoording_voor"], r["vaststelling_weken"]) == \
+        ("10-15", 13, "04-01", 8)
+    result = ok(run("regeling", "set", "--year", "2024", "--vaststelling-weken", "geen", "--aanvragen-vanaf", "GEEN"))
+    assert "vaststelling binnen: niet vastgelegd (was 8 weken)" in result.stderr
+    r = _regelingen(run)[2024]
+    assert "vaststelling_weken" not in r and "aanvragen_vanaf" not in r and r["verantwoording_voor"] == "04-01"
+    ok(run("check", "--strict"))
+
+
+def test_add_takes_the_procedure_too(run):
+    ok(run("regeling", "add", "--year", "2027", "--verantwoording-voor", "05-01", "--beslistermijn-weken", "8"))
+    r = _regelingen(run)[2027]
+    assert r["verantwoording_voor"] == "05-01" and r["beslistermijn_weken"] == 8 and r["status"] == "concept"
+
+
 def test_the_same_change_again_writes_nothing(run, datadir):
     ok(run("regeling", "set", "--year", "2024", "--status", "vastgesteld"))
     before = snapshot_bytes(datadir)
@@ -153,6 +177,13 @@ def test_a_plafond_at_what_is_verleend_is_taken_and_a_later_year_is_not_counted(
     (("set", "--year", "2024", "--toeslag", "Inwoners", "--staffel", "7.5=100"), 2, "met een komma"),
     (("set", "--year", "2024", "--toeslag", "Inwoners", "--staffel", "1=1", "--staffel", "1=2"), 2, "dezelfde"),
     (("set", "--year", "2024", "--name", "  "), 2, "naam"),
+    (("set", "--year", "2024", "--verantwoording-voor", "02-29"), 2, "29 februari kan niet"),
+    (("set", "--year", "2024", "--verantwoording-voor", "1-4"), 2, "Gebruik MM-DD, bijvoorbeeld 04-01"),
+    (("set", "--year", "2024", "--aanvragen-vanaf", "13-01"), 2, "Ongeldige dag voor --aanvragen-vanaf"),
+    (("set", "--year", "2024", "--aanvragen-voor", "０４-０１"), 2, "Gebruik MM-DD"),
+    (("set", "--year", "2024", "--vaststelling-weken", "0"), 2, "1 tot en met 104"),
+    (("set", "--year", "2024", "--beslistermijn-weken", "8,5"), 2, "Ongeldig aantal weken"),
+    (("set", "--year", "2024", "--beslistermijn-weken", "1_0"), 2, "Ongeldig aantal weken"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(run, datadir, args, code, words):
     before = snapshot_bytes(datadir)

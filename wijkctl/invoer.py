@@ -24,6 +24,8 @@ DATUM_VORMEN = "JJJJ-MM-DD of D-M-JJJJ, bijvoorbeeld 2025-07-01 of 1-7-2025"
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DUTCH = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
 _DIGITS = re.compile(r"[0-9]{1,15}")
+_MMDD = re.compile(r"([0-9]{2})-([0-9]{2})")
+MAANDDAG_VORM = "MM-DD, bijvoorbeeld 04-01 voor 1 april"
 
 
 def _spaces_stripped(value: str) -> str:
@@ -65,6 +67,29 @@ def dagen(value: str, option: str, maximum: int) -> int:
     text = _spaces_stripped(value)
     if not _DIGITS.fullmatch(text) or int(text) > maximum:
         raise UsageError(f"Ongeldig aantal dagen voor {option}: '{value}'. Geef 0 tot en met {maximum} in cijfers.")
+    return int(text)
+
+
+def maanddag(value: str, option: str) -> str:
+    """A day of the year as `MM-DD` (`04-01` is 1 April), as the regeling stores it: one
+    that every year has, so not 29 February."""
+    text = _spaces_stripped(value)
+    found = _MMDD.fullmatch(text)
+    if found:
+        try:
+            dt.date(2023, int(found[1]), int(found[2]))  # not a leap year
+            return text
+        except ValueError:
+            pass
+    raise UsageError(f"Ongeldige dag voor {option}: '{value}'. Gebruik {MAANDDAG_VORM}; 29 februari kan niet "
+                     "(niet elk jaar heeft die dag).")
+
+
+def weken(value: str, option: str, maximum: int = 104) -> int:
+    """A number of weeks from 1 to `maximum`, in ASCII digits."""
+    text = _spaces_stripped(value)
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= maximum:
+        raise UsageError(f"Ongeldig aantal weken voor {option}: '{value}'. Geef 1 tot en met {maximum} in cijfers.")
     return int(text)
 
 

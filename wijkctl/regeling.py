@@ -18,7 +18,7 @@ from wijkctl import invoer, model
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.model import Change
 from wijkctl.rules import _require
-from wijkctl.text import euro, fold, getal
+from wijkctl.text import aantal, datum, euro, fold, getal
 
 GEEN = "geen"  # `--plafond geen`: no plafond
 CONCEPT = "concept"
@@ -58,6 +58,12 @@ class Wijziging:
     maatstaf: str | None = None
     boven_gemiddelde: int | None = None
     staffels: tuple[tuple[int | float, int], ...] = field(default_factory=tuple)
+    # the procedure (PROCEDURE): MM-DD or weeks, GEEN to remove (then its default, or unknown)
+    aanvragen_vanaf: str | None = None
+    aanvragen_voor: str | None = None
+    beslistermijn_weken: int | str | None = None
+    verantwoording_voor: str | None = None
+    vaststelling_weken: int | str | None = None
 
     def __post_init__(self) -> None:
         if self.toeslag is None and (self.maatstaf or self.boven_gemiddelde is not None or self.staffels):
@@ -134,7 +140,8 @@ def set_(data: model.Dataset, jaar: int, w: Wijziging) -> Change:
     """The changes of `w` to the regeling of `jaar`; a change already in the data is exit 0."""
     if w.leeg:
         raise UsageError("Geef minstens één wijziging: --status, --plafond, --basisbedrag, --maximum, --name, "
-                         "--source of --toeslag NAAM met --amount of --staffel.")
+                         "--source, een termijn (" + ", ".join(opt for _w, opt in PROCEDURE.values())
+                         + ") of --toeslag NAAM met --amount of --staffel.")
     regeling = _find(data, jaar)
     if regeling is None:
         raise NotFound(_not_found(data, jaar))
@@ -157,6 +164,14 @@ def _bedrag(value: int | None) -> str:
 
 
 _KEEP = object()  # a value `regeling set` leaves as it is
+# The regeling's procedure keys that `add`/`set` set: the words a message uses, and their option.
+PROCEDURE = {
+    "aanvragen_vanaf": ("aanvragen vanaf", "--aanvragen-vanaf"),
+    "aanvragen_voor": ("aanvragen vóór", "--aanvragen-voor"),
+    "beslistermijn_weken": ("beslistermijn", "--beslistermijn-weken"),
+    "verantwoording_voor": ("verantwoording vóór", "--verantwoording-voor"),
+    "vaststelling_weken": ("vaststelling binnen", "--vaststelling-weken"),
+}
 
 
 def _values(w: Wijziging) -> tuple[tuple[str, object], ...]:
@@ -164,15 +179,28 @@ def _values(w: Wijziging) -> tuple[tuple[str, object], ...]:
     def given(value: object) -> object:
         return _KEEP if value is None else value.strip() if isinstance(value, str) else value
 
-    plafond_ = _KEEP if w.plafond is None else None if w.plafond == GEEN else w.plafond
+    def removable(value: object) -> object:
+        return _KEEP if value is None else None if value == GEEN else value
+
     return (("naam", given(w.naam)), ("bron", given(w.bron)), ("status", given(w.status)),
-            ("basisbedrag", given(w.basisbedrag)), ("maximum", given(w.maximum)), ("plafond", plafond_))
+            ("basisbedrag", given(w.basisbedrag)), ("maximum", given(w.maximum)), ("plafond", removable(w.plafond)),
+            *((key, removable(getattr(w, key))) for key in PROCEDURE))
 
 
 def _shown(key: str, value: object) -> str:
     if key in ("basisbedrag", "maximum", "plafond"):
         return _bedrag(value)  # type: ignore[arg-type]
+    if key in PROCEDURE:
+        if value is None:
+            return "niet vastgelegd"
+        if isinstance(value, int):
+            return aantal(value, "week", "weken")
+        return " ".join(datum(model.dag_van(2023, str(value))).split()[:2])  # `1 april`
     return "geen" if value is None else str(value)
+
+
+def _label(key: str) -> str:
+    return PROCEDURE[key][0] if key in PROCEDURE else key
 
 
 def _change(r: model.Regeling, w: Wijziging) -> list[str]:
@@ -188,7 +216,8 @@ def _change(r: model.Regeling, w: Wijziging) -> list[str]:
         oud = getattr(r, key)
         if oud != value:
             setattr(r, key, value)
-            gedaan.append(f"{key} {_shown(key, value)} (was {_shown(key, oud)})")
+            sep = ": " if key in PROCEDURE and value is None else " "  # `vaststelling binnen: niet vastgelegd`
+            gedaan.append(f"{_label(key)}{sep}{_shown(key, value)} (was {_shown(key, oud)})")
     if r.maximum < r.basisbedrag:
         raise Refused(f"Het maximum ({euro(r.maximum)}) zou lager worden dan het basisbedrag ({euro(r.basisbedrag)}); "
                       "er is niets veranderd.")

@@ -168,6 +168,8 @@ VOORBEELDEN: dict[str, tuple[tuple[str, str], ...]] = {
         ("wijkctl regeling set --year 2026 --toeslag Inwoners --staffel 7500=1000 --staffel 10.000=2000",
          "een toeslag in staffels"),
         ("wijkctl regeling set --year 2026 --status vastgesteld --commit", "vastgesteld door de gemeente"),
+        ("wijkctl regeling set --year 2026 --verantwoording-voor 04-01 --vaststelling-weken 8",
+         "de termijnen van de verantwoording en de vaststelling"),
     ),
     "help": (
         ("wijkctl help", "alle commando's"),

@@ -41,10 +41,47 @@ StaffelOpt = Annotated[list[str] | None, typer.Option(
     "--staffel", metavar="VANAF=BEDRAG", help="De toeslag in staffels: 7500=1000 (een decimaal met een komma: "
                                               "35,5=1500); de hoogste staffel tot de waarde telt.")]
 
+_PROCEDURE_HELP = {
+    "aanvragen_vanaf": "De eerste dag voor aanvragen, in het jaar vóór het subsidiejaar: MM-DD ('geen': 11-01).",
+    "aanvragen_voor": "De dag waarvóór een aanvraag binnen moet zijn: MM-DD, of 'geen'.",
+    "beslistermijn_weken": "Weken na de aanvraag tot het besluit ('geen': 8).",
+    "verantwoording_voor": "De dag waarvóór de verantwoording binnen moet zijn, in het jaar na het subsidiejaar: "
+                           "MM-DD, of 'geen' (onbekend).",
+    "vaststelling_weken": "Weken na de verantwoording tot de vaststelling, of 'geen' (onbekend).",
+}
+VanafOpt = Annotated[str | None, typer.Option("--aanvragen-vanaf", metavar="MM-DD",
+                                              help=_PROCEDURE_HELP["aanvragen_vanaf"])]
+VoorOpt = Annotated[str | None, typer.Option("--aanvragen-voor", metavar="MM-DD",
+                                             help=_PROCEDURE_HELP["aanvragen_voor"])]
+BeslisOpt = Annotated[str | None, typer.Option("--beslistermijn-weken", metavar="WEKEN",
+                                               help=_PROCEDURE_HELP["beslistermijn_weken"])]
+VerantwoordingOpt = Annotated[str | None, typer.Option("--verantwoording-voor", metavar="MM-DD",
+                                                       help=_PROCEDURE_HELP["verantwoording_voor"])]
+VaststellingOpt = Annotated[str | None, typer.Option("--vaststelling-weken", metavar="WEKEN",
+                                                     help=_PROCEDURE_HELP["vaststelling_weken"])]
+
+
+def _procedure(**typed: str | None) -> dict[str, Any]:
+    """The procedure options as typed: MM-DD days and numbers of weeks, `geen` to remove (exit 2 for a bad value)."""
+    from wijkctl import regeling
+
+    gelezen: dict[str, Any] = {}
+    for key, value in typed.items():
+        if value is None:
+            continue
+        option = regeling.PROCEDURE[key][1]
+        if value.strip(" ").lower() in (regeling.GEEN, "onbekend"):
+            gelezen[key] = regeling.GEEN
+        elif key.endswith("_weken"):
+            gelezen[key] = invoer.weken(value, option)
+        else:
+            gelezen[key] = invoer.maanddag(value, option)
+    return gelezen
+
 
 def _wijziging(*, name: str | None, source: str | None, status: Any, plafond: str | None, basisbedrag: str | None,
                maximum: str | None, toeslag: str | None, maatstaf: Any, amount: str | None,
-               staffel: list[str] | None) -> Any:
+               staffel: list[str] | None, **procedure: str | None) -> Any:
     """The typed options as one `regeling.Wijziging` (exit 2 for a bad value)."""
     from wijkctl import regeling
 
@@ -55,7 +92,7 @@ def _wijziging(*, name: str | None, source: str | None, status: Any, plafond: st
         maximum=invoer.bedrag(maximum, "--maximum") if maximum is not None else None,
         toeslag=toeslag, maatstaf=maatstaf.value if maatstaf else None,
         boven_gemiddelde=invoer.bedrag(amount, "--amount") if amount is not None else None,
-        staffels=tuple(regeling.staffel(s) for s in staffel or ()))
+        staffels=tuple(regeling.staffel(s) for s in staffel or ()), **_procedure(**procedure))
 
 
 def _write(ctx: typer.Context, change: Any, dry_run: bool, commit: bool, output: WriteFormat) -> None:
@@ -69,7 +106,9 @@ def _write(ctx: typer.Context, change: Any, dry_run: bool, commit: bool, output:
 def add(ctx: typer.Context, year: YearOpt, like: LikeOpt = None, name: NameOpt = None, source: SourceOpt = None,
         plafond: PlafondOpt = None, basisbedrag: BasisOpt = None, maximum: MaximumOpt = None,
         toeslag: ToeslagOpt = None, maatstaf: MaatstafOpt = None, amount: AmountOpt = None,
-        staffel: StaffelOpt = None, dry_run: DryRunOpt = False, commit: CommitOpt = False,
+        staffel: StaffelOpt = None, aanvragen_vanaf: VanafOpt = None, aanvragen_voor: VoorOpt = None,
+        beslistermijn_weken: BeslisOpt = None, verantwoording_voor: VerantwoordingOpt = None,
+        vaststelling_weken: VaststellingOpt = None, dry_run: DryRunOpt = False, commit: CommitOpt = False,
         output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
     """Voeg de regeling van een nieuw jaar toe, als concept.
 
@@ -80,23 +119,32 @@ def add(ctx: typer.Context, year: YearOpt, like: LikeOpt = None, name: NameOpt =
     jaar = invoer.jaar(year, "--year")
     van = invoer.jaar(like, "--like") if like is not None else None
     w = _wijziging(name=name, source=source, status=None, plafond=plafond, basisbedrag=basisbedrag, maximum=maximum,
-                   toeslag=toeslag, maatstaf=maatstaf, amount=amount, staffel=staffel)
+                   toeslag=toeslag, maatstaf=maatstaf, amount=amount, staffel=staffel,
+                   aanvragen_vanaf=aanvragen_vanaf, aanvragen_voor=aanvragen_voor,
+                   beslistermijn_weken=beslistermijn_weken, verantwoording_voor=verantwoording_voor,
+                   vaststelling_weken=vaststelling_weken)
     _write(ctx, lambda d: regeling.add(d, jaar, van, w), dry_run, commit, output)
 
 
 def set_(ctx: typer.Context, year: SetYearOpt, status: StatusOpt = None, plafond: PlafondOpt = None,
          basisbedrag: BasisOpt = None, maximum: MaximumOpt = None, toeslag: ToeslagOpt = None,
          maatstaf: MaatstafOpt = None, amount: AmountOpt = None, staffel: StaffelOpt = None,
-         name: NameOpt = None, source: SourceOpt = None, dry_run: DryRunOpt = False, commit: CommitOpt = False,
+         name: NameOpt = None, source: SourceOpt = None, aanvragen_vanaf: VanafOpt = None,
+         aanvragen_voor: VoorOpt = None, beslistermijn_weken: BeslisOpt = None,
+         verantwoording_voor: VerantwoordingOpt = None, vaststelling_weken: VaststellingOpt = None,
+         dry_run: DryRunOpt = False, commit: CommitOpt = False,
          output: WriteOutputOpt = "table") -> None:  # type: ignore[assignment]
-    """Wijzig de regeling van een jaar: status, plafond, bedragen of een toeslag.
+    """Wijzig de regeling van een jaar: status, plafond, bedragen, termijnen of een toeslag.
 
     Een plafond onder wat in een jaar van de regeling al is verleend, wordt geweigerd."""
     from wijkctl import regeling
 
     jaar = invoer.jaar(year, "--year")
     w = _wijziging(name=name, source=source, status=status, plafond=plafond, basisbedrag=basisbedrag,
-                   maximum=maximum, toeslag=toeslag, maatstaf=maatstaf, amount=amount, staffel=staffel)
+                   maximum=maximum, toeslag=toeslag, maatstaf=maatstaf, amount=amount, staffel=staffel,
+                   aanvragen_vanaf=aanvragen_vanaf, aanvragen_voor=aanvragen_voor,
+                   beslistermijn_weken=beslistermijn_weken, verantwoording_voor=verantwoording_voor,
+                   vaststelling_weken=vaststelling_weken)
     _write(ctx, lambda d: regeling.set_(d, jaar, w), dry_run, commit, output)
 
 
