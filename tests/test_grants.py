@@ -254,6 +254,24 @@ def test_grants_names_what_cannot_be_computed_and_the_totals(awarded):
     assert awarded("grants", "--gebied", "nergens").exit_code == 3
 
 
+@pytest.mark.parametrize("choice", [(), ("--status", "verleend"), ("--status", "aangevraagd"),
+                                    ("--gebied", "schalkwijk"), ("--gebied", "noord"), ("--year", "2025"),
+                                    ("--year", "2026"), ("--gebied", "schalkwijk", "--status", "verleend")])
+def test_grants_json_without_rows_chooses_the_records_the_table_shows(awarded, choice):
+    """`-o json` and `-o yaml` build no rows (nor, without --gebied, any wijk): they print the
+    same records, in the same order, as the csv rows that the table path makes."""
+    import csv
+
+    ok(awarded("register", "vogelenwijk", "--name", "Platform Vogelenwijk", "--from", "2024-01-01", *MEMBERS))
+    ok(awarded("apply", "vogelenwijk", *Y, "--received", "2024-11-13"))
+    ids = [r["id"] for r in json.loads(ok(awarded("grants", *choice, "-o", "json")).stdout)]
+    rows = list(csv.DictReader(io.StringIO(ok(awarded("grants", *choice, "-o", "csv")).stdout)))
+    assert ids == [r["id"] for r in rows]
+    import yaml
+
+    assert [r["id"] for r in yaml.safe_load(ok(awarded("grants", *choice, "-o", "yaml")).stdout) or []] == ids
+
+
 def test_grants_csv_nl_has_the_totals_and_csv_does_not(awarded):
     nl = ok(awarded("grants", "-o", "csv-nl")).stdout
     plain = ok(awarded("grants", "-o", "csv")).stdout

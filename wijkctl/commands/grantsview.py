@@ -11,7 +11,7 @@ import typer
 from wijkctl import invoer, model, rules, store, text
 from wijkctl.commands.common import FileOpt, OutputOpt, data_dir
 from wijkctl.commands.grants import public_record, regeling_of
-from wijkctl.output import Block, Column, Report, render
+from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import euro
 
 Status = Enum("Status", {v: v for v in ("aangevraagd", "verleend", "geweigerd", "verantwoord",  # type: ignore[misc]
@@ -107,20 +107,26 @@ def grants(
     file: FileOpt = None,
 ) -> None:
     """Overzicht van de subsidies: status, verleend, betaald, saldo, de volgende stap, het plafond."""
+    from wijkctl import subsidiejaar
+
     jaar = invoer.jaar(year, "--year") if year is not None else None
     data = store.load(data_dir(ctx))
     code = rules.match_gebied(data, gebied).code if gebied is not None else None
-    wijken = {w.code: w for w in data.wijken}
+    # json and yaml print the records alone: the rows (names, totals, notes) are for tables and
+    # spreadsheets, and without --gebied they need no wijk
+    tabel = Format(getattr(output, "value", output)) not in (Format.json, Format.yaml)
+    wijken = {w.code: w for w in data.wijken} if tabel or code is not None else {}
     records = data.of("subsidies") if jaar is None else data.where("subsidies", jaar=jaar)
     gekozen = [s for s in records if code is None or (s.wijk in wijken and wijken[s.wijk].gebied == code)]
-    regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
-    rows = [_row(s, wijken, regelingen[s.jaar]) for s in gekozen]
     if status is not None:
-        keep = [r["status"] == status.value for r in rows]
-        gekozen = [s for s, k in zip(gekozen, keep) if k]
-        rows = [r for r, k in zip(rows, keep) if k]
-    plafonds = _plafonds(data, sorted({r["jaar"] for r in rows} | ({jaar} if jaar else set())))
+        gekozen = [s for s in gekozen if subsidiejaar.status(s) == status.value]
+    regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
     payload = [public_record(s, regelingen[s.jaar]) for s in gekozen]
+    if not tabel:
+        render(Report(payload, []), output, file)
+        return
+    rows = [_row(s, wijken, regelingen[s.jaar]) for s in gekozen]
+    plafonds = _plafonds(data, sorted({r["jaar"] for r in rows} | ({jaar} if jaar else set())))
     block = Block(GRANT_COLUMNS, rows, totals=_totals(rows, plafonds), sheet="Subsidies")
     render(Report(payload, [block], _notes(rows, plafonds)), output, file)
 
