@@ -2,7 +2,7 @@
 
 A wijk's summary (`summary`) holds the keys it is found by and that must be unique in
 wijken.yaml — its code, name, CBS code, CBS buurt codes, buurten and organisation ids —
-and its gebied and the day from which its rules give no warning. The parse cache keeps
+and its gebied, the day from which its rules give no warning, and its figures. The parse cache keeps
 the summaries by column (one list per part, `PARTS`), each parsed only when asked for,
 beside each wijk's record: a look-up by code reads the codes and one record, a write
 checks the cross-record rules for the wijken it changed (`conflicts`) without building
@@ -16,9 +16,9 @@ from typing import Any
 
 from wijkctl.text import fold
 
-PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil")
+PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil", "cijfers")
 # column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
-CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL = range(len(PARTS))
+CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL, CIJFERS = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
@@ -31,7 +31,25 @@ def summary(w: Any, stil: str | None) -> Summary:
     none of it, not even for annotations), in the order of PARTS; `stil`: the first day
     from which its rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
-            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil]
+            [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil,
+            figures(w.cijfers)]
+
+
+_FIGURES: dict[type, list[str]] = {}
+
+
+def figures(cijfers: Any) -> list[Any] | None:
+    """The wijk's figures (the fields of its `Cijfers` declared `cijfer`, in their order:
+    `model.FIGURES`), or None without any: what the averages of a subsidy year read of
+    every wijk (`subsidy.gemiddelden_van`), so that they need no wijk built."""
+    if cijfers is None:
+        return None
+    names = _FIGURES.get(type(cijfers))
+    if names is None:
+        import dataclasses
+
+        names = _FIGURES[type(cijfers)] = [f.name for f in dataclasses.fields(cijfers) if f.metadata.get("cijfer")]
+    return [getattr(cijfers, name) for name in names]
 
 
 # kind of key -> the part holding it, and the keys of that kind in a value of that part;

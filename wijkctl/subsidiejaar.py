@@ -304,7 +304,7 @@ def bevries(data: model.Dataset, wijk: model.Wijk, org: model.Organisatie, jaar:
     received after its window gives 0 ("aanvraagtermijn verstreken"); one received before
     the window opens is computed as usual, with a warning."""
     regeling = subsidy.regeling_voor(data.regelingen, jaar)
-    uitkomst = subsidy.bereken(wijk, jaar, regeling, subsidy.gemiddelden(data.wijken, regeling), org)
+    uitkomst = subsidy.bereken(wijk, jaar, regeling, subsidy.gemiddelden_van(data, regeling), org)
     buiten = buiten_venster(regeling, jaar, ontvangen)
     te_laat = buiten is not None and buiten[0]
     toelichting = TERMIJN_VERSTREKEN if uitkomst.termijn_verstreken or te_laat else None

@@ -41,21 +41,58 @@ def gemiddelden(wijken: list[model.Wijk], regeling: model.Regeling) -> dict[str,
     A count's average is the mean over the wijken whose value is known; a ratio's is the
     city-wide ratio: sum of numerators / sum of denominators over the wijken knowing both.
     """
-    out: dict[str, Decimal | None] = {}
+    return {m.naam: _gemiddelde(m, [m.breuk(w.cijfers) for w in wijken if w.cijfers is not None])
+            for m in _vergeleken(regeling)}
+
+
+def gemiddelden_van(data: model.Dataset, regeling: model.Regeling) -> dict[str, Decimal | None]:
+    """`gemiddelden` over every wijk of `data`: from each wijk's figures in its index when the
+    wijken were not built as a list (no wijk is built for them), else from the wijken."""
+    if not data.lazy:
+        return gemiddelden(data.wijken, regeling)
+    from wijkctl.index import CIJFERS
+
+    column, built = data.index.column(CIJFERS), data.built  # a wijk built may have changed since it was read
+    plek = {f: i for i, f in enumerate(model.FIGURES)}  # the column holds the figures in this order
+
+    def breuken(m: model.Maatstaf) -> list[tuple[int | None, int | None]]:
+        t, n = plek[m.teller], plek[m.noemer] if m.noemer else None
+        out = [(v[t], 1 if n is None else v[n]) for pos, v in enumerate(column) if v is not None and pos not in built]
+        return out + [m.breuk(w.cijfers) for w in built.values() if w.cijfers is not None]
+
+    return {m.naam: _gemiddelde(m, breuken(m)) for m in _vergeleken(regeling)}
+
+
+def _vergeleken(regeling: model.Regeling) -> list[model.Maatstaf]:
+    """The maatstaven the regeling's toeslagen compare with an average, each once, in order."""
+    out: list[model.Maatstaf] = []
     for toeslag in regeling.toeslagen:
         m = model.MAATSTAF.get(toeslag.maatstaf)
-        if m is None or m.naam in out or not isinstance(soort(toeslag), BovenGemiddelde):
-            continue
-        tellers = noemers = 0
-        for w in wijken:
-            if w.cijfers is None:
-                continue
-            teller, noemer = m.breuk(w.cijfers)
-            if teller is not None and noemer is not None:
-                tellers += teller
-                noemers += noemer
-        out[m.naam] = Decimal(tellers) * m.schaal / noemers if noemers else None
+        if m is not None and m not in out and isinstance(soort(toeslag), BovenGemiddelde):
+            out.append(m)
     return out
+
+
+def _gemiddelde(m: model.Maatstaf, breuken: list[tuple[int | None, int | None]]) -> Decimal | None:
+    """The average of `m` from the (numerator, denominator) of every wijk with figures."""
+    tellers = noemers = 0
+    for teller, noemer in breuken:
+        if teller is not None and noemer is not None:
+            tellers += teller
+            noemers += noemer
+    return Decimal(tellers) * m.schaal / noemers if noemers else None
+
+
+def met_organisatie(data: model.Dataset) -> list[model.Wijk]:
+    """The wijken of `data` that have an organisation (any other has no platform in any
+    year), in file order; found by the index when the wijken were not built, so that only
+    these are built."""
+    if not data.lazy:
+        return data.wijken
+    from wijkctl.index import IDS
+
+    built = data.built
+    return [data.wijk_at(pos) for pos, ids in enumerate(data.index.column(IDS)) if ids or pos in built]
 
 
 def platforms_in(wijk: model.Wijk, jaar: int) -> list[model.Organisatie]:
@@ -255,11 +292,11 @@ def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = 
     The year's shared part (`Grondslag`: the averages over every wijk) and each wijk's
     platforms in `jaar` are computed once, however many platforms there are."""
     regeling = regeling_voor(data.regelingen, jaar)
-    g = Grondslag(jaar, regeling, gemiddelden(data.wijken, regeling))
+    g = Grondslag(jaar, regeling, gemiddelden_van(data, regeling))
     if wijken is None:
         gebied_volgorde = {gb.code: i for i, gb in enumerate(data.gebieden)}
         gekozen = sorted(
-            ((w, p) for w in data.wijken if (p := platforms_in(w, jaar))),
+            ((w, p) for w in met_organisatie(data) if (p := platforms_in(w, jaar))),
             key=lambda wp: (gebied_volgorde.get(wp[0].gebied, len(gebied_volgorde)), wp[0].naam.casefold()),
         )
     else:
