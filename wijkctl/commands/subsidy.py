@@ -158,7 +158,17 @@ def subsidy(
     file: FileOpt = None,
 ) -> None:
     """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
+    from wijkctl.schema import paused_gc
+
     jaar = invoer.jaar(year, "--year") if year is not None else text.today().year
+    # thousands of records and entries, none in a reference cycle: the collector's passes
+    # over them cost more than making them (as `schema.paused_gc` says of the parser)
+    with paused_gc():
+        _subsidy(ctx, wijken, jaar, explain, output, file)
+
+
+def _subsidy(ctx: typer.Context, wijken: list[str] | None, jaar: int, explain: bool, output: Format,
+             file: Any) -> None:
     data = store.load(data_dir(ctx))
     gekozen = None
     if wijken:
