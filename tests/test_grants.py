@@ -328,3 +328,18 @@ def test_init_writes_no_subsidies_file(tmp_path):
     result = CliRunner().invoke(app, ["init", str(tmp_path / "nieuw")])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "nieuw" / S).exists()
+
+
+@pytest.mark.parametrize("args", [("grants", "--year", "2025", "-o", "json"), ("grants",), ("payments", "-o", "csv")])
+def test_grants_and_payments_from_the_cache_import_no_yaml_nor_the_write_path(awarded, datadir, args):
+    """A read of the subsidy year served from the cache imports neither the YAML library nor
+    the write path (`transaction`): grants and payments live apart from the steps' module."""
+    import os
+    import subprocess
+    import sys
+
+    ok(awarded(*args))  # fills the cache, if the award left none
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "wijkctl", "--data-dir", str(datadir), *args],
+                          capture_output=True, text=True, env=os.environ, check=True)
+    assert "wijkctl.subsidiemodel" in done.stderr  # it read the subsidy year
+    assert " yaml" not in done.stderr and "wijkctl.transaction" not in done.stderr
