@@ -53,14 +53,20 @@ def gemiddelden_van(data: model.Dataset, regeling: model.Regeling) -> dict[str, 
     from wijkctl.index import CIJFERS
 
     column, built = data.index.column(CIJFERS), data.built  # a wijk built may have changed since it was read
+    if built:
+        column = [v for pos, v in enumerate(column) if pos not in built]
+    column = [v for v in column if v is not None]
     plek = {f: i for i, f in enumerate(model.FIGURES)}  # the column holds the figures in this order
-
-    def breuken(m: model.Maatstaf) -> list[tuple[int | None, int | None]]:
-        t, n = plek[m.teller], plek[m.noemer] if m.noemer else None
-        out = [(v[t], 1 if n is None else v[n]) for pos, v in enumerate(column) if v is not None and pos not in built]
-        return out + [m.breuk(w.cijfers) for w in built.values() if w.cijfers is not None]
-
-    return {m.naam: _gemiddelde(m, breuken(m)) for m in _vergeleken(regeling)}
+    out = {}
+    for m in _vergeleken(regeling):
+        t = plek[m.teller]
+        if m.noemer is None:
+            breuken = [(v[t], 1) for v in column]
+        else:
+            n = plek[m.noemer]
+            breuken = [(v[t], v[n]) for v in column]
+        out[m.naam] = _gemiddelde(m, breuken + [m.breuk(w.cijfers) for w in built.values() if w.cijfers is not None])
+    return out
 
 
 def _vergeleken(regeling: model.Regeling) -> list[model.Maatstaf]:
@@ -219,12 +225,12 @@ class Grondslag:
     def __init__(self, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None]):
         self.jaar, self.regeling, self.gem = jaar, regeling, gem
         self.deadline = regeling.deadline(jaar)
-        self.soorten = [(t, soort(t)) for t in regeling.toeslagen]
+        self.soorten = [(t, soort(t), model.MAATSTAF.get(t.maatstaf)) for t in regeling.toeslagen]
 
 
-def _toeslag(toeslag: model.Toeslag, kind: Staffels | BovenGemiddelde, cijfers: model.Cijfers | None,
-             gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
-    waarde = cijfers.waarde(toeslag.maatstaf) if cijfers else None
+def _toeslag(toeslag: model.Toeslag, kind: Staffels | BovenGemiddelde, m: model.Maatstaf | None,
+             cijfers: model.Cijfers | None, gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
+    waarde = (m.waarde(cijfers) if m is not None else cijfers.waarde(toeslag.maatstaf)) if cijfers else None
     bedrag, drempel = kind.bedrag(waarde, gem)
     return ToeslagUitkomst(toeslag.naam, toeslag.maatstaf, waarde, bedrag, kind.vergeleken, drempel, toeslag)
 
@@ -254,7 +260,7 @@ def bereken_met(g: Grondslag, wijk: model.Wijk, platform: model.Organisatie | No
         and platform.van.year == jaar and platform.van >= deadline
     )
     cijfers = cijfers_van(wijk, platform)
-    uitkomsten = [_toeslag(t, kind, cijfers, g.gem) for t, kind in g.soorten]
+    uitkomsten = [_toeslag(t, kind, m, cijfers, g.gem) for t, kind, m in g.soorten]
     onvolledig = any(t.waarde is None for t in uitkomsten)
     som = regeling.basisbedrag + sum(t.bedrag for t in uitkomsten)
     begrensd = min(som, regeling.maximum)
