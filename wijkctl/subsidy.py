@@ -50,12 +50,12 @@ def gemiddelden_van(data: model.Dataset, regeling: model.Regeling) -> dict[str, 
     wijken were not built as a list (no wijk is built for them), else from the wijken."""
     if not data.lazy:
         return gemiddelden(data.wijken, regeling)
-    from wijkctl.index import CIJFERS
+    from wijkctl.index import CIJFERS, figure_values
 
     column, built = data.index.column(CIJFERS), data.built  # a wijk built may have changed since it was read
     if built:
         column = [v for pos, v in enumerate(column) if pos not in built]
-    column = [v for v in column if v is not None]
+    column = figure_values([v for v in column if v is not None])
     plek = {f: i for i, f in enumerate(model.FIGURES)}  # the column holds the figures in this order
     out = {}
     for m in _vergeleken(regeling):
