@@ -254,6 +254,24 @@ def test_grants_names_what_cannot_be_computed_and_the_totals(awarded):
     assert awarded("grants", "--gebied", "nergens").exit_code == 3
 
 
+@pytest.mark.parametrize("choice", [(), ("--status", "verleend"), ("--status", "aangevraagd"),
+                                    ("--gebied", "schalkwijk"), ("--gebied", "noord"), ("--year", "2025"),
+                                    ("--year", "2026"), ("--gebied", "schalkwijk", "--status", "verleend")])
+def test_grants_json_without_rows_chooses_the_records_the_table_shows(awarded, choice):
+    """`-o json` and `-o yaml` build no rows (nor, without --gebied, any wijk): they print the
+    same records, in the same order, as the csv rows that the table path makes."""
+    import csv
+
+    ok(awarded("register", "vogelenwijk", "--name", "Platform Vogelenwijk", "--from", "2024-01-01", *MEMBERS))
+    ok(awarded("apply", "vogelenwijk", *Y, "--received", "2024-11-13"))
+    ids = [r["id"] for r in json.loads(ok(awarded("grants", *choice, "-o", "json")).stdout)]
+    rows = list(csv.DictReader(io.StringIO(ok(awarded("grants", *choice, "-o", "csv")).stdout)))
+    assert ids == [r["id"] for r in rows]
+    import yaml
+
+    assert [r["id"] for r in yaml.safe_load(ok(awarded("grants", *choice, "-o", "yaml")).stdout) or []] == ids
+
+
 def test_grants_csv_nl_has_the_totals_and_csv_does_not(awarded):
     nl = ok(awarded("grants", "-o", "csv-nl")).stdout
     plain = ok(awarded("grants", "-o", "csv")).stdout
@@ -310,3 +328,18 @@ def test_init_writes_no_subsidies_file(tmp_path):
     result = CliRunner().invoke(app, ["init", str(tmp_path / "nieuw")])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "nieuw" / S).exists()
+
+
+@pytest.mark.parametrize("args", [("grants", "--year", "2025", "-o", "json"), ("grants",), ("payments", "-o", "csv")])
+def test_grants_and_payments_from_the_cache_import_no_yaml_nor_the_write_path(awarded, datadir, args):
+    """A read of the subsidy year served from the cache imports neither the YAML library nor
+    the write path (`transaction`): grants and payments live apart from the steps' module."""
+    import os
+    import subprocess
+    import sys
+
+    ok(awarded(*args))  # fills the cache, if the award left none
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "wijkctl", "--data-dir", str(datadir), *args],
+                          capture_output=True, text=True, env=os.environ, check=True)
+    assert "wijkctl.subsidiemodel" in done.stderr  # it read the subsidy year
+    assert " yaml" not in done.stderr and "wijkctl.transaction" not in done.stderr

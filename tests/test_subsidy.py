@@ -268,3 +268,44 @@ def test_months_in_closed_form_match_the_calendar(van, lengte, jaar):
     tot = None if lengte is None else (van or dt.date(2020, 1, 1)) + dt.timedelta(days=lengte)
     org = model.Organisatie(id="p", soort=model.WIJKPLATFORM, naam="P", van=van, tot=tot)
     assert s.maanden(org, jaar) == _months_by_calendar(org, jaar)
+
+
+
+_all_figures = st.fixed_dictionaries({}, optional={f: st.integers(0, 60000) for f in model.FIGURES})
+_boven = st.lists(st.sampled_from(model.MAATSTAVEN), min_size=1, max_size=4).map(lambda names: regeling(
+    toeslagen=[model.Toeslag(naam=f"T{i}", maatstaf=n, boven_gemiddelde=1000) for i, n in enumerate(names)]))
+
+
+def _lazy(wijken: list[model.Wijk], r: model.Regeling) -> model.Dataset:
+    """A data set whose wijken are built one at a time, found by an index of their summaries,
+    as a cache entry serves them (`store.dataset`)."""
+    import copy
+
+    from wijkctl.index import PARTS, Index, summary
+
+    summaries = [summary(w, None) for w in wijken]
+    index = Index(len(wijken), {part: [x[part] for x in summaries] for part in range(len(PARTS))})
+    return model.Dataset(lazy=(index, lambda pos: copy.deepcopy(wijken[pos])), regelingen=[r])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.none() | _all_figures, st.booleans()), max_size=8), _boven,
+       st.lists(st.tuples(st.integers(0, 7), st.none() | _all_figures), max_size=3), st.integers(2024, 2027))
+def test_averages_and_platforms_from_the_index_are_those_of_every_wijk(spec, r, changes, jaar):
+    """`gemiddelden_van` and `met_organisatie` read the index's columns and build no wijk
+    without an organisation; they give what the whole list gives, also after a wijk that
+    was built changed its figures (the index holds them as read)."""
+    import copy
+
+    wijken = [wijk(code=f"w{i}", van=D(2024, 3, 1) if org else None, **(c or {})) for i, (c, org) in enumerate(spec)]
+    lazy = _lazy(wijken, r)
+    for pos, c in changes:
+        if pos < len(wijken):
+            lazy.wijk_at(pos).cijfers = model.Cijfers(**c) if c is not None else None
+            wijken[pos].cijfers = copy.deepcopy(lazy.wijk_at(pos).cijfers)
+    changed = set(lazy.built)
+    assert s.gemiddelden_van(lazy, r) == s.gemiddelden(wijken, r)
+    assert [w.code for w in s.met_organisatie(lazy)] == [w.code for i, w in enumerate(wijken)
+                                                         if w.organisaties or i in changed]
+    assert set(lazy.built) <= changed | {i for i, w in enumerate(wijken) if w.organisaties}
+    assert s.overzicht(lazy, jaar).uitkomsten == s.overzicht(model.Dataset(wijken, regelingen=[r]), jaar).uitkomsten

@@ -2,8 +2,8 @@
 
 A wijk's summary (`summary`) holds the keys it is found by and that must be unique in
 wijken.yaml — its code, name, CBS code, CBS buurt codes, buurten and organisation ids —
-its gebied, the day from which its rules give no warning, and its organisations without
-a recorded kern (what `check` notes). The parse cache keeps
+its gebied, the day from which its rules give no warning, its organisations without
+a recorded kern (what `check` notes) and its figures. The parse cache keeps
 the summaries by column (one list per part, `PARTS`), each parsed only when asked for,
 beside each wijk's record: a look-up by code reads the codes and one record, a write
 checks the cross-record rules for the wijken it changed (`conflicts`) without building
@@ -17,9 +17,10 @@ from typing import Any
 
 from wijkctl.text import fold
 
-PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil", "zonder_kern")
+PARTS = ("code", "naam", "gevouwen", "gebied", "cbs", "cbs_buurten", "buurten", "ids", "stil", "zonder_kern",
+         "cijfers")
 # column numbers into PARTS (GEBIED_COLUMN: not to be confused with schema.GEBIED, the gebied schema)
-CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL, ZONDER_KERN = range(len(PARTS))
+CODE, NAAM, GEVOUWEN, GEBIED_COLUMN, CBS, CBS_BUURTEN, BUURTEN, IDS, STIL, ZONDER_KERN, CIJFERS = range(len(PARTS))
 # in BUURTEN, per buurt: its folded name, its name, its CBS code
 B_GEVOUWEN, B_NAAM, B_CBS = range(3)
 NOOIT = "nooit"  # STIL of a wijk that warns on every day to come
@@ -33,7 +34,7 @@ def summary(w: Any, stil: str | None) -> Summary:
     from which its rules give no warning (`validate.quiet_from`; None where it is not kept)."""
     return [w.code, w.naam, fold(w.naam), w.gebied, w.cbs_code, list(w.cbs_buurten),
             [[fold(b.naam), b.naam, b.cbs_code] for b in w.buurten], [o.id for o in w.organisaties], stil,
-            zonder_kern(w)]
+            zonder_kern(w), figures(w.cijfers)]
 
 
 def zonder_kern(w: Any) -> list[list[str | None]]:
@@ -42,6 +43,33 @@ def zonder_kern(w: Any) -> list[list[str | None]]:
     column as from the records."""
     return [[o.id, o.soort, o.naam, o.tot.isoformat() if o.tot is not None else None]
             for o in w.organisaties if not o.kern]
+
+
+_FIGURES: dict[type, list[str]] = {}
+
+
+def figures(cijfers: Any) -> str | None:
+    """The wijk's figures (the fields of its `Cijfers` declared `cijfer`, in their order:
+    `model.FIGURES`) as one text: the JSON of their list without its brackets (a write that
+    changes figures dumps the column again, and texts cost a tenth of numbers to read and
+    write as JSON); None without any. What the averages of a subsidy year read of every
+    wijk (`subsidy.gemiddelden_van`, by `figure_values`), so that they build no wijk."""
+    if cijfers is None:
+        return None
+    names = _FIGURES.get(type(cijfers))
+    if names is None:
+        import dataclasses
+
+        names = _FIGURES[type(cijfers)] = [f.name for f in dataclasses.fields(cijfers) if f.metadata.get("cijfer")]
+    return ",".join("null" if v is None else str(int(v)) for v in (getattr(cijfers, name) for name in names))
+
+
+def figure_values(texts: list[str]) -> list[list[int | None]]:
+    """The figures that `figures` wrote as each of `texts`, in their order (None: unknown),
+    read as one JSON document."""
+    import json
+
+    return json.loads("[[" + "],[".join(texts) + "]]") if texts else []
 
 
 # kind of key -> the part holding it, and the keys of that kind in a value of that part;

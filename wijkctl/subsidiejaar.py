@@ -73,14 +73,15 @@ def betaald(s: sm.Subsidie) -> int:
     return sum(-b.bedrag if b.soort == TERUGBETALING else b.bedrag for b in s.betalingen)
 
 
-def saldo(s: sm.Subsidie) -> int | None:
+def saldo(s: sm.Subsidie, paid: int | None = None) -> int | None:
     """vastgesteld − betaald after the vaststelling, else verleend − betaald (0 when
-    geweigerd); positive = nog te betalen, negative = terug te vorderen. None before a decision."""
+    geweigerd); positive = nog te betalen, negative = terug te vorderen. None before a decision.
+    (`paid`: `betaald(s)`, when it is known already.)"""
     if s.vaststelling is not None:
-        return s.vaststelling.bedrag - betaald(s)
+        return s.vaststelling.bedrag - (betaald(s) if paid is None else paid)
     if s.besluit is None:
         return None
-    return (s.verleend or 0) - betaald(s)
+    return (s.verleend or 0) - (betaald(s) if paid is None else paid)
 
 
 def saldo_tekst(bedrag: int | None) -> str:
@@ -94,9 +95,11 @@ def saldo_tekst(bedrag: int | None) -> str:
     return "saldo € 0"
 
 
-def volgende(s: sm.Subsidie, regeling: model.Regeling | None) -> Volgende:
-    """The next step of `s` and the day it is due under `regeling` (the one of `s.jaar`)."""
-    st = status(s)
+def volgende(s: sm.Subsidie, regeling: model.Regeling | None, st: str | None = None,
+             rest: int | None = None) -> Volgende:
+    """The next step of `s` and the day it is due under `regeling` (the one of `s.jaar`);
+    `st` and `rest`: its `status` and `saldo`, when they are known already."""
+    st = status(s) if st is None else st
     if st == AANGEVRAAGD:
         if s.aanvraag is None or regeling is None:
             return Volgende("besluit", None, "er is geen aanvraag of regeling om de beslistermijn uit af te leiden")
@@ -110,7 +113,7 @@ def volgende(s: sm.Subsidie, regeling: model.Regeling | None) -> Volgende:
         dag = regeling.vaststelling_uiterlijk(s.verantwoording.ontvangen) if regeling else None
         return Volgende("vaststelling", dag, None if dag else
                         "de regeling noemt geen termijn voor de vaststelling (vaststelling_weken)")
-    rest = saldo(s) or 0
+    rest = (saldo(s) if rest is None else rest) or 0
     if st in (VASTGESTELD, GEWEIGERD) and rest:
         besloten = s.vaststelling.datum if s.vaststelling else s.besluit.datum  # type: ignore[union-attr]
         return Volgende("betaling" if rest > 0 else "terugbetaling", besloten)
@@ -135,9 +138,11 @@ def onbekende_termijnen(regeling: model.Regeling | None) -> list[str]:
 def afgeleid(s: sm.Subsidie, regeling: model.Regeling | None) -> dict[str, object]:
     """What `grants -o json` adds to a record: status, betaald, saldo, volgende_stap and
     volgende_datum (ISO), and, when the regeling leaves that date unknown, why."""
-    nxt = volgende(s, regeling)
-    out: dict[str, object] = {"status": status(s), "betaald": betaald(s), "saldo": saldo(s),
-                              "volgende_stap": nxt.stap,
+    paid = betaald(s)
+    rest = saldo(s, paid)
+    st = status(s)
+    nxt = volgende(s, regeling, st, rest)
+    out: dict[str, object] = {"status": st, "betaald": paid, "saldo": rest, "volgende_stap": nxt.stap,
                               "volgende_datum": nxt.datum.isoformat() if nxt.datum else None}
     if nxt.reden:
         out["volgende_datum_onbekend"] = nxt.reden
@@ -304,7 +309,7 @@ def bevries(data: model.Dataset, wijk: model.Wijk, org: model.Organisatie, jaar:
     received after its window gives 0 ("aanvraagtermijn verstreken"); one received before
     the window opens is computed as usual, with a warning."""
     regeling = subsidy.regeling_voor(data.regelingen, jaar)
-    uitkomst = subsidy.bereken(wijk, jaar, regeling, subsidy.gemiddelden(data.wijken, regeling), org)
+    uitkomst = subsidy.bereken(wijk, jaar, regeling, subsidy.gemiddelden_van(data, regeling), org)
     buiten = buiten_venster(regeling, jaar, ontvangen)
     te_laat = buiten is not None and buiten[0]
     toelichting = TERMIJN_VERSTREKEN if uitkomst.termijn_verstreken or te_laat else None

@@ -41,21 +41,64 @@ def gemiddelden(wijken: list[model.Wijk], regeling: model.Regeling) -> dict[str,
     A count's average is the mean over the wijken whose value is known; a ratio's is the
     city-wide ratio: sum of numerators / sum of denominators over the wijken knowing both.
     """
-    out: dict[str, Decimal | None] = {}
+    return {m.naam: _gemiddelde(m, [m.breuk(w.cijfers) for w in wijken if w.cijfers is not None])
+            for m in _vergeleken(regeling)}
+
+
+def gemiddelden_van(data: model.Dataset, regeling: model.Regeling) -> dict[str, Decimal | None]:
+    """`gemiddelden` over every wijk of `data`: from each wijk's figures in its index when the
+    wijken were not built as a list (no wijk is built for them), else from the wijken."""
+    if not data.lazy:
+        return gemiddelden(data.wijken, regeling)
+    from wijkctl.index import CIJFERS, figure_values
+
+    column, built = data.index.column(CIJFERS), data.built  # a wijk built may have changed since it was read
+    if built:
+        column = [v for pos, v in enumerate(column) if pos not in built]
+    column = figure_values([v for v in column if v is not None])
+    plek = {f: i for i, f in enumerate(model.FIGURES)}  # the column holds the figures in this order
+    out = {}
+    for m in _vergeleken(regeling):
+        t = plek[m.teller]
+        if m.noemer is None:
+            breuken = [(v[t], 1) for v in column]
+        else:
+            n = plek[m.noemer]
+            breuken = [(v[t], v[n]) for v in column]
+        out[m.naam] = _gemiddelde(m, breuken + [m.breuk(w.cijfers) for w in built.values() if w.cijfers is not None])
+    return out
+
+
+def _vergeleken(regeling: model.Regeling) -> list[model.Maatstaf]:
+    """The maatstaven the regeling's toeslagen compare with an average, each once, in order."""
+    out: list[model.Maatstaf] = []
     for toeslag in regeling.toeslagen:
         m = model.MAATSTAF.get(toeslag.maatstaf)
-        if m is None or m.naam in out or not isinstance(soort(toeslag), BovenGemiddelde):
-            continue
-        tellers = noemers = 0
-        for w in wijken:
-            if w.cijfers is None:
-                continue
-            teller, noemer = m.breuk(w.cijfers)
-            if teller is not None and noemer is not None:
-                tellers += teller
-                noemers += noemer
-        out[m.naam] = Decimal(tellers) * m.schaal / noemers if noemers else None
+        if m is not None and m not in out and isinstance(soort(toeslag), BovenGemiddelde):
+            out.append(m)
     return out
+
+
+def _gemiddelde(m: model.Maatstaf, breuken: list[tuple[int | None, int | None]]) -> Decimal | None:
+    """The average of `m` from the (numerator, denominator) of every wijk with figures."""
+    tellers = noemers = 0
+    for teller, noemer in breuken:
+        if teller is not None and noemer is not None:
+            tellers += teller
+            noemers += noemer
+    return Decimal(tellers) * m.schaal / noemers if noemers else None
+
+
+def met_organisatie(data: model.Dataset) -> list[model.Wijk]:
+    """The wijken of `data` that have an organisation (any other has no platform in any
+    year), in file order; found by the index when the wijken were not built, so that only
+    these are built."""
+    if not data.lazy:
+        return data.wijken
+    from wijkctl.index import IDS
+
+    built = data.built
+    return [data.wijk_at(pos) for pos, ids in enumerate(data.index.column(IDS)) if ids or pos in built]
 
 
 def platforms_in(wijk: model.Wijk, jaar: int) -> list[model.Organisatie]:
@@ -182,12 +225,12 @@ class Grondslag:
     def __init__(self, jaar: int, regeling: model.Regeling, gem: dict[str, Decimal | None]):
         self.jaar, self.regeling, self.gem = jaar, regeling, gem
         self.deadline = regeling.deadline(jaar)
-        self.soorten = [(t, soort(t)) for t in regeling.toeslagen]
+        self.soorten = [(t, soort(t), model.MAATSTAF.get(t.maatstaf)) for t in regeling.toeslagen]
 
 
-def _toeslag(toeslag: model.Toeslag, kind: Staffels | BovenGemiddelde, cijfers: model.Cijfers | None,
-             gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
-    waarde = cijfers.waarde(toeslag.maatstaf) if cijfers else None
+def _toeslag(toeslag: model.Toeslag, kind: Staffels | BovenGemiddelde, m: model.Maatstaf | None,
+             cijfers: model.Cijfers | None, gem: dict[str, Decimal | None]) -> ToeslagUitkomst:
+    waarde = (m.waarde(cijfers) if m is not None else cijfers.waarde(toeslag.maatstaf)) if cijfers else None
     bedrag, drempel = kind.bedrag(waarde, gem)
     return ToeslagUitkomst(toeslag.naam, toeslag.maatstaf, waarde, bedrag, kind.vergeleken, drempel, toeslag)
 
@@ -217,7 +260,7 @@ def bereken_met(g: Grondslag, wijk: model.Wijk, platform: model.Organisatie | No
         and platform.van.year == jaar and platform.van >= deadline
     )
     cijfers = cijfers_van(wijk, platform)
-    uitkomsten = [_toeslag(t, kind, cijfers, g.gem) for t, kind in g.soorten]
+    uitkomsten = [_toeslag(t, kind, m, cijfers, g.gem) for t, kind, m in g.soorten]
     onvolledig = any(t.waarde is None for t in uitkomsten)
     som = regeling.basisbedrag + sum(t.bedrag for t in uitkomsten)
     begrensd = min(som, regeling.maximum)
@@ -255,11 +298,11 @@ def overzicht(data: model.Dataset, jaar: int, wijken: list[model.Wijk] | None = 
     The year's shared part (`Grondslag`: the averages over every wijk) and each wijk's
     platforms in `jaar` are computed once, however many platforms there are."""
     regeling = regeling_voor(data.regelingen, jaar)
-    g = Grondslag(jaar, regeling, gemiddelden(data.wijken, regeling))
+    g = Grondslag(jaar, regeling, gemiddelden_van(data, regeling))
     if wijken is None:
         gebied_volgorde = {gb.code: i for i, gb in enumerate(data.gebieden)}
         gekozen = sorted(
-            ((w, p) for w in data.wijken if (p := platforms_in(w, jaar))),
+            ((w, p) for w in met_organisatie(data) if (p := platforms_in(w, jaar))),
             key=lambda wp: (gebied_volgorde.get(wp[0].gebied, len(gebied_volgorde)), wp[0].naam.casefold()),
         )
     else:

@@ -13,6 +13,7 @@ import typer
 
 from wijkctl import invoer, model, rules, subsidy, text, transaction
 from wijkctl.commands.common import CommitOpt, DryRunOpt, WijkArg, WriteOutputOpt, data_dir, message, written
+from wijkctl.commands.grantsview import public_record, regeling_of
 from wijkctl.errors import NotFound, Refused, UsageError
 from wijkctl.output import WriteFormat
 
@@ -77,22 +78,6 @@ def _store(data: model.Dataset, record: Any) -> None:
 
 def _org_naam(wijk: model.Wijk, record: Any) -> str:
     return next((o.naam for o in wijk.organisaties if o.id == record.organisatie), record.organisatie)
-
-
-def regeling_of(data: model.Dataset, jaar: int) -> model.Regeling | None:
-    """The regeling in force in `jaar`, or None."""
-    try:
-        return subsidy.regeling_voor(data.regelingen, jaar)
-    except NotFound:
-        return None
-
-
-def public_record(record: Any, regeling: model.Regeling | None) -> dict[str, Any]:
-    """A record as in the YAML plus what is derived (status, betaald, saldo, next step)."""
-    from wijkctl import subsidiejaar
-    from wijkctl.schema import FILES, SUBSIDIES, to_plain
-
-    return {**to_plain(record, FILES[SUBSIDIES].schema, iso=True), **subsidiejaar.afgeleid(record, regeling)}
 
 
 def _step(ctx: typer.Context, command: str, wijk: str, year: str, take: Take, dry_run: bool, commit: bool,

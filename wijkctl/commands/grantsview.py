@@ -1,4 +1,6 @@
-"""`grants` and `payments`: the subsidy year as finance reads it (CONTRACT §7)."""
+"""`grants` and `payments`: the subsidy year as finance reads it (CONTRACT §7). Read only: this
+module imports nothing of the write path (`transaction`, the YAML), so a read served from the
+cache imports no YAML library."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from wijkctl import invoer, model, rules, store, text
+from wijkctl import invoer, model, rules, store, subsidy, text
 from wijkctl.commands.common import FileOpt, OutputOpt, data_dir
-from wijkctl.commands.grants import public_record, regeling_of
-from wijkctl.output import Block, Column, Report, render
+from wijkctl.errors import NotFound
+from wijkctl.output import Block, Column, Format, Report, render
 from wijkctl.text import euro
 
 Status = Enum("Status", {v: v for v in ("aangevraagd", "verleend", "geweigerd", "verantwoord",  # type: ignore[misc]
@@ -20,6 +22,23 @@ MONEY = ("berekend", "verleend", "betaald", "vastgesteld", "saldo")
 _STAP = {"besluit": "besluit (award/refuse)", "verantwoording": "verantwoording (account)",
          "vaststelling": "vaststelling (settle)", "betaling": "betaling (pay)",
          "terugbetaling": "terugbetaling (pay --kind terugbetaling)"}
+
+
+# (here, not in commands/grants.py: a read needs none of what the steps import, the write path and the YAML)
+def regeling_of(data: model.Dataset, jaar: int) -> model.Regeling | None:
+    """The regeling in force in `jaar`, or None."""
+    try:
+        return subsidy.regeling_voor(data.regelingen, jaar)
+    except NotFound:
+        return None
+
+
+def public_record(record: Any, regeling: model.Regeling | None) -> dict[str, Any]:
+    """A record as in the YAML plus what is derived (status, betaald, saldo, next step)."""
+    from wijkctl import subsidiejaar
+    from wijkctl.schema import FILES, SUBSIDIES, to_plain
+
+    return {**to_plain(record, FILES[SUBSIDIES].schema, iso=True), **subsidiejaar.afgeleid(record, regeling)}
 
 
 def _org(wijken: dict[str, model.Wijk], s: Any) -> model.Organisatie | None:
@@ -107,20 +126,36 @@ def grants(
     file: FileOpt = None,
 ) -> None:
     """Overzicht van de subsidies: status, verleend, betaald, saldo, de volgende stap, het plafond."""
+    from wijkctl.schema import paused_gc
+
     jaar = invoer.jaar(year, "--year") if year is not None else None
+    # thousands of records and rows, none in a reference cycle: the collector's passes over
+    # them cost more than making them (as `schema.paused_gc` says of the parser)
+    with paused_gc():
+        _grants(ctx, jaar, status, gebied, output, file)
+
+
+def _grants(ctx: typer.Context, jaar: int | None, status: Status | None, gebied: str | None, output: Format,
+            file: Any) -> None:
+    from wijkctl import subsidiejaar
+
     data = store.load(data_dir(ctx))
     code = rules.match_gebied(data, gebied).code if gebied is not None else None
-    wijken = {w.code: w for w in data.wijken}
+    # json and yaml print the records alone: the rows (names, totals, notes) are for tables and
+    # spreadsheets, and without --gebied they need no wijk
+    tabel = Format(getattr(output, "value", output)) not in (Format.json, Format.yaml)
+    wijken = {w.code: w for w in data.wijken} if tabel or code is not None else {}
     records = data.of("subsidies") if jaar is None else data.where("subsidies", jaar=jaar)
     gekozen = [s for s in records if code is None or (s.wijk in wijken and wijken[s.wijk].gebied == code)]
-    regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
-    rows = [_row(s, wijken, regelingen[s.jaar]) for s in gekozen]
     if status is not None:
-        keep = [r["status"] == status.value for r in rows]
-        gekozen = [s for s, k in zip(gekozen, keep) if k]
-        rows = [r for r, k in zip(rows, keep) if k]
-    plafonds = _plafonds(data, sorted({r["jaar"] for r in rows} | ({jaar} if jaar else set())))
+        gekozen = [s for s in gekozen if subsidiejaar.status(s) == status.value]
+    regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
     payload = [public_record(s, regelingen[s.jaar]) for s in gekozen]
+    if not tabel:
+        render(Report(payload, []), output, file)
+        return
+    rows = [_row(s, wijken, regelingen[s.jaar]) for s in gekozen]
+    plafonds = _plafonds(data, sorted({r["jaar"] for r in rows} | ({jaar} if jaar else set())))
     block = Block(GRANT_COLUMNS, rows, totals=_totals(rows, plafonds), sheet="Subsidies")
     render(Report(payload, [block], _notes(rows, plafonds)), output, file)
 

@@ -58,6 +58,28 @@ def _entries(data: Any, ov: engine.Overzicht, explain: bool) -> list[dict[str, A
     return entries
 
 
+def _as_json(entries: list[dict[str, Any]]) -> None:
+    """The Decimals and the day in `entries` as json and yaml write them (`output._plain_json`),
+    in place, each object once: every entry shares the year's averages (a toeslag's `drempel`)
+    and deadline, which the renderer would otherwise convert once per platform."""
+    from wijkctl.output import _plain_json
+
+    done: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive while its id is a key; its JSON value)
+
+    def plain(value: Any) -> Any:
+        if value is None:
+            return None
+        found = done.get(id(value))
+        if found is None:
+            found = done[id(value)] = (value, _plain_json(value))
+        return found[1]
+
+    for entry in entries:
+        entry["aanvragen_voor"] = plain(entry["aanvragen_voor"])
+        for t in entry["toeslagen"]:
+            t["waarde"], t["drempel"] = plain(t["waarde"]), plain(t["drempel"])
+
+
 def _recorded(entry: dict[str, Any], s: Any) -> None:
     """Beside today's computation, what was recorded for this platform and year: the
     frozen berekening of the application and the besluit (CONTRACT §7), as in the YAML."""
@@ -136,7 +158,17 @@ def subsidy(
     file: FileOpt = None,
 ) -> None:
     """Bereken de subsidie per wijkplatform en het totaal, met --explain de hele berekening."""
+    from wijkctl.schema import paused_gc
+
     jaar = invoer.jaar(year, "--year") if year is not None else text.today().year
+    # thousands of records and entries, none in a reference cycle: the collector's passes
+    # over them cost more than making them (as `schema.paused_gc` says of the parser)
+    with paused_gc():
+        _subsidy(ctx, wijken, jaar, explain, output, file)
+
+
+def _subsidy(ctx: typer.Context, wijken: list[str] | None, jaar: int, explain: bool, output: Format,
+             file: Any) -> None:
     data = store.load(data_dir(ctx))
     gekozen = None
     if wijken:
@@ -162,7 +194,11 @@ def subsidy(
         payload["regeling"]["niet_te_berekenen"] = onbekend
     keys = [_toeslag_key(t.naam) for t in r.toeslagen]  # once per run, not per platform
     # the rows are for tables and spreadsheets; json and yaml print the payload
-    rows = [] if output in (Format.json, Format.yaml) else [_row(jaar, e, payload["regeling"], keys) for e in entries]
+    if output in (Format.json, Format.yaml):
+        rows: list[dict[str, Any]] = []
+        _as_json(entries)
+    else:
+        rows = [_row(jaar, e, payload["regeling"], keys) for e in entries]
     columns = [
         Column("jaar", "Jaar", "year", table=False), Column("wijk", "Wijkcode", table=False), Column("naam", "Wijk"),
         Column("gebied", "Gebiedscode", table=False), Column("gebied_naam", "Gebied", drop=5),
