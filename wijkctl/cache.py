@@ -19,6 +19,7 @@ changed and checksums only the columns and blocks that changed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -354,8 +355,12 @@ def layout(head: str, chunks: list[str]) -> dict[str, Any]:
 def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
     """The records of every file but wijken.yaml as the cache holds them, by part
     (`schema.PARTS`: a file's list by its name, a head record by `file:key`)."""
-    return {part: [to_plain(r, schema, iso=True) for r in data.of(attr)] for part, (name, attr, schema) in PARTS.items()
-            if name != WIJKEN}
+    out = {}
+    for part, p in PARTS.items():
+        if p.name != WIJKEN:
+            records = data.of(p.attr)  # no records: no schema asked for (a deferred file's classes)
+            out[part] = [to_plain(r, p.schema, iso=True) for r in records] if records else []
+    return out
 
 
 def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
@@ -382,8 +387,6 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
     lines and of the head, when the file is canonical; `files`: the `text_key` of the
     small files; `known_columns` and `known_blocks`: the checksums, by position, of the
     columns and blocks of wijk lines that are those of a verified entry, byte for byte."""
-    import tempfile
-
     path = _path(root)
     if path is None:
         return
@@ -399,7 +402,7 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(path.parent):
             return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
+        fd, tmp = _temporary(path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(_digest(header) + b"\n")
             handle.write(section)
@@ -413,6 +416,19 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new file of our own in `folder` (mode 0600, never an existing name or a link), as
+    `tempfile.mkstemp` makes one, without importing `tempfile` and `random` on every write."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        name = os.path.join(folder, f".{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def _prune(folder: Path) -> None:

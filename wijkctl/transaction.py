@@ -216,8 +216,7 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
     """Run `mutate` and plan the write: from the cache entry when the wijken came from it
     one at a time, else by comparing all records with those read."""
     if entry is None:
-        before = {part: _plain(part, snap.loaded[name].parts(name)[attr])
-                  for part, (name, attr, _s) in PARTS.items()}
+        before = {part: _plain(part, snap.loaded[p.name].parts(p.name)[p.attr]) for part, p in PARTS.items()}
     else:  # the cache's plain records are those of the bytes read
         before = dict(entry.small)
     change = mutate(data)
@@ -231,13 +230,15 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
 def _plain(part: str, records: list) -> list[dict]:
     """Records of a file's part (`schema.PARTS`: a file name, or `file:key` of a head
     record) as plain dicts with ISO dates, comparable with the parse cache's."""
+    if not records:  # no schema asked for: a deferred file's classes are not imported for nothing
+        return []
     schema = PARTS[part].schema
     return [to_plain(r, schema, iso=True) for r in records]
 
 
 def _after(data: model.Dataset, names: list[str]) -> dict[str, list[dict]]:
     """Every part of the files `names` as plain dicts, as the data stands now."""
-    return {part: _plain(part, data.of(attr)) for part, (name, attr, _s) in PARTS.items() if name in names}
+    return {part: _plain(part, data.of(p.attr)) for part, p in PARTS.items() if p.name in names}
 
 
 def _check_writes() -> bool:
@@ -257,8 +258,8 @@ class _Plan:
 
     def head_changed(self, name: str) -> bool:
         """Whether a head record of file `name` changed (the file is then dumped whole)."""
-        return any(of == name and part != name and self.after.get(part) != self.before.get(part, [])
-                   for part, (of, _a, _s) in PARTS.items())
+        return any(p.name == name and part != name and self.after.get(part) != self.before.get(part, [])
+                   for part, p in PARTS.items())
 
     def text(self, snap: Snapshot, name: str) -> str:
         if self.head_changed(name):
