@@ -134,11 +134,13 @@ def _diff(snap: Snapshot, texts: dict[str, str]) -> str:
     )
 
 
-def write(root: Path, texts: dict[str, str]) -> bool:
+def write(root: Path, texts: dict[str, str], encoded: dict[str, bytes] | None = None) -> bool:
     """Replace the files all or nothing; True once they landed (anything to write), or
-    WriteFailed (exit 1) naming the reason."""
+    WriteFailed (exit 1) naming the reason. `encoded`: the texts as UTF-8, when already made."""
+    if encoded is None:
+        encoded = {name: text.encode("utf-8") for name, text in texts.items()}
     try:
-        return bool(fileio.replace_files(root, {name: text.encode("utf-8") for name, text in texts.items()}))
+        return bool(fileio.replace_files(root, encoded))
     except OSError as exc:
         wat = ", ".join(texts)
         raise WriteFailed(f"Kan {wat} in {root} niet schrijven: {fileio.reason(exc)}. Er is niets veranderd.") from None
@@ -188,11 +190,12 @@ def apply(
         if dry_run:
             return outcome
         missing = store.absent(root)  # an optional file this write creates
-        outcome.landed = write(root, texts)
+        encoded = {name: text.encode("utf-8") for name, text in texts.items()}
+        outcome.landed = write(root, texts, encoded)
         if commit:
             _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written
-        contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
+        contents = {**snap.raw, **encoded}
         if isinstance(plan, _CachePlan) and written is data:
             plan.remember(root, contents, frozenset(proven), data)
         else:

@@ -145,6 +145,18 @@ def _members(member: list[str] | None) -> list[model.KernLid]:
     return [invoer.lid(m) for m in member or []]
 
 
+class _Taken:
+    """The organisation ids in the file as read, for a new organisation's id (`text.unique_id`
+    asks only `in`): looked up in the index when asked, so a change that makes no new
+    organisation (`update --email`) does not gather them."""
+
+    def __init__(self, data: model.Dataset):
+        self._index = data.index
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._index.find("id", key) is not None
+
+
 def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]], model.Change],
          dry_run: bool, commit: bool, output: WriteFormat = WriteFormat.table) -> None:
     """Apply `change` to the wijk meant by `wijk` (exactly: never a prefix), on the data as
@@ -155,7 +167,7 @@ def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]],
     def mutate(data: model.Dataset) -> model.Change:
         w = rules.match_wijk(data, wijk, prefix=False)
         seen.update(wijk=w, voor={o.id: public_organisation(o) for o in w.organisaties})
-        return change(w, set(data.index.keys("id")))
+        return change(w, _Taken(data))  # type: ignore[arg-type]  # only `in` is asked of it
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     payload: dict[str, Any] = {}
