@@ -267,3 +267,71 @@ def read(name: str, text: str) -> tuple[list[Any], dict[str, Any]] | None:
     if reader.at != len(lines):
         return None
     return records, head
+
+
+# --- the writer: the inverse of the reader -------------------------------------
+
+
+def record_text(schema: Schema, record: Any) -> str | None:
+    """The canonical lines of one top-level record (`- key: ...`, as it stands in its
+    file), written here without PyYAML's representer and emitter, when sure of every line:
+    each scalar as `scalar` writes it, each key in the schema's order at its indentation,
+    as the reader above demands. None at any doubt (a flow mapping, a block scalar, an
+    empty nested record, a value of an unexpected type): `yamlio.dump_record` then dumps
+    with PyYAML, and under `WIJKCTL_CHECK_WRITES=1` it compares every text made here with
+    PyYAML's."""
+    out: list[str] = []
+    try:
+        _write(schema, record, 2, True, out)
+    except _Miss:
+        return None
+    return "\n".join(out) + "\n"
+
+
+def _write(schema: Schema, record: Any, indent: int, item: bool, out: list[str]) -> None:
+    """The lines of `record` whose keys stand at `indent` (`item`: its first line starts
+    with `- ` two columns before them), appended to `out`."""
+    if schema.flow:
+        raise _Miss
+    pad, first = " " * indent, len(out)
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None or (isinstance(value, list) and not value):
+            continue  # as `schema.to_plain`: absent and empty values are left out
+        kind = f.kind
+        if kind == "record":
+            out.append(f"{pad}{f.key}:")
+            _write(f.schema, value, indent + 2, False, out)  # type: ignore[arg-type]
+        elif kind == "records":
+            out.append(f"{pad}{f.key}:")
+            for v in value:
+                _write(f.schema, v, indent + 2, True, out)  # type: ignore[arg-type]
+        elif kind == "strlist":
+            out.append(f"{pad}{f.key}:")
+            out.extend(f"{pad}- {_scalar_text(v)}" for v in value)
+        else:
+            out.append(f"{pad}{f.key}: {_written(kind, value)}")
+    if len(out) == first:
+        raise _Miss  # an empty record: the emitter writes `{}`
+    if item:
+        out[first] = " " * (indent - 2) + "- " + out[first][indent:]
+
+
+def _scalar_text(value: Any) -> str:
+    text = scalar(value) if type(value) is str else None
+    if text is None:
+        raise _Miss
+    return text
+
+
+def _written(kind: str, value: Any) -> str:
+    """A scalar of `kind` as the canonical writer writes it (the reader's `_value`, inverted)."""
+    if kind in ("str", "mmdd"):
+        return _scalar_text(value)
+    if kind in ("int", "num") and type(value) is int and 0 <= value < 10**15:
+        return str(value)
+    if kind == "date" and type(value) is dt.date and _YEARS[0] <= value.year <= _YEARS[1]:
+        return value.isoformat()
+    if kind == "bool" and type(value) is bool:
+        return "true" if value else "false"
+    raise _Miss
