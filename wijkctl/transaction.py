@@ -383,11 +383,15 @@ class _CachePlan(_Plan):
         spans = self.spans if self.spans is not None else entry.spans  # wijken.yaml as written, or as it was
         if spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
             yaml = [b - a for a, b in zip([0, *spans], spans)]
-            text_keys = entry.text_keys()
+            keys = {pos: cache.text_key(chunk.encode("utf-8")) for pos, chunk in self.chunks.items()}
             for pos, chunk in self.chunks.items():
                 yaml[pos + 1] = len(chunk)
+            text_keys = entry.text_keys_with(keys)  # the stored line, spliced: nothing parsed
+            if text_keys is None:
+                text_keys = entry.text_keys()
                 if text_keys is not None:
-                    text_keys[pos] = cache.text_key(chunk.encode("utf-8"))
+                    for pos, key in keys.items():
+                        text_keys[pos] = key
         from wijkctl.validate import quiet_from
 
         new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
