@@ -220,11 +220,40 @@ class _Lines:
         """The records of a block sequence whose `- ` stand at `indent`; at least one."""
         out = []
         dash, lines = " " * indent + "- ", self.lines
+        read = self.flow_record if schema.flow else self.record
         while self.at < len(lines) and lines[self.at].startswith(dash):
-            out.append(self.record(schema, indent + 2, True))
+            out.append(read(schema, indent + 2, True))
         if not out:
             raise _Miss
         return out
+
+    def flow_record(self, schema: Schema, indent: int, item: bool) -> Any:
+        """A one-line flow mapping item `- {key: value, ...}` whose `- ` stands two columns
+        before `indent`, when every value is one `flow_text` vouches for."""
+        line = self.lines[self.at]
+        prefix = " " * (indent - 2) + "- {"
+        if not item or not line.startswith(prefix) or not line.endswith("}"):
+            raise _Miss
+        keys, required = _plan(schema)
+        kwargs: dict[str, Any] = {}
+        last = -1
+        for part in line[len(prefix):-1].split(", "):
+            key, sep, raw = part.partition(": ")
+            place = keys.get(key)
+            if place is None or place[0] <= last or not sep or place[1].kind in _NESTED:
+                raise _Miss
+            last, f = place
+            if f.kind in ("str", "mmdd"):
+                if flow_text(raw) != raw or (f.kind == "mmdd" and not valid_mmdd(raw)):
+                    raise _Miss
+                kwargs[key] = raw
+            else:
+                kwargs[key] = _value(raw, f.kind)
+        for key in required:
+            if key not in kwargs:
+                raise _Miss
+        self.at += 1
+        return schema.cls(**kwargs, regel=self.at, regels=dict.fromkeys(kwargs, self.at))
 
     def strings(self, indent: int) -> list[str]:
         out = []
@@ -304,6 +333,9 @@ def _write(schema: Schema, record: Any, indent: int, item: bool, out: list[str])
             _write(f.schema, value, indent + 2, False, out)  # type: ignore[arg-type]
         elif kind == "records":
             out.append(f"{pad}{f.key}:")
+            if f.schema.flow:  # type: ignore[union-attr]
+                out.extend(_flow_line(f.schema, v, pad) for v in value)  # type: ignore[arg-type]
+                continue
             for v in value:
                 _write(f.schema, v, indent + 2, True, out)  # type: ignore[arg-type]
         elif kind == "strlist":
@@ -317,6 +349,34 @@ def _write(schema: Schema, record: Any, indent: int, item: bool, out: list[str])
         out[first] = " " * (indent - 2) + "- " + out[first][indent:]
 
 
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+
+
+def flow_text(value: str) -> str | None:
+    """The text libyaml's emitter writes for `value` inside a flow mapping, when sure: only
+    a plain scalar of letters, digits and `_./-` that block context writes plain too (no
+    flow indicator, no space, nothing that reads as another type); None otherwise."""
+    if len(value) <= MAX_SCALAR and _FLOW_PLAIN.fullmatch(value) and scalar(value) == value:
+        return value
+    return None
+
+
+def _flow_line(schema: Schema, record: Any, pad: str) -> str:
+    """One flow mapping item `- {key: value, ...}` (`schema.flow`), its `- ` at `pad`."""
+    parts = []
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if f.kind in _NESTED:
+            raise _Miss
+        text = flow_text(value) if f.kind in ("str", "mmdd") and type(value) is str else None
+        parts.append(f"{f.key}: {text if text is not None else _written(f.kind, value, flow=True)}")
+    if not parts:
+        raise _Miss
+    return pad + "- {" + ", ".join(parts) + "}"
+
+
 def _scalar_text(value: Any) -> str:
     text = scalar(value) if type(value) is str else None
     if text is None:
@@ -324,9 +384,12 @@ def _scalar_text(value: Any) -> str:
     return text
 
 
-def _written(kind: str, value: Any) -> str:
-    """A scalar of `kind` as the canonical writer writes it (the reader's `_value`, inverted)."""
+def _written(kind: str, value: Any, *, flow: bool = False) -> str:
+    """A scalar of `kind` as the canonical writer writes it (the reader's `_value`, inverted);
+    `flow`: inside a flow mapping, where a text is left to PyYAML (`flow_text` said no)."""
     if kind in ("str", "mmdd"):
+        if flow:
+            raise _Miss
         return _scalar_text(value)
     if kind in ("int", "num") and type(value) is int and 0 <= value < 10**15:
         return str(value)
