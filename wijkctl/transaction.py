@@ -340,23 +340,25 @@ class _CachePlan(_Plan):
                 loaded = load_text(name, self.head + "".join(self.chunks.values()))
                 if loaded.problems or _plain(name, loaded.records) != [p for _w, p in self.changed_at.values()]:
                     return full()
-            else:
-                loaded = load_text(name, text)
-                if loaded.problems or _plain(name, loaded.records) != self.after[name]:
-                    return full()
+            elif not _read_back(name, text, self.before[name], self.after[name]):
+                return full()
         old = data.index
         clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
                              data.records, changed_files=frozenset(texts))
-        if clean is None:  # a rule's scope asks for every wijk
-            return full()
-        # "not clean" is validated whole below, so only a "clean" must agree with a full validation:
-        # a part-only run may see the subsidy records of wijken it was not given as orphans
-        if _check_writes() and clean:
-            if any(p.ernst == "fout" for p in validate(model.Dataset(
-                    [data.wijk_at(pos) for pos in range(len(old))], **data.records))):
-                raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
-                                   "oordeel dan die van alles; er is niets veranderd. Meld dit.")
-        return data if clean else full()
+        if clean and not _check_writes():
+            return data
+        # None: a rule's scope asks for every wijk; "not clean" may be a part-only run seeing the subsidy
+        # records of wijken it was not given as orphans: both are validated whole, on the records in memory
+        # (those just read back, the others the verified entry's); only a "clean" must agree with it
+        whole = model.Dataset([data.wijk_at(pos) for pos in range(len(old))], **data.records)
+        if not any(p.ernst == "fout" for p in validate(whole)):
+            # valid: the entry is made anew from the whole data set (a rule reading a changed file may
+            # change the warnings, so the quiet days, of wijken that did not change)
+            return data if clean else whole
+        if clean:
+            raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
+                               "oordeel dan die van alles; er is niets veranderd. Meld dit.")
+        return full()  # refused: everything read again, for the lines the refusal names
 
     def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
@@ -476,23 +478,33 @@ def _verify_changes(snap: Snapshot, texts: dict[str, str], data: model.Dataset,
     memory) and validate the whole data set; `data` itself when all is well. On any
     problem, `verify` reads the whole new text again, to refuse with the lines a person sees."""
     from wijkctl.validate import validate
-    from wijkctl.yamlio import load_text
 
     records = {name: data.of(FILES[name].attr) for name in DATA_FILES}
     for name, text in texts.items():
-        old = {p[IDENTITY[name]]: p for p in before[name]}
-        new = [old.get(p[IDENTITY[name]]) != p for p in after[name]]
-        head, chunks = yamlio.split_records(text)
-        if len(chunks) != len(after[name]):
+        if not _read_back(name, text, before[name], after[name]):
             return verify(snap, texts, records)
-        fresh = [p for p, is_new in zip(after[name], new, strict=True) if is_new]
-        if fresh:
-            loaded = load_text(name, head + "".join(c for c, is_new in zip(chunks, new, strict=True) if is_new))
-            if loaded.problems or _plain(name, loaded.records) != fresh:
-                return verify(snap, texts, records)
     if any(p.ernst == "fout" for p in validate(data)):
         return verify(snap, texts, records)
     return data
+
+
+def _read_back(name: str, text: str, before: list[dict], after: list[dict]) -> bool:
+    """Whether the lines of every record of `name` that changed (by identity: `before` and
+    `after`, plain) load back, without a problem, as the records in memory (`after`)."""
+    from wijkctl.yamlio import load_text
+
+    ident = IDENTITY[name]
+    old = {p[ident]: p for p in before}
+    new = [old.get(p[ident]) != p for p in after]
+    head, chunks = yamlio.split_records(text)
+    if len(chunks) != len(after):
+        return False
+    fresh = [p for p, is_new in zip(after, new, strict=True) if is_new]
+    if fresh:
+        loaded = load_text(name, head + "".join(c for c, is_new in zip(chunks, new, strict=True) if is_new))
+        if loaded.problems or _plain(name, loaded.records) != fresh:
+            return False
+    return True
 
 
 def _commit_or_undo(snap: Snapshot, outcome: Outcome, missing: list[str]) -> None:
