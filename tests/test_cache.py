@@ -263,3 +263,41 @@ def test_a_damaged_text_keys_line_is_never_spliced_or_written_back(run, datadir,
     if entry is not None and entry.text_keys() is not None:  # whatever is stored is the truth
         assert entry.text_keys() == cache.layout(head, chunks)["text_keys"]
     assert run("check").exit_code == 0
+
+
+def _entry_content(root) -> tuple:
+    """What a cache entry for the bytes on disk holds: small files, every column, every wijk."""
+    from wijkctl.index import PARTS
+
+    entry = cache.get(root, cache.key(store.read_bytes(root)))
+    assert entry is not None
+    return (entry.small, [entry.index.column(p) for p in range(len(PARTS))],
+            [entry.plain(pos) for pos in range(len(entry.index))], entry.text_keys(), entry.spans, entry.canonical)
+
+
+@pytest.mark.parametrize("check_writes", ["0", "1"], ids=["production", "check-writes"])
+def test_a_subsidy_step_from_the_cache_leaves_the_entry_a_whole_parse_would(check_writes, run, datadir, tmp_path,
+                                                                          monkeypatch):
+    """A step on subsidies.yaml is validated whole on the records in memory and remembered
+    from the entry it started from, every wijk's quiet day anew: the entry is the one that
+    parsing the files written and remembering them whole gives."""
+    from .test_cache_wing import STEPS
+
+    monkeypatch.setenv("WIJKCTL_CHECK_WRITES", check_writes)
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    assert run("register", "molenwijk", "--name", "P", "--from", "2024-01-01", *MEMBERS).exit_code == 0
+    for i, step in enumerate(STEPS):
+        with monkeypatch.context() as m:  # remembered from the entry the step started from, not whole
+
+            def whole(*args, **kwargs):
+                raise AssertionError("a subsidy step from the cache remembered the data set whole")
+
+            if i:  # the first writes subsidies.yaml, absent before (and so not known canonical)
+                m.setattr(store, "remember", whole)
+            done = run(*step)
+            assert done.exit_code == 0, (step, done.stderr, done.stdout)
+        incremental = _entry_content(datadir)
+        monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / f"fresh-{i}"))
+        assert run("fmt", "--check").exit_code == 0  # parses, proves and remembers whole
+        assert _entry_content(datadir) == incremental, step
+        monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))

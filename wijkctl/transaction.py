@@ -195,12 +195,21 @@ def apply(
         if commit:
             _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written
-        contents = {**snap.raw, **encoded}
-        if isinstance(plan, _CachePlan) and written is data:
-            plan.remember(root, contents, frozenset(proven), data)
-        else:
-            store.remember(root, contents, written, frozenset(proven))
+        _keep_warm(root, {**snap.raw, **encoded}, plan, written, data, frozenset(proven))
     return outcome
+
+
+def _keep_warm(root: Path, contents: dict[str, bytes], plan: _Plan, written: model.Dataset, data: model.Dataset,
+               proven: frozenset[str]) -> None:
+    """Remember the data set just written under the bytes `contents`: from the entry the
+    write started from where it can, else whole (with the small files' plain records as
+    planned, those of `written`: equal records)."""
+    if isinstance(plan, _CachePlan) and written is data:
+        plan.remember(root, contents, proven, data)
+        return
+    small = {part: plain for part, plain in plan.after.items() if PARTS[part].name != WIJKEN}
+    store.remember(root, contents, written, proven,
+                   small if len(small) == sum(p.name != WIJKEN for p in PARTS.values()) else None)
 
 
 def _proven_canonical(snap: Snapshot, entry: Entry | None) -> tuple[dict[str, str], set[str]]:
@@ -295,6 +304,7 @@ class _CachePlan(_Plan):
         super().__init__(before, after, records, heads)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
         self.spans: list[int] | None = None
+        self.quiet: list[str] | None = None  # every wijk's quiet day anew (`verify`, a whole validation)
         self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
@@ -352,9 +362,11 @@ class _CachePlan(_Plan):
         # (those just read back, the others the verified entry's); only a "clean" must agree with it
         whole = model.Dataset([data.wijk_at(pos) for pos in range(len(old))], **data.records)
         if not any(p.ernst == "fout" for p in validate(whole)):
-            # valid: the entry is made anew from the whole data set (a rule reading a changed file may
-            # change the warnings, so the quiet days, of wijken that did not change)
-            return data if clean else whole
+            if not clean:  # a rule reading a changed file may change the warnings, so the quiet days,
+                from wijkctl.validate import quiet_from  # of wijken that did not change: all anew
+
+                self.quiet = [quiet_from(w, whole.records) for w in whole.wijken]
+            return data
         if clean:
             raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
                                "oordeel dan die van alles; er is niets veranderd. Meld dit.")
@@ -400,7 +412,9 @@ class _CachePlan(_Plan):
                for pos, (wijk, _plain) in self.changed_at.items()}
         columns, kept = [], {}
         for part in range(len(index.PARTS)):
-            if all(new[pos][part] == self.was[pos][part] for pos in new):
+            if part == index.STIL and self.quiet is not None:
+                columns.append(cache.dumps(self.quiet))
+            elif all(new[pos][part] == self.was[pos][part] for pos in new):
                 columns.append(entry.column_line(part))  # read by nobody, or as it was
                 kept[part] = entry.column_sums[part]
             else:
