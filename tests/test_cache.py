@@ -212,3 +212,92 @@ def test_a_file_changed_by_hand_is_proved_canonical_again(run, datadir):
     assert run("fmt", "--check").exit_code == 5
     refused = run("update", "molenwijk", "--email", "x@x.nl")
     assert refused.exit_code == 5 and "niet in de vaste vorm" in refused.stderr
+
+
+def _text_keys_line(path) -> tuple[bytes, list[bytes]]:
+    """The text_keys line of a cache file (the last column), and all its lines."""
+    _header, rest = _parts(path)
+    fields = json.loads(_header)
+    lines = rest.encode().split(b"\n")
+    return lines[len(fields["kolommen"]) - 1], lines
+
+
+def test_a_write_splices_the_text_keys_of_the_wijken_it_changed(run, datadir, tmp_path, monkeypatch):
+    """The keys of each wijk's lines are spliced into the stored line, not parsed and dumped;
+    the result is what the layout of the file as written gives."""
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    assert run("check").exit_code == 0
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    assert run("update", "molenwijk", "--email", "info@molenwijk.example.org").exit_code == 0
+    [cached] = list((tmp_path / "c").glob("*.json"))
+    from wijkctl import yamlio
+
+    head, chunks = yamlio.split_records((datadir / "wijken.yaml").read_text(encoding="utf-8"))
+    line, _lines = _text_keys_line(cached)
+    assert line == cache.dumps(cache.layout(head, chunks)["text_keys"])
+    entry = cache.get(datadir, None)
+    assert entry is not None and entry.text_keys_with({0: "0" * 24}) == cache.dumps(
+        ["0" * 24, *cache.layout(head, chunks)["text_keys"][1:]])
+    assert entry.text_keys_with({0: "0" * 23}) is None  # not of a key's length: never spliced
+
+
+def test_a_damaged_text_keys_line_is_never_spliced_or_written_back(run, datadir, tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    assert run("check").exit_code == 0
+    assert run("register", "molenwijk", "--name", "P", "--from", "2025-01-01", *MEMBERS).exit_code == 0
+    assert run("update", "molenwijk", "--email", "a@molenwijk.example.org").exit_code == 0
+    [cached] = list((tmp_path / "c").glob("*.json"))
+    line, _lines = _text_keys_line(cached)
+    edited = line.replace(line[2:4], b"ff" if line[2:4] != b"ff" else b"00", 1)  # same length, checksum now off
+    cached.write_bytes(cached.read_bytes().replace(line, edited, 1))
+    entry = cache.get(datadir, None)
+    assert entry is not None and entry.text_keys_with({}) is None
+    result = run("update", "molenwijk", "--email", "b@molenwijk.example.org")
+    assert result.exit_code == 0 and "Interne fout" not in result.stderr
+    from wijkctl import yamlio
+
+    head, chunks = yamlio.split_records((datadir / "wijken.yaml").read_text(encoding="utf-8"))
+    for path in (tmp_path / "c").glob("*.json"):
+        assert edited not in path.read_bytes()
+    entry = cache.get(datadir, None)
+    if entry is not None and entry.text_keys() is not None:  # whatever is stored is the truth
+        assert entry.text_keys() == cache.layout(head, chunks)["text_keys"]
+    assert run("check").exit_code == 0
+
+
+def _entry_content(root) -> tuple:
+    """What a cache entry for the bytes on disk holds: small files, every column, every wijk."""
+    from wijkctl.index import PARTS
+
+    entry = cache.get(root, cache.key(store.read_bytes(root)))
+    assert entry is not None
+    return (entry.small, [entry.index.column(p) for p in range(len(PARTS))],
+            [entry.plain(pos) for pos in range(len(entry.index))], entry.text_keys(), entry.spans, entry.canonical)
+
+
+@pytest.mark.parametrize("check_writes", ["0", "1"], ids=["production", "check-writes"])
+def test_a_subsidy_step_from_the_cache_leaves_the_entry_a_whole_parse_would(check_writes, run, datadir, tmp_path,
+                                                                          monkeypatch):
+    """A step on subsidies.yaml is validated whole on the records in memory and remembered
+    from the entry it started from, every wijk's quiet day anew: the entry is the one that
+    parsing the files written and remembering them whole gives."""
+    from .test_cache_wing import STEPS
+
+    monkeypatch.setenv("WIJKCTL_CHECK_WRITES", check_writes)
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    assert run("register", "molenwijk", "--name", "P", "--from", "2024-01-01", *MEMBERS).exit_code == 0
+    for i, step in enumerate(STEPS):
+        with monkeypatch.context() as m:  # remembered from the entry the step started from, not whole
+
+            def whole(*args, **kwargs):
+                raise AssertionError("a subsidy step from the cache remembered the data set whole")
+
+            if i:  # the first writes subsidies.yaml, absent before (and so not known canonical)
+                m.setattr(store, "remember", whole)
+            done = run(*step)
+            assert done.exit_code == 0, (step, done.stderr, done.stdout)
+        incremental = _entry_content(datadir)
+        monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / f"fresh-{i}"))
+        assert run("fmt", "--check").exit_code == 0  # parses, proves and remembers whole
+        assert _entry_content(datadir) == incremental, step
+        monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))

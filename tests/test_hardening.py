@@ -314,15 +314,29 @@ def test_a_writer_killed_between_renames_is_rolled_back_by_the_next_run(run, dat
 
 
 def test_text_that_does_not_load_back_as_the_records_is_never_written(run, datadir, monkeypatch):
-    from wijkctl import yamlio
+    from wijkctl import canonical, yamlio
 
-    real = yamlio.dump_records
+    real, real_fast = yamlio.dump_records, canonical.record_text
 
     def lossy(name, records, head=None):
         return real(name, records, head).replace("naam: Wijkplatform Molenwijk\n", "naam: Wijkplatform Molenwij\n")
 
+    def lossy_fast(schema, record):  # the fast writer of one record (`yamlio.dump_record`) too
+        text = real_fast(schema, record)
+        return text.replace("naam: Wijkplatform Molenwijk\n", "naam: Wijkplatform Molenwij\n") if text else text
+
     monkeypatch.setattr(yamlio, "dump_records", lossy)
+    monkeypatch.setattr(canonical, "record_text", lossy_fast)
     refused(run, datadir, REGISTER, 1, "leest niet terug")
+
+
+def test_a_fast_written_record_unlike_pyyamls_is_never_written_under_check_writes(run, datadir, monkeypatch):
+    from wijkctl import canonical
+
+    real = canonical.record_text
+    monkeypatch.setenv("WIJKCTL_CHECK_WRITES", "1")
+    monkeypatch.setattr(canonical, "record_text", lambda schema, record: (real(schema, record) or "") + "  x: y\n")
+    refused(run, datadir, REGISTER, 1, "snelle schrijver")
 
 
 def test_a_refounded_wijkraad_with_an_earlier_name_converts_and_ends_correctly(run, datadir):

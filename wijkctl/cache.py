@@ -19,6 +19,7 @@ changed and checksums only the columns and blocks that changed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -106,9 +107,12 @@ def code_key() -> str:
     return _CODE_KEY[0]
 
 
+_TEXT_KEY_SIZE = 12
+
+
 def text_key(text: bytes) -> str:
     """A short hash of some bytes (a file, or one record's lines), to know them again."""
-    return blake2b(text, digest_size=12).hexdigest()
+    return blake2b(text, digest_size=_TEXT_KEY_SIZE).hexdigest()
 
 
 def key(contents: dict[str, bytes]) -> str:
@@ -259,6 +263,28 @@ class Entry:
             return None
         return self._column(len(PARTS))
 
+    def text_keys_with(self, changed: dict[int, str]) -> bytes | None:
+        """The stored line of `text_keys` (JSON) with the keys at the positions in `changed`
+        replaced in place, without parsing it (each key has the same length); None when
+        the line is not known or does not verify, or is not laid out as `put` writes it."""
+        from zlib import crc32
+
+        from wijkctl.index import PARTS
+
+        line, size = self.column_line(len(PARTS)), 2 * _TEXT_KEY_SIZE + 2  # a key and its quotes
+        n = len(self.index)
+        if (len(line) != 2 + n * size + max(n - 1, 0) or line[:1] != b"[" or line[-1:] != b"]"
+                or crc32(line) != self.column_sums[len(PARTS)]):
+            return None
+        out = bytearray(line)
+        for pos, key in changed.items():
+            at = 1 + pos * (size + 1)
+            new = f'"{key}"'.encode()
+            if not 0 <= pos < n or len(new) != size or out[at:at + 1] != b'"' or out[at + size - 1:at + size] != b'"':
+                return None
+            out[at:at + size] = new
+        return bytes(out)
+
     def column_line(self, part: int) -> bytes:
         """The JSON of one column of the index, as stored."""
         return self.raw[self._columns[part]:self._columns[part + 1] - 1]
@@ -354,8 +380,12 @@ def layout(head: str, chunks: list[str]) -> dict[str, Any]:
 def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
     """The records of every file but wijken.yaml as the cache holds them, by part
     (`schema.PARTS`: a file's list by its name, a head record by `file:key`)."""
-    return {part: [to_plain(r, schema, iso=True) for r in data.of(attr)] for part, (name, attr, schema) in PARTS.items()
-            if name != WIJKEN}
+    out = {}
+    for part, p in PARTS.items():
+        if p.name != WIJKEN:
+            records = data.of(p.attr)  # no records: no schema asked for (a deferred file's classes)
+            out[part] = [to_plain(r, p.schema, iso=True) for r in records] if records else []
+    return out
 
 
 def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
@@ -369,7 +399,7 @@ def dumps(plain: object) -> bytes:
 
 
 def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes], lines: bytes,
-        lengths: list[int], yaml: list[int] | None, text_keys: list[str] | None, head: str | None,
+        lengths: list[int], yaml: list[int] | None, text_keys: list[str] | bytes | None, head: str | None,
         files: dict[str, str], canonical: frozenset[str] = frozenset(),
         known_columns: dict[int, int] | None = None, known_blocks: dict[int, int] | None = None) -> None:
     """Store an entry atomically; a cache that cannot be written is simply skipped.
@@ -379,15 +409,14 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
     record as `dumps` gives it, each ending in a newline, and `lengths` their lengths
     without it; `yaml`: the length of the head of wijken.yaml and of each wijk's lines
     there (in characters), and `text_keys` and `head` the `text_key` of each wijk's
-    lines and of the head, when the file is canonical; `files`: the `text_key` of the
-    small files; `known_columns` and `known_blocks`: the checksums, by position, of the
-    columns and blocks of wijk lines that are those of a verified entry, byte for byte."""
-    import tempfile
-
+    lines (a list, or its line as `dumps` gives it) and of the head, when the file is
+    canonical; `files`: the `text_key` of the small files; `known_columns` and
+    `known_blocks`: the checksums, by position, of the columns and blocks of wijk lines
+    that are those of a verified entry, byte for byte."""
     path = _path(root)
     if path is None:
         return
-    columns = [*columns, dumps(text_keys)]
+    columns = [*columns, text_keys if isinstance(text_keys, bytes) else dumps(text_keys)]
     sums = [_sums([memoryview(x) for x in columns], known_columns or {}),
             _sums(_blocks(memoryview(lines), lengths), known_blocks or {})]
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
@@ -399,7 +428,7 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(path.parent):
             return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # mode 0600
+        fd, tmp = _temporary(path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(_digest(header) + b"\n")
             handle.write(section)
@@ -413,6 +442,19 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new file of our own in `folder` (mode 0600, never an existing name or a link), as
+    `tempfile.mkstemp` makes one, without importing `tempfile` and `random` on every write."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        name = os.path.join(folder, f".{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def _prune(folder: Path) -> None:

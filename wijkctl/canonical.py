@@ -220,11 +220,40 @@ class _Lines:
         """The records of a block sequence whose `- ` stand at `indent`; at least one."""
         out = []
         dash, lines = " " * indent + "- ", self.lines
+        read = self.flow_record if schema.flow else self.record
         while self.at < len(lines) and lines[self.at].startswith(dash):
-            out.append(self.record(schema, indent + 2, True))
+            out.append(read(schema, indent + 2, True))
         if not out:
             raise _Miss
         return out
+
+    def flow_record(self, schema: Schema, indent: int, item: bool) -> Any:
+        """A one-line flow mapping item `- {key: value, ...}` whose `- ` stands two columns
+        before `indent`, when every value is one `flow_text` vouches for."""
+        line = self.lines[self.at]
+        prefix = " " * (indent - 2) + "- {"
+        if not item or not line.startswith(prefix) or not line.endswith("}"):
+            raise _Miss
+        keys, required = _plan(schema)
+        kwargs: dict[str, Any] = {}
+        last = -1
+        for part in line[len(prefix):-1].split(", "):
+            key, sep, raw = part.partition(": ")
+            place = keys.get(key)
+            if place is None or place[0] <= last or not sep or place[1].kind in _NESTED:
+                raise _Miss
+            last, f = place
+            if f.kind in ("str", "mmdd"):
+                if flow_text(raw) != raw or (f.kind == "mmdd" and not valid_mmdd(raw)):
+                    raise _Miss
+                kwargs[key] = raw
+            else:
+                kwargs[key] = _value(raw, f.kind)
+        for key in required:
+            if key not in kwargs:
+                raise _Miss
+        self.at += 1
+        return schema.cls(**kwargs, regel=self.at, regels=dict.fromkeys(kwargs, self.at))
 
     def strings(self, indent: int) -> list[str]:
         out = []
@@ -267,3 +296,105 @@ def read(name: str, text: str) -> tuple[list[Any], dict[str, Any]] | None:
     if reader.at != len(lines):
         return None
     return records, head
+
+
+# --- the writer: the inverse of the reader -------------------------------------
+
+
+def record_text(schema: Schema, record: Any) -> str | None:
+    """The canonical lines of one top-level record (`- key: ...`, as it stands in its
+    file), written here without PyYAML's representer and emitter, when sure of every line:
+    each scalar as `scalar` writes it, each key in the schema's order at its indentation,
+    as the reader above demands. None at any doubt (a flow mapping, a block scalar, an
+    empty nested record, a value of an unexpected type): `yamlio.dump_record` then dumps
+    with PyYAML, and under `WIJKCTL_CHECK_WRITES=1` it compares every text made here with
+    PyYAML's."""
+    out: list[str] = []
+    try:
+        _write(schema, record, 2, True, out)
+    except _Miss:
+        return None
+    return "\n".join(out) + "\n"
+
+
+def _write(schema: Schema, record: Any, indent: int, item: bool, out: list[str]) -> None:
+    """The lines of `record` whose keys stand at `indent` (`item`: its first line starts
+    with `- ` two columns before them), appended to `out`."""
+    if schema.flow:
+        raise _Miss
+    pad, first = " " * indent, len(out)
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None or (isinstance(value, list) and not value):
+            continue  # as `schema.to_plain`: absent and empty values are left out
+        kind = f.kind
+        if kind == "record":
+            out.append(f"{pad}{f.key}:")
+            _write(f.schema, value, indent + 2, False, out)  # type: ignore[arg-type]
+        elif kind == "records":
+            out.append(f"{pad}{f.key}:")
+            if f.schema.flow:  # type: ignore[union-attr]
+                out.extend(_flow_line(f.schema, v, pad) for v in value)  # type: ignore[arg-type]
+                continue
+            for v in value:
+                _write(f.schema, v, indent + 2, True, out)  # type: ignore[arg-type]
+        elif kind == "strlist":
+            out.append(f"{pad}{f.key}:")
+            out.extend(f"{pad}- {_scalar_text(v)}" for v in value)
+        else:
+            out.append(f"{pad}{f.key}: {_written(kind, value)}")
+    if len(out) == first:
+        raise _Miss  # an empty record: the emitter writes `{}`
+    if item:
+        out[first] = " " * (indent - 2) + "- " + out[first][indent:]
+
+
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+
+
+def flow_text(value: str) -> str | None:
+    """The text libyaml's emitter writes for `value` inside a flow mapping, when sure: only
+    a plain scalar of letters, digits and `_./-` that block context writes plain too (no
+    flow indicator, no space, nothing that reads as another type); None otherwise."""
+    if len(value) <= MAX_SCALAR and _FLOW_PLAIN.fullmatch(value) and scalar(value) == value:
+        return value
+    return None
+
+
+def _flow_line(schema: Schema, record: Any, pad: str) -> str:
+    """One flow mapping item `- {key: value, ...}` (`schema.flow`), its `- ` at `pad`."""
+    parts = []
+    for f in schema.fields:
+        value = getattr(record, f.key)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if f.kind in _NESTED:
+            raise _Miss
+        text = flow_text(value) if f.kind in ("str", "mmdd") and type(value) is str else None
+        parts.append(f"{f.key}: {text if text is not None else _written(f.kind, value, flow=True)}")
+    if not parts:
+        raise _Miss
+    return pad + "- {" + ", ".join(parts) + "}"
+
+
+def _scalar_text(value: Any) -> str:
+    text = scalar(value) if type(value) is str else None
+    if text is None:
+        raise _Miss
+    return text
+
+
+def _written(kind: str, value: Any, *, flow: bool = False) -> str:
+    """A scalar of `kind` as the canonical writer writes it (the reader's `_value`, inverted);
+    `flow`: inside a flow mapping, where a text is left to PyYAML (`flow_text` said no)."""
+    if kind in ("str", "mmdd"):
+        if flow:
+            raise _Miss
+        return _scalar_text(value)
+    if kind in ("int", "num") and type(value) is int and 0 <= value < 10**15:
+        return str(value)
+    if kind == "date" and type(value) is dt.date and _YEARS[0] <= value.year <= _YEARS[1]:
+        return value.isoformat()
+    if kind == "bool" and type(value) is bool:
+        return "true" if value else "false"
+    raise _Miss

@@ -204,10 +204,11 @@ def load(root: Path) -> model.Dataset:
 
 
 def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
-             canonical: frozenset[str] = frozenset()) -> None:
+             canonical: frozenset[str] = frozenset(), small: dict[str, list[dict]] | None = None) -> None:
     """Put validated records in the parse cache under the exact bytes they were read from
     (a writer calls this with what it wrote, so the next read parses nothing), with the
-    names of the files known to be canonical."""
+    names of the files known to be canonical; `small`: the plain records of the other
+    files (`cache.small_plain`), when the caller has them already."""
     from wijkctl import cache
     from wijkctl.index import PARTS, summary
     from wijkctl.validate import quiet_from
@@ -222,7 +223,7 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
         head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
         if len(chunks) == len(wijken):
             layout = cache.layout(head, chunks)
-    cache.put(root, cache.key(contents), small=cache.small_plain(data),
+    cache.put(root, cache.key(contents), small=small if small is not None else cache.small_plain(data),
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
               files=cache.small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]

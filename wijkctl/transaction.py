@@ -134,11 +134,13 @@ def _diff(snap: Snapshot, texts: dict[str, str]) -> str:
     )
 
 
-def write(root: Path, texts: dict[str, str]) -> bool:
+def write(root: Path, texts: dict[str, str], encoded: dict[str, bytes] | None = None) -> bool:
     """Replace the files all or nothing; True once they landed (anything to write), or
-    WriteFailed (exit 1) naming the reason."""
+    WriteFailed (exit 1) naming the reason. `encoded`: the texts as UTF-8, when already made."""
+    if encoded is None:
+        encoded = {name: text.encode("utf-8") for name, text in texts.items()}
     try:
-        return bool(fileio.replace_files(root, {name: text.encode("utf-8") for name, text in texts.items()}))
+        return bool(fileio.replace_files(root, encoded))
     except OSError as exc:
         wat = ", ".join(texts)
         raise WriteFailed(f"Kan {wat} in {root} niet schrijven: {fileio.reason(exc)}. Er is niets veranderd.") from None
@@ -188,16 +190,26 @@ def apply(
         if dry_run:
             return outcome
         missing = store.absent(root)  # an optional file this write creates
-        outcome.landed = write(root, texts)
+        encoded = {name: text.encode("utf-8") for name, text in texts.items()}
+        outcome.landed = write(root, texts, encoded)
         if commit:
             _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written
-        contents = {**snap.raw, **{n: text.encode("utf-8") for n, text in texts.items()}}
-        if isinstance(plan, _CachePlan) and written is data:
-            plan.remember(root, contents, frozenset(proven), data)
-        else:
-            store.remember(root, contents, written, frozenset(proven))
+        _keep_warm(root, {**snap.raw, **encoded}, plan, written, data, frozenset(proven))
     return outcome
+
+
+def _keep_warm(root: Path, contents: dict[str, bytes], plan: _Plan, written: model.Dataset, data: model.Dataset,
+               proven: frozenset[str]) -> None:
+    """Remember the data set just written under the bytes `contents`: from the entry the
+    write started from where it can, else whole (with the small files' plain records as
+    planned, those of `written`: equal records)."""
+    if isinstance(plan, _CachePlan) and written is data:
+        plan.remember(root, contents, proven, data)
+        return
+    small = {part: plain for part, plain in plan.after.items() if PARTS[part].name != WIJKEN}
+    store.remember(root, contents, written, proven,
+                   small if len(small) == sum(p.name != WIJKEN for p in PARTS.values()) else None)
 
 
 def _proven_canonical(snap: Snapshot, entry: Entry | None) -> tuple[dict[str, str], set[str]]:
@@ -216,8 +228,7 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
     """Run `mutate` and plan the write: from the cache entry when the wijken came from it
     one at a time, else by comparing all records with those read."""
     if entry is None:
-        before = {part: _plain(part, snap.loaded[name].parts(name)[attr])
-                  for part, (name, attr, _s) in PARTS.items()}
+        before = {part: _plain(part, snap.loaded[p.name].parts(p.name)[p.attr]) for part, p in PARTS.items()}
     else:  # the cache's plain records are those of the bytes read
         before = dict(entry.small)
     change = mutate(data)
@@ -231,13 +242,15 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
 def _plain(part: str, records: list) -> list[dict]:
     """Records of a file's part (`schema.PARTS`: a file name, or `file:key` of a head
     record) as plain dicts with ISO dates, comparable with the parse cache's."""
+    if not records:  # no schema asked for: a deferred file's classes are not imported for nothing
+        return []
     schema = PARTS[part].schema
     return [to_plain(r, schema, iso=True) for r in records]
 
 
 def _after(data: model.Dataset, names: list[str]) -> dict[str, list[dict]]:
     """Every part of the files `names` as plain dicts, as the data stands now."""
-    return {part: _plain(part, data.of(attr)) for part, (name, attr, _s) in PARTS.items() if name in names}
+    return {part: _plain(part, data.of(p.attr)) for part, p in PARTS.items() if p.name in names}
 
 
 def _check_writes() -> bool:
@@ -257,8 +270,8 @@ class _Plan:
 
     def head_changed(self, name: str) -> bool:
         """Whether a head record of file `name` changed (the file is then dumped whole)."""
-        return any(of == name and part != name and self.after.get(part) != self.before.get(part, [])
-                   for part, (of, _a, _s) in PARTS.items())
+        return any(p.name == name and part != name and self.after.get(part) != self.before.get(part, [])
+                   for part, p in PARTS.items())
 
     def text(self, snap: Snapshot, name: str) -> str:
         if self.head_changed(name):
@@ -291,6 +304,7 @@ class _CachePlan(_Plan):
         super().__init__(before, after, records, heads)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
         self.spans: list[int] | None = None
+        self.quiet: list[str] | None = None  # every wijk's quiet day anew (`verify`, a whole validation)
         self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
@@ -336,23 +350,27 @@ class _CachePlan(_Plan):
                 loaded = load_text(name, self.head + "".join(self.chunks.values()))
                 if loaded.problems or _plain(name, loaded.records) != [p for _w, p in self.changed_at.values()]:
                     return full()
-            else:
-                loaded = load_text(name, text)
-                if loaded.problems or _plain(name, loaded.records) != self.after[name]:
-                    return full()
+            elif not _read_back(name, text, self.before[name], self.after[name]):
+                return full()
         old = data.index
         clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
                              data.records, changed_files=frozenset(texts))
-        if clean is None:  # a rule's scope asks for every wijk
-            return full()
-        # "not clean" is validated whole below, so only a "clean" must agree with a full validation:
-        # a part-only run may see the subsidy records of wijken it was not given as orphans
-        if _check_writes() and clean:
-            if any(p.ernst == "fout" for p in validate(model.Dataset(
-                    [data.wijk_at(pos) for pos in range(len(old))], **data.records))):
-                raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
-                                   "oordeel dan die van alles; er is niets veranderd. Meld dit.")
-        return data if clean else full()
+        if clean and not _check_writes():
+            return data
+        # None: a rule's scope asks for every wijk; "not clean" may be a part-only run seeing the subsidy
+        # records of wijken it was not given as orphans: both are validated whole, on the records in memory
+        # (those just read back, the others the verified entry's); only a "clean" must agree with it
+        whole = model.Dataset([data.wijk_at(pos) for pos in range(len(old))], **data.records)
+        if not any(p.ernst == "fout" for p in validate(whole)):
+            if not clean:  # a rule reading a changed file may change the warnings, so the quiet days,
+                from wijkctl.validate import quiet_from  # of wijken that did not change: all anew
+
+                self.quiet = [quiet_from(w, whole.records) for w in whole.wijken]
+            return data
+        if clean:
+            raise WijkctlError("Interne fout: de controle van alleen de gewijzigde wijken geeft een ander "
+                               "oordeel dan die van alles; er is niets veranderd. Meld dit.")
+        return full()  # refused: everything read again, for the lines the refusal names
 
     def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
         """The cache entry of the bytes written: the lines and summaries of the wijken
@@ -379,18 +397,24 @@ class _CachePlan(_Plan):
         spans = self.spans if self.spans is not None else entry.spans  # wijken.yaml as written, or as it was
         if spans is not None and WIJKEN in canonical:  # the new lengths of the wijken's lines in the text
             yaml = [b - a for a, b in zip([0, *spans], spans)]
-            text_keys = entry.text_keys()
+            keys = {pos: cache.text_key(chunk.encode("utf-8")) for pos, chunk in self.chunks.items()}
             for pos, chunk in self.chunks.items():
                 yaml[pos + 1] = len(chunk)
+            text_keys = entry.text_keys_with(keys)  # the stored line, spliced: nothing parsed
+            if text_keys is None:
+                text_keys = entry.text_keys()
                 if text_keys is not None:
-                    text_keys[pos] = cache.text_key(chunk.encode("utf-8"))
+                    for pos, key in keys.items():
+                        text_keys[pos] = key
         from wijkctl.validate import quiet_from
 
         new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
                for pos, (wijk, _plain) in self.changed_at.items()}
         columns, kept = [], {}
         for part in range(len(index.PARTS)):
-            if all(new[pos][part] == self.was[pos][part] for pos in new):
+            if part == index.STIL and self.quiet is not None:
+                columns.append(cache.dumps(self.quiet))
+            elif all(new[pos][part] == self.was[pos][part] for pos in new):
                 columns.append(entry.column_line(part))  # read by nobody, or as it was
                 kept[part] = entry.column_sums[part]
             else:
@@ -468,23 +492,33 @@ def _verify_changes(snap: Snapshot, texts: dict[str, str], data: model.Dataset,
     memory) and validate the whole data set; `data` itself when all is well. On any
     problem, `verify` reads the whole new text again, to refuse with the lines a person sees."""
     from wijkctl.validate import validate
-    from wijkctl.yamlio import load_text
 
     records = {name: data.of(FILES[name].attr) for name in DATA_FILES}
     for name, text in texts.items():
-        old = {p[IDENTITY[name]]: p for p in before[name]}
-        new = [old.get(p[IDENTITY[name]]) != p for p in after[name]]
-        head, chunks = yamlio.split_records(text)
-        if len(chunks) != len(after[name]):
+        if not _read_back(name, text, before[name], after[name]):
             return verify(snap, texts, records)
-        fresh = [p for p, is_new in zip(after[name], new, strict=True) if is_new]
-        if fresh:
-            loaded = load_text(name, head + "".join(c for c, is_new in zip(chunks, new, strict=True) if is_new))
-            if loaded.problems or _plain(name, loaded.records) != fresh:
-                return verify(snap, texts, records)
     if any(p.ernst == "fout" for p in validate(data)):
         return verify(snap, texts, records)
     return data
+
+
+def _read_back(name: str, text: str, before: list[dict], after: list[dict]) -> bool:
+    """Whether the lines of every record of `name` that changed (by identity: `before` and
+    `after`, plain) load back, without a problem, as the records in memory (`after`)."""
+    from wijkctl.yamlio import load_text
+
+    ident = IDENTITY[name]
+    old = {p[ident]: p for p in before}
+    new = [old.get(p[ident]) != p for p in after]
+    head, chunks = yamlio.split_records(text)
+    if len(chunks) != len(after):
+        return False
+    fresh = [p for p, is_new in zip(after, new, strict=True) if is_new]
+    if fresh:
+        loaded = load_text(name, head + "".join(c for c, is_new in zip(chunks, new, strict=True) if is_new))
+        if loaded.problems or _plain(name, loaded.records) != fresh:
+            return False
+    return True
 
 
 def _commit_or_undo(snap: Snapshot, outcome: Outcome, missing: list[str]) -> None:

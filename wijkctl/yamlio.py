@@ -783,8 +783,19 @@ def split_records(text: str) -> tuple[str, list[str]]:
 
 
 def dump_record(bestand: str, record: Any) -> str:
-    """The canonical lines of one top-level record, as they stand in its file."""
-    return split_records(dump_records(bestand, [record]))[1][0]
+    """The canonical lines of one top-level record, as they stand in its file: written by
+    `canonical.record_text` where it is sure, else by PyYAML (under `WIJKCTL_CHECK_WRITES=1`
+    both, which must agree)."""
+    fast = canonical.record_text(FILES[bestand.rsplit("/", 1)[-1]].schema, record)
+    if fast is not None and not _check_writes():
+        return fast
+    text = split_records(dump_records(bestand, [record]))[1][0]
+    if fast is not None and fast != text:
+        from wijkctl.errors import WijkctlError
+
+        raise WijkctlError(f"Interne fout: de snelle schrijver schrijft een record van {bestand} anders dan "
+                           "de volledige dump. Meld dit.")
+    return text
 
 
 def dump_plain(bestand: str, plain: list[dict[str, Any]], heads: dict[str, dict[str, Any]] | None = None) -> str:

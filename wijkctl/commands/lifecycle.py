@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Annotated, Any
 
@@ -38,32 +38,62 @@ _INVOER: dict[str, Callable[[str], str]] = {"kvk": invoer.kvk}
 def details_options(*, clear: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The one option group of the organisation details, for register, convert and update.
 
-    The command declares a parameter `details: rules.Details`; this replaces it by one
-    option per field that `model.settable(model.Organisatie)` declares (its flag, metavar
-    and help; a choice as its choices) and hands the command the Details they make. So a
-    settable field is declared once, in model.py. `clear`: an empty value clears that
-    detail (update); elsewhere it is refused, as there is nothing to clear."""
-    def wrap(command: Callable[..., Any]) -> Callable[..., Any]:
-        hints = typing.get_type_hints(command, include_extras=True)
-        signature = inspect.signature(command)
-        params: list[inspect.Parameter] = []
-        for param in signature.parameters.values():
-            if param.name == "details":
-                params += _detail_parameters()
-            else:
-                params.append(param.replace(annotation=hints.get(param.name, param.annotation)))
-        keys = [key for key, _optie in model.settable(model.Organisatie)]
+    The command declares a parameter `details: rules.Details`; `with_details` replaces it
+    by one option per field that `model.settable(model.Organisatie)` declares (its flag,
+    metavar and help; a choice as its choices) and hands the command the Details they
+    make. So a settable field is declared once, in model.py. `clear`: an empty value
+    clears that detail (update); elsewhere it is refused, as there is nothing to clear.
+    This only marks the command: the group is built when `COMMANDS` hands the command out,
+    so a run builds it for the one command it runs, not for all three at import."""
+    def mark(command: Callable[..., Any]) -> Callable[..., Any]:
+        command.details_clear = clear  # type: ignore[attr-defined]
+        return command
 
-        @functools.wraps(command)
-        def run(**kwargs: Any) -> Any:
-            given = {key: kwargs.pop(key) for key in keys}
-            return command(**kwargs, details=_details(given, clear=clear))
+    return mark
 
-        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-        run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
-        return run
 
-    return wrap
+def with_details(command: Callable[..., Any], *, clear: bool) -> Callable[..., Any]:
+    """`command` with its `details` parameter replaced by the option group (`details_options`)."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    signature = inspect.signature(command)
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        if param.name == "details":
+            params += _detail_parameters()
+        else:
+            params.append(param.replace(annotation=hints.get(param.name, param.annotation)))
+    keys = [key for key, _optie in model.settable(model.Organisatie)]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> Any:
+        given = {key: kwargs.pop(key) for key in keys}
+        return command(**kwargs, details=_details(given, clear=clear))
+
+    del run.details_clear  # type: ignore[attr-defined]  # copied by `wraps`: this one has the group
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return run
+
+
+class _Commands(Mapping[str, Callable[..., Any]]):
+    """The module's commands by name; a command marked by `details_options` is handed out
+    with its option group, built when it is first asked for (and once)."""
+
+    def __init__(self, commands: dict[str, Callable[..., Any]]):
+        self._commands, self._built = commands, {}
+
+    def __getitem__(self, name: str) -> Callable[..., Any]:
+        if name not in self._built:
+            command = self._commands[name]
+            clear = getattr(command, "details_clear", None)
+            self._built[name] = command if clear is None else with_details(command, clear=clear)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._commands)
+
+    def __len__(self) -> int:
+        return len(self._commands)
 
 
 def _detail_parameters() -> list[inspect.Parameter]:
@@ -115,6 +145,18 @@ def _members(member: list[str] | None) -> list[model.KernLid]:
     return [invoer.lid(m) for m in member or []]
 
 
+class _Taken:
+    """The organisation ids in the file as read, for a new organisation's id (`text.unique_id`
+    asks only `in`): looked up in the index when asked, so a change that makes no new
+    organisation (`update --email`) does not gather them."""
+
+    def __init__(self, data: model.Dataset):
+        self._index = data.index
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._index.find("id", key) is not None
+
+
 def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]], model.Change],
          dry_run: bool, commit: bool, output: WriteFormat = WriteFormat.table) -> None:
     """Apply `change` to the wijk meant by `wijk` (exactly: never a prefix), on the data as
@@ -125,7 +167,7 @@ def _run(ctx: typer.Context, wijk: str, change: Callable[[model.Wijk, set[str]],
     def mutate(data: model.Dataset) -> model.Change:
         w = rules.match_wijk(data, wijk, prefix=False)
         seen.update(wijk=w, voor={o.id: public_organisation(o) for o in w.organisaties})
-        return change(w, set(data.index.keys("id")))
+        return change(w, _Taken(data))  # type: ignore[arg-type]  # only `in` is asked of it
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
     payload: dict[str, Any] = {}
@@ -291,4 +333,5 @@ def unregister(
     _run(ctx, wijk, lambda w, _taken: rules.unregister(w, org_query=org, reden=reason), dry_run, commit, output)
 
 
-COMMANDS = {"register": register_, "convert": convert, "update": update, "end": end, "unregister": unregister}
+COMMANDS = _Commands({"register": register_, "convert": convert, "update": update, "end": end,
+                      "unregister": unregister})
