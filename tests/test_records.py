@@ -177,6 +177,24 @@ def test_what_record_cannot_make_is_refused():
             waarde: list[int] = dataclasses.field(default_factory=list, init=False)
 
 
+def test_two_record_classes_of_one_name_in_two_modules_keep_their_own_methods():
+    """The generated functions are named by module and class, so a second `Naam` elsewhere
+    never overwrites the first one's methods in `_recordcode.py` (found in review)."""
+    def made(module: str, **fields: object) -> type:
+        cls = type("Naam", (), {"__module__": module, "__qualname__": "Naam",
+                                "__annotations__": {k: type(v) for k, v in fields.items()}, **fields})
+        return dataclasses.dataclass(cls, init=False, repr=False, eq=False, kw_only=True)
+
+    first, second = made("pakket.een", x=1), made("pakket.twee", y="a", z=2)
+    namespace: dict = {}
+    exec(compile(records.generate([first, second]), "<generated>", "exec"), namespace)
+    init_one, _repr, _eq, _doc, spec_one = namespace["METHODS"]["pakket.een.Naam"]
+    init_two = namespace["METHODS"]["pakket.twee.Naam"][0]
+    assert list(inspect.signature(init_one).parameters) == ["self", "x"]
+    assert list(inspect.signature(init_two).parameters) == ["self", "y", "z"]
+    assert spec_one == records.spec(list(dataclasses.fields(first)))
+
+
 if __name__ == "__main__":  # python -m tests.test_records: write _recordcode.py from today's declarations
     PATH.write_text(records.generate(CLASSES), encoding="utf-8")
     print(f"{PATH}: {len(CLASSES)} klassen")

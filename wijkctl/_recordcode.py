@@ -23,7 +23,7 @@ _FACTORY = _Factory()
 
 
 
-def _Change__init__(
+def _wijkctl_model_Change__init__(
     self,
     samenvatting,
     commit_bericht,
@@ -35,7 +35,7 @@ def _Change__init__(
 
 
 @reprlib.recursive_repr()
-def _Change__repr__(self):
+def _wijkctl_model_Change__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"samenvatting={self.samenvatting!r}"
@@ -45,13 +45,13 @@ def _Change__repr__(self):
     )
 
 
-def _Change__eq__(self, other):
+def _wijkctl_model_Change__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.samenvatting, self.commit_bericht, self.resultaat,) == (other.samenvatting, other.commit_bericht, other.resultaat,)
     return NotImplemented
 
 
-def _KernLid__init__(
+def _wijkctl_model_KernLid__init__(
     self,
     *,
     naam,
@@ -70,7 +70,7 @@ def _KernLid__init__(
 
 
 @reprlib.recursive_repr()
-def _KernLid__repr__(self):
+def _wijkctl_model_KernLid__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"naam={self.naam!r}"
@@ -81,13 +81,13 @@ def _KernLid__repr__(self):
     )
 
 
-def _KernLid__eq__(self, other):
+def _wijkctl_model_KernLid__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.naam, self.email, self.telefoon, self.rol,) == (other.naam, other.email, other.telefoon, other.rol,)
     return NotImplemented
 
 
-def _Organisatie__init__(
+def _wijkctl_model_Organisatie__init__(
     self,
     *,
     id,
@@ -128,7 +128,7 @@ def _Organisatie__init__(
 
 
 @reprlib.recursive_repr()
-def _Organisatie__repr__(self):
+def _wijkctl_model_Organisatie__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"id={self.id!r}"
@@ -150,13 +150,13 @@ def _Organisatie__repr__(self):
     )
 
 
-def _Organisatie__eq__(self, other):
+def _wijkctl_model_Organisatie__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.id, self.soort, self.naam, self.van, self.tot, self.reden_einde, self.bron, self.opvolger_van, self.buurten, self.rechtsvorm, self.kvk, self.email, self.website, self.kern, self.opmerking,) == (other.id, other.soort, other.naam, other.van, other.tot, other.reden_einde, other.bron, other.opvolger_van, other.buurten, other.rechtsvorm, other.kvk, other.email, other.website, other.kern, other.opmerking,)
     return NotImplemented
 
 
-def _Cijfers__init__(
+def _wijkctl_model_Cijfers__init__(
     self,
     *,
     peiljaar=None,
@@ -179,7 +179,7 @@ def _Cijfers__init__(
 
 
 @reprlib.recursive_repr()
-def _Cijfers__repr__(self):
+def _wijkctl_model_Cijfers__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"peiljaar={self.peiljaar!r}"
@@ -192,13 +192,13 @@ def _Cijfers__repr__(self):
     )
 
 
-def _Cijfers__eq__(self, other):
+def _wijkctl_model_Cijfers__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.peiljaar, self.bron, self.inwoners, self.woningen, self.sociale_huurwoningen, self.uitkeringen,) == (other.peiljaar, other.bron, other.inwoners, other.woningen, other.sociale_huurwoningen, other.uitkeringen,)
     return NotImplemented
 
 
-def _Buurt__init__(
+def _wijkctl_model_Buurt__init__(
     self,
     *,
     naam,
@@ -215,7 +215,7 @@ def _Buurt__init__(
 
 
 @reprlib.recursive_repr()
-def _Buurt__repr__(self):
+def _wijkctl_model_Buurt__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"naam={self.naam!r}"
@@ -225,13 +225,13 @@ def _Buurt__repr__(self):
     )
 
 
-def _Buurt__eq__(self, other):
+def _wijkctl_model_Buurt__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.naam, self.cbs_code, self.cijfers,) == (other.naam, other.cbs_code, other.cijfers,)
     return NotImplemented
 
 
-def _Wijk__init__(
+def _wijkctl_model_Wijk__init__(
     self,
     *,
     code,
@@ -260,7 +260,7 @@ def _Wijk__init__(
 
 
 @reprlib.recursive_repr()
-def _Wijk__repr__(self):
+def _wijkctl_model_Wijk__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"code={self.code!r}"
@@ -276,13 +276,13 @@ def _Wijk__repr__(self):
     )
 
 
-def _Wijk__eq__(self, other):
+def _wijkctl_model_Wijk__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.code, self.naam, self.cbs_code, self.cbs_buurten, self.gebied, self.buurten, self.opmerking, self.cijfers, self.organisaties,) == (other.code, other.naam, other.cbs_code, other.cbs_buurten, other.gebied, other.buurten, other.opmerking, other.cijfers, other.organisaties,)
     return NotImplemented
 
 
-def _Verbinder__init__(
+def _wijkctl_model_Verbinder__init__(
     self,
     *,
     naam,
@@ -297,7 +297,7 @@ def _Verbinder__init__(
 
 
 @reprlib.recursive_repr()
-def _Verbinder__repr__(self):
+def _wijkctl_model_Verbinder__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"naam={self.naam!r}"
@@ -306,13 +306,13 @@ def _Verbinder__repr__(self):
     )
 
 
-def _Verbinder__eq__(self, other):
+def _wijkctl_model_Verbinder__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.naam, self.email,) == (other.naam, other.email,)
     return NotImplemented
 
 
-def _Gemeente__init__(
+def _wijkctl_model_Gemeente__init__(
     self,
     *,
     naam,
@@ -331,7 +331,7 @@ def _Gemeente__init__(
 
 
 @reprlib.recursive_repr()
-def _Gemeente__repr__(self):
+def _wijkctl_model_Gemeente__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"naam={self.naam!r}"
@@ -342,13 +342,13 @@ def _Gemeente__repr__(self):
     )
 
 
-def _Gemeente__eq__(self, other):
+def _wijkctl_model_Gemeente__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.naam, self.cbs_code, self.email, self.zonder_platform,) == (other.naam, other.cbs_code, other.email, other.zonder_platform,)
     return NotImplemented
 
 
-def _Gebied__init__(
+def _wijkctl_model_Gebied__init__(
     self,
     *,
     code,
@@ -367,7 +367,7 @@ def _Gebied__init__(
 
 
 @reprlib.recursive_repr()
-def _Gebied__repr__(self):
+def _wijkctl_model_Gebied__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"code={self.code!r}"
@@ -378,13 +378,13 @@ def _Gebied__repr__(self):
     )
 
 
-def _Gebied__eq__(self, other):
+def _wijkctl_model_Gebied__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.code, self.naam, self.verbinder, self.opmerking,) == (other.code, other.naam, other.verbinder, other.opmerking,)
     return NotImplemented
 
 
-def _Staffel__init__(
+def _wijkctl_model_Staffel__init__(
     self,
     *,
     vanaf,
@@ -399,7 +399,7 @@ def _Staffel__init__(
 
 
 @reprlib.recursive_repr()
-def _Staffel__repr__(self):
+def _wijkctl_model_Staffel__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"vanaf={self.vanaf!r}"
@@ -408,13 +408,13 @@ def _Staffel__repr__(self):
     )
 
 
-def _Staffel__eq__(self, other):
+def _wijkctl_model_Staffel__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.vanaf, self.bedrag,) == (other.vanaf, other.bedrag,)
     return NotImplemented
 
 
-def _Toeslag__init__(
+def _wijkctl_model_Toeslag__init__(
     self,
     *,
     naam,
@@ -435,7 +435,7 @@ def _Toeslag__init__(
 
 
 @reprlib.recursive_repr()
-def _Toeslag__repr__(self):
+def _wijkctl_model_Toeslag__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"naam={self.naam!r}"
@@ -447,13 +447,13 @@ def _Toeslag__repr__(self):
     )
 
 
-def _Toeslag__eq__(self, other):
+def _wijkctl_model_Toeslag__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.naam, self.maatstaf, self.staffels, self.boven_gemiddelde, self.opmerking,) == (other.naam, other.maatstaf, other.staffels, other.boven_gemiddelde, other.opmerking,)
     return NotImplemented
 
 
-def _Regeling__init__(
+def _wijkctl_model_Regeling__init__(
     self,
     *,
     jaar,
@@ -492,7 +492,7 @@ def _Regeling__init__(
 
 
 @reprlib.recursive_repr()
-def _Regeling__repr__(self):
+def _wijkctl_model_Regeling__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"jaar={self.jaar!r}"
@@ -513,13 +513,13 @@ def _Regeling__repr__(self):
     )
 
 
-def _Regeling__eq__(self, other):
+def _wijkctl_model_Regeling__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.jaar, self.naam, self.bron, self.status, self.basisbedrag, self.maximum, self.aanvragen_voor, self.aanvragen_vanaf, self.beslistermijn_weken, self.verantwoording_voor, self.vaststelling_weken, self.plafond, self.toeslagen, self.opmerking,) == (other.jaar, other.naam, other.bron, other.status, other.basisbedrag, other.maximum, other.aanvragen_voor, other.aanvragen_vanaf, other.beslistermijn_weken, other.verantwoording_voor, other.vaststelling_weken, other.plafond, other.toeslagen, other.opmerking,)
     return NotImplemented
 
 
-def _Column__init__(
+def _wijkctl_output_Column__init__(
     self,
     key,
     header,
@@ -537,7 +537,7 @@ def _Column__init__(
 
 
 @reprlib.recursive_repr()
-def _Column__repr__(self):
+def _wijkctl_output_Column__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"key={self.key!r}"
@@ -550,13 +550,13 @@ def _Column__repr__(self):
     )
 
 
-def _Column__eq__(self, other):
+def _wijkctl_output_Column__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.key, self.header, self.kind, self.unknown, self.table, self.drop,) == (other.key, other.header, other.kind, other.unknown, other.table, other.drop,)
     return NotImplemented
 
 
-def _Block__init__(
+def _wijkctl_output_Block__init__(
     self,
     columns,
     rows,
@@ -574,7 +574,7 @@ def _Block__init__(
 
 
 @reprlib.recursive_repr()
-def _Block__repr__(self):
+def _wijkctl_output_Block__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"columns={self.columns!r}"
@@ -587,13 +587,13 @@ def _Block__repr__(self):
     )
 
 
-def _Block__eq__(self, other):
+def _wijkctl_output_Block__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.columns, self.rows, self.title, self.totals, self.header, self.sheet,) == (other.columns, other.rows, other.title, other.totals, other.header, other.sheet,)
     return NotImplemented
 
 
-def _Report__init__(
+def _wijkctl_output_Report__init__(
     self,
     data,
     blocks,
@@ -611,7 +611,7 @@ def _Report__init__(
 
 
 @reprlib.recursive_repr()
-def _Report__repr__(self):
+def _wijkctl_output_Report__repr__(self):
     return self.__class__.__qualname__ + (
         "("
         f"data={self.data!r}"
@@ -624,56 +624,56 @@ def _Report__repr__(self):
     )
 
 
-def _Report__eq__(self, other):
+def _wijkctl_output_Report__eq__(self, other):
     if other.__class__ is self.__class__:
         return (self.data, self.blocks, self.notes, self.text, self.plain, self.wrap,) == (other.data, other.blocks, other.notes, other.text, other.plain, other.wrap,)
     return NotImplemented
 
 
 METHODS = {
-    'wijkctl.model.Change': (_Change__init__, _Change__repr__, _Change__eq__,
+    'wijkctl.model.Change': (_wijkctl_model_Change__init__, _wijkctl_model_Change__repr__, _wijkctl_model_Change__eq__,
         "Change(samenvatting: 'str', commit_bericht: 'str', resultaat: 'Any' = None)",
         'samenvatting/irc,commit_bericht/irc,resultaat=None/irc'),
-    'wijkctl.model.KernLid': (_KernLid__init__, _KernLid__repr__, _KernLid__eq__,
+    'wijkctl.model.KernLid': (_wijkctl_model_KernLid__init__, _wijkctl_model_KernLid__repr__, _wijkctl_model_KernLid__eq__,
         "KernLid(*, naam: 'str', email: 'str | None' = None, telefoon: 'str | None' = None, rol: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'naam/irck,email=None/irck,telefoon=None/irck,rol=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Organisatie': (_Organisatie__init__, _Organisatie__repr__, _Organisatie__eq__,
+    'wijkctl.model.Organisatie': (_wijkctl_model_Organisatie__init__, _wijkctl_model_Organisatie__repr__, _wijkctl_model_Organisatie__eq__,
         "Organisatie(*, id: 'str', soort: 'str', naam: 'str', van: 'dt.date | None' = None, tot: 'dt.date | None' = None, reden_einde: 'str | None' = None, bron: 'str | None' = None, opvolger_van: 'list[str]' = <factory>, buurten: 'list[str]' = <factory>, rechtsvorm: 'str | None' = None, kvk: 'str | None' = None, email: 'str | None' = None, website: 'str | None' = None, kern: 'list[KernLid]' = <factory>, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'id/irck,soort/irck,naam/irck,van=None/irck,tot=None/irck,reden_einde=None/irck,bron=None/irck,opvolger_van*[]/irck,buurten*[]/irck,rechtsvorm=None/irck,kvk=None/irck,email=None/irck,website=None/irck,kern*[]/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Cijfers': (_Cijfers__init__, _Cijfers__repr__, _Cijfers__eq__,
+    'wijkctl.model.Cijfers': (_wijkctl_model_Cijfers__init__, _wijkctl_model_Cijfers__repr__, _wijkctl_model_Cijfers__eq__,
         "Cijfers(*, peiljaar: 'int | None' = None, bron: 'str | None' = None, inwoners: 'int | None' = None, woningen: 'int | None' = None, sociale_huurwoningen: 'int | None' = None, uitkeringen: 'int | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'peiljaar=None/irck,bron=None/irck,inwoners=None/irck,woningen=None/irck,sociale_huurwoningen=None/irck,uitkeringen=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Buurt': (_Buurt__init__, _Buurt__repr__, _Buurt__eq__,
+    'wijkctl.model.Buurt': (_wijkctl_model_Buurt__init__, _wijkctl_model_Buurt__repr__, _wijkctl_model_Buurt__eq__,
         "Buurt(*, naam: 'str', cbs_code: 'str | None' = None, cijfers: 'Cijfers | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'naam/irck,cbs_code=None/irck,cijfers=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Wijk': (_Wijk__init__, _Wijk__repr__, _Wijk__eq__,
+    'wijkctl.model.Wijk': (_wijkctl_model_Wijk__init__, _wijkctl_model_Wijk__repr__, _wijkctl_model_Wijk__eq__,
         "Wijk(*, code: 'str', naam: 'str', cbs_code: 'str | None' = None, cbs_buurten: 'list[str]' = <factory>, gebied: 'str', buurten: 'list[Buurt]' = <factory>, opmerking: 'str | None' = None, cijfers: 'Cijfers | None' = None, organisaties: 'list[Organisatie]' = <factory>, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'code/irck,naam/irck,cbs_code=None/irck,cbs_buurten*[]/irck,gebied/irck,buurten*[]/irck,opmerking=None/irck,cijfers=None/irck,organisaties*[]/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Verbinder': (_Verbinder__init__, _Verbinder__repr__, _Verbinder__eq__,
+    'wijkctl.model.Verbinder': (_wijkctl_model_Verbinder__init__, _wijkctl_model_Verbinder__repr__, _wijkctl_model_Verbinder__eq__,
         "Verbinder(*, naam: 'str', email: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'naam/irck,email=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Gemeente': (_Gemeente__init__, _Gemeente__repr__, _Gemeente__eq__,
+    'wijkctl.model.Gemeente': (_wijkctl_model_Gemeente__init__, _wijkctl_model_Gemeente__repr__, _wijkctl_model_Gemeente__eq__,
         "Gemeente(*, naam: 'str', cbs_code: 'str | None' = None, email: 'str | None' = None, zonder_platform: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'naam/irck,cbs_code=None/irck,email=None/irck,zonder_platform=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Gebied': (_Gebied__init__, _Gebied__repr__, _Gebied__eq__,
+    'wijkctl.model.Gebied': (_wijkctl_model_Gebied__init__, _wijkctl_model_Gebied__repr__, _wijkctl_model_Gebied__eq__,
         "Gebied(*, code: 'str', naam: 'str', verbinder: 'Verbinder | None' = None, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'code/irck,naam/irck,verbinder=None/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Staffel': (_Staffel__init__, _Staffel__repr__, _Staffel__eq__,
+    'wijkctl.model.Staffel': (_wijkctl_model_Staffel__init__, _wijkctl_model_Staffel__repr__, _wijkctl_model_Staffel__eq__,
         "Staffel(*, vanaf: 'int | float', bedrag: 'int', regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'vanaf/irck,bedrag/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Toeslag': (_Toeslag__init__, _Toeslag__repr__, _Toeslag__eq__,
+    'wijkctl.model.Toeslag': (_wijkctl_model_Toeslag__init__, _wijkctl_model_Toeslag__repr__, _wijkctl_model_Toeslag__eq__,
         "Toeslag(*, naam: 'str', maatstaf: 'str', staffels: 'list[Staffel] | None' = None, boven_gemiddelde: 'int | None' = None, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         'naam/irck,maatstaf/irck,staffels=None/irck,boven_gemiddelde=None/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik'),
-    'wijkctl.model.Regeling': (_Regeling__init__, _Regeling__repr__, _Regeling__eq__,
+    'wijkctl.model.Regeling': (_wijkctl_model_Regeling__init__, _wijkctl_model_Regeling__repr__, _wijkctl_model_Regeling__eq__,
         "Regeling(*, jaar: 'int', naam: 'str', bron: 'str | None' = None, status: 'str' = 'concept', basisbedrag: 'int', maximum: 'int', aanvragen_voor: 'str | None' = None, aanvragen_vanaf: 'str | None' = None, beslistermijn_weken: 'int | None' = None, verantwoording_voor: 'str | None' = None, vaststelling_weken: 'int | None' = None, plafond: 'int | None' = None, toeslagen: 'list[Toeslag]' = <factory>, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
         "jaar/irck,naam/irck,bron=None/irck,status='concept'/irck,basisbedrag/irck,maximum/irck,aanvragen_voor=None/irck,aanvragen_vanaf=None/irck,beslistermijn_weken=None/irck,verantwoording_voor=None/irck,vaststelling_weken=None/irck,plafond=None/irck,toeslagen*[]/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik"),
-    'wijkctl.output.Column': (_Column__init__, _Column__repr__, _Column__eq__,
+    'wijkctl.output.Column': (_wijkctl_output_Column__init__, _wijkctl_output_Column__repr__, _wijkctl_output_Column__eq__,
         "Column(key: 'str', header: 'str', kind: 'str' = 'text', unknown: 'str' = '', table: 'bool' = True, drop: 'int' = 0)",
         "key/irc,header/irc,kind='text'/irc,unknown=''/irc,table=True/irc,drop=0/irc"),
-    'wijkctl.output.Block': (_Block__init__, _Block__repr__, _Block__eq__,
+    'wijkctl.output.Block': (_wijkctl_output_Block__init__, _wijkctl_output_Block__repr__, _wijkctl_output_Block__eq__,
         "Block(columns: 'list[Column]', rows: 'list[dict[str, Any]]', title: 'str | None' = None, totals: 'list[dict[str, Any]]' = <factory>, header: 'bool' = True, sheet: 'str | None' = None)",
         'columns/irc,rows/irc,title=None/irc,totals*[]/irc,header=True/irc,sheet=None/irc'),
-    'wijkctl.output.Report': (_Report__init__, _Report__repr__, _Report__eq__,
+    'wijkctl.output.Report': (_wijkctl_output_Report__init__, _wijkctl_output_Report__repr__, _wijkctl_output_Report__eq__,
         "Report(data: 'Any', blocks: 'list[Block]', notes: 'list[str]' = <factory>, text: 'list[str]' = <factory>, plain: 'list[str] | None' = None, wrap: 'bool' = False)",
         'data/irc,blocks/irc,notes*[]/irc,text*[]/irc,plain=None/irc,wrap=False/irc'),
 }

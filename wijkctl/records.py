@@ -20,6 +20,7 @@ is refused at import, to be declared with `@dataclass`.
 from __future__ import annotations
 
 import dataclasses
+import re
 import reprlib
 from typing import Any
 
@@ -65,7 +66,7 @@ def _make(cls: type, kw_only: bool) -> type:
     init, rep, eq = made[0], made[1], made[2]
     for name, function in (("__init__", init), ("__repr__", rep), ("__eq__", eq)):
         if name not in cls.__dict__:
-            function.__qualname__ = f"{cls.__qualname__}.{name}"
+            function.__name__, function.__qualname__ = name, f"{cls.__qualname__}.{name}"
             function.__module__ = cls.__module__
             setattr(cls, name, function)
     if init is cls.__dict__["__init__"]:  # the signature a dataclass's __init__ has
@@ -104,13 +105,19 @@ def _literal(value: Any) -> str:
     raise TypeError(f"@record: the default {value!r} is not supported; declare the class with @dataclass")
 
 
+def _prefix(cls: type) -> str:
+    """The name the generated functions of `cls` start with: its module and qualified name, so that two
+    record classes of one name in different modules never share (or overwrite) each other's methods."""
+    return "_" + re.sub(r"\W", "_", f"{cls.__module__}.{cls.__qualname__}")
+
+
 def _compile(cls: type, fields: list[dataclasses.Field]) -> tuple[Any, ...]:
     """The methods of `cls` compiled now (declarations changed since `_recordcode.py` was written)."""
     _check(cls, fields)
     namespace: dict[str, Any] = {"reprlib": reprlib, "_FACTORY": FACTORY}
-    exec(compile("\n".join(source(cls.__name__, fields)), f"<record {cls.__qualname__}>", "exec"), namespace)
-    name = cls.__name__
-    return namespace[f"_{name}__init__"], namespace[f"_{name}__repr__"], namespace[f"_{name}__eq__"], None, spec(fields)
+    name = _prefix(cls)
+    exec(compile("\n".join(source(name, fields)), f"<record {cls.__qualname__}>", "exec"), namespace)
+    return namespace[f"{name}__init__"], namespace[f"{name}__repr__"], namespace[f"{name}__eq__"], None, spec(fields)
 
 
 def _check(cls: type, fields: list[dataclasses.Field]) -> None:
@@ -123,7 +130,8 @@ def _check(cls: type, fields: list[dataclasses.Field]) -> None:
 
 
 def source(name: str, fields: list[dataclasses.Field]) -> list[str]:
-    """The lines of the three methods of record class `name`, as `@dataclass` writes them."""
+    """The lines of the three methods of a record class, as `@dataclass` writes them, named
+    `{name}__init__`, `{name}__repr__` and `{name}__eq__` (`name`: `_prefix` of the class)."""
     params, body = [], []
     for f in fields:
         if f.default_factory is not dataclasses.MISSING:
@@ -141,14 +149,14 @@ def source(name: str, fields: list[dataclasses.Field]) -> list[str]:
     mine = "".join(f"self.{f.name}, " for f in compared)
     theirs = "".join(f"other.{f.name}, " for f in compared)
     return [
-        f"def _{name}__init__(",
+        f"def {name}__init__(",
         *(f"    {p}," for p in signature),
         "):",
         *(body or ["    pass"]),
         "",
         "",
         "@reprlib.recursive_repr()",
-        f"def _{name}__repr__(self):",
+        f"def {name}__repr__(self):",
         "    return self.__class__.__qualname__ + (",
         '        "("',
         *(f'        f"{", " if i else ""}{f.name}={{self.{f.name}!r}}"' for i, f in enumerate(shown)),
@@ -156,7 +164,7 @@ def source(name: str, fields: list[dataclasses.Field]) -> list[str]:
         "    )",
         "",
         "",
-        f"def _{name}__eq__(self, other):",
+        f"def {name}__eq__(self, other):",
         "    if other.__class__ is self.__class__:",
         f"        return ({mine.rstrip()}) == ({theirs.rstrip()})",
         "    return NotImplemented",
@@ -195,10 +203,11 @@ def generate(classes: list[type]) -> str:
     for cls in classes:
         fields = list(dataclasses.fields(cls))
         _check(cls, fields)
-        out += ["", "", *source(cls.__name__, fields)]
+        name = _prefix(cls)
+        out += ["", "", *source(name, fields)]
         twin = _twin(cls, fields)
-        entries.append(f"    {cls.__module__ + '.' + cls.__qualname__!r}: (_{cls.__name__}__init__, "
-                       f"_{cls.__name__}__repr__, _{cls.__name__}__eq__,\n        {twin.__doc__!r},\n"
+        entries.append(f"    {cls.__module__ + '.' + cls.__qualname__!r}: ({name}__init__, "
+                       f"{name}__repr__, {name}__eq__,\n        {twin.__doc__!r},\n"
                        f"        {spec(fields)!r}),")
     out += ["", "", "METHODS = {", *entries, "}", ""]
     return "\n".join(out)
