@@ -29,16 +29,9 @@ from wijkctl import _recordcode
 _FACTORIES = {list: "[]", dict: "{}"}
 
 
-class _Factory:
-    """The default a signature shows for a field with a default factory, as a dataclass's."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<factory>"
-
-
-FACTORY = _Factory()
+# The default a signature shows for a field with a default factory, as a dataclass's (`<factory>`):
+# one sentinel, defined in the generated module (which may import nothing of this one).
+FACTORY = _recordcode._FACTORY
 MADE: list[type] = []  # the classes made by `@record`, in order: what the code is generated for
 
 

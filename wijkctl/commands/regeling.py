@@ -49,22 +49,29 @@ _PROCEDURE_HELP = {
                            "MM-DD, of 'geen' (onbekend).",
     "vaststelling_weken": "Weken na de verantwoording tot de vaststelling, of 'geen' (onbekend).",
 }
-VanafOpt = Annotated[str | None, typer.Option("--aanvragen-vanaf", metavar="MM-DD",
-                                              help=_PROCEDURE_HELP["aanvragen_vanaf"])]
-VoorOpt = Annotated[str | None, typer.Option("--aanvragen-voor", metavar="MM-DD",
-                                             help=_PROCEDURE_HELP["aanvragen_voor"])]
-BeslisOpt = Annotated[str | None, typer.Option("--beslistermijn-weken", metavar="WEKEN",
-                                               help=_PROCEDURE_HELP["beslistermijn_weken"])]
-VerantwoordingOpt = Annotated[str | None, typer.Option("--verantwoording-voor", metavar="MM-DD",
-                                                       help=_PROCEDURE_HELP["verantwoording_voor"])]
-VaststellingOpt = Annotated[str | None, typer.Option("--vaststelling-weken", metavar="WEKEN",
-                                                     help=_PROCEDURE_HELP["vaststelling_weken"])]
+
+
+def _termijn(key: str, metavar: str) -> Any:
+    """The option of one of the regeling's terms: its flag from `regeling.PROCEDURE`."""
+    from wijkctl.regeling import PROCEDURE
+
+    return Annotated[str | None, typer.Option(PROCEDURE[key][1], metavar=metavar, help=_PROCEDURE_HELP[key])]
+
+
+VanafOpt = _termijn("aanvragen_vanaf", "MM-DD")
+VoorOpt = _termijn("aanvragen_voor", "MM-DD")
+BeslisOpt = _termijn("beslistermijn_weken", "WEKEN")
+VerantwoordingOpt = _termijn("verantwoording_voor", "MM-DD")
+VaststellingOpt = _termijn("vaststelling_weken", "WEKEN")
 
 
 def _procedure(**typed: str | None) -> dict[str, Any]:
     """The procedure options as typed: MM-DD days and numbers of weeks, `geen` to remove (exit 2 for a bad value)."""
+    import dataclasses
+
     from wijkctl import regeling
 
+    kinds = {f.name: f.metadata.get("kind") for f in dataclasses.fields(model.Regeling)}
     gelezen: dict[str, Any] = {}
     for key, value in typed.items():
         if value is None:
@@ -72,7 +79,7 @@ def _procedure(**typed: str | None) -> dict[str, Any]:
         option = regeling.PROCEDURE[key][1]
         if value.strip(" ").lower() in (regeling.GEEN, "onbekend"):
             gelezen[key] = regeling.GEEN
-        elif key.endswith("_weken"):
+        elif kinds[key] == "int":  # weeks; the days are `mmdd`
             gelezen[key] = invoer.weken(value, option)
         else:
             gelezen[key] = invoer.maanddag(value, option)
