@@ -11,10 +11,16 @@ JSON cannot run code when loaded, unlike pickle.
 The file is a checksum line (CRC-32 over the header line), a header line (the key, the
 small files' records, the length of every other line, and the CRC-32 of each column line
 and of each block of BLOCK wijk lines), then the index of the wijken as one JSON line per
-column (`index.py`), then one JSON line per wijk. Every checksum is verified when the
-entry is read: an entry that does not verify is never used. A look-up parses the header,
-the columns it needs and the one wijk it shows; a write replaces only the lines it
-changed and checksums only the columns and blocks that changed.
+column (`index.py`), then one JSON line per wijk, then a `Section` per deferred file
+(subsidies.yaml: one JSON line per record and a column of each key `Dataset.where`
+selects on). Every checksum is verified when the entry is read: an entry that does not
+verify is never used. A look-up parses the header, the columns it needs and the one wijk
+it shows; a read of one subsidy year parses that year's lines; a write replaces only the
+lines it changed and checksums only the columns and blocks that changed.
+
+An entry proven to hold the files' bytes also keeps their status (`stamp`): a later read
+that finds every file's size, times, inode and device as they were uses the entry without
+hashing the files again (BLAKE2b over a nationwide set costs more than the rest of a look-up).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import errno
 import json
 import os
 import sys
+from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +39,7 @@ from wijkctl.errors import WijkctlError
 from wijkctl.schema import FILES, PARTS, WIJKEN, paused_gc, to_plain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from wijkctl import model
 
@@ -124,6 +131,47 @@ def key(contents: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its time stamps
+
+
+def signatures(seen: dict[str, os.stat_result | None]) -> dict[str, list[int] | None]:
+    """What each file's status says of its bytes (None: absent): size, modification and
+    status-change time, inode and device. Any write to a file changes its status-change
+    time, which no program sets back; a replaced file has a new inode."""
+    return {name: None if info is None else [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                                             info.st_dev] for name, info in seen.items()}
+
+
+def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None]) -> None:
+    """Store in `entry` (just found to hold exactly the files' bytes, their key computed)
+    the files' `signatures`, so that the next read knows them unchanged without hashing
+    them (`Entry.unchanged`); not while a file changed so recently (`RACY_NS`) that a
+    change in the same tick of its clock would keep its time stamps."""
+    import time
+
+    now = time.time_ns()
+    if any(sig is not None and max(sig[1], sig[2]) >= now - RACY_NS for sig in signed.values()):
+        return
+    path = entry.path
+    header = dumps({**entry.header, "stat": signed})
+    tmp = None
+    try:
+        if path != _path(root) or not _trusted(path.parent):
+            return
+        fd, tmp = _temporary(path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_digest(header) + b"\n" + header + b"\n")
+            handle.write(memoryview(entry.raw)[entry.body:])
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+
 def _path(root: Path) -> Path | None:
     folder = _cache_dir(root)
     if folder is None:
@@ -204,8 +252,8 @@ class Entry:
     verify or read back removes the entry and is served from `rescue` (set by the store:
     what a normal parse of the files gives); without one, it is `Damaged`."""
 
-    __slots__ = ("_checked", "_columns", "_starts", "block_sums", "canonical", "column_sums", "damaged", "files",
-                 "head", "index", "path", "raw", "rescue", "sleutel", "small", "spans")
+    __slots__ = ("_checked", "_columns", "_starts", "block_sums", "body", "canonical", "column_sums", "damaged",
+                 "files", "head", "header", "index", "path", "raw", "rescue", "signatures", "sleutel", "small", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -213,9 +261,12 @@ class Entry:
         from wijkctl.index import PARTS, Index
 
         self.path, self.raw, self.sleutel = path, raw, header["sleutel"]
+        self.header, self.body = header, start
+        # the files' `signatures` when this entry was proven to hold their bytes (`stamp`)
+        self.signatures = header.get("stat")
         names = header["canoniek"]
         self.canonical = frozenset(n for n in names if isinstance(n, str))
-        self.small: dict[str, list[dict[str, Any]]] = header["klein"]
+        small = header["klein"]
         # to know the files again when they changed (`refresh`): a key of each small
         # file's bytes and of the head of wijken.yaml
         self.files, self.head = header["bestanden"], header["kop"]
@@ -227,16 +278,26 @@ class Entry:
         spans = header["yaml"]
         self.spans = list(accumulate(spans)) if spans is not None else None
         self.column_sums, self.block_sums = header["sommen"]
-        if (not isinstance(self.small, dict) or not all(isinstance(v, list) for v in self.small.values())
+        sections, at = {}, self._starts[-1]
+        for name, (size, meta, check) in sorted(header["uitgesteld"].items()):
+            sections[name] = Section(self, name, at, at + size, meta, check)
+            at += size
+        if (not isinstance(small, dict) or not all(isinstance(v, list) or (v is None and k in sections)
+                                                   for k, v in small.items())
                 or not isinstance(self.column_sums, list) or len(self.column_sums) != len(columns)
                 or not isinstance(self.block_sums, list) or len(self.block_sums) != -(-len(lengths) // BLOCK)
-                or len(columns) != len(PARTS) + 1 or self._starts[-1] != len(raw) or not isinstance(self.files, dict)
+                or len(columns) != len(PARTS) + 1 or at != len(raw) or not isinstance(self.files, dict)
                 or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
         self.index = Index(len(lengths), load=self._column)
+        self.small = Small(dict(small), sections)  # a copy: `header` stays as read (`stamp`)
         self._checked: set[int] = set()  # the blocks of wijk lines verified
         self.damaged, self.rescue = False, None
+
+    def unchanged(self, signed: dict[str, list[int] | None]) -> bool:
+        """Whether the files whose `signatures` are `signed` are those this entry holds."""
+        return isinstance(self.signatures, dict) and self.signatures == signed
 
     def rescued(self) -> Any:
         """What a normal parse gives (`rescue`), once a part is found damaged; the entry goes."""
@@ -323,7 +384,7 @@ class Entry:
         for pos in sorted(changed):
             out += [self.raw[at:self._starts[pos]], changed[pos], b"\n"]
             at = self._starts[pos + 1]
-        out.append(self.raw[at:])
+        out.append(self.raw[at:self._starts[-1]])
         return b"".join(out)
 
     def lengths(self) -> list[int]:
@@ -340,6 +401,145 @@ class Entry:
         """Remove this entry's file (found damaged)."""
         with suppress(OSError):
             os.unlink(self.path)
+
+
+class Section:
+    """The records of a deferred file (`schema.DataFile.deferred`: subsidies.yaml) in an
+    entry, after the wijk lines: a meta line (the length of each record's line, the CRC-32
+    of each block of BLOCK record lines, and a column of each of the file's `select` keys),
+    then one JSON line per record. The header holds the section's size and its meta line's
+    length and CRC-32. A read of one year parses the meta line and that year's lines only,
+    each block verified before its first use; a write that leaves the file as it was
+    copies the section's bytes."""
+
+    __slots__ = ("_checked", "_meta", "_starts", "check", "end", "entry", "meta_size", "name", "start")
+
+    def __init__(self, entry: Entry, name: str, start: int, end: int, meta_size: int, check: int):
+        self.entry, self.name, self.start, self.end = entry, name, start, end
+        self.meta_size, self.check = meta_size, check
+        self._meta: dict[str, Any] | None = None
+        self._starts: list[int] = []
+        self._checked: set[int] = set()
+
+    def __bool__(self) -> bool:
+        return True  # a section is only written for a file with records
+
+    def __len__(self) -> int:
+        return len(self.meta()["lengtes"])
+
+    def _damaged(self) -> Damaged:
+        self.entry._damage()
+        return Damaged()
+
+    def meta(self) -> dict[str, Any]:
+        """The meta line, verified (`Damaged` when it does not verify or fit)."""
+        if self._meta is None:
+            from itertools import accumulate
+            from zlib import crc32
+
+            raw, at = self.entry.raw, self.start + self.meta_size
+            line, meta = raw[self.start:at], None
+            if crc32(line) == self.check and raw[at:at + 1] == b"\n":
+                try:
+                    with paused_gc():
+                        meta = json.loads(line)
+                except (ValueError, RecursionError):
+                    meta = None
+            try:
+                lengths, sums, columns = meta["lengtes"], meta["sommen"], meta["kolommen"]  # type: ignore[index]
+                starts = list(accumulate((n + 1 for n in lengths), initial=at + 1))
+            except (TypeError, KeyError):
+                raise self._damaged() from None
+            if (starts[-1] != self.end or not isinstance(sums, list) or len(sums) != -(-len(lengths) // BLOCK)
+                    or not isinstance(columns, dict)
+                    or not all(isinstance(c, list) and len(c) == len(lengths) for c in columns.values())):
+                raise self._damaged()
+            self._meta, self._starts = meta, starts
+        return self._meta
+
+    def column(self, key: str) -> list[Any] | None:
+        """The value of top-level key `key` of every record, when the section keeps it."""
+        return self.meta()["kolommen"].get(key)
+
+    def _verified(self, blocks: Iterable[int]) -> None:
+        from zlib import crc32
+
+        sums, starts, raw = self.meta()["sommen"], self._starts, memoryview(self.entry.raw)
+        for block in blocks:
+            if block not in self._checked:
+                end = starts[min(block * BLOCK + BLOCK, len(starts) - 1)]
+                if crc32(raw[starts[block * BLOCK]:end]) != sums[block]:
+                    raise self._damaged()
+                self._checked.add(block)
+
+    def plains(self, positions: list[int] | None = None) -> list[dict[str, Any]]:
+        """The plain records at `positions` (None: all), parsed in one go."""
+        meta, raw, starts = self.meta(), self.entry.raw, self._starts
+        if positions is None:
+            self._verified(range(len(meta["sommen"])))
+            body = raw[starts[0]:self.end - 1].replace(b"\n", b",")  # JSON text holds no raw newline
+        else:
+            self._verified(sorted({pos // BLOCK for pos in positions}))
+            body = b",".join(raw[starts[pos]:starts[pos + 1] - 1] for pos in positions)
+        try:
+            with paused_gc():
+                plains = json.loads(b"[" + body + b"]")
+        except (ValueError, RecursionError):
+            plains = None
+        want = len(starts) - 1 if positions is None else len(positions)
+        if not isinstance(plains, list) or len(plains) != want or not all(isinstance(p, dict) for p in plains):
+            raise self._damaged()
+        return plains
+
+    def stored(self) -> bytes:
+        """The section's bytes, as stored (for an entry of files of which this one did not change)."""
+        return self.entry.raw[self.start:self.end]
+
+
+def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> tuple[bytes, int, int]:
+    """The bytes of a `Section` holding `plains`, with the length and CRC-32 of its meta line."""
+    from zlib import crc32
+
+    lines = [dumps(p) for p in plains]
+    lengths = [len(x) for x in lines]
+    body = b"".join(x + b"\n" for x in lines)
+    meta = dumps({"lengtes": lengths, "sommen": _sums(_blocks(memoryview(body), lengths), {}),
+                  "kolommen": {k: [p.get(k) for p in plains] for k in keys}})
+    return meta + b"\n" + body, len(meta), crc32(meta)
+
+
+class Small(Mapping):
+    """The plain records of every file but wijken.yaml, by part key (`schema.PARTS`), as
+    an entry holds them: a deferred file's (a `Section`) parsed when first asked for, and
+    served from a normal parse when it does not verify."""
+
+    def __init__(self, plain: dict[str, list[dict[str, Any]] | None], sections: dict[str, Section]):
+        self._plain, self.sections = plain, sections
+
+    def __getitem__(self, part: str) -> list[dict[str, Any]]:
+        value = self._plain[part]
+        if value is None:
+            try:
+                value = self.sections[part].plains()
+            except Damaged:
+                entry = self.sections[part].entry
+                value = entry.rescued().small(part)
+            self._plain[part] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+    def __contains__(self, part: object) -> bool:
+        return part in self._plain
+
+    def stored(self, part: str) -> list[dict[str, Any]] | Section:
+        """The records of `part` as they are held: a list, or the `Section` not yet parsed."""
+        value = self._plain[part]
+        return self.sections[part] if value is None else value
 
 
 def get(root: Path, sleutel: str | None) -> Entry | None:
@@ -416,10 +616,12 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
     path = _path(root)
     if path is None:
         return
+    small, sections = _sections(small)
     columns = [*columns, text_keys if isinstance(text_keys, bytes) else dumps(text_keys)]
     sums = [_sums([memoryview(x) for x in columns], known_columns or {}),
             _sums(_blocks(memoryview(lines), lengths), known_blocks or {})]
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
+                    "uitgesteld": {name: [len(raw), size, check] for name, (raw, size, check) in sections.items()},
                     "code": code_key(), "bestanden": files, "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml, "sommen": sums})
     section = header + b"\n" + b"".join(x + b"\n" for x in columns)
@@ -433,6 +635,8 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
             handle.write(_digest(header) + b"\n")
             handle.write(section)
             handle.write(lines)
+            for name in sorted(sections):
+                handle.write(sections[name][0])
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)
@@ -442,6 +646,23 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def _sections(small: dict[str, list | Section]) -> tuple[dict[str, list | None], dict[str, tuple[bytes, int, int]]]:
+    """The header's records of the small files (None for a deferred file's, held in a
+    `Section` after the wijk lines) and each section's bytes, meta line length and CRC-32."""
+    header: dict[str, list | None] = {}
+    sections: dict[str, tuple[bytes, int, int]] = {}
+    for part, value in small.items():
+        if isinstance(value, Section):
+            sections[part] = (value.stored(), value.meta_size, value.check)
+        elif value and part in FILES and FILES[part].deferred:
+            sections[part] = section(value, FILES[part].select)
+        else:
+            header[part] = value
+            continue
+        header[part] = None
+    return header, sections
 
 
 def _temporary(folder: Path) -> tuple[int, str]:

@@ -81,12 +81,15 @@ def size_text(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
-def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, own: bool = False) -> bytes:
+def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, own: bool = False,
+                 seen: list[os.stat_result] | None = None) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them.
 
     Raises FileNotFoundError when it does not exist, and Unreadable for anything else
     that is not read: not a regular file, larger than `limit`, no permission; with `own`,
-    also a file of another user or one with a second name (a hard link).
+    also a file of another user or one with a second name (a hard link). `seen`: gets the
+    file's status as it was just before it was read (a change made while it was read
+    changes the status after it).
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
@@ -106,6 +109,8 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, own: b
                              else "heeft nog een naam (een harde koppeling)")
         if info.st_size > limit:
             raise Unreadable(path, f"is groter dan de grens van {size_text(limit)}")
+        if seen is not None:
+            seen.append(info)
         os.set_blocking(fd, True)
         chunks, total = [], 0
         while True:  # the file may grow while it is read: stop past the limit

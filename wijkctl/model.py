@@ -446,6 +446,7 @@ class Dataset:
         # attribute -> a function that builds that file's records from the cache, when first asked
         # for (subsidies.yaml: a look-up that never reads them never imports their classes)
         self._deferred = dict(deferred or {})
+        self._sources = dict(self._deferred)  # kept when resolved, for `as_read`
         self._wijken = wijken if wijken is not None or lazy is not None else []
         self._index = lazy[0] if lazy else None
         self._build = lazy[1] if lazy else None
@@ -479,6 +480,13 @@ class Dataset:
         if select is not None:
             return select(keys)
         return [r for r in self.of(attr) if all(getattr(r, k) == v for k, v in keys.items())]
+
+    def as_read(self, attr: str, records: list[Any]) -> list[dict[str, Any]] | None:
+        """The plain form (`schema.to_plain` with ISO dates) that each of `records` was
+        built from, when the cache deferred them; None otherwise. For a command that only
+        reads: a record changed after it was built is not seen here."""
+        source = getattr(self._sources.get(attr), "as_read", None)
+        return source(records) if source is not None else None
 
     def __getattr__(self, attr: str) -> list[Any]:
         # the records of a declared file without a convenience accessor of its own

@@ -87,14 +87,20 @@ class DataFile:
     means no records, so the data set of an earlier release stays valid; `heads`: the
     singleton records a file holds beside its list (top-level keys written before it, in
     this order), key -> schema; the key is also the `Dataset` attribute, holding a list of
-    none or one record, so that every path that carries a file's records carries them too.
+    none or one record, so that every path that carries a file's records carries them too;
+    `select`: the top-level keys of a deferred file the cache keeps a column of, so that
+    `Dataset.where` on them builds the matching records only.
     """
 
-    __slots__ = ("_schema", "attr", "deferred", "heads", "identity", "list_key", "name", "optional", "versie")
+    __slots__ = ("_schema", "attr", "deferred", "heads", "identity", "list_key", "name", "optional", "select",
+                 "versie")
 
     def __init__(self, name: str, list_key: str, schema: Schema | Callable[[], Schema], attr: str, identity: str, *,
-                 versie: int, optional: bool = False, heads: dict[str, Schema] | None = None):
+                 versie: int, optional: bool = False, heads: dict[str, Schema] | None = None,
+                 select: tuple[str, ...] = ()):
         self.name, self.list_key, self._schema, self.attr = name, list_key, schema, attr
+        # the top-level keys the cache keeps a column of, for `Dataset.where` (a deferred file)
+        self.select = select
         self.identity, self.versie, self.optional = identity, versie, optional
         self.heads: dict[str, Schema] = heads or {}
         # records built from the cache only when asked for (`model.Dataset`, `deferred`)
@@ -130,7 +136,8 @@ FILES: dict[str, DataFile] = {f.name: f for f in (
     DataFile(VERBINDERS, "gebieden", GEBIED, "gebieden", GEBIED.cls.IDENTITY, versie=2,
              heads={"gemeente": GEMEENTE}),
     DataFile(REGELINGEN, "regelingen", REGELING, "regelingen", REGELING.cls.IDENTITY, versie=2),
-    DataFile(SUBSIDIES, "subsidies", _subsidie_schema, "subsidies", "id", versie=1, optional=True),
+    DataFile(SUBSIDIES, "subsidies", _subsidie_schema, "subsidies", "id", versie=1, optional=True,
+             select=("jaar", "wijk")),
 )}
 # file name -> the key that identifies a top-level record, as its record class declares it
 # (nested records too declare theirs on their class: `model.identity`)

@@ -29,7 +29,7 @@ from wijkctl.schema import (
 from wijkctl.text import aantal
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
-    from wijkctl.cache import Entry
+    from wijkctl.cache import Entry, Section
     from wijkctl.schema import DataFile
     from wijkctl.yamlio import Loaded
 
@@ -132,17 +132,23 @@ def conflict_hint(errors: list[Problem]) -> str:
             "'wijkctl sync --continue' (of breek de samenvoeging af met 'git merge --abort').")
 
 
-def read_bytes(root: Path) -> dict[str, bytes]:
+def read_bytes(root: Path, seen: dict[str, os.stat_result | None] | None = None) -> dict[str, bytes]:
     """Every declared file's bytes; exit 5 when one is unreadable or not a regular file, or
     missing and not optional. An absent optional file reads as its text without records
-    (`DataFile.empty`), so the data set of an earlier release stays valid; `absent` tells."""
+    (`DataFile.empty`), so the data set of an earlier release stays valid; `absent` tells.
+    `seen`: gets each file's status as it was just before it was read (None: absent)."""
     recover_if_interrupted(root)
     contents = {}
     for name, declared in FILES.items():
         path = root / name
+        info: list[os.stat_result] = []
         try:
-            contents[name] = fileio.read_regular(path, MAX_FILE_BYTES)
+            contents[name] = fileio.read_regular(path, MAX_FILE_BYTES, seen=info)
+            if seen is not None:
+                seen[name] = info[0]
         except FileNotFoundError:
+            if seen is not None:
+                seen[name] = None
             if declared.optional:
                 contents[name] = declared.empty()
                 continue
@@ -281,15 +287,27 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
     made from it that parses only the wijken whose lines changed (`refresh`)."""
     from wijkctl import cache
 
-    raw = read_bytes(root)
-    sleutel = cache.key(raw)
+    seen: dict[str, os.stat_result | None] = {}
+    raw = read_bytes(root, seen)
     entry = cache.get(root, None)  # whatever this version of wijkctl stored for `root`
+    signatures = cache.signatures(seen)
+    if entry is not None and entry.unchanged(signatures):
+        # the files are those the entry was proven for (`cache.stamp`): nothing to hash
+        if os.environ.get("WIJKCTL_CHECK_WRITES") == "1" and cache.key(raw) != entry.sleutel:
+            from wijkctl.errors import WijkctlError
+
+            raise WijkctlError("Interne fout: de cache herkende gewijzigde bestanden niet. Meld dit.")
+        sleutel = entry.sleutel
+    else:
+        sleutel = cache.key(raw)
     if entry is None or entry.sleutel != sleutel:
         from wijkctl.refresh import refresh
 
         entry = refresh(root, raw, sleutel=sleutel, old=entry)
         if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
             _same_as_parsing(root, raw, entry)
+    elif entry.signatures != signatures:
+        cache.stamp(root, entry, signatures)
     if entry is not None:
         entry.rescue = _Parsed(root, raw)
     return raw, entry
@@ -313,6 +331,11 @@ class _Parsed:
 
     def plain(self, pos: int) -> dict:
         return to_plain(self.wijk(pos), WIJK, iso=True)
+
+    def small(self, part: str) -> list[dict]:
+        """The plain records of `part` (`schema.PARTS`) of a file but wijken.yaml."""
+        p = PARTS[part]
+        return [to_plain(r, p.schema, iso=True) for r in self.data().of(p.attr)]
 
     def column(self, part: int) -> list:
         from wijkctl.cache import Damaged
@@ -346,11 +369,11 @@ def dataset(entry: Entry | None) -> model.Dataset | None:
     try:
         with paused_gc():
             small = {part.attr: [from_plain(r, part.schema) for r in entry.small[key]] for key, part in PARTS.items()
-                     if part.name != WIJKEN and not (FILES[part.name].deferred and entry.small[key])}
+                     if part.name != WIJKEN and not (FILES[part.name].deferred and entry.small.stored(key))}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     deferred = {f.attr: _deferred(entry, f) for name, f in FILES.items()
-                if name != WIJKEN and f.deferred and entry.small[name]}
+                if name != WIJKEN and f.deferred and entry.small.stored(name)}
 
     def build(pos: int) -> model.Wijk:
         try:
@@ -373,15 +396,24 @@ class _Deferred:
 
     def __init__(self, entry: Entry, f: DataFile):
         self.entry, self.file, self.built = entry, f, {}
+        self.read: dict[int, dict] = {}  # id of a record built -> the plain record it was built from
 
-    def _at(self, plains: list[dict], positions: Iterable[int]) -> list:
+    def as_read(self, records: list) -> list[dict] | None:
+        """The plain records `records` were built from (None when one was not built here)."""
+        read = self.read
+        plains = [read.get(id(r)) for r in records]
+        return None if None in plains else plains
+
+    def _at(self, plains: list[dict] | dict[int, dict], positions: Iterable[int]) -> list:
         schema, built, out = self.file.schema, self.built, []
         try:
             with paused_gc():
                 for pos in positions:
                     record = built.get(pos)
                     if record is None:
-                        record = built[pos] = from_plain(plains[pos], schema)
+                        plain = plains[pos]
+                        record = built[pos] = from_plain(plain, schema)
+                        self.read[id(record)] = plain
                     out.append(record)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError):
             from wijkctl.cache import Damaged
@@ -396,11 +428,29 @@ class _Deferred:
 
     def where(self, keys: dict[str, str | int]) -> list:
         """The records whose plain form holds `keys` (top-level texts and whole numbers,
-        which the cache's JSON keeps as they are)."""
+        which the cache's JSON keeps as they are): from the columns of the file's
+        `select` keys, parsing only the records that match, when the entry keeps them."""
+        from wijkctl.cache import Damaged, Section
+
+        stored = self.entry.small.stored(self.file.name)
+        if isinstance(stored, Section) and keys and all(k in self.file.select for k in keys):
+            try:
+                return self._selected(stored, keys)
+            except Damaged:
+                pass  # the records from a normal parse, below
         plains = self.entry.small[self.file.name]
         items = list(keys.items())
         return self._at(plains, [pos for pos, p in enumerate(plains)
                                  if isinstance(p, dict) and all(p.get(k) == v for k, v in items)])
+
+    def _selected(self, stored: Section, keys: dict[str, str | int]) -> list:
+        (key, value), *more = keys.items()
+        positions = [pos for pos, v in enumerate(stored.column(key)) if v == value]
+        for key, value in more:
+            column = stored.column(key)
+            positions = [pos for pos in positions if column[pos] == value]
+        missing = [pos for pos in positions if pos not in self.built]
+        return self._at(dict(zip(missing, stored.plains(missing))), positions)
 
 
 # --- locking --------------------------------------------------------------------

@@ -33,12 +33,15 @@ def regeling_of(data: model.Dataset, jaar: int) -> model.Regeling | None:
         return None
 
 
-def public_record(record: Any, regeling: model.Regeling | None) -> dict[str, Any]:
-    """A record as in the YAML plus what is derived (status, betaald, saldo, next step)."""
+def public_record(record: Any, regeling: model.Regeling | None, plain: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record as in the YAML plus what is derived (status, betaald, saldo, next step);
+    `plain`: the record's plain form as read, when known (`Dataset.as_read`)."""
     from wijkctl import subsidiejaar
     from wijkctl.schema import FILES, SUBSIDIES, to_plain
 
-    return {**to_plain(record, FILES[SUBSIDIES].schema, iso=True), **subsidiejaar.afgeleid(record, regeling)}
+    if plain is None:
+        plain = to_plain(record, FILES[SUBSIDIES].schema, iso=True)
+    return {**plain, **subsidiejaar.afgeleid(record, regeling)}
 
 
 def _org(wijken: dict[str, model.Wijk], s: Any) -> model.Organisatie | None:
@@ -150,7 +153,8 @@ def _grants(ctx: typer.Context, jaar: int | None, status: Status | None, gebied:
     if status is not None:
         gekozen = [s for s in gekozen if subsidiejaar.status(s) == status.value]
     regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in gekozen}}
-    payload = [public_record(s, regelingen[s.jaar]) for s in gekozen]
+    plains = data.as_read("subsidies", gekozen) or [None] * len(gekozen)
+    payload = [public_record(s, regelingen[s.jaar], p) for s, p in zip(gekozen, plains)]
     if not tabel:
         render(Report(payload, []), output, file)
         return

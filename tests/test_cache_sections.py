@@ -1,0 +1,92 @@
+"""subsidies.yaml in the parse cache: a section of one line per record after the wijk lines,
+with a column of the keys `Dataset.where` selects on, so that a read of one year parses that
+year's lines only; any damage means a normal parse, never a wrong answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wijkctl import cache, store
+
+from .conftest import MEMBERS
+
+YEARS = (2025, 2026)
+
+
+@pytest.fixture
+def subsidies(run, datadir, tmp_path, monkeypatch):
+    """Two platforms with a record for 2025 and 2026 each, the cache warm."""
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    for wijk in ("molenwijk", "duinwijk"):
+        assert run("register", wijk, "--name", f"Platform {wijk}", "--from", "2024-01-01", *MEMBERS).exit_code == 0
+        for year in YEARS:
+            done = run("apply", wijk, "--year", str(year), "--received", f"{year - 1}-11-12", "--amount", "6500")
+            assert done.exit_code == 0, done.stderr
+    assert run("check").exit_code == 0
+    [path] = (tmp_path / "c").glob("*.json")
+    return path
+
+
+def _parsed_year(datadir, monkeypatch, year: int) -> list:
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        return store.load(datadir).where("subsidies", jaar=year)
+
+
+def test_a_year_is_read_from_its_lines_only(subsidies, datadir, monkeypatch):
+    entry = cache.get(datadir, cache.key(store.read_bytes(datadir)))
+    section = entry.small.stored("subsidies.yaml")
+    assert isinstance(section, cache.Section) and len(section) == 4
+    assert sorted(section.column("jaar")) == [2025, 2025, 2026, 2026]
+    asked = []
+    plains = cache.Section.plains
+
+    def spy(self, positions=None):
+        asked.append(positions)
+        return plains(self, positions)
+
+    monkeypatch.setattr(cache.Section, "plains", spy)
+    data = store.load(datadir)
+    got = data.where("subsidies", jaar=2026)
+    assert got == _parsed_year(datadir, monkeypatch, 2026) and {s.jaar for s in got} == {2026}
+    assert len(asked) == 1 and len(asked[0]) == 2  # the two lines of 2026, not all four
+    assert data.where("subsidies", jaar=2026, wijk="molenwijk") == [s for s in got if s.wijk == "molenwijk"]
+    assert all(any(r is s for r in data.of("subsidies")) for s in got)  # built once: the same objects
+
+
+def _section_bytes(path) -> tuple[dict, bytes, int]:
+    """The header of a cache file, its bytes, and where the subsidies section starts."""
+    raw = path.read_bytes()
+    first = raw.index(b"\n") + 1
+    header = json.loads(raw[first:raw.index(b"\n", first)])
+    size = header["uitgesteld"]["subsidies.yaml"][0]
+    return header, raw, len(raw) - size
+
+
+@pytest.mark.parametrize("where", ["meta", "record"])
+def test_a_damaged_section_means_a_normal_parse(where, subsidies, run, datadir, monkeypatch):
+    expected = run("grants", "--year", "2026", "-o", "json")
+    assert expected.exit_code == 0
+    header, raw, start = _section_bytes(subsidies)
+    at = start + 3 if where == "meta" else len(raw) - 5  # inside the meta line, or the last record's line
+    damaged = raw[:at] + (b"7" if raw[at:at + 1] != b"7" else b"8") + raw[at + 1:]
+    subsidies.write_bytes(damaged)
+    assert cache.get(datadir, None) is not None  # the header still verifies: the damage is found on use
+    for args in (["grants", "--year", "2026", "-o", "json"], ["grants", "-o", "json"]):
+        result = run(*args)
+        assert (result.exit_code, result.stderr) == (0, ""), result.stderr
+        if args[2] == "2026":
+            assert result.stdout == expected.stdout
+    assert subsidies.read_bytes() != damaged  # the entry went, and a good one took its place
+
+
+def test_a_write_to_a_wijk_keeps_the_section_as_a_whole_parse_would(subsidies, run, datadir, monkeypatch, tmp_path):
+    assert run("update", "molenwijk", "--email", "info@molenwijk.example.org").exit_code == 0
+    entry = cache.get(datadir, cache.key(store.read_bytes(datadir)))
+    kept = entry.small.stored("subsidies.yaml").stored()
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "fresh"))
+    assert run("fmt", "--check").exit_code == 0  # parses, proves and remembers whole
+    fresh = cache.get(datadir, cache.key(store.read_bytes(datadir)))
+    assert fresh.small.stored("subsidies.yaml").stored() == kept
