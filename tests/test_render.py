@@ -337,3 +337,20 @@ def test_json_output_is_the_standard_indented_dump(value):
     if not expected.isascii() and any(ch in expected for ch in output._JSON_RAW):
         expected = "".join(f"\\u{ord(ch):04x}" if ch in output._JSON_RAW else ch for ch in expected)
     assert output.to_json(value) == expected
+
+
+def test_json_rows_of_scalars_written_in_one_call_each_are_the_standard_dump():
+    """Rows as `grants -o json` prints them (a list of flat records: texts, numbers, dates,
+    a str enum, None) go through the one-call-per-container path; nested ones do not."""
+    import datetime as dt
+    from decimal import Decimal
+    from enum import Enum
+
+    Kleur = Enum("Kleur", {"rood": "rood"}, type=str)
+    rows = [{"id": f"2026-{i}", "jaar": 2026, "bedrag": Decimal("12.50") * i, "datum": dt.date(2026, 1, i + 1),
+             "status": Kleur.rood, "leeg": None, "ja": True, "tekst": 'a "b" \\ c\u2028\x85\n', "f": 1.5,
+             "lijst": [1, "twee", None], "genest": {"x": [{"y": 1}], "z": []}} for i in range(3)]
+    for value in (rows, rows[0], [[1, 2], [3]], {"a": {"b": {"c": 1}}}, [dt.date(2026, 1, 1)]):
+        expected = json.dumps(value, ensure_ascii=False, indent=2, default=output._plain_json) + "\n"
+        expected = "".join(f"\\u{ord(ch):04x}" if ch in output._JSON_RAW else ch for ch in expected)
+        assert output.to_json(value) == expected

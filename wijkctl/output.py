@@ -120,11 +120,16 @@ class _Unusual(Exception):
     """A value the fast encoder leaves to `json.dumps` (a non-text key, a float that is not finite)."""
 
 
+_KEYS: dict[str, str] = {}  # a text key -> its escaped form and ": " (the same few keys, row after row)
+_MAX_KEYS = 4096
+
+
 def _indented(value: Any, out: list[str], pad: str) -> None:
     """`value` as `json.dumps(..., ensure_ascii=False, indent=2, default=_plain_json)` writes
     it, appended to `out` (`pad`: the indentation of its line). The standard library's
     encoder with an indent is pure Python generators, a token costing a frame per level;
-    this costs one call per value (`tests/test_render.py` holds them equal)."""
+    this costs one call per value that is not a text, a whole number or None
+    (`tests/test_render.py` holds them equal)."""
     esc = _ESCAPE
     if isinstance(value, str):
         out.append(esc(value))
@@ -143,29 +148,46 @@ def _indented(value: Any, out: list[str], pad: str) -> None:
             out.append("{}")
             return
         inner = pad + "  "
-        sep = ",\n" + inner
-        out.append("{\n" + inner)
-        first = True
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            if not first:
-                out.append(sep)
-            first = False
-            out.append(esc(key) + ": ")
-            _indented(item, out, inner)
+        sep, prefix = ",\n" + inner, "{\n" + inner
+        keys = _KEYS
+        for key, item in value.items():  # the commonest scalars written here, without a call
+            name = keys.get(key)
+            if name is None:
+                if type(key) is not str:
+                    raise _Unusual
+                name = esc(key) + ": "
+                if len(keys) < _MAX_KEYS:
+                    keys[key] = name
+            kind = type(item)
+            if kind is str:
+                out.append(prefix + name + esc(item))
+            elif kind is int:
+                out.append(prefix + name + int.__repr__(item))
+            elif item is None:
+                out.append(prefix + name + "null")
+            else:
+                out.append(prefix + name)
+                _indented(item, out, inner)
+            prefix = sep
         out.append("\n" + pad + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
             out.append("[]")
             return
         inner = pad + "  "
-        sep = ",\n" + inner
-        out.append("[\n" + inner)
-        for i, item in enumerate(value):
-            if i:
-                out.append(sep)
-            _indented(item, out, inner)
+        sep, prefix = ",\n" + inner, "[\n" + inner
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                out.append(prefix + esc(item))
+            elif kind is int:
+                out.append(prefix + int.__repr__(item))
+            elif item is None:
+                out.append(prefix + "null")
+            else:
+                out.append(prefix)
+                _indented(item, out, inner)
+            prefix = sep
         out.append("\n" + pad + "]")
     elif isinstance(value, (int, float)):
         raise _Unusual
