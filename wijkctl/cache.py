@@ -153,7 +153,9 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None]) -> None
     if any(sig is not None and max(sig[1], sig[2]) >= now - RACY_NS for sig in signed.values()):
         return
     path = entry.path
-    header = dumps({**entry.header, "stat": signed})
+    line = entry.raw[2 * DIGEST_SIZE + 1:entry.body - 1]  # the header as stored, spliced: nothing dumped again
+    header = (line[:-1] + b',"stat":' + dumps(signed) + b"}" if entry.signatures is None and line.endswith(b"}")
+              else dumps({**entry.header, "stat": signed}))
     tmp = None
     try:
         if path != _path(root) or not _trusted(path.parent):
