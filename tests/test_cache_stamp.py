@@ -5,6 +5,7 @@ that keeps its size and modification time, is seen."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -98,7 +99,18 @@ def test_the_debug_check_finds_an_entry_whose_status_lies(stamped, run, datadir,
     _same_size_same_time(datadir / "wijken.yaml", b"naam: Molenwijk\n", b"naam: Molenwijq\n")
     seen: dict = {}
     store.read_bytes(datadir, seen)
-    cache.stamp(datadir, cache.get(datadir, None), cache.signatures(seen))
+    cache.stamp(datadir, cache.get(datadir, None), cache.signatures(seen), time.time_ns())
     monkeypatch.setenv("WIJKCTL_CHECK_WRITES", "1")
     result = run("show", "molenwijk")
     assert result.exit_code == 1 and "Interne fout" in result.stderr
+
+
+def test_a_stamp_never_replaces_an_entry_stored_meanwhile(stamped, run, datadir):
+    """A reader that stamps the entry it read leaves a newer one (a writer's) in place."""
+    old = cache.get(datadir, None)
+    assert run("set-verbinder", "schalkwijk", "--name", "Sam Verbinder", "--email", "sam@haarlem.nl").exit_code == 0
+    newer = old.path.read_bytes()
+    seen: dict = {}
+    store.read_bytes(datadir, seen)
+    cache.stamp(datadir, old, cache.signatures(seen), time.time_ns())
+    assert old.path.read_bytes() == newer

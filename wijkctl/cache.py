@@ -142,15 +142,14 @@ def signatures(seen: dict[str, os.stat_result | None]) -> dict[str, list[int] | 
                                              info.st_dev] for name, info in seen.items()}
 
 
-def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None]) -> None:
+def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None], since: int) -> None:
     """Store in `entry` (just found to hold exactly the files' bytes, their key computed)
-    the files' `signatures`, so that the next read knows them unchanged without hashing
-    them (`Entry.unchanged`); not while a file changed so recently (`RACY_NS`) that a
-    change in the same tick of its clock would keep its time stamps."""
-    import time
-
-    now = time.time_ns()
-    if any(sig is not None and max(sig[1], sig[2]) >= now - RACY_NS for sig in signed.values()):
+    the files' `signatures`, taken after the moment `since` (`time.time_ns`), so that the
+    next read knows them unchanged without hashing them (`Entry.unchanged`); not when a
+    file changed so shortly before `since` (`RACY_NS`) that a change in the same tick of
+    its clock would have kept its time stamps, nor when the entry's file is no longer the
+    one read (another process stored a newer entry meanwhile)."""
+    if any(sig is not None and max(sig[1], sig[2]) >= since - RACY_NS for sig in signed.values()):
         return
     path = entry.path
     line = entry.raw[2 * DIGEST_SIZE + 1:entry.body - 1]  # the header as stored, spliced: nothing dumped again
@@ -164,6 +163,8 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None]) -> None
         with os.fdopen(fd, "wb") as handle:
             handle.write(_digest(header) + b"\n" + header + b"\n")
             handle.write(memoryview(entry.raw)[entry.body:])
+        if _identity(os.stat(path, follow_symlinks=False)) != entry.seen:
+            return  # replaced since it was read: that entry stays
         os.replace(tmp, path)
         tmp = None
     except OSError:
@@ -172,6 +173,11 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None]) -> None
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    """What tells one cache file from the next one stored under its name."""
+    return info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns
 
 
 def _path(root: Path) -> Path | None:
@@ -255,7 +261,8 @@ class Entry:
     what a normal parse of the files gives); without one, it is `Damaged`."""
 
     __slots__ = ("_checked", "_columns", "_starts", "block_sums", "body", "canonical", "column_sums", "damaged",
-                 "files", "head", "header", "index", "path", "raw", "rescue", "signatures", "sleutel", "small", "spans")
+                 "files", "head", "header", "index", "path", "raw", "rescue", "seen", "signatures", "sleutel", "small",
+                 "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -263,6 +270,7 @@ class Entry:
         from wijkctl.index import PARTS, Index
 
         self.path, self.raw, self.sleutel = path, raw, header["sleutel"]
+        self.seen: tuple[int, ...] | None = None  # the `_identity` of the file read (`get`)
         self.header, self.body = header, start
         # the files' `signatures` when this entry was proven to hold their bytes (`stamp`)
         self.signatures = header.get("stat")
@@ -411,8 +419,8 @@ class Section:
     of each block of BLOCK record lines, and a column of each of the file's `select` keys),
     then one JSON line per record. The header holds the section's size and its meta line's
     length and CRC-32. A read of one year parses the meta line and that year's lines only,
-    each block verified before its first use; a write that leaves the file as it was
-    copies the section's bytes."""
+    each block verified before its first use. `put` copies a section's bytes when given
+    the `Section` itself (the write plan still hands over the records: docs/performance.md)."""
 
     __slots__ = ("_checked", "_meta", "_starts", "check", "end", "entry", "meta_size", "name", "start")
 
@@ -453,7 +461,7 @@ class Section:
             except (TypeError, KeyError):
                 raise self._damaged() from None
             if (starts[-1] != self.end or not isinstance(sums, list) or len(sums) != -(-len(lengths) // BLOCK)
-                    or not isinstance(columns, dict)
+                    or not isinstance(columns, dict) or not all(k in columns for k in FILES[self.name].select)
                     or not all(isinstance(c, list) and len(c) == len(lengths) for c in columns.values())):
                 raise self._damaged()
             self._meta, self._starts = meta, starts
@@ -556,7 +564,8 @@ def get(root: Path, sleutel: str | None) -> Entry | None:
     if path is None or not _trusted(path.parent):
         return None
     try:
-        raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False)
+        info: list[os.stat_result] = []
+        raw = fileio.read_regular(path, MAX_BYTES, follow_symlinks=False, seen=info)
         first = 2 * DIGEST_SIZE
         end = raw.find(b"\n", first + 1)
         if end < 0 or raw[first:first + 1] != b"\n" or raw[:first] != _digest(memoryview(raw)[first + 1:end]):
@@ -567,7 +576,9 @@ def get(root: Path, sleutel: str | None) -> Entry | None:
             return None
         if header.get("sleutel") != sleutel if sleutel is not None else header.get("code") != code_key():
             return None
-        return Entry(path, raw, header, end + 1)
+        entry = Entry(path, raw, header, end + 1)
+        entry.seen = _identity(info[0])
+        return entry
     except (OSError, ValueError, TypeError, KeyError, fileio.Unreadable, RecursionError):
         return None
 

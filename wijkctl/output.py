@@ -151,10 +151,10 @@ def _indented(value: Any, out: list[str], pad: str) -> None:
         sep, prefix = ",\n" + inner, "{\n" + inner
         keys = _KEYS
         for key, item in value.items():  # the commonest scalars written here, without a call
+            if type(key) is not str:  # before the look-up: a key equal to a text is not one
+                raise _Unusual
             name = keys.get(key)
             if name is None:
-                if type(key) is not str:
-                    raise _Unusual
                 name = esc(key) + ": "
                 if len(keys) < _MAX_KEYS:
                     keys[key] = name

@@ -288,6 +288,7 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
     from wijkctl import cache
 
     seen: dict[str, os.stat_result | None] = {}
+    since = time.time_ns()  # before the first file's status is taken (`cache.stamp`)
     raw = read_bytes(root, seen)
     entry = cache.get(root, None)  # whatever this version of wijkctl stored for `root`
     signatures = cache.signatures(seen)
@@ -307,7 +308,7 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
         if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
             _same_as_parsing(root, raw, entry)
     elif entry.signatures != signatures:
-        cache.stamp(root, entry, signatures)
+        cache.stamp(root, entry, signatures, since)
     if entry is not None:
         entry.rescue = _Parsed(root, raw)
     return raw, entry
