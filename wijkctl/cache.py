@@ -39,7 +39,7 @@ from wijkctl.errors import WijkctlError
 from wijkctl.schema import FILES, PARTS, WIJKEN, paused_gc, to_plain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from wijkctl import model
 
@@ -155,20 +155,27 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None], since: 
     line = entry.raw[2 * DIGEST_SIZE + 1:entry.body - 1]  # the header as stored, spliced: nothing dumped again
     header = (line[:-1] + b',"stat":' + dumps(signed) + b"}" if entry.signatures is None and line.endswith(b"}")
               else dumps({**entry.header, "stat": signed}))
+    if path == _path(root) and _trusted(path.parent):
+        _write(path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:]],
+               unless=lambda: _identity(os.stat(path, follow_symlinks=False)) != entry.seen)  # replaced since read
+
+
+def _write(path: Path, chunks: Iterable[bytes | memoryview], unless: Callable[[], bool] | None = None) -> bool:
+    """Put `chunks` in place of the cache file `path`, atomically, unless `unless()` says no
+    just before; False when nothing was replaced (a cache that cannot be written is skipped)."""
     tmp = None
     try:
-        if path != _path(root) or not _trusted(path.parent):
-            return
         fd, tmp = _temporary(path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_digest(header) + b"\n" + header + b"\n")
-            handle.write(memoryview(entry.raw)[entry.body:])
-        if _identity(os.stat(path, follow_symlinks=False)) != entry.seen:
-            return  # replaced since it was read: that entry stays
+            for chunk in chunks:
+                handle.write(chunk)
+        if unless is not None and unless():
+            return False
         os.replace(tmp, path)
         tmp = None
+        return True
     except OSError:
-        pass
+        return False
     finally:
         if tmp is not None:
             with suppress(OSError):
@@ -419,8 +426,7 @@ class Section:
     of each block of BLOCK record lines, and a column of each of the file's `select` keys),
     then one JSON line per record. The header holds the section's size and its meta line's
     length and CRC-32. A read of one year parses the meta line and that year's lines only,
-    each block verified before its first use. `put` copies a section's bytes when given
-    the `Section` itself (the write plan still hands over the records: docs/performance.md)."""
+    each block verified before its first use."""
 
     __slots__ = ("_checked", "_meta", "_starts", "check", "end", "entry", "meta_size", "name", "start")
 
@@ -502,7 +508,7 @@ class Section:
         return plains
 
     def stored(self) -> bytes:
-        """The section's bytes, as stored (for an entry of files of which this one did not change)."""
+        """The section's bytes, as stored."""
         return self.entry.raw[self.start:self.end]
 
 
@@ -638,38 +644,23 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
                     "code": code_key(), "bestanden": files, "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml, "sommen": sums})
     section = header + b"\n" + b"".join(x + b"\n" for x in columns)
-    tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted(path.parent):
-            return
-        fd, tmp = _temporary(path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_digest(header) + b"\n")
-            handle.write(section)
-            handle.write(lines)
-            for name in sorted(sections):
-                handle.write(sections[name][0])
-        os.replace(tmp, path)
-        tmp = None
-        _prune(path.parent)
     except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            with suppress(OSError):
-                os.unlink(tmp)
+        return
+    if (_trusted(path.parent) and _write(path, [_digest(header) + b"\n", section, lines,
+                                                *(sections[name][0] for name in sorted(sections))])):
+        with suppress(OSError):
+            _prune(path.parent)
 
 
-def _sections(small: dict[str, list | Section]) -> tuple[dict[str, list | None], dict[str, tuple[bytes, int, int]]]:
+def _sections(small: dict[str, list]) -> tuple[dict[str, list | None], dict[str, tuple[bytes, int, int]]]:
     """The header's records of the small files (None for a deferred file's, held in a
     `Section` after the wijk lines) and each section's bytes, meta line length and CRC-32."""
     header: dict[str, list | None] = {}
     sections: dict[str, tuple[bytes, int, int]] = {}
     for part, value in small.items():
-        if isinstance(value, Section):
-            sections[part] = (value.stored(), value.meta_size, value.check)
-        elif value and part in FILES and FILES[part].deferred:
+        if value and part in FILES and FILES[part].deferred:
             sections[part] = section(value, FILES[part].select)
         else:
             header[part] = value

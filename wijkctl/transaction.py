@@ -422,7 +422,7 @@ class _CachePlan(_Plan):
                 for pos, s in new.items():
                     column[pos] = s[part]
                 columns.append(cache.dumps(column))
-        small = {name: self.after[name] if name in self.after else entry.small.stored(name) for name in entry.small}
+        small = {name: self.after[name] if name in self.after else entry.small[name] for name in entry.small}
         cache.put(root, cache.key(contents), small=small,
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
