@@ -32,7 +32,7 @@ import sys
 from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wijkctl import __version__
 from wijkctl.errors import WijkctlError
@@ -122,13 +122,132 @@ def text_key(text: bytes) -> str:
     return blake2b(text, digest_size=_TEXT_KEY_SIZE).hexdigest()
 
 
-def key(contents: dict[str, bytes]) -> str:
-    """The hash of the files' bytes and of the code that parses and validates them."""
+TREE_BYTES = 1 << 20  # a file this large is keyed through blocks (`file_key`)
+BLOCK_BYTES = 1 << 16  # the least size of a block but the last
+
+
+class Keys(dict):
+    """Each file's key (`file_key`), by name, and the block keys of those keyed through
+    blocks (`blocks`), which a write reuses for the blocks it did not change."""
+
+    def __init__(self, keys: dict[str, str], blocks: dict[str, list[str]]):
+        super().__init__(keys)
+        self.blocks = blocks
+
+
+def _block_starts(raw: bytes) -> list[int]:
+    """Where each block of a file begins, and its end: the first at 0, then one cut near
+    every multiple of BLOCK_BYTES, at a line starting with `- ` (a top-level record in
+    canonical YAML; in any other bytes just a place to cut) within CUT_WINDOW after it:
+    of those lines, the one whose first bytes have the least CRC-32. The choice follows
+    the content, not the offsets: when a record before grows or shrinks by a few bytes,
+    the window moves by as much over the content and keeps the same line (unless that
+    line, or one of less CRC, moves across its edge), so the blocks after the change are
+    equal to before, only moved."""
+    from zlib import crc32
+
+    starts, find, size = [0], raw.find, len(raw)
+    for grid in range(BLOCK_BYTES, size, BLOCK_BYTES):
+        best, at = None, grid
+        while (at := find(b"\n- ", at - 1, grid + CUT_WINDOW) + 1) > 0:
+            check = crc32(raw[at:at + CUT_BYTES])
+            if best is None or check < best[0]:
+                best = (check, at)
+            at += 1
+        if best is not None:
+            starts.append(best[1])
+    starts.append(size)
+    return starts
+
+
+CUT_WINDOW = 1 << 13  # where a cut may fall after its multiple of BLOCK_BYTES
+CUT_BYTES = 32  # the first bytes of a line that choose the cut
+
+
+def file_key(raw: bytes, old: tuple[bytes, list[str]] | None = None) -> tuple[str, list[str] | None]:
+    """The key of one file's bytes, and its block keys when it is keyed through blocks:
+    a file of TREE_BYTES or more is cut into blocks (`_block_starts`), each keyed
+    (`text_key`), and the file's key is that of their keys. With `old` (the bytes the
+    file had and their block keys) a block equal to one before, at the same place or
+    moved by a change before it, keeps its key: a write hashes what it
+    changed (the other blocks are found by their length and first bytes, and compared, at
+    a fraction of the cost of hashing)."""
+    if old is None:
+        known = _KNOWN.get(id(raw))
+        if known is not None and known[0] is raw:  # these very bytes, keyed before in this run
+            return known[1], known[2]
+    key, blocks = _file_key(raw, old)
+    _KNOWN[id(raw)] = (raw, key, blocks)
+    return key, blocks
+
+
+_KNOWN: dict[int, tuple[bytes, str, list[str] | None]] = {}  # id of bytes keyed in this run -> them, their key
+
+
+def _file_key(raw: bytes, old: tuple[bytes, list[str]] | None) -> tuple[str, list[str] | None]:
+    if len(raw) < TREE_BYTES:
+        return text_key(raw), None
+    starts, view = _block_starts(raw), memoryview(raw)
+    # the old blocks by their length and first bytes, wherever they stood (a change moves
+    # the blocks after it by its own size, a record added moves none)
+    was: dict[tuple[int, bytes], list[tuple[int, int, str]]] = {}
+    if old is not None:
+        old_raw, old_keys = old
+        old_starts = _block_starts(old_raw)
+        if len(old_starts) == len(old_keys) + 1:
+            for start, end, k in zip(old_starts, old_starts[1:], old_keys):
+                was.setdefault((end - start, old_raw[start:start + _HEAD]), []).append((start, end, k))
+    blocks = []
+    for start, end in zip(starts, starts[1:]):
+        # bytes compare with memcmp (a memoryview compares item by item)
+        same = [k for at, end_was, k in was.get((end - start, raw[start:start + _HEAD]), ())
+                if raw[start:end] == old_raw[at:end_was]]
+        blocks.append(same[0] if same else text_key(view[start:end]))
+    return text_key(("tree:" + ",".join(blocks)).encode()), blocks
+
+
+_HEAD = 64  # the first bytes of a block that tell it from the others (the line of its first record)
+
+
+def file_keys(contents: dict[str, bytes]) -> Keys:
+    """The `file_key` of each file's bytes: each byte is hashed once, for the entry's key
+    (`key`) and to know each file again after a change elsewhere (`refresh`, a write)."""
+    keys, blocks = {}, {}
+    for name, raw in contents.items():
+        keys[name], cut = file_key(raw)
+        if cut is not None:
+            blocks[name] = cut
+    return Keys(keys, blocks)
+
+
+def key(contents: dict[str, bytes], keys: dict[str, str] | None = None) -> str:
+    """The hash of the files' bytes (through each file's `text_key`: `keys`, when known)
+    and of the code that parses and validates them."""
+    if keys is None:
+        keys = file_keys(contents)
     digest = blake2b(code_key().encode(), digest_size=32)
     for name in sorted(contents):
-        digest.update(f"{name}:{len(contents[name])}:".encode())
-        digest.update(contents[name])
+        digest.update(f"{name}:{len(contents[name])}:{keys[name]};".encode())
     return digest.hexdigest()
+
+
+def keys_after(entry: Entry, before: dict[str, bytes], contents: dict[str, bytes], written: Iterable[str]) -> Keys:
+    """The `file_keys` of `contents`: the files read with `entry` (which holds exactly
+    their bytes, `before`) and then those `written`. A file not written keeps the key
+    the entry knows, and a written file keyed through blocks the keys of the blocks it
+    did not change, so a write hashes only what it changed."""
+    known, cuts = entry.files, entry.blocks
+    written = set(written)
+    keys, blocks = {}, {}
+    for name, raw in contents.items():
+        if name not in written and isinstance(known.get(name), str) and (name in cuts or len(raw) < TREE_BYTES):
+            keys[name], cut = known[name], cuts.get(name)
+        else:
+            old = cuts.get(name)
+            keys[name], cut = file_key(raw, (before[name], old) if old is not None and name in before else None)
+        if cut is not None:
+            blocks[name] = cut
+    return Keys(keys, blocks)
 
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its time stamps
@@ -267,9 +386,9 @@ class Entry:
     verify or read back removes the entry and is served from `rescue` (set by the store:
     what a normal parse of the files gives); without one, it is `Damaged`."""
 
-    __slots__ = ("_checked", "_columns", "_starts", "block_sums", "body", "canonical", "column_sums", "damaged",
-                 "files", "head", "header", "index", "path", "raw", "rescue", "seen", "signatures", "sleutel", "small",
-                 "spans")
+    __slots__ = ("_checked", "_columns", "_starts", "block_sums", "blocks", "body", "canonical", "column_sums",
+                 "damaged", "files", "head", "header", "index", "path", "raw", "rescue", "seen", "signatures",
+                 "sleutel", "small", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -287,6 +406,8 @@ class Entry:
         # to know the files again when they changed (`refresh`): a key of each small
         # file's bytes and of the head of wijken.yaml
         self.files, self.head = header["bestanden"], header["kop"]
+        # the block keys of each file keyed through blocks (`file_key`)
+        self.blocks = header.get("blokken")
         columns, lengths = header["kolommen"], header["lengtes"]
         # where each line starts; a line ends one byte (its newline) before the next starts
         self._columns = list(accumulate((n + 1 for n in columns), initial=start))
@@ -304,6 +425,8 @@ class Entry:
                 or not isinstance(self.column_sums, list) or len(self.column_sums) != len(columns)
                 or not isinstance(self.block_sums, list) or len(self.block_sums) != -(-len(lengths) // BLOCK)
                 or len(columns) != len(PARTS) + 1 or at != len(raw) or not isinstance(self.files, dict)
+                or not isinstance(self.blocks, dict)
+                or not all(isinstance(b, list) and all(isinstance(k, str) for k in b) for b in self.blocks.values())
                 or (self.spans is not None and len(self.spans) != len(lengths) + 1)
                 or any(raw[i - 1:i] != b"\n" for i in self._columns[1:])):
             raise ValueError("not an entry of this version")
@@ -511,8 +634,55 @@ class Section:
         """The section's bytes, as stored."""
         return self.entry.raw[self.start:self.end]
 
+    def spliced(self, changed: dict[int, tuple[bytes, dict[str, Any]]],
+                added: list[tuple[bytes, dict[str, Any]]]) -> Stored:
+        """The section with the lines at the positions in `changed` replaced and the lines
+        `added` after the last (each a record's line as `dumps` gives it, with its plain
+        record for the columns): the other lines as stored, byte for byte, and only the
+        blocks that changed checksummed anew (each verified first, so a damaged line is
+        never given a good checksum). `Damaged` when the section does not verify."""
+        from zlib import crc32
 
-def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> tuple[bytes, int, int]:
+        meta, starts, raw = self.meta(), self._starts, self.entry.raw
+        if not changed and not added:
+            return Stored(self.stored(), self.meta_size, self.check)
+        n = len(meta["lengtes"])
+        if any(not 0 <= pos < n for pos in changed):
+            raise self._damaged()
+        self._verified(sorted({pos // BLOCK for pos in changed} | ({(n - 1) // BLOCK} if added and n else set())))
+        lengths, sums = list(meta["lengtes"]), list(meta["sommen"])
+        columns = {k: list(v) for k, v in meta["kolommen"].items()}
+        body, at = [], starts[0]
+        for pos in sorted(changed):
+            line, plain = changed[pos]
+            body += [raw[at:starts[pos]], line, b"\n"]
+            at = starts[pos + 1]
+            lengths[pos] = len(line)
+            for k, column in columns.items():
+                column[pos] = plain.get(k)
+        body.append(raw[at:self.end])
+        for line, plain in added:
+            body += [line, b"\n"]
+            lengths.append(len(line))
+            for k, column in columns.items():
+                column.append(plain.get(k))
+        lines = b"".join(body)
+        touched = {pos // BLOCK for pos in changed} | set(range(n // BLOCK, -(-len(lengths) // BLOCK)))
+        blocks = _blocks(memoryview(lines), lengths)
+        sums = [crc32(blocks[i]) if i in touched else sums[i] for i in range(len(blocks))]
+        line = dumps({"lengtes": lengths, "sommen": sums, "kolommen": columns})
+        return Stored(line + b"\n" + lines, len(line), crc32(line))
+
+
+class Stored(NamedTuple):
+    """A section's bytes as `put` stores them, with its meta line's length and CRC-32."""
+
+    raw: bytes
+    meta: int
+    check: int
+
+
+def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> Stored:
     """The bytes of a `Section` holding `plains`, with the length and CRC-32 of its meta line."""
     from zlib import crc32
 
@@ -521,7 +691,7 @@ def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> tuple[bytes,
     body = b"".join(x + b"\n" for x in lines)
     meta = dumps({"lengtes": lengths, "sommen": _sums(_blocks(memoryview(body), lengths), {}),
                   "kolommen": {k: [p.get(k) for p in plains] for k in keys}})
-    return meta + b"\n" + body, len(meta), crc32(meta)
+    return Stored(meta + b"\n" + body, len(meta), crc32(meta))
 
 
 class Small(Mapping):
@@ -607,9 +777,11 @@ def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
     return out
 
 
-def small_file_keys(contents: dict[str, bytes]) -> dict[str, str]:
-    """The `text_key` of the small files, to know them again after a change elsewhere."""
-    return {name: text_key(contents[name]) for name in FILES if name != WIJKEN}
+def small_file_keys(contents: dict[str, bytes], keys: Keys | None = None) -> Keys:
+    """The `file_key` of every file (`keys`, when known), to know them again after a
+    change elsewhere (an entry's `files`: wijken.yaml's too, so a write hashes only what
+    it changed, `keys_after`)."""
+    return keys if keys is not None else file_keys({name: contents[name] for name in FILES})
 
 
 def dumps(plain: object) -> bytes:
@@ -617,9 +789,9 @@ def dumps(plain: object) -> bytes:
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
 
 
-def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes], lines: bytes,
+def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: list[bytes], lines: bytes,
         lengths: list[int], yaml: list[int] | None, text_keys: list[str] | bytes | None, head: str | None,
-        files: dict[str, str], canonical: frozenset[str] = frozenset(),
+        files: Keys, canonical: frozenset[str] = frozenset(),
         known_columns: dict[int, int] | None = None, known_blocks: dict[int, int] | None = None) -> None:
     """Store an entry atomically; a cache that cannot be written is simply skipped.
 
@@ -641,7 +813,7 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
             _sums(_blocks(memoryview(lines), lengths), known_blocks or {})]
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
                     "uitgesteld": {name: [len(raw), size, check] for name, (raw, size, check) in sections.items()},
-                    "code": code_key(), "bestanden": files, "kop": head,
+                    "code": code_key(), "bestanden": dict(files), "blokken": getattr(files, "blocks", {}), "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml, "sommen": sums})
     section = header + b"\n" + b"".join(x + b"\n" for x in columns)
     try:
@@ -654,13 +826,16 @@ def put(root: Path, sleutel: str, *, small: dict[str, list], columns: list[bytes
             _prune(path.parent)
 
 
-def _sections(small: dict[str, list]) -> tuple[dict[str, list | None], dict[str, tuple[bytes, int, int]]]:
+def _sections(small: dict[str, list | Stored]) -> tuple[dict[str, list | None], dict[str, Stored]]:
     """The header's records of the small files (None for a deferred file's, held in a
-    `Section` after the wijk lines) and each section's bytes, meta line length and CRC-32."""
+    `Section` after the wijk lines: given as records, or as a section `Stored` already)
+    and each section's bytes, meta line length and CRC-32."""
     header: dict[str, list | None] = {}
-    sections: dict[str, tuple[bytes, int, int]] = {}
+    sections: dict[str, Stored] = {}
     for part, value in small.items():
-        if value and part in FILES and FILES[part].deferred:
+        if isinstance(value, Stored):
+            sections[part] = value
+        elif value and part in FILES and FILES[part].deferred:
             sections[part] = section(value, FILES[part].select)
         else:
             header[part] = value

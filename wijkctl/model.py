@@ -481,6 +481,30 @@ class Dataset:
             return select(keys)
         return [r for r in self.of(attr) if all(getattr(r, k) == v for k, v in keys.items())]
 
+    def put(self, attr: str, record: Any) -> None:
+        """Put `record` among the records of `attr`: in place of the one with its identity
+        (its class's `IDENTITY`), else at the end. Records the cache defers are not
+        all built for it (a write then costs the records it touched)."""
+        source = self._deferred.get(attr)
+        if source is not None and hasattr(source, "put"):
+            source.put(record)
+            return
+        ident = type(record).IDENTITY  # as `schema.FILES` declares it for the record's file
+        records = self.of(attr)
+        at = next((i for i, r in enumerate(records) if getattr(r, ident) == getattr(record, ident)), None)
+        self._records[attr] = [*records, record] if at is None else [*records[:at], record, *records[at + 1:]]
+
+    def sharing(self, wijken: list[Wijk]) -> Dataset:
+        """A data set of `wijken` with this one's records of the other files, those the
+        cache defers still deferred (built as the new one asks, once for both): for the
+        rules run on some wijken, which read only their own subsidy records."""
+        return Dataset(wijken, **self._records, deferred=dict(self._deferred))
+
+    def pending(self, attr: str) -> Any:
+        """The cache's source of the records of `attr` while they were never all built
+        (None once they were, or when they did not come from the cache)."""
+        return self._deferred.get(attr)
+
     def as_read(self, attr: str, records: list[Any]) -> list[dict[str, Any]] | None:
         """The plain form (`schema.to_plain` with ISO dates) that each of `records` was
         built from, when the cache deferred them; None otherwise. For a command that only
@@ -506,7 +530,7 @@ class Dataset:
     @property
     def gemeente(self) -> Gemeente | None:
         """The gemeente of verbinders.yaml (a singleton: a list of none or one record)."""
-        found = self.records.get("gemeente")
+        found = self.of("gemeente")  # a head record: never resolves a deferred file
         return found[0] if found else None
 
     @property

@@ -24,14 +24,16 @@ from wijkctl import cache, index
 from wijkctl.schema import FILES, PARTS, WIJK, WIJKEN, from_plain, to_plain
 
 if TYPE_CHECKING:
-    from wijkctl.cache import Entry
+    from wijkctl.cache import Entry, Keys
 
 
 _READ = object()  # `old` not given: read it
 
 
-def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, old: Any = _READ) -> Entry | None:
-    """The cache entry for the files' bytes `raw` (whose `cache.key` is `sleutel`), made
+def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, old: Any = _READ,
+            keys: Keys | None = None) -> Entry | None:
+    """The cache entry for the files' bytes `raw` (whose `cache.key` is `sleutel`, and
+    `cache.file_keys` are `keys`, when known), made
     from the previous entry of `root` (`old`, when the caller has read it) and stored;
     None when that cannot be done safely. The rules it runs are those whose scope
     (`validate.Rule`) allows judging the changed wijken alone."""
@@ -39,23 +41,24 @@ def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, ol
         old = cache.get(root, None)
     if old is None or not old.canonical >= set(FILES) or old.spans is None or old.head is None:
         return None
+    keys = cache.file_keys(raw) if keys is None else keys
     try:
-        made = _made(old, raw)
+        made = _made(old, raw, keys)
     except (UnicodeDecodeError, cache.Damaged):
         return None
     if made is None:
         return None
-    sleutel = sleutel or cache.key(raw)
+    sleutel = sleutel or cache.key(raw, keys)
     cache.put(root, sleutel, **made)
     return cache.get(root, sleutel)
 
 
-def _made(old: Entry, raw: dict[str, bytes]) -> dict[str, Any] | None:
+def _made(old: Entry, raw: dict[str, bytes], file_keys: Keys) -> dict[str, Any] | None:
     from wijkctl.validate import breaks_rules, quiet_from
     from wijkctl.yamlio import dump_loaded, dump_record, load_text, split_records
 
     small: dict[str, list] = {}  # by Dataset attribute
-    files = cache.small_file_keys(raw)
+    files = cache.small_file_keys(raw, file_keys)
     for name in FILES:
         if name == WIJKEN:
             continue

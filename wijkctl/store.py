@@ -29,7 +29,7 @@ from wijkctl.schema import (
 from wijkctl.text import aantal
 
 if TYPE_CHECKING:  # the YAML parser is imported only when the cache cannot serve
-    from wijkctl.cache import Entry, Section
+    from wijkctl.cache import Entry, Keys, Section
     from wijkctl.schema import DataFile
     from wijkctl.yamlio import Loaded
 
@@ -210,11 +210,13 @@ def load(root: Path) -> model.Dataset:
 
 
 def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
-             canonical: frozenset[str] = frozenset(), small: dict[str, list[dict]] | None = None) -> None:
+             canonical: frozenset[str] = frozenset(), small: dict[str, list[dict]] | None = None,
+             keys: Keys | None = None) -> None:
     """Put validated records in the parse cache under the exact bytes they were read from
     (a writer calls this with what it wrote, so the next read parses nothing), with the
     names of the files known to be canonical; `small`: the plain records of the other
-    files (`cache.small_plain`), when the caller has them already."""
+    files (`cache.small_plain`), when the caller has them already; `keys`: the files'
+    `cache.file_keys`, when known."""
     from wijkctl import cache
     from wijkctl.index import PARTS, summary
     from wijkctl.validate import quiet_from
@@ -229,10 +231,11 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
         head, chunks = split_records(contents[WIJKEN].decode("utf-8"))
         if len(chunks) == len(wijken):
             layout = cache.layout(head, chunks)
-    cache.put(root, cache.key(contents), small=small if small is not None else cache.small_plain(data),
+    keys = cache.file_keys(contents) if keys is None else keys
+    cache.put(root, cache.key(contents, keys), small=small if small is not None else cache.small_plain(data),
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
-              files=cache.small_file_keys(contents), canonical=canonical, **layout)  # type: ignore[arg-type]
+              files=cache.small_file_keys(contents, keys), canonical=canonical, **layout)  # type: ignore[arg-type]
 
 
 def remember_proven(root: Path, contents: dict[str, bytes], snap: Snapshot, canonical: frozenset[str]) -> None:
@@ -270,9 +273,10 @@ def snapshot_for_write(root: Path) -> tuple[Snapshot, Entry | None]:
     raw, entry = cached(root)
     data = dataset(entry) if entry is not None and entry.canonical >= set(DATA_FILES) else None
     if data is not None:
-        # the wijken are not listed here: they are in `data`, built as the change asks
-        loaded = {name: Loaded([] if name == WIJKEN else data.of(FILES[name].attr), [], [], CURRENT_VERSIE[name], name,
-                               head_records(name, data))
+        # the wijken, and the records of a deferred file, are not listed here: they are in
+        # `data`, built as the change asks
+        loaded = {name: Loaded([] if name == WIJKEN or data.pending(FILES[name].attr) else data.of(FILES[name].attr),
+                               [], [], CURRENT_VERSIE[name], name, head_records(name, data))
                   for name in DATA_FILES}
         snap = Snapshot(root, decode(root, raw), loaded, data)
         snap.raw = raw
@@ -298,13 +302,14 @@ def cached(root: Path) -> tuple[dict[str, bytes], Entry | None]:
             from wijkctl.errors import WijkctlError
 
             raise WijkctlError("Interne fout: de cache herkende gewijzigde bestanden niet. Meld dit.")
-        sleutel = entry.sleutel
+        sleutel, keys = entry.sleutel, None
     else:
-        sleutel = cache.key(raw)
+        keys = cache.file_keys(raw)
+        sleutel = cache.key(raw, keys)
     if entry is None or entry.sleutel != sleutel:
         from wijkctl.refresh import refresh
 
-        entry = refresh(root, raw, sleutel=sleutel, old=entry)
+        entry = refresh(root, raw, sleutel=sleutel, old=entry, keys=keys)
         if entry is not None and os.environ.get("WIJKCTL_CHECK_WRITES") == "1":
             _same_as_parsing(root, raw, entry)
     elif entry.signatures != signatures:
@@ -398,6 +403,35 @@ class _Deferred:
     def __init__(self, entry: Entry, f: DataFile):
         self.entry, self.file, self.built = entry, f, {}
         self.read: dict[int, dict] = {}  # id of a record built -> the plain record it was built from
+        # a write's changes before the whole list was asked for (`put`): position -> the record
+        # in place of the one built there, and the records added at the end
+        self.replaced: dict[int, object] = {}
+        self.added: list = []
+
+    def put(self, record: object) -> None:
+        """Put `record` in place of the record built with its identity, else at the end
+        (the file's records are not all built for it; a record of that identity never
+        built is then held twice, which validation refuses)."""
+        ident = self.file.identity
+        value = getattr(record, ident)
+        for i, other in enumerate(self.added):
+            if getattr(other, ident) == value:
+                self.added[i] = record
+                return
+        for pos, other in self.built.items():
+            if getattr(self.replaced.get(pos, other), ident) == value:
+                self.replaced[pos] = record
+                return
+        self.added.append(record)
+
+    def current(self) -> dict[int, object]:
+        """Each record built, by position, as it stands now (`put` applied)."""
+        return {pos: self.replaced.get(pos, record) for pos, record in self.built.items()}
+
+    def count(self) -> int:
+        """How many records the file holds as read."""
+        stored = self.entry.small.stored(self.file.name)
+        return len(stored)
 
     def as_read(self, records: list) -> list[dict] | None:
         """The plain records `records` were built from (None when one was not built here)."""
@@ -425,7 +459,10 @@ class _Deferred:
 
     def __call__(self) -> list:
         plains = self.entry.small[self.file.name]
-        return self._at(plains, range(len(plains)))
+        records = self._at(plains, range(len(plains)))
+        for pos, record in self.replaced.items():
+            records[pos] = record
+        return [*records, *self.added]
 
     def where(self, keys: dict[str, str | int]) -> list:
         """The records whose plain form holds `keys` (top-level texts and whole numbers,
@@ -441,8 +478,17 @@ class _Deferred:
                 pass  # the records from a normal parse, below
         plains = self.entry.small[self.file.name]
         items = list(keys.items())
-        return self._at(plains, [pos for pos, p in enumerate(plains)
-                                 if isinstance(p, dict) and all(p.get(k) == v for k, v in items)])
+        return self._now(self._at(plains, [pos for pos, p in enumerate(plains)
+                                           if isinstance(p, dict) and all(p.get(k) == v for k, v in items)]), keys)
+
+    def _now(self, records: list, keys: dict[str, str | int]) -> list:
+        """`records` (those built that matched as read) with the changes `put` made."""
+        if not self.replaced and not self.added:
+            return records
+        now = {id(record): self.replaced.get(pos, record) for pos, record in self.built.items()}
+        out = [now.get(id(r), r) for r in records]
+        out = [r for r in out if all(getattr(r, k) == v for k, v in keys.items())]
+        return out + [r for r in self.added if all(getattr(r, k) == v for k, v in keys.items())]
 
     def _selected(self, stored: Section, keys: dict[str, str | int]) -> list:
         (key, value), *more = keys.items()
@@ -451,7 +497,7 @@ class _Deferred:
             column = stored.column(key)
             positions = [pos for pos in positions if column[pos] == value]
         missing = [pos for pos in positions if pos not in self.built]
-        return self._at(dict(zip(missing, stored.plains(missing))), positions)
+        return self._now(self._at(dict(zip(missing, stored.plains(missing))), positions), keys)
 
 
 # --- locking --------------------------------------------------------------------

@@ -8,7 +8,7 @@ wijk. Their scopes, for the validator registry: `PER_RECORD` looks at one record
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from wijkctl import model, subsidiejaar, subsidy
 from wijkctl import subsidiemodel as sm
@@ -83,12 +83,24 @@ def check_plafond(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[P
                            f"plafond ({euro(regeling.plafond)}; Awb 4:25 lid 2)", "subsidie-plafond")
 
 
+def _wijken(data: model.Dataset) -> Callable[[str], model.Wijk | None]:
+    """The wijk of a code: through the index when the wijken come from the cache one at a
+    time (only those asked for are built), else from the list."""
+    if data.lazy:
+        def find(code: str) -> model.Wijk | None:
+            pos = data.index.find("code", code)
+            return None if pos is None else data.wijk_at(pos)
+
+        return find
+    return {w.code: w for w in data.wijken}.get
+
+
 def check_organisatie(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Problem]:
     """Across files: the wijk exists, and the organisation is a wijkplatform of it active
     on at least one day of `jaar`."""
-    wijken = {w.code: w for w in data.wijken}
+    wijk_van = _wijken(data)
     for s in records:
-        wijk = wijken.get(s.wijk)
+        wijk = wijk_van(s.wijk)
         if wijk is None:
             yield _problem(s, _line(s, "wijk", s), f"wijk '{s.wijk}' bestaat niet", "subsidie-wijk")
             continue
@@ -112,6 +124,31 @@ def warn_venster(records: list[sm.Subsidie], data: model.Dataset) -> Iterator[Pr
         buiten = subsidiejaar.buiten_venster(regeling, s.jaar, s.aanvraag.ontvangen)
         if buiten is not None:
             yield _problem(s, _line(s.aanvraag, "ontvangen", s), buiten[1], "subsidie-aanvraagtermijn", "waarschuwing")
+
+
+def touched(pairs: list[tuple[sm.Subsidie | None, sm.Subsidie]], data: model.Dataset) -> Iterator[Problem]:
+    """The errors of `PER_RECORD`, `check_uniek` and `check_plafond` when only the records
+    `pairs` changed (each as it was, None when added, and as it is), the others valid and
+    as they were: what running them on every record would find.
+
+    A record of another year or wijk holds another id and another organisation and year
+    (valid ids are `<jaar>-<organisatie>`, an organisation is of one wijk), so uniqueness
+    is judged among the records of each touched year and wijk; the plafond in each year
+    whose total verleend changed."""
+    after = [new for _was, new in pairs]
+    for check in PER_RECORD:
+        yield from check(after, data)
+    for jaar, wijk in sorted({(s.jaar, s.wijk) for s in after}):
+        yield from check_uniek(data.where("subsidies", jaar=jaar, wijk=wijk), data)
+    verschil: dict[int, int] = {}
+    for was, new in pairs:
+        verschil[new.jaar] = verschil.get(new.jaar, 0) + (new.verleend or 0)
+        if was is not None:
+            verschil[was.jaar] = verschil.get(was.jaar, 0) - (was.verleend or 0)
+    for jaar in sorted(j for j, d in verschil.items() if d > 0):
+        regeling = _regeling(data, jaar)
+        if regeling is not None and regeling.plafond is not None:
+            yield from check_plafond(data.where("subsidies", jaar=jaar), data)
 
 
 PER_RECORD = (check_stappen, check_id)

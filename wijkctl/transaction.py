@@ -30,7 +30,7 @@ from wijkctl.schema import (
 from wijkctl.store import DATA_FILES, MAX_SHOWN, Snapshot, locked
 
 if TYPE_CHECKING:
-    from wijkctl.cache import Entry
+    from wijkctl.cache import Entry, Keys
 
 
 @dataclass
@@ -195,21 +195,28 @@ def apply(
         if commit:
             _commit_or_undo(snap, outcome, missing)
         # the cache stays warm: the records just validated are those of the bytes written
-        _keep_warm(root, {**snap.raw, **encoded}, plan, written, data, frozenset(proven))
+        contents = {**snap.raw, **encoded}
+        keys = None
+        if entry is not None:  # a file not written keeps the key the entry knows
+            from wijkctl.cache import keys_after
+
+            keys = keys_after(entry, snap.raw, contents, encoded)
+        _keep_warm(root, contents, plan, written, data, frozenset(proven), keys)
     return outcome
 
 
 def _keep_warm(root: Path, contents: dict[str, bytes], plan: _Plan, written: model.Dataset, data: model.Dataset,
-               proven: frozenset[str]) -> None:
-    """Remember the data set just written under the bytes `contents`: from the entry the
-    write started from where it can, else whole (with the small files' plain records as
-    planned, those of `written`: equal records)."""
+               proven: frozenset[str], keys: Keys | None) -> None:
+    """Remember the data set just written under the bytes `contents` (whose
+    `cache.file_keys` are `keys`, when known): from the entry the write started from
+    where it can, else whole (with the small files' plain records as planned, those of
+    `written`: equal records)."""
     if isinstance(plan, _CachePlan) and written is data:
-        plan.remember(root, contents, proven, data)
+        plan.remember(root, contents, proven, data, keys)
         return
     small = {part: plain for part, plain in plan.after.items() if PARTS[part].name != WIJKEN}
     store.remember(root, contents, written, proven,
-                   small if len(small) == sum(p.name != WIJKEN for p in PARTS.values()) else None)
+                   small if len(small) == sum(p.name != WIJKEN for p in PARTS.values()) else None, keys)
 
 
 def _proven_canonical(snap: Snapshot, entry: Entry | None) -> tuple[dict[str, str], set[str]]:
@@ -229,13 +236,12 @@ def _change_and_plan(snap: Snapshot, entry: Entry | None, data: model.Dataset,
     one at a time, else by comparing all records with those read."""
     if entry is None:
         before = {part: _plain(part, snap.loaded[p.name].parts(p.name)[p.attr]) for part, p in PARTS.items()}
-    else:  # the cache's plain records are those of the bytes read
-        before = dict(entry.small)
     change = mutate(data)
-    if entry is not None and data.lazy:
-        return change, _plan_from_cache(entry, data, before)
+    if entry is not None and data.lazy:  # the cache's plain records are those of the bytes read
+        return change, _plan_from_cache(entry, data, entry.small)  # each parsed when compared
     if entry is not None:
-        before[WIJKEN] = [entry.plain(pos) for pos in range(len(entry.index))]
+        before = {**{part: entry.small[part] for part in entry.small},
+                  WIJKEN: [entry.plain(pos) for pos in range(len(entry.index))]}
     return change, _plan(snap, data, before)
 
 
@@ -293,23 +299,106 @@ def _plan(snap: Snapshot, data: model.Dataset, before: dict[str, list[dict]]) ->
     return _Plan(before, _after(data, list(DATA_FILES)), records, _heads(data, list(DATA_FILES)))
 
 
+class _Touched:
+    """The records of a deferred file (`schema.DataFile.deferred`: subsidies.yaml) that a
+    write from the cache touched, the others never built: by position, each as read
+    (`was`, plain) and as it is now (record and plain), and those added at the end."""
+
+    def __init__(self, name: str, changed: dict[int, tuple[object, dict]], was: dict[int, dict],
+                 added: list[tuple[object, dict]]):
+        self.name, self.changed, self.was, self.added = name, changed, was, added
+        self.chunks: list[str] = []  # the new records' lines in the text, in file order (`_CachePlan.text`)
+        self.head = ""  # the text before the first record
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.added)
+
+    def plains(self) -> list[dict]:
+        """The plain records that changed or were added, in file order."""
+        return [*(self.changed[pos][1] for pos in sorted(self.changed)), *(p for _r, p in self.added)]
+
+    def pairs(self) -> list[tuple[object | None, object]]:
+        """Each touched record as it was (None: added) and as it is."""
+        from wijkctl.schema import from_plain
+
+        schema = FILES[self.name].schema
+        return [*((from_plain(self.was[pos], schema), self.changed[pos][0]) for pos in sorted(self.changed)),
+                *((None, r) for r, _p in self.added)]
+
+    def lines(self) -> tuple[dict[int, tuple[bytes, dict]], list[tuple[bytes, dict]]]:
+        """The cache's lines (`cache.dumps`) of the records changed, by position, and added."""
+        from wijkctl.cache import dumps
+
+        return ({pos: (dumps(plain), plain) for pos, (_r, plain) in self.changed.items()},
+                [(dumps(plain), plain) for _r, plain in self.added])
+
+
+def _touched(name: str, source: store._Deferred) -> _Touched:
+    """What a write changed among the records of `name` that the cache deferred (`source`)."""
+    schema = FILES[name].schema
+    changed, was = {}, {}
+    for pos, record in sorted(source.current().items()):
+        plain, old = to_plain(record, schema, iso=True), source.read[id(source.built[pos])]
+        if plain != old:
+            changed[pos], was[pos] = (record, plain), old
+    return _Touched(name, changed, was, [(r, to_plain(r, schema, iso=True)) for r in source.added])
+
+
 class _CachePlan(_Plan):
-    """A change to wijken that came from the cache one at a time: only the wijken built
-    (`changed_at`: position -> wijk, of those that changed) are compared, written,
-    read back and validated."""
+    """A change that came from the cache one at a time: only the wijken built
+    (`changed_at`: position -> wijk, of those that changed) and the records of a deferred
+    file built (`touched`, by file name) are compared, written, read back and validated."""
 
     def __init__(self, before: dict[str, list[dict]], after: dict[str, list[dict]], records: dict[str, list],
                  heads: dict[str, dict], changed_at: dict[int, tuple[model.Wijk, dict]], was: dict[int, list],
-                 entry: Entry):
+                 entry: Entry, touched: dict[str, _Touched], data: model.Dataset):
         super().__init__(before, after, records, heads)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
+        self.touched, self.data = touched, data
+        self.whole: set[str] = set()  # touched files dumped whole after all (`text`): validated whole
         self.spans: list[int] | None = None
         self.quiet: list[str] | None = None  # every wijk's quiet day anew (`verify`, a whole validation)
         self.head, self.chunks = "", {}
         if changed_at:
             self.changed.insert(0, WIJKEN)
+        if any(touched.values()):
+            names = set(self.changed) | {name for name, t in touched.items() if t}
+            self.changed = [name for name in DATA_FILES if name in names]
+
+    def _touched_text(self, snap: Snapshot, name: str) -> str:
+        """The text of a deferred file with the lines of the records touched replaced and
+        those added after the last: each record's old lines found as their canonical
+        dump (the file is canonical, its ids unique, so they stand there exactly once)."""
+        from wijkctl.schema import from_plain
+
+        t, old = self.touched[name], snap.texts[name]
+        schema, first = FILES[name].schema, old.find("\n- ") + 1
+        out, at, ok = [], 0, first > 0 and old.endswith("\n")
+        for pos in sorted(t.changed) if ok else ():
+            chunk = "\n" + yamlio.dump_record(name, from_plain(t.was[pos], schema))
+            start = old.find(chunk, max(at - 1, 0))
+            end = start + len(chunk)
+            if start < 0 or not (end == len(old) or old.startswith("- ", end)) or old.find(chunk, end - 1) >= 0:
+                ok = False
+                break
+            new = yamlio.dump_record(name, t.changed[pos][0])
+            out += [old[at:start + 1], new]
+            t.chunks.append(new)
+            at = end
+        if not ok:  # not where the cache says: dumped whole, and validated whole
+            self.whole.add(name)
+            return yamlio.dump_records(name, self.data.of(FILES[name].attr))
+        added = [yamlio.dump_record(name, r) for r, _p in t.added]
+        t.chunks += added
+        t.head = old[:first]
+        text = "".join([*out, old[at:], *added])
+        if _check_writes():
+            _same_as_full_dump(name, text, self.records[name], None)
+        return text
 
     def text(self, snap: Snapshot, name: str) -> str:
+        if self.touched.get(name):
+            return self._touched_text(snap, name)
         if name != WIJKEN:
             return super().text(snap, name)
         old = snap.texts[name]
@@ -342,19 +431,32 @@ class _CachePlan(_Plan):
         def full() -> model.Dataset:
             return verify(snap, texts, {name: data.of(FILES[name].attr) for name in DATA_FILES}, heads=self.heads)
 
-        if any(self.head_changed(name) for name in texts):
+        if any(self.head_changed(name) for name in texts) or self.whole & set(texts):
             return full()
+        touched = {name: t for name, t in self.touched.items() if name in texts}
+        if touched and len(touched) != len(texts):
+            return full()  # a deferred file's records and another file at once: validated whole
 
         for name, text in texts.items():
             if name == WIJKEN:
                 loaded = load_text(name, self.head + "".join(self.chunks.values()))
                 if loaded.problems or _plain(name, loaded.records) != [p for _w, p in self.changed_at.values()]:
                     return full()
+            elif name in touched:
+                t = touched[name]
+                loaded = load_text(name, t.head + "".join(t.chunks))
+                if loaded.problems or _plain(name, loaded.records) != t.plains():
+                    return full()
             elif not _read_back(name, text, self.before[name], self.after[name]):
                 return full()
         old = data.index
-        clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
-                             data.records, changed_files=frozenset(texts))
+        if touched:
+            from wijkctl.validate import valid_records_change
+
+            clean = valid_records_change(data, {name: t.pairs() for name, t in touched.items()})
+        else:
+            clean = valid_change(old, {pos: (self.was[pos], w) for pos, (w, _p) in self.changed_at.items()},
+                                 data, changed_files=frozenset(texts))
         if clean and not _check_writes():
             return data
         # None: a rule's scope asks for every wijk; "not clean" may be a part-only run seeing the subsidy
@@ -372,20 +474,37 @@ class _CachePlan(_Plan):
                                "oordeel dan die van alles; er is niets veranderd. Meld dit.")
         return full()  # refused: everything read again, for the lines the refusal names
 
-    def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset) -> None:
-        """The cache entry of the bytes written: the lines and summaries of the wijken
-        that did not change as they were, those of the changed ones anew; none when the
+    def remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str], data: model.Dataset,
+                 keys: Keys | None) -> None:
+        """The cache entry of the bytes written (whose `cache.file_keys` are `keys`): the
+        lines and summaries of the wijken that did not change as they were, those of the
+        changed ones anew, and a deferred file's section spliced likewise; none when the
         entry turned out damaged (the next command parses)."""
         from wijkctl import cache
 
         try:
             if not self.entry.damaged:
-                self._remember(root, contents, canonical, data)
+                self._remember(root, contents, canonical, data, keys or cache.file_keys(contents))
         except cache.Damaged:
             pass
 
+    def _small(self) -> dict[str, list | object]:
+        """The small files' records for the new entry: as planned, or a deferred file's
+        section as stored with the lines of the records touched spliced in."""
+        entry, small = self.entry, {}
+        for name in entry.small:
+            section = entry.small.sections.get(name)
+            if name in self.after:
+                small[name] = self.after[name]
+            elif section is not None:
+                touched = self.touched.get(name)
+                small[name] = section.spliced(*touched.lines()) if touched else section.spliced({}, [])
+            else:
+                small[name] = entry.small[name]
+        return small
+
     def _remember(self, root: Path, contents: dict[str, bytes], canonical: frozenset[str],
-                  data: model.Dataset) -> None:
+                  data: model.Dataset, file_keys: Keys) -> None:
         from wijkctl import cache, index
 
         entry = self.entry
@@ -408,7 +527,7 @@ class _CachePlan(_Plan):
                         text_keys[pos] = key
         from wijkctl.validate import quiet_from
 
-        new = {pos: index.summary(wijk, quiet_from(wijk, data.records))
+        new = {pos: index.summary(wijk, quiet_from(wijk, data))
                for pos, (wijk, _plain) in self.changed_at.items()}
         columns, kept = [], {}
         for part in range(len(index.PARTS)):
@@ -422,11 +541,10 @@ class _CachePlan(_Plan):
                 for pos, s in new.items():
                     column[pos] = s[part]
                 columns.append(cache.dumps(column))
-        small = {name: self.after[name] if name in self.after else entry.small[name] for name in entry.small}
-        cache.put(root, cache.key(contents), small=small,
+        cache.put(root, cache.key(contents, file_keys), small=self._small(),
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
-                  head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents),
+                  head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents, file_keys),
                   canonical=canonical, known_columns=kept, known_blocks=entry.kept_blocks(changed))
 
 
@@ -447,11 +565,19 @@ def _plan_from_cache(entry: Entry, data: model.Dataset, before: dict[str, list[d
         if plain != old:
             changed_at[pos] = (data.built[pos], plain)
             was[pos] = summary(from_plain(old, WIJK), None)
-    small = [name for name in DATA_FILES if name != WIJKEN]
+    touched, small = {}, []
+    for name in DATA_FILES:
+        source = data.pending(FILES[name].attr) if name != WIJKEN else None
+        if source is not None and name in entry.small.sections:  # only the records built can have changed
+            touched[name] = _touched(name, source)
+        elif name != WIJKEN:
+            small.append(name)
     records = {name: data.of(FILES[name].attr) for name in small}
     if _check_writes():
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-    return _CachePlan(before, _after(data, small), records, _heads(data, small), changed_at, was, entry)
+        records.update({name: data.of(FILES[name].attr) for name in touched})
+    return _CachePlan(before, _after(data, small), records, _heads(data, small), changed_at, was, entry, touched,
+                      data)
 
 
 def _same_as_full_dump(name: str, text: str, records: list, head: dict | None) -> None:

@@ -341,17 +341,53 @@ def check_subsidies(data: model.Dataset) -> Iterator[Problem]:
                        "subsidie-wijk", s.wijk)
 
 
-def check_subsidie_organisaties(data: model.Dataset) -> Iterator[Problem]:
-    """Per wijk: the organisation of each of its subsidy records is a wijkplatform of it,
-    active on at least one day of the record's year."""
-    records = data.of("subsidies")
-    if not records:
+def _subsidies_touched(data: model.Dataset, name: str, pairs: list[tuple[object | None, object]]) -> Iterator[Problem]:
+    """`check_subsidies` where only the records `pairs` (each as it was, None when added,
+    and as it is) of subsidies.yaml changed, the others valid."""
+    if name != SUBSIDIES or not pairs:
         return
     from wijkctl import subsidiecheck as sc
 
-    codes = {w.code: w for w in data.wijken}
-    mine = [s for s in records if s.wijk in codes]
+    yield from sc.touched(pairs, data)
+    for _was, s in pairs:
+        if data.index.find("code", s.wijk) is None:  # type: ignore[attr-defined]
+            yield _err(SUBSIDIES, 0, f"{s.id}: wijk '{s.wijk}' bestaat niet", "subsidie-wijk", s.wijk)  # type: ignore[attr-defined]
+
+
+def _organisaties_touched(data: model.Dataset, name: str,
+                          pairs: list[tuple[object | None, object]]) -> Iterator[Problem]:
+    """`check_subsidie_organisaties` for the records `pairs` of subsidies.yaml that changed."""
+    if name != SUBSIDIES or not pairs:
+        return
+    from wijkctl import subsidiecheck as sc
+
+    yield from (p for p in sc.check_organisatie([s for _was, s in pairs], data) if p.rule != "subsidie-wijk")
+
+
+def _formats_touched(data: model.Dataset, name: str, pairs: list[tuple[object | None, object]]) -> Iterator[Problem]:
+    """`check_small_formats` for the records `pairs` of file `name` that changed."""
+    schema = FILES[name].schema
+    for _was, record in pairs:
+        yield from _formats(name, record, schema, None)
+
+
+def check_subsidie_organisaties(data: model.Dataset) -> Iterator[Problem]:
+    """Per wijk: the organisation of each of its subsidy records is a wijkplatform of it,
+    active on at least one day of the record's year."""
+    wijken = data.wijken
+    if data.pending("subsidies") is not None and len(wijken) <= _FEW:  # their records only, from the cache
+        mine = [s for w in wijken for s in data.where("subsidies", wijk=w.code)]
+    else:
+        codes = {w.code for w in wijken}
+        mine = [s for s in data.of("subsidies") if s.wijk in codes]
+    if not mine:
+        return  # nothing to judge: subsidiecheck (and the record classes) stay unimported
+    from wijkctl import subsidiecheck as sc
+
     yield from (p for p in sc.check_organisatie(mine, data) if p.rule != "subsidie-wijk")
+
+
+_FEW = 8  # wijken whose subsidy records are looked up one wijk at a time rather than all read
 
 
 class Rule(NamedTuple):
@@ -366,17 +402,23 @@ class Rule(NamedTuple):
     - "alles": a rule across files over every wijk; any change runs it on everything.
 
     A warning of a "wijk" or "uniek" rule holds from now until its `tot` (warnings only
-    end): each wijk's "quiet from" day, kept in the cache, is derived from them."""
+    end): each wijk's "quiet from" day, kept in the cache, is derived from them.
+
+    `touched`: for a rule that reads the records of a deferred file (subsidies.yaml), the
+    errors it finds when only some of those records changed (`valid_records_change`),
+    given the data, the file and each record touched as it was (None: added) and as it
+    is: every error the whole rule would find then, at the cost of those records."""
 
     check: Callable[[model.Dataset], Iterable[Problem]]
     scope: str
     reads: tuple[str, ...] = ()
     warns: bool = True  # False: gives errors only, so it has no say in a wijk's "quiet from" day
+    touched: Callable[[model.Dataset, str, list[tuple[object | None, object]]], Iterable[Problem]] | None = None
 
 
 RULES: tuple[Rule, ...] = (
     Rule(check_wijk_formats, "wijk"),
-    Rule(check_small_formats, "bestand"),
+    Rule(check_small_formats, "bestand", touched=_formats_touched),
     Rule(check_wijk_identity, "uniek"),
     Rule(check_gebied_bestaat, "wijk", reads=(VERBINDERS,)),
     Rule(check_cijfers, "wijk"),
@@ -385,8 +427,8 @@ RULES: tuple[Rule, ...] = (
     Rule(check_regelingen, "bestand"),
     # a record's wijk missing makes the part-only run of a change see every other wijk's
     # records as orphans: that verdict is "not clean", so the change is validated whole
-    Rule(check_subsidies, "bestand"),
-    Rule(check_subsidie_organisaties, "wijk", reads=(SUBSIDIES,), warns=False),
+    Rule(check_subsidies, "bestand", touched=_subsidies_touched),
+    Rule(check_subsidie_organisaties, "wijk", reads=(SUBSIDIES,), warns=False, touched=_organisaties_touched),
 )
 PER_WIJK = ("wijk", "uniek")
 
@@ -397,13 +439,13 @@ def validate(data: model.Dataset) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.bestand, p.regel, p.melding))
 
 
-def quiet_from(w: model.Wijk, others: dict[str, list]) -> str:
+def quiet_from(w: model.Wijk, others: dict[str, list] | model.Dataset) -> str:
     """The first day (ISO) from which the rules give no warning for wijk `w` (with the
     other files' records `others`, by Dataset attribute): "" when they give none now,
     index.NOOIT when one lasts for ever."""
     from wijkctl.index import NOOIT
 
-    part = model.Dataset([w], **others)
+    part = _part([w], others)
     ends = [p.tot for rule in RULES if rule.scope in PER_WIJK and rule.warns for p in rule.check(part)
             if p.ernst != "fout"]
     if not ends:
@@ -411,12 +453,20 @@ def quiet_from(w: model.Wijk, others: dict[str, list]) -> str:
     return NOOIT if None in ends else max(ends)  # type: ignore[type-var]
 
 
+def _part(wijken: list[model.Wijk], others: dict[str, list] | model.Dataset) -> model.Dataset:
+    """A data set of `wijken` with the other files' records `others` (by Dataset
+    attribute, or those of a data set, a deferred file's still deferred)."""
+    if isinstance(others, model.Dataset):
+        return others.sharing(wijken)
+    return model.Dataset(wijken, **others)
+
+
 def quiet_files(data: model.Dataset) -> bool:
     """Whether the rules that are not about each wijk on its own give no problem today."""
     return not any(True for rule in RULES if rule.scope not in PER_WIJK for _p in rule.check(data))
 
 
-def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], others: dict[str, list], *,
+def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], others: dict[str, list] | model.Dataset, *,
                  changed_files: frozenset[str]) -> bool | None:
     """Whether valid wijken (`old`, their index) stay valid when the wijken at the
     positions in `changed` (each with its summary before) become those given, with the
@@ -435,12 +485,37 @@ def valid_change(old: Index, changed: dict[int, tuple[Summary, model.Wijk]], oth
     return not conflicts(old, {pos: (was, summary(w, None)) for pos, (was, w) in changed.items()})
 
 
-def breaks_rules(wijken: list[model.Wijk], others: dict[str, list], *, changed_files: frozenset[str]) -> bool | None:
+def valid_records_change(data: model.Dataset, touched: dict[str, list[tuple[object | None, object]]]) -> bool | None:
+    """Whether valid data stays valid when only the records `touched` of deferred files
+    change (by file name: each as it was, None when added, and as it is), the wijken and
+    every other record as they were: the verdict of validating everything (no error), at
+    the cost of the change; None when a rule's scope asks for everything.
+
+    A rule with a `touched` part runs that; a rule about the other files runs whole; a
+    rule about each wijk that reads none of these files has nothing new to judge."""
+    names = frozenset(touched)
+    for rule in RULES:
+        if rule.touched is not None:
+            problems: Iterable[Problem] = (p for name, pairs in touched.items()
+                                           for p in rule.touched(data, name, pairs))
+        elif rule.scope == "alles" or (rule.scope in PER_WIJK and names & set(rule.reads)):
+            return None
+        elif rule.scope in PER_WIJK:
+            continue
+        else:
+            problems = rule.check(data)
+        if any(p.ernst == "fout" for p in problems):
+            return False
+    return True
+
+
+def breaks_rules(wijken: list[model.Wijk], others: dict[str, list] | model.Dataset, *,
+                 changed_files: frozenset[str]) -> bool | None:
     """Whether these wijken, among themselves and with the other files' records
     `others`, break a rule (an error, not a warning), when the data was valid before and
     only these wijken and the files in `changed_files` changed; None when a rule's scope
     asks for every wijk (an "alles" rule, or a "wijk" rule reading a changed file)."""
-    part = model.Dataset(wijken, **others)
+    part = _part(wijken, others)
     run = []
     for rule in RULES:
         if rule.scope == "alles" or (rule.scope in PER_WIJK and changed_files & set(rule.reads)):

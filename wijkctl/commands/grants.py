@@ -68,12 +68,11 @@ def _record(data: model.Dataset, wijk: model.Wijk, jaar: int, org_query: str | N
                   "de stap die nu past is 'apply'.")
 
 
-def _store(data: model.Dataset, record: Any) -> None:
-    """Put `record` in subsidies.yaml: in place of the one with its id, else at the end."""
-    records = data.of("subsidies")
-    at = next((i for i, r in enumerate(records) if r.id == record.id), None)
-    data.records["subsidies"] = ([*records, record] if at is None
-                                 else [*records[:at], record, *records[at + 1:]])
+def _under_plafond(data: model.Dataset, jaar: int, regeling: model.Regeling | None) -> list:
+    """The records of `jaar` that share its plafond: none to weigh when the regeling sets none."""
+    if regeling is None or regeling.plafond is None:
+        return []
+    return data.where("subsidies", jaar=jaar)
 
 
 def _org_naam(wijk: model.Wijk, record: Any) -> str:
@@ -96,7 +95,7 @@ def _step(ctx: typer.Context, command: str, wijk: str, year: str, take: Take, dr
         label = f"{_org_naam(w, stap.record)} {jaar}"
         if not stap.veranderd:
             return model.Change(f"Al vastgelegd: {label}, {wat}; er is niets veranderd.", "", stap.record)
-        _store(data, stap.record)
+        data.put("subsidies", stap.record)  # in place of the one with its id, else at the end
         return model.Change(f"{label}: {wat}.", f"{command}: {label}, {wat}", stap.record)
 
     outcome = transaction.apply(data_dir(ctx), mutate, dry_run=dry_run, commit=commit)
@@ -158,7 +157,7 @@ def apply_(
 
     def take(data: model.Dataset, w: model.Wijk, jaar: int) -> tuple[Any, str]:
         platform = _platform(w, jaar, org)
-        bestaand = subsidiejaar.vind(data.of("subsidies"), jaar, platform.id)
+        bestaand = subsidiejaar.vind(data.where("subsidies", wijk=w.code, jaar=jaar), jaar, platform.id)
         stap = subsidiejaar.aanvragen(bestaand, data, w, platform, jaar, aanvraag, text.today())
         b = stap.record.berekening
         return stap, f"aanvraag ontvangen op {text.datum(aanvraag.ontvangen)}{_met(aanvraag.kenmerk)}, " \
@@ -194,7 +193,7 @@ def award(
         if recompute and s.aanvraag is not None and s.besluit is None:
             platform = rules.find_org(w, s.organisatie)
             berekening, _w = subsidiejaar.bevries(data, w, platform, jaar, s.aanvraag.ontvangen, text.today())
-        stap = subsidiejaar.verlenen(s, data.of("subsidies"), regeling, op, bedrag=bedrag, reden=reden,
+        stap = subsidiejaar.verlenen(s, _under_plafond(data, jaar, regeling), regeling, op, bedrag=bedrag, reden=reden,
                                      kenmerk=kenmerk, berekening=berekening)
         b = stap.record.besluit
         return stap, f"{text.euro(b.bedrag)} verleend{_met(b.kenmerk)}"
@@ -388,8 +387,10 @@ def correct(
 
     def take(data: model.Dataset, w: model.Wijk, jaar: int) -> tuple[Any, str]:
         s = _record(data, w, jaar, org)
-        result = subsidiejaar.corrigeren(s, stap, op=op, reden=reden or "", records=data.of("subsidies"),
-                                         regeling=regeling_of(data, jaar), betaling=welke, vervalt=remove, **velden)
+        regeling = regeling_of(data, jaar)
+        result = subsidiejaar.corrigeren(s, stap, op=op, reden=reden or "",
+                                         records=_under_plafond(data, jaar, regeling), regeling=regeling,
+                                         betaling=welke, vervalt=remove, **velden)
         return result, f"{stap} gecorrigeerd: {(reden or '').strip()}"
 
     _step(ctx, "correct", wijk, year, take, dry_run, commit, output)
