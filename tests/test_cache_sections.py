@@ -90,3 +90,52 @@ def test_a_write_to_a_wijk_keeps_the_section_as_a_whole_parse_would(subsidies, r
     assert run("fmt", "--check").exit_code == 0  # parses, proves and remembers whole
     fresh = cache.get(datadir, cache.key(store.read_bytes(datadir)))
     assert fresh.small.stored("subsidies.yaml").stored() == kept
+
+
+def _no_records_built(monkeypatch) -> list:
+    built: list = []
+    at = store._Deferred._at
+
+    def spy(self, plains, positions):
+        positions = list(positions)
+        built.extend(positions)
+        return at(self, plains, positions)
+
+    monkeypatch.setattr(store._Deferred, "_at", spy)
+    return built
+
+
+@pytest.mark.parametrize("args", [("--year", "2026"), ()])
+def test_grants_json_kept_in_the_entry_is_printed_again_without_a_record(args, subsidies, run, datadir, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        uncached = run("grants", *args, "-o", "json")
+    first = run("grants", *args, "-o", "json")  # makes each record's text and keeps it
+    built = _no_records_built(monkeypatch)
+    again = run("grants", *args, "-o", "json")
+    assert uncached.exit_code == first.exit_code == again.exit_code == 0
+    assert first.stdout == again.stdout == uncached.stdout
+    assert built == []  # printed from the texts the entry kept
+    other = run("grants", "--year", "2025", "-o", "json")  # another year: made, and kept beside
+    assert other.exit_code == 0 and json.loads(other.stdout) and {r["jaar"] for r in json.loads(other.stdout)} == {2025}
+    assert run("grants", *args, "-o", "json").stdout == uncached.stdout
+
+
+def test_a_write_starts_without_kept_texts(subsidies, run, datadir, monkeypatch):
+    assert run("grants", "--year", "2026", "-o", "json").exit_code == 0
+    assert run("award", "molenwijk", "--year", "2026", "--on", "2025-12-15").exit_code == 0
+    after = run("grants", "--year", "2026", "-o", "json")
+    record = next(r for r in json.loads(after.stdout) if r["wijk"] == "molenwijk")
+    assert record["status"] == "verleend"  # the texts of the data before are not the data now
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        assert run("grants", "--year", "2026", "-o", "json").stdout == after.stdout
+
+
+def test_damaged_kept_texts_mean_a_normal_answer(subsidies, run, datadir):
+    expected = run("grants", "--year", "2026", "-o", "json")  # keeps the texts at the end of the entry
+    raw = subsidies.read_bytes()
+    at = len(raw) - 10
+    subsidies.write_bytes(raw[:at] + (b"7" if raw[at:at + 1] != b"7" else b"8") + raw[at + 1:])
+    result = run("grants", "--year", "2026", "-o", "json")
+    assert (result.exit_code, result.stderr, result.stdout) == (0, "", expected.stdout)

@@ -354,3 +354,16 @@ def test_json_rows_of_scalars_written_in_one_call_each_are_the_standard_dump():
         expected = json.dumps(value, ensure_ascii=False, indent=2, default=output._plain_json) + "\n"
         expected = "".join(f"\\u{ord(ch):04x}" if ch in output._JSON_RAW else ch for ch in expected)
         assert output.to_json(value) == expected
+
+
+@given(st.lists(_json_values, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_a_list_written_item_by_item_is_the_list_written_whole(items):
+    """`grants -o json` may print texts kept in the cache, each written on its own
+    (`json_item`): together (`json_list`) they are byte for byte `to_json` of the list."""
+    try:
+        expected = output.to_json(items)
+    except (TypeError, ValueError, ArithmeticError):
+        return
+    assert output.json_list([output.json_item(v) for v in items]) == expected
+    assert output.to_json(output.json_list([output.json_item(v) for v in items])) == expected

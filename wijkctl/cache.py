@@ -387,8 +387,8 @@ class Entry:
     what a normal parse of the files gives); without one, it is `Damaged`."""
 
     __slots__ = ("_checked", "_columns", "_starts", "block_sums", "blocks", "body", "canonical", "column_sums",
-                 "damaged", "files", "head", "header", "index", "path", "raw", "rescue", "seen", "signatures",
-                 "sleutel", "small", "spans")
+                 "damaged", "files", "head", "header", "index", "path", "raw", "rendered", "rendered_at", "rescue",
+                 "seen", "signatures", "sleutel", "small", "spans")
 
     def __init__(self, path: Path, raw: bytes, header: dict[str, Any], start: int):
         from itertools import accumulate
@@ -420,6 +420,11 @@ class Entry:
         for name, (size, meta, check) in sorted(header["uitgesteld"].items()):
             sections[name] = Section(self, name, at, at + size, meta, check)
             at += size
+        self.rendered: dict[str, Rendered] = {}  # texts a command made of a deferred file's records
+        self.rendered_at = at
+        for kind, (size, meta, check) in sorted(header.get("uitvoer", {}).items()):
+            self.rendered[kind] = Rendered(self, at, at + size, meta, check)
+            at += size
         if (not isinstance(small, dict) or not all(isinstance(v, list) or (v is None and k in sections)
                                                    for k, v in small.items())
                 or not isinstance(self.column_sums, list) or len(self.column_sums) != len(columns)
@@ -445,6 +450,11 @@ class Entry:
         if self.rescue is None:
             raise Damaged
         return self.rescue
+
+    def damage(self) -> Damaged:
+        """The entry found damaged (it goes): what to raise."""
+        self._damage()
+        return Damaged()
 
     def _damage(self) -> None:
         if not self.damaged:  # once: the parse may have stored a good entry in its place since
@@ -692,6 +702,86 @@ def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> Stored:
     meta = dumps({"lengtes": lengths, "sommen": _sums(_blocks(memoryview(body), lengths), {}),
                   "kolommen": {k: [p.get(k) for p in plains] for k in keys}})
     return Stored(meta + b"\n" + body, len(meta), crc32(meta))
+
+
+class Rendered:
+    """Texts a command made of records of a deferred file (`Entry.rendered`, by kind:
+    "grants-json" is each record as `grants -o json` prints it), kept in the entry after
+    the sections by the first run that made them (`keep_rendered`): a function of the
+    records and the code alone, which the entry holds exactly, so a later run prints them
+    again without building a record. A meta line (the records' positions, each text's
+    length and the CRC-32 of all texts), then the texts; nothing is used before it verifies."""
+
+    __slots__ = ("_offsets", "check", "end", "entry", "meta_size", "start")
+
+    def __init__(self, entry: Entry, start: int, end: int, meta_size: int, check: int):
+        self.entry, self.start, self.end, self.meta_size, self.check = entry, start, end, meta_size, check
+        self._offsets: dict[int, tuple[int, int]] | None = None
+
+    def offsets(self) -> dict[int, tuple[int, int]]:
+        """Where the text of each position stands in the entry (`Damaged` when it does not verify)."""
+        if self._offsets is None:
+            from zlib import crc32
+
+            raw, at = self.entry.raw, self.start + self.meta_size
+            line, meta = raw[self.start:at], None
+            if crc32(line) == self.check and raw[at:at + 1] == b"\n":
+                with suppress(ValueError, RecursionError):
+                    meta = json.loads(line)
+            try:
+                positions, lengths, check = meta["posities"], meta["lengtes"], meta["som"]  # type: ignore[index]
+                offsets, start = {}, at + 1
+                for pos, n in zip(positions, lengths, strict=True):
+                    offsets[pos] = (start, start + n)
+                    start += n
+            except (TypeError, KeyError, ValueError):
+                raise self.entry.damage() from None
+            if start != self.end or len(offsets) != len(positions) or crc32(raw[at + 1:self.end]) != check:
+                raise self.entry.damage()
+            self._offsets = offsets
+        return self._offsets
+
+    def texts(self, positions: list[int]) -> list[str] | None:
+        """The texts of `positions`, when all of them are kept."""
+        offsets, raw = self.offsets(), self.entry.raw
+        try:
+            return [raw[a:b].decode("utf-8") for a, b in (offsets[pos] for pos in positions)]
+        except KeyError:
+            return None
+        except UnicodeDecodeError:
+            raise self.entry.damage() from None
+
+    def stored(self) -> bytes:
+        return self.entry.raw[self.start:self.end]
+
+
+def keep_rendered(entry: Entry, kind: str, texts: dict[int, str]) -> None:
+    """Keep `texts` (record position -> text) of `kind` in the entry's file, with the texts
+    of that kind it holds already (`Rendered`); not when the entry is damaged or its file
+    is no longer the one read (another process stored a newer entry meanwhile)."""
+    from zlib import crc32
+
+    if entry.damaged or not _trusted(entry.path.parent):
+        return
+    old = entry.rendered.get(kind)
+    merged: dict[int, bytes] = {}
+    if old is not None:
+        try:
+            merged = {pos: entry.raw[a:b] for pos, (a, b) in old.offsets().items()}
+        except Damaged:
+            return
+    merged.update((pos, text.encode("utf-8")) for pos, text in texts.items())
+    positions = sorted(merged)
+    body = b"".join(merged[pos] for pos in positions)
+    meta = dumps({"posities": positions, "lengtes": [len(merged[pos]) for pos in positions], "som": crc32(body)})
+    blobs = {k: r.stored() for k, r in entry.rendered.items()}
+    blobs[kind] = meta + b"\n" + body
+    sizes = {k: [len(blob), len(meta) if k == kind else entry.rendered[k].meta_size,
+                 crc32(meta) if k == kind else entry.rendered[k].check] for k, blob in blobs.items()}
+    header = dumps({**entry.header, "uitvoer": sizes})
+    _write(entry.path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:entry.rendered_at],
+                        *(blobs[k] for k in sorted(blobs))],
+           unless=lambda: _identity(os.stat(entry.path, follow_symlinks=False)) != entry.seen)
 
 
 class Small(Mapping):

@@ -500,6 +500,15 @@ class Dataset:
         rules run on some wijken, which read only their own subsidy records."""
         return Dataset(wijken, **self._records, deferred=dict(self._deferred))
 
+    def rendered(self, attr: str, kind: str, keys: dict[str, str | int],
+                 make: Callable[[list[Any], list[dict[str, Any]]], list[str]]) -> list[str] | None:
+        """Texts of the records of `attr` whose top-level fields have the values `keys`
+        (each record's text as `make` writes it from the records and their plain form,
+        `kind` naming what `make` writes), kept by the cache that defers those records, so
+        a later run builds none; None when the records do not come from such a cache."""
+        rendered = getattr(self._deferred.get(attr), "rendered", None)
+        return rendered(kind, keys, make) if rendered is not None else None
+
     def pending(self, attr: str) -> Any:
         """The cache's source of the records of `attr` while they were never all built
         (None once they were, or when they did not come from the cache)."""

@@ -195,16 +195,41 @@ def _indented(value: Any, out: list[str], pad: str) -> None:
         _indented(_plain_json(value), out, pad)
 
 
+class JsonText(str):
+    """A JSON document written before (`json_list`), which `to_json` prints as it is."""
+
+
 def to_json(data: Any) -> str:
+    if isinstance(data, JsonText):
+        return str(data)
+    return _escaped(_json(data, "")) + "\n"
+
+
+def _json(value: Any, pad: str) -> str:
+    """`value` in JSON as `to_json` writes it, on a line indented by `pad`."""
     out: list[str] = []
     try:
-        _indented(data, out, "")
-        text = "".join(out) + "\n"
+        _indented(value, out, pad)
+        return "".join(out)
     except _Unusual:
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain_json) + "\n"
+        return json.dumps(value, ensure_ascii=False, indent=2, default=_plain_json).replace("\n", "\n" + pad)
+
+
+def _escaped(text: str) -> str:
     if not text.isascii() and any(ch in text for ch in _JSON_RAW):
         text = "".join(f"\\u{ord(ch):04x}" if ch in _JSON_RAW else ch for ch in text)
     return text
+
+
+def json_item(value: Any) -> str:
+    """`value` as `to_json` writes it as an item of a list (`json_list`): a text that
+    depends on the value alone, so it can be kept and printed again."""
+    return _escaped(_json(value, "  "))
+
+
+def json_list(items: list[str]) -> JsonText:
+    """The JSON document of a list whose items `json_item` wrote: `to_json` of the list."""
+    return JsonText("[\n  " + ",\n  ".join(items) + "\n]\n" if items else "[]\n")
 
 
 def to_yaml(data: Any) -> str:

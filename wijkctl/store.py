@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -490,12 +490,42 @@ class _Deferred:
         out = [r for r in out if all(getattr(r, k) == v for k, v in keys.items())]
         return out + [r for r in self.added if all(getattr(r, k) == v for k, v in keys.items())]
 
-    def _selected(self, stored: Section, keys: dict[str, str | int]) -> list:
+    def rendered(self, kind: str, keys: dict[str, str | int],
+                 make: Callable[[list, list[dict]], list[str]]) -> list[str] | None:
+        """The texts `make` gives (from the records and their plain form) for the records
+        whose top-level keys have `keys` (all with none), in file order: kept in the cache
+        entry by the first run that made them (`cache.keep_rendered`), so that a later run
+        builds no record; None when the entry cannot serve (then the caller makes them)."""
+        from wijkctl.cache import Damaged, keep_rendered
+
+        section = self.entry.small.sections.get(self.file.name)
+        if section is None or self.replaced or self.added or not all(k in self.file.select for k in keys):
+            return None
+        try:
+            positions = list(range(len(section))) if not keys else self._positions(section, keys)
+            kept = self.entry.rendered.get(kind)
+            texts = kept.texts(positions) if kept is not None else None
+            if texts is not None:
+                return texts
+            missing = [pos for pos in positions if pos not in self.built]
+            records = self._at(dict(zip(missing, section.plains(missing))), positions)
+        except Damaged:
+            return None
+        texts = make(records, [self.read[id(r)] for r in records])
+        keep_rendered(self.entry, kind, dict(zip(positions, texts)))
+        return texts
+
+    @staticmethod
+    def _positions(stored: Section, keys: dict[str, str | int]) -> list[int]:
         (key, value), *more = keys.items()
         positions = [pos for pos, v in enumerate(stored.column(key)) if v == value]
         for key, value in more:
             column = stored.column(key)
             positions = [pos for pos in positions if column[pos] == value]
+        return positions
+
+    def _selected(self, stored: Section, keys: dict[str, str | int]) -> list:
+        positions = self._positions(stored, keys)
         missing = [pos for pos in positions if pos not in self.built]
         return self._now(self._at(dict(zip(missing, stored.plains(missing))), positions), keys)
 

@@ -5,6 +5,7 @@ cache imports no YAML library."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ import typer
 from wijkctl import invoer, model, rules, store, subsidy, text
 from wijkctl.commands.common import FileOpt, OutputOpt, data_dir
 from wijkctl.errors import NotFound
-from wijkctl.output import Block, Column, Format, Report, render
+from wijkctl.output import Block, Column, Format, Report, json_item, json_list, render
 from wijkctl.text import euro
 
 Status = Enum("Status", {v: v for v in ("aangevraagd", "verleend", "geweigerd", "verantwoord",  # type: ignore[misc]
@@ -138,6 +139,15 @@ def grants(
         _grants(ctx, jaar, status, gebied, output, file)
 
 
+def _json_items(data: model.Dataset) -> Callable[[list, list[dict]], list[str]]:
+    """How `grants -o json` writes each record (`output.json_item` of `public_record`)."""
+    def make(records: list, plains: list[dict]) -> list[str]:
+        regelingen = {j: regeling_of(data, j) for j in {s.jaar for s in records}}
+        return [json_item(public_record(s, regelingen[s.jaar], p)) for s, p in zip(records, plains, strict=True)]
+
+    return make
+
+
 def _grants(ctx: typer.Context, jaar: int | None, status: Status | None, gebied: str | None, output: Format,
             file: Any) -> None:
     from wijkctl import subsidiejaar
@@ -146,7 +156,13 @@ def _grants(ctx: typer.Context, jaar: int | None, status: Status | None, gebied:
     code = rules.match_gebied(data, gebied).code if gebied is not None else None
     # json and yaml print the records alone: the rows (names, totals, notes) are for tables and
     # spreadsheets, and without --gebied they need no wijk
-    tabel = Format(getattr(output, "value", output)) not in (Format.json, Format.yaml)
+    fmt = Format(getattr(output, "value", output))
+    tabel = fmt not in (Format.json, Format.yaml)
+    if fmt == Format.json and code is None and status is None:
+        texts = data.rendered("subsidies", "grants-json", {"jaar": jaar} if jaar is not None else {}, _json_items(data))
+        if texts is not None:  # the records' texts as the first run made them: a function of the data alone
+            render(Report(json_list(texts), []), output, file)
+            return
     wijken = {w.code: w for w in data.wijken} if tabel or code is not None else {}
     records = data.of("subsidies") if jaar is None else data.where("subsidies", jaar=jaar)
     gekozen = [s for s in records if code is None or (s.wijk in wijken and wijken[s.wijk].gebied == code)]
