@@ -29,10 +29,12 @@ def stamped(run, datadir, tmp_path, monkeypatch):
 
 def _no_hashing(monkeypatch):
 
-    def key(contents):
+    def key(*args, **kwargs):
         raise AssertionError("hashed the files")
 
     monkeypatch.setattr(cache, "key", key)
+    monkeypatch.setattr(cache, "file_keys", key)
+    monkeypatch.setattr(cache, "text_key", key)
 
 
 def test_files_as_they_were_are_not_hashed(stamped, run, monkeypatch):
@@ -114,3 +116,20 @@ def test_a_stamp_never_replaces_an_entry_stored_meanwhile(stamped, run, datadir)
     store.read_bytes(datadir, seen)
     cache.stamp(datadir, old, cache.signatures(seen), time.time_ns())
     assert old.path.read_bytes() == newer
+
+
+def test_one_run_stamps_the_entry_and_keeps_its_texts(run, datadir, tmp_path, monkeypatch):
+    """The first read of a fresh entry stamps it and keeps grants' texts in it: the two
+    changes to the entry's file in one run build on each other (neither undoes the other)."""
+    from .conftest import MEMBERS
+
+    monkeypatch.delenv("WIJKCTL_CHECK_WRITES", raising=False)
+    monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert run("register", "molenwijk", "--name", "P", "--from", "2024-01-01", *MEMBERS).exit_code == 0
+    assert run("apply", "molenwijk", "--year", "2026", "--received", "2025-11-12").exit_code == 0
+    first = run("grants", "--year", "2026", "-o", "json")  # hashes (just written), stamps, keeps the texts
+    entry = cache.get(datadir, None)
+    assert first.exit_code == 0 and entry.signatures is not None and "grants-json" in entry.rendered
+    _no_hashing(monkeypatch)
+    assert run("grants", "--year", "2026", "-o", "json").stdout == first.stdout

@@ -275,26 +275,32 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None], since: 
     header = (line[:-1] + b',"stat":' + dumps(signed) + b"}" if entry.signatures is None and line.endswith(b"}")
               else dumps({**entry.header, "stat": signed}))
     if path == _path(root) and _trusted(path.parent):
-        _write(path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:]],
-               unless=lambda: _identity(os.stat(path, follow_symlinks=False)) != entry.seen)  # replaced since read
+        written = _write(path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:]],
+                         unless=lambda: _identity(os.stat(path, follow_symlinks=False)) != entry.seen)
+        if written is not None:  # the entry is now that file (its body as read): a later change builds on it
+            entry.header, entry.signatures, entry.seen = {**entry.header, "stat": signed}, signed, written
 
 
-def _write(path: Path, chunks: Iterable[bytes | memoryview], unless: Callable[[], bool] | None = None) -> bool:
+def _write(path: Path, chunks: Iterable[bytes | memoryview],
+           unless: Callable[[], bool] | None = None) -> tuple[int, ...] | None:
     """Put `chunks` in place of the cache file `path`, atomically, unless `unless()` says no
-    just before; False when nothing was replaced (a cache that cannot be written is skipped)."""
+    just before (the file was replaced since it was read); the `_identity` of the file put
+    there, or None when nothing was replaced (a cache that cannot be written is skipped)."""
     tmp = None
     try:
         fd, tmp = _temporary(path.parent)
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
+            handle.flush()
+            written = _identity(os.fstat(handle.fileno()))
         if unless is not None and unless():
-            return False
+            return None
         os.replace(tmp, path)
         tmp = None
-        return True
+        return written
     except OSError:
-        return False
+        return None
     finally:
         if tmp is not None:
             with suppress(OSError):
@@ -779,9 +785,11 @@ def keep_rendered(entry: Entry, kind: str, texts: dict[int, str]) -> None:
     sizes = {k: [len(blob), len(meta) if k == kind else entry.rendered[k].meta_size,
                  crc32(meta) if k == kind else entry.rendered[k].check] for k, blob in blobs.items()}
     header = dumps({**entry.header, "uitvoer": sizes})
-    _write(entry.path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:entry.rendered_at],
-                        *(blobs[k] for k in sorted(blobs))],
-           unless=lambda: _identity(os.stat(entry.path, follow_symlinks=False)) != entry.seen)
+    kept = memoryview(entry.raw)[entry.body:entry.rendered_at]
+    written = _write(entry.path, [_digest(header) + b"\n" + header + b"\n", kept, *(blobs[k] for k in sorted(blobs))],
+                     unless=lambda: _identity(os.stat(entry.path, follow_symlinks=False)) != entry.seen)
+    if written is not None:
+        entry.seen = written  # (its texts in memory stay those read: a later call of this run keeps them too)
 
 
 class Small(Mapping):
