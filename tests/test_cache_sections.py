@@ -121,12 +121,26 @@ def test_grants_json_kept_in_the_entry_is_printed_again_without_a_record(args, s
     assert run("grants", *args, "-o", "json").stdout == uncached.stdout
 
 
-def test_a_write_starts_without_kept_texts(subsidies, run, datadir, monkeypatch):
+def test_a_write_keeps_the_texts_of_the_records_it_did_not_touch(subsidies, run, datadir, monkeypatch):
     assert run("grants", "--year", "2026", "-o", "json").exit_code == 0
     assert run("award", "molenwijk", "--year", "2026", "--on", "2025-12-15").exit_code == 0
+    built = _no_records_built(monkeypatch)
     after = run("grants", "--year", "2026", "-o", "json")
     record = next(r for r in json.loads(after.stdout) if r["wijk"] == "molenwijk")
-    assert record["status"] == "verleend"  # the texts of the data before are not the data now
+    assert record["status"] == "verleend"  # the text of the record awarded is made anew
+    assert len(set(built)) == 1  # only that one
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        assert run("grants", "--year", "2026", "-o", "json").stdout == after.stdout
+
+
+def test_a_change_to_the_regeling_drops_every_kept_text(subsidies, run, datadir, monkeypatch):
+    assert run("award", "molenwijk", "--year", "2026", "--on", "2025-12-15").exit_code == 0
+    before = run("grants", "--year", "2026", "-o", "json")  # the next step's day unknown: no term
+    assert run("regeling", "set", "--year", "2024", "--verantwoording-voor", "04-01").exit_code == 0
+    after = run("grants", "--year", "2026", "-o", "json")
+    record = next(r for r in json.loads(after.stdout) if r["wijk"] == "molenwijk")
+    assert after.stdout != before.stdout and record["volgende_datum"] == "2027-04-01"
     with monkeypatch.context() as m:
         m.setenv("WIJKCTL_CACHE_DIR", "off")
         assert run("grants", "--year", "2026", "-o", "json").stdout == after.stdout

@@ -457,6 +457,15 @@ class Entry:
             raise Damaged
         return self.rescue
 
+    def kept_texts(self, kind: str, leave_out: Iterable[int] = ()) -> dict[int, bytes]:
+        """The texts of `kind` this entry keeps (`Rendered`), by position, but those at the
+        positions `leave_out` (`Damaged` when they do not verify)."""
+        kept = self.rendered.get(kind)
+        if kept is None:
+            return {}
+        gone = set(leave_out)
+        return {pos: self.raw[a:b] for pos, (a, b) in kept.offsets().items() if pos not in gone}
+
     def damage(self) -> Damaged:
         """The entry found damaged (it goes): what to raise."""
         self._damage()
@@ -747,13 +756,12 @@ class Rendered:
             self._offsets = offsets
         return self._offsets
 
-    def texts(self, positions: list[int]) -> list[str] | None:
-        """The texts of `positions`, when all of them are kept."""
+    def texts(self, positions: list[int]) -> dict[int, str]:
+        """The texts kept of those at `positions`, by position."""
         offsets, raw = self.offsets(), self.entry.raw
         try:
-            return [raw[a:b].decode("utf-8") for a, b in (offsets[pos] for pos in positions)]
-        except KeyError:
-            return None
+            return {pos: raw[a:b].decode("utf-8") for pos, (a, b) in
+                    ((pos, offsets[pos]) for pos in positions if pos in offsets)}
         except UnicodeDecodeError:
             raise self.entry.damage() from None
 
@@ -765,31 +773,32 @@ def keep_rendered(entry: Entry, kind: str, texts: dict[int, str]) -> None:
     """Keep `texts` (record position -> text) of `kind` in the entry's file, with the texts
     of that kind it holds already (`Rendered`); not when the entry is damaged or its file
     is no longer the one read (another process stored a newer entry meanwhile)."""
-    from zlib import crc32
-
     if entry.damaged or not _trusted(entry.path.parent):
         return
-    old = entry.rendered.get(kind)
-    merged: dict[int, bytes] = {}
-    if old is not None:
-        try:
-            merged = {pos: entry.raw[a:b] for pos, (a, b) in old.offsets().items()}
-        except Damaged:
-            return
+    try:
+        merged = entry.kept_texts(kind)
+    except Damaged:
+        return
     merged.update((pos, text.encode("utf-8")) for pos, text in texts.items())
-    positions = sorted(merged)
-    body = b"".join(merged[pos] for pos in positions)
-    meta = dumps({"posities": positions, "lengtes": [len(merged[pos]) for pos in positions], "som": crc32(body)})
-    blobs = {k: r.stored() for k, r in entry.rendered.items()}
-    blobs[kind] = meta + b"\n" + body
-    sizes = {k: [len(blob), len(meta) if k == kind else entry.rendered[k].meta_size,
-                 crc32(meta) if k == kind else entry.rendered[k].check] for k, blob in blobs.items()}
-    header = dumps({**entry.header, "uitvoer": sizes})
+    blobs = {k: Stored(r.stored(), r.meta_size, r.check) for k, r in entry.rendered.items()}
+    blobs[kind] = _rendered(merged)
+    header = dumps({**entry.header, "uitvoer": {k: [len(b.raw), b.meta, b.check] for k, b in blobs.items()}})
     kept = memoryview(entry.raw)[entry.body:entry.rendered_at]
-    written = _write(entry.path, [_digest(header) + b"\n" + header + b"\n", kept, *(blobs[k] for k in sorted(blobs))],
+    written = _write(entry.path, [_digest(header) + b"\n" + header + b"\n", kept,
+                                  *(blobs[k].raw for k in sorted(blobs))],
                      unless=lambda: _identity(os.stat(entry.path, follow_symlinks=False)) != entry.seen)
     if written is not None:
         entry.seen = written  # (its texts in memory stay those read: a later call of this run keeps them too)
+
+
+def _rendered(texts: dict[int, bytes]) -> Stored:
+    """The bytes of a `Rendered` part holding `texts` (position -> text)."""
+    from zlib import crc32
+
+    positions = sorted(texts)
+    body = b"".join(texts[pos] for pos in positions)
+    meta = dumps({"posities": positions, "lengtes": [len(texts[pos]) for pos in positions], "som": crc32(body)})
+    return Stored(meta + b"\n" + body, len(meta), crc32(meta))
 
 
 class Small(Mapping):
@@ -890,7 +899,8 @@ def dumps(plain: object) -> bytes:
 def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: list[bytes], lines: bytes,
         lengths: list[int], yaml: list[int] | None, text_keys: list[str] | bytes | None, head: str | None,
         files: Keys, canonical: frozenset[str] = frozenset(),
-        known_columns: dict[int, int] | None = None, known_blocks: dict[int, int] | None = None) -> None:
+        known_columns: dict[int, int] | None = None, known_blocks: dict[int, int] | None = None,
+        rendered: dict[str, dict[int, bytes]] | None = None) -> None:
     """Store an entry atomically; a cache that cannot be written is simply skipped.
 
     `small`: the plain records of every file but wijken.yaml, by file name; `columns`:
@@ -901,7 +911,8 @@ def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: l
     lines (a list, or its line as `dumps` gives it) and of the head, when the file is
     canonical; `files`: the `text_key` of the small files; `known_columns` and
     `known_blocks`: the checksums, by position, of the columns and blocks of wijk lines
-    that are those of a verified entry, byte for byte."""
+    that are those of a verified entry, byte for byte; `rendered`: texts made of a deferred
+    file's records that hold for the new bytes too (`Rendered`, by kind and position)."""
     path = _path(root)
     if path is None:
         return
@@ -909,8 +920,10 @@ def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: l
     columns = [*columns, text_keys if isinstance(text_keys, bytes) else dumps(text_keys)]
     sums = [_sums([memoryview(x) for x in columns], known_columns or {}),
             _sums(_blocks(memoryview(lines), lengths), known_blocks or {})]
+    blobs = {kind: _rendered(texts) for kind, texts in (rendered or {}).items() if texts}
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
                     "uitgesteld": {name: [len(raw), size, check] for name, (raw, size, check) in sections.items()},
+                    **({"uitvoer": {k: [len(b.raw), b.meta, b.check] for k, b in blobs.items()}} if blobs else {}),
                     "code": code_key(), "bestanden": dict(files), "blokken": getattr(files, "blocks", {}), "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml, "sommen": sums})
     section = header + b"\n" + b"".join(x + b"\n" for x in columns)
@@ -919,7 +932,8 @@ def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: l
     except OSError:
         return
     if (_trusted(path.parent) and _write(path, [_digest(header) + b"\n", section, lines,
-                                                *(sections[name][0] for name in sorted(sections))])):
+                                                *(sections[name][0] for name in sorted(sections)),
+                                                *(blobs[kind].raw for kind in sorted(blobs))])):
         with suppress(OSError):
             _prune(path.parent)
 

@@ -504,16 +504,17 @@ class _Deferred:
         try:
             positions = list(range(len(section))) if not keys else self._positions(section, keys)
             kept = self.entry.rendered.get(kind)
-            texts = kept.texts(positions) if kept is not None else None
-            if texts is not None:
-                return texts
-            missing = [pos for pos in positions if pos not in self.built]
-            records = self._at(dict(zip(missing, section.plains(missing))), positions)
+            texts = kept.texts(positions) if kept is not None else {}
+            if len(texts) == len(positions):
+                return [texts[pos] for pos in positions]
+            new = [pos for pos in positions if pos not in texts]  # made now, and kept beside the others
+            missing = [pos for pos in new if pos not in self.built]
+            records = self._at(dict(zip(missing, section.plains(missing))), new)
         except Damaged:
             return None
-        texts = make(records, [self.read[id(r)] for r in records])
-        keep_rendered(self.entry, kind, dict(zip(positions, texts)))
-        return texts
+        made = dict(zip(new, make(records, [self.read[id(r)] for r in records]), strict=True))
+        keep_rendered(self.entry, kind, made)
+        return [texts[pos] if pos in texts else made[pos] for pos in positions]
 
     @staticmethod
     def _positions(stored: Section, keys: dict[str, str | int]) -> list[int]:

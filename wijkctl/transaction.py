@@ -22,6 +22,7 @@ from wijkctl.schema import (
     FILES,
     IDENTITY,
     PARTS,
+    SUBSIDIES,
     WIJK,
     WIJKEN,
     head_records,
@@ -541,7 +542,12 @@ class _CachePlan(_Plan):
                 for pos, s in new.items():
                     column[pos] = s[part]
                 columns.append(cache.dumps(column))
-        cache.put(root, cache.key(contents, file_keys), small=self._small(),
+        rendered = None
+        if self.changed == [SUBSIDIES] and SUBSIDIES in self.touched:  # texts of each record alone (and of
+            # the regelingen, not written): those of the records not touched hold for the new bytes
+            touched = self.touched[SUBSIDIES].changed
+            rendered = {kind: entry.kept_texts(kind, touched) for kind in entry.rendered}
+        cache.put(root, cache.key(contents, file_keys), small=self._small(), rendered=rendered,
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
                   head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents, file_keys),
