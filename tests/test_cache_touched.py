@@ -189,17 +189,90 @@ def test_a_block_keyed_file_keys_the_same_after_a_change_as_from_scratch(edits, 
     records += [_record(5000 + i, "nieuw") for i in range(appended)]
     new = _yaml(records)
     hashed = []
-    text_key = cache.text_key
+    key_of = cache._key_of
 
-    def spy(raw):
-        hashed.append(len(raw))
-        return text_key(raw)
+    def spy(raw, kind):
+        hashed.append(len(raw) if kind == b"block" else 0)
+        return key_of(raw, kind)
 
-    cache.text_key = spy
+    cache._key_of = spy
     try:
         reused = cache.file_key(new, (old, old_blocks))
     finally:
-        cache.text_key = text_key
+        cache._key_of = key_of
     assert reused == cache._file_key(bytes(new), None)  # as computed from nothing
     assert (reused[0] == old_key) == (new == old)
     assert sum(hashed) <= len(new) // 2  # the blocks not changed were compared, not hashed
+
+
+def test_a_small_file_never_keys_as_a_large_one():
+    """The key of a file under TREE_BYTES and that of one keyed through blocks live apart:
+    a small file holding a large one's block keys (what its key is made of) has another key."""
+    big = _yaml([_record(i, "") for i in range(10_000)])
+    key, blocks = cache.file_key(big)
+    for forged in (",".join(blocks).encode(), ("tree:" + ",".join(blocks)).encode()):
+        assert cache.file_key(forged)[0] != key
+
+
+# -- what the review found -----------------------------------------------------------------
+
+
+def _kept_note(datadir, run, monkeypatch):
+    """A record whose opmerking ends in a blank line (`|+`): its file ends with `...`."""
+    text = (datadir / SUBSIDIES).read_text(encoding="utf-8")
+    at = text.index("- id: 2025-")  # the first record
+    end = text.index("\n- ", at) + 1
+    (datadir / SUBSIDIES).write_text(text[:end] + "  opmerking: |+\n    zie brief\n\n" + text[end:], encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        assert run("fmt").exit_code == 0
+    assert (datadir / SUBSIDIES).read_text(encoding="utf-8").endswith("\n...\n")
+    assert run("check").exit_code == 0  # a warm entry for these bytes
+
+
+@pytest.mark.parametrize("checked", [False, True])
+@pytest.mark.parametrize("args", [
+    ("apply", "molenwijk", "--year", "2027", "--received", "2026-11-12", "--amount", "6500"),  # added after `...`
+    ("correct", "molenwijk", "--year", "2025", "--step", "besluit", "--amount", "4000", "--reason", "herzien"),
+    ("update", "molenwijk", "--email", "nieuw@molenwijk.example.org"),
+])
+def test_a_file_with_a_document_end_is_written_as_a_whole_dump(args, checked, year, run, tmp_path, monkeypatch):
+    _kept_note(year, run, monkeypatch)
+    if checked:
+        monkeypatch.setenv("WIJKCTL_CHECK_WRITES", "1")
+    expected = _uncached(year, tmp_path, monkeypatch, *args)
+    done = run(*args)
+    assert (done.exit_code, snapshot_bytes(year)) == expected, done.stderr
+    text = (year / SUBSIDIES).read_text(encoding="utf-8")
+    assert text.count("\n...\n") == 1 and text.endswith("\n...\n")
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        assert run("check").exit_code == 0
+
+
+def test_a_refused_wijk_write_names_the_lines_a_parse_names(year, run, tmp_path, monkeypatch):
+    args = ("end", "molenwijk", "--on", "2025-06-01")
+    copy = tmp_path / "uncached"
+    shutil.copytree(year, copy)
+    with monkeypatch.context() as m:
+        m.setenv("WIJKCTL_CACHE_DIR", "off")
+        expected = Run(copy)(*args)
+    before = snapshot_bytes(year)
+    done = run(*args)
+    assert done.exit_code == expected.exit_code == 4
+    assert done.stderr == expected.stderr and "subsidies.yaml:0:" not in done.stderr
+    assert snapshot_bytes(year) == before
+
+
+def test_a_record_put_in_place_of_one_not_built_replaces_it(year):
+    data = _touched_data(year)
+    source = data.pending("subsidies")
+    record = store.dataset(cache.get(year, None)).where("subsidies", wijk="duinwijk", jaar=2026)[0]
+    assert not source.built  # nothing built in this data set yet
+    data.put("subsidies", _changed(record, opmerking="nagekeken"))
+    assert source.added == [] and len(source.replaced) == 1
+    assert [s.opmerking for s in data.where("subsidies", wijk="duinwijk", jaar=2026)] == ["nagekeken"]
+    moved = _changed(data.where("subsidies", wijk="duinwijk", jaar=2025)[0], wijk="molenwijk")
+    data.put("subsidies", moved)  # a record that holds other keys now is found under them
+    assert moved in data.where("subsidies", wijk="molenwijk", jaar=2025)
+    assert moved not in data.where("subsidies", wijk="duinwijk", jaar=2025)

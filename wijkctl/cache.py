@@ -118,8 +118,15 @@ _TEXT_KEY_SIZE = 12
 
 
 def text_key(text: bytes) -> str:
-    """A short hash of some bytes (a file, or one record's lines), to know them again."""
+    """A short hash of some bytes (one record's lines), to know them again."""
     return blake2b(text, digest_size=_TEXT_KEY_SIZE).hexdigest()
+
+
+def _key_of(raw: bytes | memoryview, kind: bytes) -> str:
+    """The key of a whole file (`kind` b"file"), a block of one (b"block") or its blocks'
+    keys (b"tree"): BLAKE2b-256, each kind in its own domain (`person`), so that no bytes of
+    one kind can pass for another (a small file holding a large one's block keys)."""
+    return blake2b(raw, digest_size=32, person=b"wijkctl-" + kind).hexdigest()
 
 
 TREE_BYTES = 1 << 20  # a file this large is keyed through blocks (`file_key`)
@@ -167,7 +174,7 @@ CUT_BYTES = 32  # the first bytes of a line that choose the cut
 def file_key(raw: bytes, old: tuple[bytes, list[str]] | None = None) -> tuple[str, list[str] | None]:
     """The key of one file's bytes, and its block keys when it is keyed through blocks:
     a file of TREE_BYTES or more is cut into blocks (`_block_starts`), each keyed
-    (`text_key`), and the file's key is that of their keys. With `old` (the bytes the
+    (`_key_of`), and the file's key is that of their keys. With `old` (the bytes the
     file had and their block keys) a block equal to one before, at the same place or
     moved by a change before it, keeps its key: a write hashes what it
     changed (the other blocks are found by their length and first bytes, and compared, at
@@ -177,16 +184,19 @@ def file_key(raw: bytes, old: tuple[bytes, list[str]] | None = None) -> tuple[st
         if known is not None and known[0] is raw:  # these very bytes, keyed before in this run
             return known[1], known[2]
     key, blocks = _file_key(raw, old)
+    if len(_KNOWN) >= _MAX_KNOWN:
+        _KNOWN.pop(next(iter(_KNOWN)))
     _KNOWN[id(raw)] = (raw, key, blocks)
     return key, blocks
 
 
 _KNOWN: dict[int, tuple[bytes, str, list[str] | None]] = {}  # id of bytes keyed in this run -> them, their key
+_MAX_KNOWN = 16  # the files of a data set or two: a run reads no more
 
 
 def _file_key(raw: bytes, old: tuple[bytes, list[str]] | None) -> tuple[str, list[str] | None]:
     if len(raw) < TREE_BYTES:
-        return text_key(raw), None
+        return _key_of(raw, b"file"), None
     starts, view = _block_starts(raw), memoryview(raw)
     # the old blocks by their length and first bytes, wherever they stood (a change moves
     # the blocks after it by its own size, a record added moves none)
@@ -202,8 +212,8 @@ def _file_key(raw: bytes, old: tuple[bytes, list[str]] | None) -> tuple[str, lis
         # bytes compare with memcmp (a memoryview compares item by item)
         same = [k for at, end_was, k in was.get((end - start, raw[start:start + _HEAD]), ())
                 if raw[start:end] == old_raw[at:end_was]]
-        blocks.append(same[0] if same else text_key(view[start:end]))
-    return text_key(("tree:" + ",".join(blocks)).encode()), blocks
+        blocks.append(same[0] if same else _key_of(view[start:end], b"block"))
+    return _key_of(",".join(blocks).encode(), b"tree"), blocks
 
 
 _HEAD = 64  # the first bytes of a block that tell it from the others (the line of its first record)

@@ -409,16 +409,20 @@ class _Deferred:
         self.added: list = []
 
     def put(self, record: object) -> None:
-        """Put `record` in place of the record built with its identity, else at the end
-        (the file's records are not all built for it; a record of that identity never
-        built is then held twice, which validation refuses)."""
+        """Put `record` in place of the record with its identity, else at the end, as
+        `Dataset.put` does on a list, without building the file's other records: a record
+        of that identity holds the same `select` keys (subsidies.yaml: an id is the year
+        and the organisation, an organisation is of one wijk), so only the records with the
+        keys of `record` are built to look for it."""
         ident = self.file.identity
         value = getattr(record, ident)
         for i, other in enumerate(self.added):
             if getattr(other, ident) == value:
                 self.added[i] = record
                 return
-        for pos, other in self.built.items():
+        if self.file.select:
+            self.where({k: getattr(record, k) for k in self.file.select})  # builds them, if not yet
+        for pos, other in sorted(self.built.items()):
             if getattr(self.replaced.get(pos, other), ident) == value:
                 self.replaced[pos] = record
                 return
@@ -427,11 +431,6 @@ class _Deferred:
     def current(self) -> dict[int, object]:
         """Each record built, by position, as it stands now (`put` applied)."""
         return {pos: self.replaced.get(pos, record) for pos, record in self.built.items()}
-
-    def count(self) -> int:
-        """How many records the file holds as read."""
-        stored = self.entry.small.stored(self.file.name)
-        return len(stored)
 
     def as_read(self, records: list) -> list[dict] | None:
         """The plain records `records` were built from (None when one was not built here)."""
@@ -478,17 +477,22 @@ class _Deferred:
                 pass  # the records from a normal parse, below
         plains = self.entry.small[self.file.name]
         items = list(keys.items())
-        return self._now(self._at(plains, [pos for pos, p in enumerate(plains)
-                                           if isinstance(p, dict) and all(p.get(k) == v for k, v in items)]), keys)
+        positions = [pos for pos, p in enumerate(plains)
+                     if isinstance(p, dict) and all(p.get(k) == v for k, v in items)]
+        return self._now(self._at(plains, positions), positions, keys)
 
-    def _now(self, records: list, keys: dict[str, str | int]) -> list:
-        """`records` (those built that matched as read) with the changes `put` made."""
+    def _now(self, records: list, positions: list[int], keys: dict[str, str | int]) -> list:
+        """The records that hold `keys` now: `records` (those at `positions`, which held them
+        as read) with the changes `put` made, a changed record that holds them only now
+        and those added, in file order."""
         if not self.replaced and not self.added:
             return records
-        now = {id(record): self.replaced.get(pos, record) for pos, record in self.built.items()}
-        out = [now.get(id(r), r) for r in records]
-        out = [r for r in out if all(getattr(r, k) == v for k, v in keys.items())]
-        return out + [r for r in self.added if all(getattr(r, k) == v for k, v in keys.items())]
+
+        def holds(r: object) -> bool:
+            return all(getattr(r, k) == v for k, v in keys.items())
+
+        now = [self.replaced.get(pos, self.built[pos]) for pos in sorted({*positions, *self.replaced})]
+        return [r for r in now if holds(r)] + [r for r in self.added if holds(r)]
 
     def rendered(self, kind: str, keys: dict[str, str | int],
                  make: Callable[[list, list[dict]], list[str]]) -> list[str] | None:
@@ -528,7 +532,7 @@ class _Deferred:
     def _selected(self, stored: Section, keys: dict[str, str | int]) -> list:
         positions = self._positions(stored, keys)
         missing = [pos for pos in positions if pos not in self.built]
-        return self._now(self._at(dict(zip(missing, stored.plains(missing))), positions), keys)
+        return self._now(self._at(dict(zip(missing, stored.plains(missing))), positions), positions, keys)
 
 
 # --- locking --------------------------------------------------------------------

@@ -114,6 +114,14 @@ def verify(snap: Snapshot, texts: dict[str, str], records: dict[str, list], *, r
                 )
     if not problems and rules:
         problems = [p for p in validate(data) if p.ernst == "fout"]
+        if problems and any(name not in loaded for name in FILES):
+            # the other files' records may come from the cache, without line numbers: for the
+            # lines the refusal names, they are read from their text (the same records)
+            for name in FILES:
+                if name not in loaded:
+                    loaded[name] = load_text(name, snap.texts[name])
+            data = model.Dataset(**{k: v for name in FILES for k, v in loaded[name].parts(name).items()})
+            problems = [p for p in validate(data) if p.ernst == "fout"] or problems
     if problems:
         raise Refused(
             "De wijziging zou de gegevens ongeldig maken; er is niets veranderd "
@@ -374,7 +382,7 @@ class _CachePlan(_Plan):
 
         t, old = self.touched[name], snap.texts[name]
         schema, first = FILES[name].schema, old.find("\n- ") + 1
-        out, at, ok = [], 0, first > 0 and old.endswith("\n")
+        out, at, ok = [], 0, first > 0 and old.endswith("\n") and not yamlio.open_ended(old)
         for pos in sorted(t.changed) if ok else ():
             chunk = "\n" + yamlio.dump_record(name, from_plain(t.was[pos], schema))
             start = old.find(chunk, max(at - 1, 0))
@@ -383,13 +391,20 @@ class _CachePlan(_Plan):
                 ok = False
                 break
             new = yamlio.dump_record(name, t.changed[pos][0])
+            if yamlio.open_ended(new):
+                ok = False
+                break
             out += [old[at:start + 1], new]
             t.chunks.append(new)
             at = end
         if not ok:  # not where the cache says: dumped whole, and validated whole
             self.whole.add(name)
             return yamlio.dump_records(name, self.data.of(FILES[name].attr))
-        added = [yamlio.dump_record(name, r) for r, _p in t.added]
+        added = [yamlio.dump_record(name, r) for r, _p in t.added] if ok else []
+        ok = ok and not any(yamlio.open_ended(chunk) for chunk in added)
+        if not ok:
+            self.whole.add(name)
+            return yamlio.dump_records(name, self.data.of(FILES[name].attr))
         t.chunks += added
         t.head = old[:first]
         text = "".join([*out, old[at:], *added])
@@ -414,6 +429,9 @@ class _CachePlan(_Plan):
                 spans.append(spans[-1] + len(chunk))
         self.head = old[:spans[0]]
         self.chunks = {pos: yamlio.dump_record(name, wijk) for pos, (wijk, _plain) in self.changed_at.items()}
+        if yamlio.open_ended(old) or any(yamlio.open_ended(chunk) for chunk in self.chunks.values()):
+            self.whole.add(name)  # the document end marker belongs at the end: dumped whole, validated whole
+            return yamlio.dump_records(name, [self.data.wijk_at(pos) for pos in range(self.count)])
         out, at = [], 0
         for pos, chunk in self.chunks.items():  # in the order of the file
             out += [old[at:spans[pos]], chunk]
@@ -579,9 +597,10 @@ def _plan_from_cache(entry: Entry, data: model.Dataset, before: dict[str, list[d
         elif name != WIJKEN:
             small.append(name)
     records = {name: data.of(FILES[name].attr) for name in small}
-    if _check_writes():
+    if _check_writes():  # every record, to compare the text with a whole dump: built apart, so that the
+        # quick verdict still reads the deferred records as without the check (`data.pending`)
         records[WIJKEN] = [data.wijk_at(pos) for pos in range(len(entry.index))]
-        records.update({name: data.of(FILES[name].attr) for name in touched})
+        records.update({name: data.pending(FILES[name].attr)() for name in touched})
     return _CachePlan(before, _after(data, small), records, _heads(data, small), changed_at, was, entry, touched,
                       data)
 
@@ -610,7 +629,8 @@ def _new_text(snap: Snapshot, name: str, before: list[dict], after: list[dict], 
                     out.append(chunks[i])
                 else:
                     out.append(yamlio.dump_record(name, record))
-            text = "".join(out)
+            # the document end marker (`yamlio.open_ended`) belongs at the end: then dumped whole
+            text = None if any(yamlio.open_ended(chunk) for chunk in out) else "".join(out)
     if text is None:
         return yamlio.dump_records(name, records, singletons)
     if _check_writes():

@@ -772,6 +772,14 @@ def dump_data(name: str, data: Any) -> str:
     return dump_records(name, data.of(FILES[name].attr), head_records(name, data))
 
 
+def open_ended(text: str) -> bool:
+    """Whether a canonical text (a file, or one record's lines as `dump_record` gives
+    them) ends with the document end marker `...`, which PyYAML writes after a document
+    holding a text kept with its trailing blank lines (`|+`). Such lines are not spliced
+    between others: the marker belongs at the end of the file, so it is dumped whole."""
+    return text.endswith("\n...\n")
+
+
 def split_records(text: str) -> tuple[str, list[str]]:
     """A canonical text as its header and the lines of each top-level record (a record
     starts with `- ` at the start of a line; in canonical YAML nothing else does)."""
