@@ -114,7 +114,8 @@ def counts(source: Path, work: Path) -> dict[str, int]:
     # label: (copy, data set, what runs before the measured run, the measured run)
     cases = {
         "NL grants --year 2026 -o json": ("nl-grants", source, [grants], grants),
-        "NL grants, first after a write": ("nl-grants-new", source, [pay], grants),
+        "NL grants after a pay": ("nl-grants-pay", source, [grants, pay], grants),
+        "NL grants, its texts made first": ("nl-grants-new", source, [pay], grants),
         "NL pay (voorschot 2026)": ("nl-pay", source, [], pay),
         "NL award 2027": ("nl-award", source, [], ["award", "gm0001-wijk-01", "--year", "2027", "--on", "2026-12-15"]),
         "NL apply 2028": ("nl-apply", source, [], ["apply", "gm0001-wijk-01", "--year", "2028", "--received",
