@@ -630,6 +630,452 @@ def _wijkctl_output_Report__eq__(self, other):
     return NotImplemented
 
 
+def _wijkctl_subsidiemodel_Aanvraag__init__(
+    self,
+    *,
+    ontvangen,
+    kenmerk=None,
+    gevraagd=None,
+    bijlagen=_FACTORY,
+    ingetrokken=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.ontvangen = ontvangen
+    self.kenmerk = kenmerk
+    self.gevraagd = gevraagd
+    self.bijlagen = [] if bijlagen is _FACTORY else bijlagen
+    self.ingetrokken = ingetrokken
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Aanvraag__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"ontvangen={self.ontvangen!r}"
+        f", kenmerk={self.kenmerk!r}"
+        f", gevraagd={self.gevraagd!r}"
+        f", bijlagen={self.bijlagen!r}"
+        f", ingetrokken={self.ingetrokken!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Aanvraag__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.ontvangen, self.kenmerk, self.gevraagd, self.bijlagen, self.ingetrokken,) == (other.ontvangen, other.kenmerk, other.gevraagd, other.bijlagen, other.ingetrokken,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Berekening__init__(
+    self,
+    *,
+    datum,
+    regeling,
+    maanden,
+    bedrag,
+    onvolledig=None,
+    toelichting=None,
+    cijfers=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.datum = datum
+    self.regeling = regeling
+    self.maanden = maanden
+    self.bedrag = bedrag
+    self.onvolledig = onvolledig
+    self.toelichting = toelichting
+    self.cijfers = cijfers
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Berekening__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"datum={self.datum!r}"
+        f", regeling={self.regeling!r}"
+        f", maanden={self.maanden!r}"
+        f", bedrag={self.bedrag!r}"
+        f", onvolledig={self.onvolledig!r}"
+        f", toelichting={self.toelichting!r}"
+        f", cijfers={self.cijfers!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Berekening__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.datum, self.regeling, self.maanden, self.bedrag, self.onvolledig, self.toelichting, self.cijfers,) == (other.datum, other.regeling, other.maanden, other.bedrag, other.onvolledig, other.toelichting, other.cijfers,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Besluit__init__(
+    self,
+    *,
+    soort,
+    datum,
+    bedrag,
+    kenmerk=None,
+    reden=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.soort = soort
+    self.datum = datum
+    self.bedrag = bedrag
+    self.kenmerk = kenmerk
+    self.reden = reden
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Besluit__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"soort={self.soort!r}"
+        f", datum={self.datum!r}"
+        f", bedrag={self.bedrag!r}"
+        f", kenmerk={self.kenmerk!r}"
+        f", reden={self.reden!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Besluit__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.soort, self.datum, self.bedrag, self.kenmerk, self.reden,) == (other.soort, other.datum, other.bedrag, other.kenmerk, other.reden,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Betaling__init__(
+    self,
+    *,
+    datum,
+    bedrag,
+    soort,
+    kenmerk=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.datum = datum
+    self.bedrag = bedrag
+    self.soort = soort
+    self.kenmerk = kenmerk
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Betaling__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"datum={self.datum!r}"
+        f", bedrag={self.bedrag!r}"
+        f", soort={self.soort!r}"
+        f", kenmerk={self.kenmerk!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Betaling__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.datum, self.bedrag, self.soort, self.kenmerk,) == (other.datum, other.bedrag, other.soort, other.kenmerk,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Verantwoording__init__(
+    self,
+    *,
+    ontvangen,
+    uitgaven,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.ontvangen = ontvangen
+    self.uitgaven = uitgaven
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Verantwoording__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"ontvangen={self.ontvangen!r}"
+        f", uitgaven={self.uitgaven!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Verantwoording__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.ontvangen, self.uitgaven,) == (other.ontvangen, other.uitgaven,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Vaststelling__init__(
+    self,
+    *,
+    datum,
+    bedrag,
+    kenmerk=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.datum = datum
+    self.bedrag = bedrag
+    self.kenmerk = kenmerk
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Vaststelling__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"datum={self.datum!r}"
+        f", bedrag={self.bedrag!r}"
+        f", kenmerk={self.kenmerk!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Vaststelling__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.datum, self.bedrag, self.kenmerk,) == (other.datum, other.bedrag, other.kenmerk,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Correctie__init__(
+    self,
+    *,
+    datum,
+    stap,
+    reden,
+    was=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.datum = datum
+    self.stap = stap
+    self.reden = reden
+    self.was = was
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Correctie__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"datum={self.datum!r}"
+        f", stap={self.stap!r}"
+        f", reden={self.reden!r}"
+        f", was={self.was!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Correctie__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.datum, self.stap, self.reden, self.was,) == (other.datum, other.stap, other.reden, other.was,)
+    return NotImplemented
+
+
+def _wijkctl_subsidiemodel_Subsidie__init__(
+    self,
+    *,
+    id,
+    jaar,
+    wijk,
+    organisatie,
+    aanvraag=None,
+    berekening=None,
+    besluit=None,
+    betalingen=_FACTORY,
+    verantwoording=None,
+    vaststelling=None,
+    correcties=_FACTORY,
+    opmerking=None,
+    regel=0,
+    regels=_FACTORY,
+):
+    self.id = id
+    self.jaar = jaar
+    self.wijk = wijk
+    self.organisatie = organisatie
+    self.aanvraag = aanvraag
+    self.berekening = berekening
+    self.besluit = besluit
+    self.betalingen = [] if betalingen is _FACTORY else betalingen
+    self.verantwoording = verantwoording
+    self.vaststelling = vaststelling
+    self.correcties = [] if correcties is _FACTORY else correcties
+    self.opmerking = opmerking
+    self.regel = regel
+    self.regels = {} if regels is _FACTORY else regels
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidiemodel_Subsidie__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"id={self.id!r}"
+        f", jaar={self.jaar!r}"
+        f", wijk={self.wijk!r}"
+        f", organisatie={self.organisatie!r}"
+        f", aanvraag={self.aanvraag!r}"
+        f", berekening={self.berekening!r}"
+        f", besluit={self.besluit!r}"
+        f", betalingen={self.betalingen!r}"
+        f", verantwoording={self.verantwoording!r}"
+        f", vaststelling={self.vaststelling!r}"
+        f", correcties={self.correcties!r}"
+        f", opmerking={self.opmerking!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidiemodel_Subsidie__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.id, self.jaar, self.wijk, self.organisatie, self.aanvraag, self.berekening, self.besluit, self.betalingen, self.verantwoording, self.vaststelling, self.correcties, self.opmerking,) == (other.id, other.jaar, other.wijk, other.organisatie, other.aanvraag, other.berekening, other.besluit, other.betalingen, other.verantwoording, other.vaststelling, other.correcties, other.opmerking,)
+    return NotImplemented
+
+
+def _wijkctl_subsidy_ToeslagUitkomst__init__(
+    self,
+    naam,
+    maatstaf,
+    waarde,
+    bedrag,
+    vergeleken,
+    drempel=None,
+    toeslag=None,
+):
+    self.naam = naam
+    self.maatstaf = maatstaf
+    self.waarde = waarde
+    self.bedrag = bedrag
+    self.vergeleken = vergeleken
+    self.drempel = drempel
+    self.toeslag = toeslag
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidy_ToeslagUitkomst__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"naam={self.naam!r}"
+        f", maatstaf={self.maatstaf!r}"
+        f", waarde={self.waarde!r}"
+        f", bedrag={self.bedrag!r}"
+        f", vergeleken={self.vergeleken!r}"
+        f", drempel={self.drempel!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidy_ToeslagUitkomst__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.naam, self.maatstaf, self.waarde, self.bedrag, self.vergeleken, self.drempel, self.toeslag,) == (other.naam, other.maatstaf, other.waarde, other.bedrag, other.vergeleken, other.drempel, other.toeslag,)
+    return NotImplemented
+
+
+def _wijkctl_subsidy_Uitkomst__init__(
+    self,
+    wijk,
+    jaar,
+    regeling,
+    platform,
+    maanden,
+    toeslagen,
+    som,
+    begrensd,
+    onafgerond,
+    bedrag,
+    onvolledig,
+    indicatief,
+    termijn_verstreken,
+):
+    self.wijk = wijk
+    self.jaar = jaar
+    self.regeling = regeling
+    self.platform = platform
+    self.maanden = maanden
+    self.toeslagen = toeslagen
+    self.som = som
+    self.begrensd = begrensd
+    self.onafgerond = onafgerond
+    self.bedrag = bedrag
+    self.onvolledig = onvolledig
+    self.indicatief = indicatief
+    self.termijn_verstreken = termijn_verstreken
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidy_Uitkomst__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"wijk={self.wijk!r}"
+        f", jaar={self.jaar!r}"
+        f", regeling={self.regeling!r}"
+        f", platform={self.platform!r}"
+        f", maanden={self.maanden!r}"
+        f", toeslagen={self.toeslagen!r}"
+        f", som={self.som!r}"
+        f", begrensd={self.begrensd!r}"
+        f", onafgerond={self.onafgerond!r}"
+        f", bedrag={self.bedrag!r}"
+        f", onvolledig={self.onvolledig!r}"
+        f", indicatief={self.indicatief!r}"
+        f", termijn_verstreken={self.termijn_verstreken!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidy_Uitkomst__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.wijk, self.jaar, self.regeling, self.platform, self.maanden, self.toeslagen, self.som, self.begrensd, self.onafgerond, self.bedrag, self.onvolledig, self.indicatief, self.termijn_verstreken,) == (other.wijk, other.jaar, other.regeling, other.platform, other.maanden, other.toeslagen, other.som, other.begrensd, other.onafgerond, other.bedrag, other.onvolledig, other.indicatief, other.termijn_verstreken,)
+    return NotImplemented
+
+
+def _wijkctl_subsidy_Overzicht__init__(
+    self,
+    jaar,
+    regeling,
+    uitkomsten,
+    zonder_platform=None,
+):
+    self.jaar = jaar
+    self.regeling = regeling
+    self.uitkomsten = uitkomsten
+    self.zonder_platform = zonder_platform
+
+
+@reprlib.recursive_repr()
+def _wijkctl_subsidy_Overzicht__repr__(self):
+    return self.__class__.__qualname__ + (
+        "("
+        f"jaar={self.jaar!r}"
+        f", regeling={self.regeling!r}"
+        f", uitkomsten={self.uitkomsten!r}"
+        f", zonder_platform={self.zonder_platform!r}"
+        ")"
+    )
+
+
+def _wijkctl_subsidy_Overzicht__eq__(self, other):
+    if other.__class__ is self.__class__:
+        return (self.jaar, self.regeling, self.uitkomsten, self.zonder_platform,) == (other.jaar, other.regeling, other.uitkomsten, other.zonder_platform,)
+    return NotImplemented
+
+
 METHODS = {
     'wijkctl.model.Change': (_wijkctl_model_Change__init__, _wijkctl_model_Change__repr__, _wijkctl_model_Change__eq__,
         "Change(samenvatting: 'str', commit_bericht: 'str', resultaat: 'Any' = None)",
@@ -676,4 +1122,37 @@ METHODS = {
     'wijkctl.output.Report': (_wijkctl_output_Report__init__, _wijkctl_output_Report__repr__, _wijkctl_output_Report__eq__,
         "Report(data: 'Any', blocks: 'list[Block]', notes: 'list[str]' = <factory>, text: 'list[str]' = <factory>, plain: 'list[str] | None' = None, wrap: 'bool' = False)",
         'data/irc,blocks/irc,notes*[]/irc,text*[]/irc,plain=None/irc,wrap=False/irc'),
+    'wijkctl.subsidiemodel.Aanvraag': (_wijkctl_subsidiemodel_Aanvraag__init__, _wijkctl_subsidiemodel_Aanvraag__repr__, _wijkctl_subsidiemodel_Aanvraag__eq__,
+        "Aanvraag(*, ontvangen: 'dt.date', kenmerk: 'str | None' = None, gevraagd: 'int | None' = None, bijlagen: 'list[str]' = <factory>, ingetrokken: 'dt.date | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'ontvangen/irck,kenmerk=None/irck,gevraagd=None/irck,bijlagen*[]/irck,ingetrokken=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Berekening': (_wijkctl_subsidiemodel_Berekening__init__, _wijkctl_subsidiemodel_Berekening__repr__, _wijkctl_subsidiemodel_Berekening__eq__,
+        "Berekening(*, datum: 'dt.date', regeling: 'int', maanden: 'int', bedrag: 'int', onvolledig: 'bool | None' = None, toelichting: 'str | None' = None, cijfers: 'Cijfers | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'datum/irck,regeling/irck,maanden/irck,bedrag/irck,onvolledig=None/irck,toelichting=None/irck,cijfers=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Besluit': (_wijkctl_subsidiemodel_Besluit__init__, _wijkctl_subsidiemodel_Besluit__repr__, _wijkctl_subsidiemodel_Besluit__eq__,
+        "Besluit(*, soort: 'str', datum: 'dt.date', bedrag: 'int', kenmerk: 'str | None' = None, reden: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'soort/irck,datum/irck,bedrag/irck,kenmerk=None/irck,reden=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Betaling': (_wijkctl_subsidiemodel_Betaling__init__, _wijkctl_subsidiemodel_Betaling__repr__, _wijkctl_subsidiemodel_Betaling__eq__,
+        "Betaling(*, datum: 'dt.date', bedrag: 'int', soort: 'str', kenmerk: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'datum/irck,bedrag/irck,soort/irck,kenmerk=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Verantwoording': (_wijkctl_subsidiemodel_Verantwoording__init__, _wijkctl_subsidiemodel_Verantwoording__repr__, _wijkctl_subsidiemodel_Verantwoording__eq__,
+        "Verantwoording(*, ontvangen: 'dt.date', uitgaven: 'int', regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'ontvangen/irck,uitgaven/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Vaststelling': (_wijkctl_subsidiemodel_Vaststelling__init__, _wijkctl_subsidiemodel_Vaststelling__repr__, _wijkctl_subsidiemodel_Vaststelling__eq__,
+        "Vaststelling(*, datum: 'dt.date', bedrag: 'int', kenmerk: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'datum/irck,bedrag/irck,kenmerk=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Correctie': (_wijkctl_subsidiemodel_Correctie__init__, _wijkctl_subsidiemodel_Correctie__repr__, _wijkctl_subsidiemodel_Correctie__eq__,
+        "Correctie(*, datum: 'dt.date', stap: 'str', reden: 'str', was: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'datum/irck,stap/irck,reden/irck,was=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidiemodel.Subsidie': (_wijkctl_subsidiemodel_Subsidie__init__, _wijkctl_subsidiemodel_Subsidie__repr__, _wijkctl_subsidiemodel_Subsidie__eq__,
+        "Subsidie(*, id: 'str', jaar: 'int', wijk: 'str', organisatie: 'str', aanvraag: 'Aanvraag | None' = None, berekening: 'Berekening | None' = None, besluit: 'Besluit | None' = None, betalingen: 'list[Betaling]' = <factory>, verantwoording: 'Verantwoording | None' = None, vaststelling: 'Vaststelling | None' = None, correcties: 'list[Correctie]' = <factory>, opmerking: 'str | None' = None, regel: 'int' = 0, regels: 'dict[str, int]' = <factory>)",
+        'id/irck,jaar/irck,wijk/irck,organisatie/irck,aanvraag=None/irck,berekening=None/irck,besluit=None/irck,betalingen*[]/irck,verantwoording=None/irck,vaststelling=None/irck,correcties*[]/irck,opmerking=None/irck,regel=0/ik,regels*{}/ik'),
+    'wijkctl.subsidy.ToeslagUitkomst': (_wijkctl_subsidy_ToeslagUitkomst__init__, _wijkctl_subsidy_ToeslagUitkomst__repr__, _wijkctl_subsidy_ToeslagUitkomst__eq__,
+        "ToeslagUitkomst(naam: 'str', maatstaf: 'str', waarde: 'Decimal | None', bedrag: 'int', vergeleken: 'str', drempel: 'Decimal | None' = None, toeslag: 'model.Toeslag | None' = None)",
+        'naam/irc,maatstaf/irc,waarde/irc,bedrag/irc,vergeleken/irc,drempel=None/irc,toeslag=None/ic'),
+    'wijkctl.subsidy.Uitkomst': (_wijkctl_subsidy_Uitkomst__init__, _wijkctl_subsidy_Uitkomst__repr__, _wijkctl_subsidy_Uitkomst__eq__,
+        "Uitkomst(wijk: 'model.Wijk', jaar: 'int', regeling: 'model.Regeling', platform: 'model.Organisatie | None', maanden: 'int', toeslagen: 'list[ToeslagUitkomst]', som: 'int', begrensd: 'int', onafgerond: 'Decimal', bedrag: 'int', onvolledig: 'bool', indicatief: 'bool', termijn_verstreken: 'bool')",
+        'wijk/irc,jaar/irc,regeling/irc,platform/irc,maanden/irc,toeslagen/irc,som/irc,begrensd/irc,onafgerond/irc,bedrag/irc,onvolledig/irc,indicatief/irc,termijn_verstreken/irc'),
+    'wijkctl.subsidy.Overzicht': (_wijkctl_subsidy_Overzicht__init__, _wijkctl_subsidy_Overzicht__repr__, _wijkctl_subsidy_Overzicht__eq__,
+        "Overzicht(jaar: 'int', regeling: 'model.Regeling', uitkomsten: 'list[Uitkomst]', zonder_platform: 'str | None' = None)",
+        'jaar/irc,regeling/irc,uitkomsten/irc,zonder_platform=None/irc'),
 }

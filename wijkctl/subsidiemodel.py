@@ -2,16 +2,17 @@
 
 Declared with `model.decl` like the other records (the field order is the canonical
 order). They live apart from `model.py` because every look-up imports that module, and
-building these eight dataclasses costs about 32 million instructions (callgrind: a sixth
-of the `import yaml` floor); only what reads or writes subsidies.yaml imports this one.
+building these eight classes cost about 32 million instructions as dataclasses (callgrind:
+a sixth of the `import yaml` floor); only what reads or writes subsidies.yaml imports this
+one, and as `records.record`s their methods come compiled from `_recordcode.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from wijkctl.model import Cijfers, _place, _places, decl
+from wijkctl.records import record
 
 VERLEEND = "verleend"
 GEWEIGERD = "geweigerd"
@@ -24,7 +25,7 @@ BIJLAGEN = ("plan", "kern", "kvk", "statuten", "reglement")
 STAPPEN = ("aanvraag", "besluit", "betaling", "verantwoording", "vaststelling")
 
 
-@dataclass(kw_only=True)
+@record
 class Aanvraag:
     ontvangen: dt.date = decl("date", "ontvangen op", required=True)
     kenmerk: str | None = decl("str", "kenmerk van de aanvraag")
@@ -35,7 +36,7 @@ class Aanvraag:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Berekening:
     datum: dt.date = decl("date", "berekend op", required=True)
     regeling: int = decl("int", "regeling (jaar)", required=True, fmt="jaar")
@@ -48,7 +49,7 @@ class Berekening:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Besluit:
     soort: str = decl("str", "besluit", required=True, keuze=BESLUITEN)
     datum: dt.date = decl("date", "besloten op", required=True)
@@ -59,7 +60,7 @@ class Besluit:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Betaling:
     FLOW = True  # written as a one-line {datum: ..., bedrag: ..., soort: ...}
     # a payment is known by its date, amount and kind together (CONTRACT §7): the merge
@@ -74,7 +75,7 @@ class Betaling:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Verantwoording:
     ontvangen: dt.date = decl("date", "verantwoording ontvangen op", required=True)
     uitgaven: int = decl("int", "verantwoorde uitgaven", required=True)
@@ -82,7 +83,7 @@ class Verantwoording:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Vaststelling:
     datum: dt.date = decl("date", "vastgesteld op", required=True)
     bedrag: int = decl("int", "vastgesteld bedrag", required=True)
@@ -91,7 +92,7 @@ class Vaststelling:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Correctie:
     datum: dt.date = decl("date", "gecorrigeerd op", required=True)
     stap: str = decl("str", "gecorrigeerde stap", required=True, keuze=STAPPEN)
@@ -101,7 +102,7 @@ class Correctie:
     regels: dict[str, int] = _places()
 
 
-@dataclass(kw_only=True)
+@record
 class Subsidie:
     IDENTITY = "id"  # also declared in schema.FILES, which must not import this module
     id: str = decl("str", "id", required=True, fmt="slug")

@@ -9,11 +9,12 @@ rest of what a year's computation shares), not once per wijk or platform.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import ROUND_HALF_UP, Decimal
 
 from wijkctl import model
 from wijkctl.errors import NotFound
+from wijkctl.records import record
 from wijkctl.text import datum, euro, getal, opsomming
 
 ONE = Decimal(1)
@@ -135,7 +136,7 @@ def maanden(org: model.Organisatie, jaar: int) -> int:
     return max(0, laatste - eerste + 1)
 
 
-@dataclass
+@record(kw_only=False)
 class ToeslagUitkomst:
     naam: str
     maatstaf: str
@@ -198,7 +199,7 @@ def soort(toeslag: model.Toeslag) -> Staffels | BovenGemiddelde:
     return Staffels(toeslag) if toeslag.staffels is not None else BovenGemiddelde(toeslag)
 
 
-@dataclass
+@record(kw_only=False)
 class Uitkomst:
     wijk: model.Wijk
     jaar: int
@@ -272,7 +273,7 @@ def bereken_met(g: Grondslag, wijk: model.Wijk, platform: model.Organisatie | No
     )
 
 
-@dataclass
+@record(kw_only=False)
 class Overzicht:
     jaar: int
     regeling: model.Regeling
