@@ -301,3 +301,24 @@ def test_a_subsidy_step_from_the_cache_leaves_the_entry_a_whole_parse_would(chec
         assert run("fmt", "--check").exit_code == 0  # parses, proves and remembers whole
         assert _entry_content(datadir) == incremental, step
         monkeypatch.setenv("WIJKCTL_CACHE_DIR", str(tmp_path / "c"))
+
+
+def test_the_code_key_covers_the_commands(tmp_path, monkeypatch):
+    """An entry may keep texts the commands made (`cache.Rendered`): an edit to a command's
+    module, as to any of the package's, gives another code key."""
+    package = tmp_path / "wijkctl"
+    (package / "commands").mkdir(parents=True)
+    (package / "cache.py").write_text("# cache\n")
+    (package / "commands" / "grantsview.py").write_text("# view\n")
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+
+    def key() -> str:
+        cache._CODE_KEY.clear()
+        return cache.code_key()
+
+    try:
+        before = key()
+        (package / "commands" / "grantsview.py").write_text("# the view, edited\n")
+        assert key() != before
+    finally:
+        cache._CODE_KEY.clear()

@@ -99,17 +99,20 @@ _CODE_KEY: list[str] = []
 
 
 def code_key() -> str:
-    """The hash of the code that parses and validates the files: every module of the
-    package, so that no edit to the code that reads, checks or represents the data (an
-    editable install) can be served stale results."""
+    """The hash of the code that parses, validates and prints the files: every module of
+    the package and of its commands (whose texts an entry may keep, `Rendered`), so that no
+    edit to the code that reads, checks or represents the data (an editable install) can be
+    served stale results."""
     if _CODE_KEY:
         return _CODE_KEY[0]
     digest = blake2b(f"{__version__}|{sys.version_info[:2]}".encode(), digest_size=16)
-    with suppress(OSError), os.scandir(Path(__file__).parent) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                digest.update(f"{entry.name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    package = Path(__file__).parent
+    for folder, prefix in ((package, ""), (package / "commands", "commands/")):
+        with suppress(OSError), os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    digest.update(f"{prefix}{entry.name}:{st.st_mtime_ns}:{st.st_size}".encode())
     _CODE_KEY.append(digest.hexdigest())
     return _CODE_KEY[0]
 

@@ -216,7 +216,7 @@ def _json(value: Any, pad: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    if not text.isascii() and any(ch in text for ch in _JSON_RAW):
+    if (not text.isascii() or "\x7f" in text) and any(ch in text for ch in _JSON_RAW):
         text = "".join(f"\\u{ord(ch):04x}" if ch in _JSON_RAW else ch for ch in text)
     return text
 
