@@ -136,3 +136,19 @@ def add_wijkraad(datadir: Path, code: str = "meerwijk", naam: str = "Wijkraad Me
     result = Run(datadir)("register", code, "--wijkraad", "--name", naam, "--from", van, *more)
     assert result.exit_code == 0, result.output
 
+
+
+def records_built(monkeypatch) -> list[int]:
+    """A spy on the positions of subsidies.yaml's records the cache builds (`store._Deferred`)."""
+    from wijkctl import store
+
+    built: list[int] = []
+    at = store._Deferred._at
+
+    def spy(self, plains, positions):
+        positions = list(positions)
+        built.extend(positions)
+        return at(self, plains, positions)
+
+    monkeypatch.setattr(store._Deferred, "_at", spy)
+    return built

@@ -10,7 +10,7 @@ import pytest
 
 from wijkctl import cache, store
 
-from .conftest import MEMBERS
+from .conftest import MEMBERS, records_built
 
 YEARS = (2025, 2026)
 
@@ -92,26 +92,13 @@ def test_a_write_to_a_wijk_keeps_the_section_as_a_whole_parse_would(subsidies, r
     assert fresh.small.stored("subsidies.yaml").stored() == kept
 
 
-def _no_records_built(monkeypatch) -> list:
-    built: list = []
-    at = store._Deferred._at
-
-    def spy(self, plains, positions):
-        positions = list(positions)
-        built.extend(positions)
-        return at(self, plains, positions)
-
-    monkeypatch.setattr(store._Deferred, "_at", spy)
-    return built
-
-
 @pytest.mark.parametrize("args", [("--year", "2026"), ()])
 def test_grants_json_kept_in_the_entry_is_printed_again_without_a_record(args, subsidies, run, datadir, monkeypatch):
     with monkeypatch.context() as m:
         m.setenv("WIJKCTL_CACHE_DIR", "off")
         uncached = run("grants", *args, "-o", "json")
     first = run("grants", *args, "-o", "json")  # makes each record's text and keeps it
-    built = _no_records_built(monkeypatch)
+    built = records_built(monkeypatch)
     again = run("grants", *args, "-o", "json")
     assert uncached.exit_code == first.exit_code == again.exit_code == 0
     assert first.stdout == again.stdout == uncached.stdout
@@ -124,7 +111,7 @@ def test_grants_json_kept_in_the_entry_is_printed_again_without_a_record(args, s
 def test_a_write_keeps_the_texts_of_the_records_it_did_not_touch(subsidies, run, datadir, monkeypatch):
     assert run("grants", "--year", "2026", "-o", "json").exit_code == 0
     assert run("award", "molenwijk", "--year", "2026", "--on", "2025-12-15").exit_code == 0
-    built = _no_records_built(monkeypatch)
+    built = records_built(monkeypatch)
     after = run("grants", "--year", "2026", "-o", "json")
     record = next(r for r in json.loads(after.stdout) if r["wijk"] == "molenwijk")
     assert record["status"] == "verleend"  # the text of the record awarded is made anew

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from wijkctl import cache, store, validate
 from wijkctl.schema import SUBSIDIES, to_plain
 
-from .conftest import MEMBERS, Run, snapshot_bytes
+from .conftest import MEMBERS, Run, records_built, snapshot_bytes
 
 WIJKEN = ("molenwijk", "duinwijk", "oude-stad")
 YEARS = (2025, 2026)
@@ -46,20 +46,6 @@ def _uncached(datadir, tmp_path, monkeypatch, *args: str) -> tuple[int, dict[str
     return done.exit_code, snapshot_bytes(copy)
 
 
-def _built(monkeypatch) -> list[int]:
-    """A spy on the positions of subsidies.yaml's records built from the cache."""
-    built: list[int] = []
-    at = store._Deferred._at
-
-    def spy(self, plains, positions):
-        positions = list(positions)
-        built.extend(positions)
-        return at(self, plains, positions)
-
-    monkeypatch.setattr(store._Deferred, "_at", spy)
-    return built
-
-
 def _entry_as_parsed(datadir):
     """The cache entry of the files now, and the plain records a parse gives."""
     raw = store.read_bytes(datadir)
@@ -76,7 +62,7 @@ def _entry_as_parsed(datadir):
 ])
 def test_a_step_from_the_cache_writes_what_parsing_everything_writes(args, year, run, tmp_path, monkeypatch):
     expected = _uncached(year, tmp_path, monkeypatch, *args)
-    built = _built(monkeypatch)
+    built = records_built(monkeypatch)
     done = run(*args)
     assert (done.exit_code, snapshot_bytes(year)) == expected, done.stderr
     if args[0] in ("pay", "apply"):  # no plafond to weigh: only the records of the wijk and year

@@ -234,7 +234,7 @@ def file_keys(contents: dict[str, bytes]) -> Keys:
 
 
 def key(contents: dict[str, bytes], keys: dict[str, str] | None = None) -> str:
-    """The hash of the files' bytes (through each file's `text_key`: `keys`, when known)
+    """The hash of the files' bytes (through each file's `file_key`: `keys`, when known)
     and of the code that parses and validates them."""
     if keys is None:
         keys = file_keys(contents)
@@ -287,11 +287,22 @@ def stamp(root: Path, entry: Entry, signed: dict[str, list[int] | None], since: 
     line = entry.raw[2 * DIGEST_SIZE + 1:entry.body - 1]  # the header as stored, spliced: nothing dumped again
     header = (line[:-1] + b',"stat":' + dumps(signed) + b"}" if entry.signatures is None and line.endswith(b"}")
               else dumps({**entry.header, "stat": signed}))
-    if path == _path(root) and _trusted(path.parent):
-        written = _write(path, [_digest(header) + b"\n" + header + b"\n", memoryview(entry.raw)[entry.body:]],
-                         unless=lambda: _identity(os.stat(path, follow_symlinks=False)) != entry.seen)
-        if written is not None:  # the entry is now that file (its body as read): a later change builds on it
-            entry.header, entry.signatures, entry.seen = {**entry.header, "stat": signed}, signed, written
+    if path == _path(root) and _trusted(path.parent) and _rewrite(entry, header, [memoryview(entry.raw)[entry.body:]]):
+        # the entry is now that file (its body as read): a later change in this run builds on it
+        entry.header, entry.signatures = {**entry.header, "stat": signed}, signed
+
+
+def _rewrite(entry: Entry, header: bytes, body: list[bytes | memoryview]) -> bool:
+    """Put the header line `header` and `body` in place of the entry's file, unless that
+    file was replaced since it was read (another process stored a newer entry); then the
+    entry knows the file it is now (`seen`)."""
+    path = entry.path
+    written = _write(path, [_digest(header) + b"\n" + header + b"\n", *body],
+                     unless=lambda: _identity(os.stat(path, follow_symlinks=False)) != entry.seen)
+    if written is None:
+        return False
+    entry.seen = written
+    return True
 
 
 def _write(path: Path, chunks: Iterable[bytes | memoryview],
@@ -612,16 +623,9 @@ class Section:
         """The meta line, verified (`Damaged` when it does not verify or fit)."""
         if self._meta is None:
             from itertools import accumulate
-            from zlib import crc32
 
             raw, at = self.entry.raw, self.start + self.meta_size
-            line, meta = raw[self.start:at], None
-            if crc32(line) == self.check and raw[at:at + 1] == b"\n":
-                try:
-                    with paused_gc():
-                        meta = json.loads(line)
-                except (ValueError, RecursionError):
-                    meta = None
+            meta = _meta_line(raw, self.start, self.meta_size, self.check)
             try:
                 lengths, sums, columns = meta["lengtes"], meta["sommen"], meta["kolommen"]  # type: ignore[index]
                 starts = list(accumulate((n + 1 for n in lengths), initial=at + 1))
@@ -712,12 +716,33 @@ class Section:
         return Stored(line + b"\n" + lines, len(line), crc32(line))
 
 
+def _meta_line(raw: bytes, start: int, size: int, check: int) -> Any:
+    """The JSON of the meta line of `size` bytes at `start` (a `Section`'s, a `Rendered`'s),
+    when its CRC-32 is `check` and a newline ends it; None otherwise."""
+    from zlib import crc32
+
+    line = raw[start:start + size]
+    if crc32(line) != check or raw[start + size:start + size + 1] != b"\n":
+        return None
+    try:
+        with paused_gc():
+            return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
 class Stored(NamedTuple):
     """A section's bytes as `put` stores them, with its meta line's length and CRC-32."""
 
     raw: bytes
     meta: int
     check: int
+
+
+def _placed(parts: dict[str, Stored]) -> dict[str, list[int]]:
+    """What the header says of each part stored after the wijk lines: its size, its meta
+    line's length and CRC-32 (laid out in the order of the names)."""
+    return {name: [len(part.raw), part.meta, part.check] for name, part in parts.items()}
 
 
 def section(plains: list[dict[str, Any]], keys: tuple[str, ...]) -> Stored:
@@ -752,10 +777,7 @@ class Rendered:
             from zlib import crc32
 
             raw, at = self.entry.raw, self.start + self.meta_size
-            line, meta = raw[self.start:at], None
-            if crc32(line) == self.check and raw[at:at + 1] == b"\n":
-                with suppress(ValueError, RecursionError):
-                    meta = json.loads(line)
+            meta = _meta_line(raw, self.start, self.meta_size, self.check)
             try:
                 positions, lengths, check = meta["posities"], meta["lengtes"], meta["som"]  # type: ignore[index]
                 offsets, start = {}, at + 1
@@ -795,13 +817,10 @@ def keep_rendered(entry: Entry, kind: str, texts: dict[int, str]) -> None:
     merged.update((pos, text.encode("utf-8")) for pos, text in texts.items())
     blobs = {k: Stored(r.stored(), r.meta_size, r.check) for k, r in entry.rendered.items()}
     blobs[kind] = _rendered(merged)
-    header = dumps({**entry.header, "uitvoer": {k: [len(b.raw), b.meta, b.check] for k, b in blobs.items()}})
+    header = dumps({**entry.header, "uitvoer": _placed(blobs)})
+    # (the entry's texts in memory stay those read: a later call of this run keeps them too)
     kept = memoryview(entry.raw)[entry.body:entry.rendered_at]
-    written = _write(entry.path, [_digest(header) + b"\n" + header + b"\n", kept,
-                                  *(blobs[k].raw for k in sorted(blobs))],
-                     unless=lambda: _identity(os.stat(entry.path, follow_symlinks=False)) != entry.seen)
-    if written is not None:
-        entry.seen = written  # (its texts in memory stay those read: a later call of this run keeps them too)
+    _rewrite(entry, header, [kept, *(blobs[k].raw for k in sorted(blobs))])
 
 
 def _rendered(texts: dict[int, bytes]) -> Stored:
@@ -897,13 +916,6 @@ def small_plain(data: model.Dataset) -> dict[str, list[dict]]:
     return out
 
 
-def small_file_keys(contents: dict[str, bytes], keys: Keys | None = None) -> Keys:
-    """The `file_key` of every file (`keys`, when known), to know them again after a
-    change elsewhere (an entry's `files`: wijken.yaml's too, so a write hashes only what
-    it changed, `keys_after`)."""
-    return keys if keys is not None else file_keys({name: contents[name] for name in FILES})
-
-
 def dumps(plain: object) -> bytes:
     """One record or summary as a line of the cache."""
     return json.dumps(plain, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
@@ -922,7 +934,7 @@ def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: l
     without it; `yaml`: the length of the head of wijken.yaml and of each wijk's lines
     there (in characters), and `text_keys` and `head` the `text_key` of each wijk's
     lines (a list, or its line as `dumps` gives it) and of the head, when the file is
-    canonical; `files`: the `text_key` of the small files; `known_columns` and
+    canonical; `files`: every file's `file_key` (`file_keys`); `known_columns` and
     `known_blocks`: the checksums, by position, of the columns and blocks of wijk lines
     that are those of a verified entry, byte for byte; `rendered`: texts made of a deferred
     file's records that hold for the new bytes too (`Rendered`, by kind and position)."""
@@ -935,8 +947,7 @@ def put(root: Path, sleutel: str, *, small: dict[str, list | Stored], columns: l
             _sums(_blocks(memoryview(lines), lengths), known_blocks or {})]
     blobs = {kind: _rendered(texts) for kind, texts in (rendered or {}).items() if texts}
     header = dumps({"sleutel": sleutel, "canoniek": sorted(canonical), "klein": small,
-                    "uitgesteld": {name: [len(raw), size, check] for name, (raw, size, check) in sections.items()},
-                    **({"uitvoer": {k: [len(b.raw), b.meta, b.check] for k, b in blobs.items()}} if blobs else {}),
+                    "uitgesteld": _placed(sections), **({"uitvoer": _placed(blobs)} if blobs else {}),
                     "code": code_key(), "bestanden": dict(files), "blokken": getattr(files, "blocks", {}), "kop": head,
                     "kolommen": [len(x) for x in columns], "lengtes": lengths, "yaml": yaml, "sommen": sums})
     section = header + b"\n" + b"".join(x + b"\n" for x in columns)

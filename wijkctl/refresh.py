@@ -53,12 +53,11 @@ def refresh(root: Path, raw: dict[str, bytes], *, sleutel: str | None = None, ol
     return cache.get(root, sleutel)
 
 
-def _made(old: Entry, raw: dict[str, bytes], file_keys: Keys) -> dict[str, Any] | None:
+def _made(old: Entry, raw: dict[str, bytes], files: Keys) -> dict[str, Any] | None:
     from wijkctl.validate import breaks_rules, quiet_from
     from wijkctl.yamlio import dump_loaded, dump_record, load_text, split_records
 
     small: dict[str, list] = {}  # by Dataset attribute
-    files = cache.small_file_keys(raw, file_keys)
     for name in FILES:
         if name == WIJKEN:
             continue

@@ -235,7 +235,7 @@ def remember(root: Path, contents: dict[str, bytes], data: model.Dataset,
     cache.put(root, cache.key(contents, keys), small=small if small is not None else cache.small_plain(data),
               columns=[cache.dumps([s[part] for s in summaries]) for part in range(len(PARTS))],
               lines=b"".join(x + b"\n" for x in lines), lengths=[len(x) for x in lines],
-              files=cache.small_file_keys(contents, keys), canonical=canonical, **layout)  # type: ignore[arg-type]
+              files=keys, canonical=canonical, **layout)  # type: ignore[arg-type]
 
 
 def remember_proven(root: Path, contents: dict[str, bytes], snap: Snapshot, canonical: frozenset[str]) -> None:

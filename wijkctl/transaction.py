@@ -364,7 +364,7 @@ class _CachePlan(_Plan):
         super().__init__(before, after, records, heads)
         self.changed_at, self.was, self.entry, self.count = changed_at, was, entry, len(entry.index)
         self.touched, self.data = touched, data
-        self.whole: set[str] = set()  # touched files dumped whole after all (`text`): validated whole
+        self.whole: set[str] = set()  # files dumped whole after all (`_whole`): validated whole
         self.spans: list[int] | None = None
         self.quiet: list[str] | None = None  # every wijk's quiet day anew (`verify`, a whole validation)
         self.head, self.chunks = "", {}
@@ -382,35 +382,32 @@ class _CachePlan(_Plan):
 
         t, old = self.touched[name], snap.texts[name]
         schema, first = FILES[name].schema, old.find("\n- ") + 1
-        out, at, ok = [], 0, first > 0 and old.endswith("\n") and not yamlio.open_ended(old)
-        for pos in sorted(t.changed) if ok else ():
+        if first <= 0 or not old.endswith("\n") or yamlio.open_ended(old):
+            return self._whole(name, self.data.of(FILES[name].attr))
+        out, at, chunks = [], 0, []
+        for pos in sorted(t.changed):
             chunk = "\n" + yamlio.dump_record(name, from_plain(t.was[pos], schema))
             start = old.find(chunk, max(at - 1, 0))
             end = start + len(chunk)
             if start < 0 or not (end == len(old) or old.startswith("- ", end)) or old.find(chunk, end - 1) >= 0:
-                ok = False
-                break
-            new = yamlio.dump_record(name, t.changed[pos][0])
-            if yamlio.open_ended(new):
-                ok = False
-                break
-            out += [old[at:start + 1], new]
-            t.chunks.append(new)
+                return self._whole(name, self.data.of(FILES[name].attr))  # not where the cache says
+            chunks.append(yamlio.dump_record(name, t.changed[pos][0]))
+            out += [old[at:start + 1], chunks[-1]]
             at = end
-        if not ok:  # not where the cache says: dumped whole, and validated whole
-            self.whole.add(name)
-            return yamlio.dump_records(name, self.data.of(FILES[name].attr))
-        added = [yamlio.dump_record(name, r) for r, _p in t.added] if ok else []
-        ok = ok and not any(yamlio.open_ended(chunk) for chunk in added)
-        if not ok:
-            self.whole.add(name)
-            return yamlio.dump_records(name, self.data.of(FILES[name].attr))
-        t.chunks += added
-        t.head = old[:first]
+        added = [yamlio.dump_record(name, r) for r, _p in t.added]
+        if any(yamlio.open_ended(chunk) for chunk in (*chunks, *added)):
+            return self._whole(name, self.data.of(FILES[name].attr))
+        t.chunks, t.head = [*chunks, *added], old[:first]
         text = "".join([*out, old[at:], *added])
         if _check_writes():
             _same_as_full_dump(name, text, self.records[name], None)
         return text
+
+    def _whole(self, name: str, records: list) -> str:
+        """File `name` dumped whole after all (its lines cannot be spliced: not where the
+        cache says, or a document end marker, `yamlio.open_ended`): then validated whole."""
+        self.whole.add(name)
+        return yamlio.dump_records(name, records)
 
     def text(self, snap: Snapshot, name: str) -> str:
         if self.touched.get(name):
@@ -430,8 +427,7 @@ class _CachePlan(_Plan):
         self.head = old[:spans[0]]
         self.chunks = {pos: yamlio.dump_record(name, wijk) for pos, (wijk, _plain) in self.changed_at.items()}
         if yamlio.open_ended(old) or any(yamlio.open_ended(chunk) for chunk in self.chunks.values()):
-            self.whole.add(name)  # the document end marker belongs at the end: dumped whole, validated whole
-            return yamlio.dump_records(name, [self.data.wijk_at(pos) for pos in range(self.count)])
+            return self._whole(name, [self.data.wijk_at(pos) for pos in range(self.count)])
         out, at = [], 0
         for pos, chunk in self.chunks.items():  # in the order of the file
             out += [old[at:spans[pos]], chunk]
@@ -568,7 +564,7 @@ class _CachePlan(_Plan):
         cache.put(root, cache.key(contents, file_keys), small=self._small(), rendered=rendered,
                   columns=columns,
                   lines=entry.lines_with(changed), lengths=lengths, yaml=yaml, text_keys=text_keys,
-                  head=entry.head if text_keys is not None else None, files=cache.small_file_keys(contents, file_keys),
+                  head=entry.head if text_keys is not None else None, files=file_keys,
                   canonical=canonical, known_columns=kept, known_blocks=entry.kept_blocks(changed))
 
 

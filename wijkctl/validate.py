@@ -335,6 +335,12 @@ def check_subsidies(data: model.Dataset) -> Iterator[Problem]:
 
     for check in (*sc.PER_RECORD, *sc.ACROSS_RECORDS, sc.check_plafond, sc.warn_venster):
         yield from check(records, data)
+    yield from _wijk_bestaat(records, data)
+
+
+def _wijk_bestaat(records: list, data: model.Dataset) -> Iterator[Problem]:
+    """The wijk of each subsidy record exists (found through the look-up interface, so a
+    cached data set builds no wijk for it)."""
     for s in records:
         if data.index.find("code", s.wijk) is None:
             yield _err(SUBSIDIES, s.regels.get("wijk", s.regel), f"{s.id}: wijk '{s.wijk}' bestaat niet",
@@ -349,9 +355,7 @@ def _subsidies_touched(data: model.Dataset, name: str, pairs: list[tuple[object 
     from wijkctl import subsidiecheck as sc
 
     yield from sc.touched(pairs, data)
-    for _was, s in pairs:
-        if data.index.find("code", s.wijk) is None:  # type: ignore[attr-defined]
-            yield _err(SUBSIDIES, 0, f"{s.id}: wijk '{s.wijk}' bestaat niet", "subsidie-wijk", s.wijk)  # type: ignore[attr-defined]
+    yield from _wijk_bestaat([s for _was, s in pairs], data)
 
 
 def _organisaties_touched(data: model.Dataset, name: str,
